@@ -1,0 +1,78 @@
+package org.offlinecommons.cli;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import org.offlinecommons.pack.Sizes;
+import org.offlinecommons.store.ProgressListener;
+
+/**
+ * A progress bar on standard error: bytes done of total, rate and time left. On a terminal it
+ * redraws one line; in a log (no terminal) it writes a line every few seconds instead.
+ */
+final class ConsoleProgress implements ProgressListener {
+
+    private static final long REDRAW_NANOS = 200_000_000L;
+    private static final long LOG_NANOS = 5_000_000_000L;
+
+    private final PrintStream out;
+    private final String label;
+    private final boolean terminal;
+    private final long startNanos = System.nanoTime();
+    private long lastDraw;
+    private boolean drawn;
+
+    ConsoleProgress(PrintStream out, String label) {
+        this.out = out;
+        this.label = label;
+        this.terminal = System.console() != null;
+    }
+
+    @Override
+    public synchronized void update(long done, long total) {
+        long now = System.nanoTime();
+        if (now - lastDraw < (terminal ? REDRAW_NANOS : LOG_NANOS) && done < total) {
+            return;
+        }
+        if (!drawn && done >= total && now - startNanos < REDRAW_NANOS) {
+            return; // finished before a bar was worth showing
+        }
+        lastDraw = now;
+        drawn = true;
+        String line = line(done, total, (now - startNanos) / 1e9);
+        if (terminal) {
+            out.print("\r" + line + "\u001b[K");
+        } else {
+            out.println(line);
+        }
+        out.flush();
+    }
+
+    /** Ends the bar's line, if one was drawn. */
+    synchronized void finish() {
+        if (drawn && terminal) {
+            out.println();
+        }
+    }
+
+    String line(long done, long total, double seconds) {
+        double fraction = total <= 0 ? 1 : Math.min(1, (double) done / total);
+        int width = 24;
+        int filled = (int) Math.round(fraction * width);
+        double rate = seconds > 0 ? done / seconds : 0;
+        String eta = rate > 0 && total > done ? " about " + duration((total - done) / rate) + " left" : "";
+        return String.format(Locale.ROOT, "%s [%s%s] %3d%%  %s of %s  %s/s%s", label,
+                "#".repeat(filled), " ".repeat(width - filled), Math.round(fraction * 100),
+                Sizes.human(done), Sizes.human(total), Sizes.human((long) rate), eta);
+    }
+
+    private static String duration(double seconds) {
+        long s = Math.round(seconds);
+        if (s < 60) {
+            return s + " s";
+        }
+        if (s < 3600) {
+            return (s / 60) + " min " + (s % 60) + " s";
+        }
+        return (s / 3600) + " h " + (s % 3600 / 60) + " min";
+    }
+}

@@ -1,0 +1,54 @@
+package org.offlinecommons.cli;
+
+import java.io.PrintWriter;
+import org.offlinecommons.pack.PackException;
+import org.offlinecommons.store.StoreException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code offline-commons} command. */
+@Command(name = "offline-commons", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Offline Commons: a library of open educational content packs for a school's LAN.",
+        subcommands = {ServeCommand.class, PackCommand.class, ImportCommand.class, ListCommand.class,
+                ExportCommand.class, DeleteCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    /** Exit code for bad input (a refused pack, a wrong argument). */
+    static final int EXIT_REFUSED = 2;
+    /** Exit code for damage found by verify. */
+    static final int EXIT_DAMAGED = 3;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            if (e instanceof PackException || e instanceof StoreException) {
+                err.println("offline-commons: " + e.getMessage());
+                return EXIT_REFUSED;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The version from the jar's manifest, when there is one. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"Offline Commons " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package org.offlinecommons.pack;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.offlinecommons.notes.NotesParser;
+
+/**
+ * Works out a pack's items when its manifest does not list them: every document file, the
+ * entry page first, then in path order, each titled from its {@code <title>}, first heading,
+ * or file name.
+ *
+ * <p>Images become items only in packs without HTML pages: in a website they are the pages'
+ * illustrations, not documents of their own.
+ */
+public final class ItemDeriver {
+
+    /** Documents larger than this are titled from their file name rather than read. */
+    static final int MAX_READ_BYTES = 8 * 1024 * 1024;
+
+    /** Reads a file's bytes (at most {@code maxBytes}) for titles and text. */
+    @FunctionalInterface
+    public interface Source {
+        byte[] read(PackManifest.FileEntry file, int maxBytes) throws IOException;
+    }
+
+    private ItemDeriver() {
+    }
+
+    public static List<PackManifest.ItemEntry> derive(PackManifest manifest, Source source) throws IOException {
+        boolean hasHtml = manifest.files().stream()
+                .anyMatch(f -> ItemKind.fromPath(f.path()).orElse(null) == ItemKind.HTML);
+        List<PackManifest.FileEntry> ordered = new ArrayList<>(manifest.files());
+        ordered.sort((a, b) -> {
+            boolean aEntry = a.path().equals(manifest.entry());
+            boolean bEntry = b.path().equals(manifest.entry());
+            if (aEntry != bEntry) {
+                return aEntry ? -1 : 1;
+            }
+            return a.path().compareTo(b.path());
+        });
+        List<PackManifest.ItemEntry> items = new ArrayList<>();
+        for (PackManifest.FileEntry f : ordered) {
+            Optional<ItemKind> kind = ItemKind.fromPath(f.path());
+            if (kind.isEmpty() || (kind.get() == ItemKind.IMAGE && hasHtml)) {
+                continue;
+            }
+            ItemKind k = kind.get();
+            String title = "";
+            if (k.isText() && f.size() <= MAX_READ_BYTES) {
+                byte[] bytes = source.read(f, MAX_READ_BYTES);
+                if (k == ItemKind.TEXT && NotesParser.isNotes(DocumentText.decode(bytes))) {
+                    k = ItemKind.NOTES;
+                }
+                title = DocumentText.extract(k, bytes).title();
+            }
+            if (title.isEmpty()) {
+                title = DocumentText.titleFromPath(f.path());
+            }
+            items.add(new PackManifest.ItemEntry(f.path(), title, k));
+        }
+        return items;
+    }
+}

@@ -1,0 +1,184 @@
+package org.offlinecommons.pack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.offlinecommons.store.Hashes;
+import org.offlinecommons.store.ProgressListener;
+
+/**
+ * Turns a folder into a pack zip: every file listed with its size and hash, items derived from
+ * the documents, written deterministically, so the same folder always gives the same zip.
+ *
+ * <p>A {@code pack.json} in the folder supplies metadata (the options override it); its
+ * {@code files} and {@code items} are recomputed. Hidden files and folders (names starting with
+ * '.') are left out, as version-control and desktop clutter.
+ */
+public final class PackBuilder {
+
+    /** Metadata for the pack; null fields fall back to the folder's pack.json, then defaults. */
+    public record Options(String id, String title, Long version, String language, String license,
+                          String description, List<String> authors, String created, String entry) {
+        public static Options of(String id, String title) {
+            return new Options(id, title, null, null, null, null, null, null, null);
+        }
+    }
+
+    private PackBuilder() {
+    }
+
+    public static PackManifest build(Path dir, Options options, Path out, ProgressListener progress) {
+        if (!Files.isDirectory(dir)) {
+            throw new PackException(PackException.Reason.NOT_FOUND, dir + ": no such folder");
+        }
+        PackManifest manifest = manifest(dir, options);
+        PackWriter.write(manifest, f -> Files.newInputStream(dir.resolve(f.path())), out, progress);
+        return manifest;
+    }
+
+    /** The manifest the folder makes, without writing a zip. */
+    public static PackManifest manifest(Path dir, Options options) {
+        ObjectNode template = template(dir);
+        List<PackManifest.FileEntry> files = new ArrayList<>();
+        for (Path file : listFiles(dir)) {
+            String rel = relative(dir, file);
+            String problem = PackPath.problem(rel);
+            if (problem != null) {
+                throw PackException.invalid(file + ": cannot be put in a pack: " + problem);
+            }
+            files.add(hash(file, rel));
+        }
+        String entry = first(options.entry(), text(template, "entry"));
+        if (entry == null && Files.isRegularFile(dir.resolve("index.html"))) {
+            entry = "index.html";
+        }
+        ObjectNode root = template.deepCopy();
+        root.remove("files");
+        root.remove("items");
+        root.put("format", PackManifest.FORMAT);
+        putIfSet(root, "id", options.id());
+        putIfSet(root, "title", options.title());
+        if (options.version() != null) {
+            root.put("version", options.version());
+        } else if (!root.has("version")) {
+            root.put("version", 1);
+        }
+        putIfSet(root, "language", options.language());
+        putIfSet(root, "license", options.license());
+        putIfSet(root, "description", options.description());
+        putIfSet(root, "created", options.created());
+        if (options.authors() != null) {
+            root.putArray("authors").addAll(options.authors().stream().map(root::textNode).toList());
+        }
+        if (entry != null) {
+            root.put("entry", entry);
+        }
+        var filesNode = root.putArray("files");
+        for (PackManifest.FileEntry f : files) {
+            filesNode.addObject().put("path", f.path()).put("size", f.size()).put("sha256", f.sha256());
+        }
+        byte[] json;
+        try {
+            json = new ObjectMapper().writeValueAsBytes(root);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        PackManifest parsed = ManifestCodec.parse(json, dir.getFileName() + ": pack metadata");
+        try {
+            return parsed.withItems(ItemDeriver.derive(parsed, (f, max) -> {
+                try (InputStream in = Files.newInputStream(dir.resolve(f.path()))) {
+                    return in.readNBytes(max);
+                }
+            }));
+        } catch (IOException e) {
+            throw new PackException(PackException.Reason.IO, dir + ": cannot read its files (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static ObjectNode template(Path dir) {
+        Path json = dir.resolve(PackManifest.FILE_NAME);
+        if (!Files.isRegularFile(json)) {
+            return new ObjectMapper().createObjectNode();
+        }
+        try {
+            JsonNode node = new ObjectMapper().readTree(json.toFile());
+            if (!node.isObject()) {
+                throw PackException.invalid(json + ": must be a JSON object");
+            }
+            return (ObjectNode) node;
+        } catch (IOException e) {
+            throw PackException.invalid(json + ": is not valid JSON (" + e.getMessage() + ")");
+        }
+    }
+
+    private static List<Path> listFiles(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile)
+                    .filter(p -> !isHidden(dir, p))
+                    .filter(p -> !relative(dir, p).equals(PackManifest.FILE_NAME))
+                    .sorted((a, b) -> relative(dir, a).compareTo(relative(dir, b)))
+                    .toList();
+        } catch (IOException e) {
+            throw new PackException(PackException.Reason.IO, dir + ": cannot list its files (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static boolean isHidden(Path dir, Path file) {
+        for (Path part : dir.relativize(file)) {
+            if (part.toString().startsWith(".")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String relative(Path dir, Path file) {
+        StringBuilder sb = new StringBuilder();
+        for (Path part : dir.relativize(file)) {
+            if (sb.length() > 0) {
+                sb.append('/');
+            }
+            sb.append(part);
+        }
+        return sb.toString();
+    }
+
+    private static PackManifest.FileEntry hash(Path file, String rel) {
+        MessageDigest d = Hashes.sha256();
+        long size = 0;
+        byte[] buf = new byte[256 * 1024];
+        try (InputStream in = Files.newInputStream(file)) {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                d.update(buf, 0, n);
+                size += n;
+            }
+        } catch (IOException e) {
+            throw new PackException(PackException.Reason.IO, file + ": cannot be read (" + e.getMessage() + ")", e);
+        }
+        return new PackManifest.FileEntry(rel, size, Hashes.hex(d.digest()));
+    }
+
+    private static String text(ObjectNode node, String field) {
+        JsonNode n = node.get(field);
+        return n != null && n.isTextual() ? n.asText() : null;
+    }
+
+    private static String first(String a, String b) {
+        return a != null ? a : b;
+    }
+
+    private static void putIfSet(ObjectNode root, String field, String value) {
+        if (value != null) {
+            root.put(field, value);
+        }
+    }
+}

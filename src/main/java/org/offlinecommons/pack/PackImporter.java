@@ -1,0 +1,143 @@
+package org.offlinecommons.pack;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.offlinecommons.store.Catalog;
+import org.offlinecommons.store.ChunkStore;
+import org.offlinecommons.store.Library;
+import org.offlinecommons.store.NewItem;
+import org.offlinecommons.store.PackRecord;
+import org.offlinecommons.store.ProgressListener;
+import org.offlinecommons.store.StoredFile;
+
+/**
+ * Imports pack zips. A pack is checked whole before anything is stored, its files are staged
+ * chunk by chunk outside any long transaction, and it becomes visible in one short transaction
+ * at the end, so the library shows it whole or not at all whatever happens meanwhile.
+ */
+public final class PackImporter {
+
+    /** Disk space left free after an import, so the server and its database can keep working. */
+    public static final long DEFAULT_RESERVE_BYTES = 64L << 20;
+
+    private final Library library;
+    private final PackLimits limits;
+    private final long reserveBytes;
+
+    public PackImporter(Library library) {
+        this(library, PackLimits.DEFAULT, DEFAULT_RESERVE_BYTES);
+    }
+
+    public PackImporter(Library library, PackLimits limits, long reserveBytes) {
+        this.library = library;
+        this.limits = limits;
+        this.reserveBytes = reserveBytes;
+    }
+
+    public ImportResult importPack(Path zipFile, ProgressListener progress) {
+        try (PackArchive archive = PackArchive.open(zipFile, limits)) {
+            return importArchive(archive, progress);
+        }
+    }
+
+    private ImportResult importArchive(PackArchive archive, ProgressListener progress) {
+        String name = archive.fileName();
+        PackManifest manifest = archive.manifest();
+        String digest = ManifestCodec.digest(manifest);
+        Optional<PackRecord> installed = library.catalog().pack(manifest.id());
+        if (installed.isPresent()) {
+            PackRecord current = installed.get();
+            if (current.version() == manifest.version()) {
+                if (current.digest().equals(digest)) {
+                    return new ImportResult(manifest.id(), manifest.version(), manifest.title(),
+                            ImportResult.Outcome.UNCHANGED, manifest.totalSize(), 0);
+                }
+                throw new PackException(PackException.Reason.CONFLICT, name + ": pack '" + manifest.id()
+                        + "' version " + manifest.version() + " is already installed with different content;"
+                        + " a changed pack needs a higher version number");
+            }
+            if (current.version() > manifest.version()) {
+                throw new PackException(PackException.Reason.CONFLICT, name + ": pack '" + manifest.id()
+                        + "' version " + manifest.version() + " is older than the installed version "
+                        + current.version() + "; nothing was changed");
+            }
+        }
+        checkFreeSpace(name, manifest);
+
+        long storedBefore = library.chunks().storedBytes();
+        long total = manifest.totalSize();
+        long[] done = {0};
+        List<StoredFile> files = new ArrayList<>();
+        for (PackManifest.FileEntry f : manifest.files()) {
+            ChunkStore.StagedFile staged;
+            try (InputStream in = archive.open(f)) {
+                staged = library.chunks().stage(in, f.size(), n -> {
+                    done[0] += n;
+                    progress.update(done[0], total);
+                });
+            } catch (ChunkStore.TooLargeException e) {
+                throw PackException.invalid(name + ": zip entry '" + f.path() + "' holds more bytes than the "
+                        + f.size() + " pack.json lists");
+            } catch (IOException e) {
+                throw PackException.invalid(name + ": zip entry '" + f.path() + "' cannot be read ("
+                        + e.getMessage() + ")");
+            }
+            if (staged.size() != f.size()) {
+                throw PackException.invalid(name + ": zip entry '" + f.path() + "' has " + staged.size()
+                        + " bytes but pack.json says " + f.size());
+            }
+            if (!staged.sha256().equals(f.sha256())) {
+                throw PackException.invalid(name + ": zip entry '" + f.path()
+                        + "' does not match its sha256 in pack.json (the file is damaged or was changed)");
+            }
+            files.add(new StoredFile(f.path(), f.size(), f.sha256()));
+        }
+
+        ItemDeriver.Source source = (f, max) -> {
+            try (InputStream in = archive.open(f)) {
+                return in.readNBytes(max);
+            }
+        };
+        List<NewItem> items;
+        try {
+            List<PackManifest.ItemEntry> entries = manifest.items() != null
+                    ? manifest.items() : ItemDeriver.derive(manifest, source);
+            items = ItemIndexer.index(manifest, entries, source);
+        } catch (IOException e) {
+            throw PackException.invalid(name + ": cannot read its documents (" + e.getMessage() + ")");
+        }
+
+        PackRecord record = new PackRecord(manifest.id(), manifest.version(), manifest.title(),
+                manifest.description(), manifest.language(), manifest.license(), manifest.authors(),
+                manifest.created(), manifest.entry(), new String(ManifestCodec.write(manifest),
+                java.nio.charset.StandardCharsets.UTF_8), digest, total, files.size(), items.size(),
+                System.currentTimeMillis());
+        try {
+            library.publish(record, files, items, installed.map(PackRecord::digest).orElse(null));
+        } catch (Catalog.ConcurrentChangeException | Catalog.IncompleteContentException e) {
+            throw new PackException(PackException.Reason.CONFLICT, name + ": " + e.getMessage(), e);
+        }
+        long stored = Math.max(0, library.chunks().storedBytes() - storedBefore);
+        return new ImportResult(manifest.id(), manifest.version(), manifest.title(),
+                installed.isPresent() ? ImportResult.Outcome.UPDATED : ImportResult.Outcome.INSTALLED, total, stored);
+    }
+
+    private void checkFreeSpace(String name, PackManifest manifest) {
+        long needed = manifest.totalSize() + reserveBytes;
+        try {
+            long usable = Files.getFileStore(library.databaseFile().toAbsolutePath().getParent()).getUsableSpace();
+            if (usable < needed) {
+                throw new PackException(PackException.Reason.NO_SPACE, name + ": needs " + Sizes.human(needed)
+                        + " of free disk space (the pack plus a reserve of " + Sizes.human(reserveBytes)
+                        + "), but only " + Sizes.human(usable) + " is free; free some space or delete packs");
+            }
+        } catch (IOException e) {
+            // Unknown free space: go ahead; a full disk still fails cleanly, just later.
+        }
+    }
+}

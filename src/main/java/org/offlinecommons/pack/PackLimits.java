@@ -1,0 +1,22 @@
+package org.offlinecommons.pack;
+
+/**
+ * How much a pack may claim. Every pack is untrusted, so these bound what one can make the
+ * server read, inflate or store before it is refused.
+ */
+public record PackLimits(int maxEntries, long maxFileBytes, long maxTotalBytes, int maxRatio, long ratioFloorBytes) {
+
+    /** Generous for real content (a 4-hour video, 100,000 small pages), small for bombs. */
+    public static final PackLimits DEFAULT = new PackLimits(100_000, 64L << 30, 256L << 30, 200, 1L << 20);
+
+    /**
+     * Whether an entry's compression ratio is believable. Small entries are exempt: a few KB of
+     * repeated text compresses far, and inflating it costs nothing.
+     */
+    public boolean ratioAllowed(long compressed, long uncompressed) {
+        if (uncompressed <= ratioFloorBytes) {
+            return true;
+        }
+        return compressed > 0 && uncompressed / compressed <= maxRatio;
+    }
+}

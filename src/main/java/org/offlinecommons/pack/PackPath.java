@@ -1,0 +1,72 @@
+package org.offlinecommons.pack;
+
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+
+/**
+ * The rules for a path inside a pack. They hold whatever the source (zip entry, manifest, peer,
+ * URL), so that no pack can name a file outside its own tree on any operating system.
+ */
+public final class PackPath {
+
+    public static final int MAX_BYTES = 255;
+    private static final Pattern DRIVE_LETTER = Pattern.compile("^[A-Za-z]:");
+
+    private PackPath() {
+    }
+
+    /** Why {@code path} is not a valid pack path, or null if it is. */
+    public static String problem(String path) {
+        if (path == null || path.isEmpty()) {
+            return "the path is empty";
+        }
+        if (path.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
+            return "the path is longer than " + MAX_BYTES + " bytes";
+        }
+        if (path.startsWith("/")) {
+            return "the path is absolute (starts with '/')";
+        }
+        if (path.indexOf('\\') >= 0) {
+            return "the path contains a backslash";
+        }
+        if (DRIVE_LETTER.matcher(path).find()) {
+            return "the path starts with a drive letter";
+        }
+        for (int i = 0; i < path.length(); i++) {
+            char ch = path.charAt(i);
+            if (ch < 0x20 || ch == 0x7f) {
+                return "the path contains a control character";
+            }
+            if (Character.isSurrogate(ch) && !validSurrogatePair(path, i)) {
+                return "the path is not valid UTF-8 text";
+            }
+        }
+        if (path.endsWith("/")) {
+            return "the path ends with '/' (a folder, not a file)";
+        }
+        for (String segment : path.split("/", -1)) {
+            if (segment.isEmpty()) {
+                return "the path has an empty segment ('//')";
+            }
+            if (segment.equals("..")) {
+                return "the path contains a '..' segment";
+            }
+            if (segment.equals(".")) {
+                return "the path contains a '.' segment";
+            }
+        }
+        return null;
+    }
+
+    public static boolean isValid(String path) {
+        return problem(path) == null;
+    }
+
+    private static boolean validSurrogatePair(String s, int i) {
+        char ch = s.charAt(i);
+        if (Character.isHighSurrogate(ch)) {
+            return i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+        }
+        return i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
+    }
+}

@@ -1,0 +1,143 @@
+package org.offlinecommons.pack;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.Set;
+import org.apache.commons.compress.archivers.zip.Zip64Mode;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
+import org.offlinecommons.store.ProgressListener;
+
+/**
+ * Writes a pack zip deterministically: the same manifest and bytes give the same zip, byte for
+ * byte, so packs can be compared and mirrored by hash. pack.json comes first, then the files in
+ * manifest order; every entry has the same timestamp and no extra fields; text is deflated,
+ * media (already compressed) is stored.
+ */
+public final class PackWriter {
+
+    private static final Set<String> COMPRESSIBLE = Set.of("html", "htm", "xhtml", "css", "js", "mjs", "json",
+            "md", "markdown", "txt", "text", "svg", "xml", "csv", "tsv", "vtt", "srt");
+
+    /** Supplies each file's bytes. */
+    @FunctionalInterface
+    public interface Content {
+        InputStream open(PackManifest.FileEntry file) throws IOException;
+    }
+
+    private PackWriter() {
+    }
+
+    /**
+     * Writes the pack to {@code target} through a temporary file in the same folder, fsynced and
+     * renamed, so a crash or a full disk never leaves a half-written zip under the real name.
+     */
+    public static void write(PackManifest manifest, Content content, Path target, ProgressListener progress) {
+        Path dir = target.toAbsolutePath().getParent();
+        Path tmp = null;
+        try {
+            Files.createDirectories(dir);
+            tmp = Files.createTempFile(dir, "." + target.getFileName(), ".part");
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                write(manifest, content, out, progress);
+            }
+            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            tmp = null;
+        } catch (IOException e) {
+            throw new PackException(PackException.Reason.IO, target + ": cannot write the pack (" + e.getMessage() + ")", e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // Best effort: a stray .part file is harmless and named as such.
+                }
+            }
+        }
+    }
+
+    /** Writes the zip to a stream (for example an HTTP response). */
+    public static void write(PackManifest manifest, Content content, OutputStream out, ProgressListener progress)
+            throws IOException {
+        long total = manifest.totalSize();
+        long[] done = {0};
+        ZipArchiveOutputStream zip = new ZipArchiveOutputStream(new NonClosingOutputStream(out));
+        zip.setUseZip64(Zip64Mode.AsNeeded);
+        zip.setLevel(6); // zlib's default, named so output stays the same if defaults change
+        zip.setEncoding("UTF-8");
+        zip.setUseLanguageEncodingFlag(true);
+        zip.setCreateUnicodeExtraFields(ZipArchiveOutputStream.UnicodeExtraFieldPolicy.NEVER);
+        byte[] manifestBytes = ManifestCodec.write(manifest);
+        ZipArchiveEntry m = entry(PackManifest.FILE_NAME, true);
+        zip.putArchiveEntry(m);
+        zip.write(manifestBytes);
+        zip.closeArchiveEntry();
+        byte[] buf = new byte[64 * 1024];
+        for (PackManifest.FileEntry f : manifest.files()) {
+            ZipArchiveEntry e = entry(f.path(), isCompressible(f.path()));
+            e.setSize(f.size());
+            zip.putArchiveEntry(e);
+            long written = 0;
+            try (InputStream in = content.open(f)) {
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    zip.write(buf, 0, n);
+                    written += n;
+                    done[0] += n;
+                    progress.update(done[0], total);
+                }
+            }
+            if (written != f.size()) {
+                throw new IOException("'" + f.path() + "' has " + written + " bytes, not the " + f.size() + " expected");
+            }
+            zip.closeArchiveEntry();
+        }
+        zip.finish();
+        zip.close();
+    }
+
+    private static ZipArchiveEntry entry(String path, boolean deflate) {
+        ZipArchiveEntry e = new ZipArchiveEntry(path);
+        e.setMethod(deflate ? ZipArchiveEntry.DEFLATED : ZipArchiveEntry.STORED);
+        e.setTime(FIXED_TIME);
+        return e;
+    }
+
+    /**
+     * Zip stores local wall-clock time; this instant is 2000-01-01 00:00 in the local zone, so
+     * the stored fields are the same in every time zone.
+     */
+    private static final long FIXED_TIME =
+            LocalDateTime.of(2000, 1, 1, 0, 0).atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();
+
+    static boolean isCompressible(String path) {
+        int dot = path.lastIndexOf('.');
+        return dot >= 0 && COMPRESSIBLE.contains(path.substring(dot + 1).toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** The zip stream must not close a response stream it was handed. */
+    private static final class NonClosingOutputStream extends java.io.FilterOutputStream {
+        NonClosingOutputStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+}

@@ -1,0 +1,287 @@
+package org.offlinecommons.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The installed packs, their files and items: what the library shows. */
+public final class Catalog {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PACK_COLUMNS = "id, version, title, description, language, license, authors,"
+            + " created, entry, manifest, digest, total_size, file_count, item_count, installed_at";
+
+    private final Database db;
+
+    public Catalog(Database db) {
+        this.db = db;
+    }
+
+    public List<PackRecord> packs() {
+        return db.read(c -> {
+            List<PackRecord> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT " + PACK_COLUMNS + " FROM pack ORDER BY title COLLATE NOCASE, id");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(pack(rs));
+                }
+            }
+            return out;
+        });
+    }
+
+    public Optional<PackRecord> pack(String id) {
+        return db.read(c -> pack(c, id));
+    }
+
+    static Optional<PackRecord> pack(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + PACK_COLUMNS + " FROM pack WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(pack(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    public List<StoredFile> files(String packId) {
+        return db.read(c -> {
+            List<StoredFile> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT path, size, sha256 FROM pack_file WHERE pack_id = ? ORDER BY path")) {
+                ps.setString(1, packId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new StoredFile(rs.getString(1), rs.getLong(2), rs.getString(3)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    public Optional<StoredFile> file(String packId, String path) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT path, size, sha256 FROM pack_file WHERE pack_id = ? AND path = ?")) {
+                ps.setString(1, packId);
+                ps.setString(2, path);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next()
+                            ? Optional.of(new StoredFile(rs.getString(1), rs.getLong(2), rs.getString(3)))
+                            : Optional.empty();
+                }
+            }
+        });
+    }
+
+    public List<Item> items(String packId) {
+        return db.read(c -> {
+            List<Item> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT position, path, entry, title, kind, timestamp"
+                    + " FROM item WHERE pack_id = ? ORDER BY position")) {
+                ps.setString(1, packId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(item(rs));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    public Optional<Item> item(String packId, int position) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT position, path, entry, title, kind, timestamp"
+                    + " FROM item WHERE pack_id = ? AND position = ?")) {
+                ps.setString(1, packId);
+                ps.setInt(2, position);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(item(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    static Item item(ResultSet rs) throws SQLException {
+        int entry = rs.getInt(3);
+        Integer entryOrNull = rs.wasNull() ? null : entry;
+        return new Item(rs.getInt(1), rs.getString(2), entryOrNull, rs.getString(4), rs.getString(5),
+                rs.getString(6));
+    }
+
+    /**
+     * Makes {@code pack} visible, replacing any installed version of it, in one short
+     * transaction. Every file's recipe and chunks must already be staged; if any is missing
+     * (a concurrent delete swept it), nothing changes and the caller may stage again.
+     */
+    public void publish(PackRecord pack, List<StoredFile> files, List<NewItem> items, String replacesDigest) {
+        db.write(c -> {
+            String current = pack(c, pack.id()).map(PackRecord::digest).orElse(null);
+            if (!java.util.Objects.equals(current, replacesDigest)) {
+                throw new ConcurrentChangeException(pack.id());
+            }
+            requireStaged(c, files);
+            deletePack(c, pack.id());
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO pack(" + PACK_COLUMNS
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, pack.id());
+                ps.setLong(2, pack.version());
+                ps.setString(3, pack.title());
+                ps.setString(4, pack.description());
+                ps.setString(5, pack.language());
+                ps.setString(6, pack.license());
+                ps.setString(7, toJson(pack.authors()));
+                ps.setString(8, pack.created());
+                ps.setString(9, pack.entry());
+                ps.setString(10, pack.manifest());
+                ps.setString(11, pack.digest());
+                ps.setLong(12, pack.totalSize());
+                ps.setInt(13, pack.fileCount());
+                ps.setInt(14, pack.itemCount());
+                ps.setLong(15, pack.installedAt());
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO pack_file(pack_id, path, size, sha256) VALUES (?, ?, ?, ?)")) {
+                for (StoredFile f : files) {
+                    ps.setString(1, pack.id());
+                    ps.setString(2, f.path());
+                    ps.setLong(3, f.size());
+                    ps.setString(4, f.sha256());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            try (PreparedStatement ins = c.prepareStatement("INSERT INTO item(pack_id, position, path, entry, title,"
+                    + " kind, timestamp) VALUES (?, ?, ?, ?, ?, ?, ?)", java.sql.Statement.RETURN_GENERATED_KEYS);
+                 PreparedStatement fts = c.prepareStatement("INSERT INTO search(rowid, title, body) VALUES (?, ?, ?)")) {
+                for (NewItem n : items) {
+                    Item it = n.item();
+                    ins.setString(1, pack.id());
+                    ins.setInt(2, it.position());
+                    ins.setString(3, it.path());
+                    if (it.entry() == null) {
+                        ins.setNull(4, java.sql.Types.INTEGER);
+                    } else {
+                        ins.setInt(4, it.entry());
+                    }
+                    ins.setString(5, it.title());
+                    ins.setString(6, it.kind());
+                    ins.setString(7, it.timestamp());
+                    ins.executeUpdate();
+                    long rowId;
+                    try (ResultSet keys = ins.getGeneratedKeys()) {
+                        keys.next();
+                        rowId = keys.getLong(1);
+                    }
+                    fts.setLong(1, rowId);
+                    fts.setString(2, SearchIndex.clean(it.title()));
+                    fts.setString(3, SearchIndex.clean(n.searchText() == null ? "" : n.searchText()));
+                    fts.addBatch();
+                }
+                fts.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** Removes a pack; returns false if it was not installed. Its storage is freed by a sweep. */
+    public boolean delete(String id) {
+        return db.write(c -> deletePack(c, id));
+    }
+
+    private static boolean deletePack(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM search WHERE rowid IN (SELECT id FROM item WHERE pack_id = ?)")) {
+            ps.setString(1, id);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM item WHERE pack_id = ?")) {
+            ps.setString(1, id);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM pack_file WHERE pack_id = ?")) {
+            ps.setString(1, id);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM pack WHERE id = ?")) {
+            ps.setString(1, id);
+            return ps.executeUpdate() > 0;
+        }
+    }
+
+    private static void requireStaged(Connection c, List<StoredFile> files) throws SQLException {
+        try (PreparedStatement recipe = c.prepareStatement(
+                "SELECT size, chunk_count FROM file_recipe WHERE file_hash = ?");
+             PreparedStatement chunks = c.prepareStatement("""
+                     SELECT count(*), coalesce(sum(fc.size), 0),
+                            count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM chunk ch WHERE ch.hash = fc.chunk_hash))
+                     FROM file_chunk fc WHERE fc.file_hash = ?""")) {
+            for (StoredFile f : files) {
+                recipe.setString(1, f.sha256());
+                long size;
+                int count;
+                try (ResultSet rs = recipe.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new IncompleteContentException(f.path());
+                    }
+                    size = rs.getLong(1);
+                    count = rs.getInt(2);
+                }
+                chunks.setString(1, f.sha256());
+                try (ResultSet rs = chunks.executeQuery()) {
+                    rs.next();
+                    if (size != f.size() || rs.getInt(1) != count || rs.getLong(2) != size || rs.getInt(3) != 0) {
+                        throw new IncompleteContentException(f.path());
+                    }
+                }
+            }
+        }
+    }
+
+    /** Another import or sync changed the same pack while this one was being prepared. */
+    public static final class ConcurrentChangeException extends StoreException {
+        public ConcurrentChangeException(String packId) {
+            super("pack '" + packId + "' was changed by another import while this one ran; nothing was changed, try again",
+                    null);
+        }
+    }
+
+    /** Publishing found a file whose bytes are not (or no longer) all stored. */
+    public static final class IncompleteContentException extends StoreException {
+        public IncompleteContentException(String path) {
+            super(path + ": its content is not completely stored; nothing was changed, try again", null);
+        }
+    }
+
+    private static PackRecord pack(ResultSet rs) throws SQLException {
+        return new PackRecord(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getString(6), fromJson(rs.getString(7)), rs.getString(8), rs.getString(9), rs.getString(10),
+                rs.getString(11), rs.getLong(12), rs.getInt(13), rs.getInt(14), rs.getLong(15));
+    }
+
+    private static String toJson(List<String> list) {
+        try {
+            return JSON.writeValueAsString(list);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<String> fromJson(String json) {
+        try {
+            return JSON.readValue(json, new TypeReference<List<String>>() { });
+        } catch (JsonProcessingException e) {
+            throw new StoreException("Damaged author list in the library: " + json, e);
+        }
+    }
+}

@@ -1,0 +1,348 @@
+package org.offlinecommons.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongConsumer;
+
+/**
+ * Content-addressed storage of file bytes, split into fixed-size chunks.
+ *
+ * <p>Chunks are written in short batches, before anything refers to them, so a large pack
+ * never needs one giant transaction (which would grow the WAL to the pack's size) and a retried
+ * import or sync reuses what an interrupted one already stored. Orphans are swept after a grace
+ * period so that work in progress is not swept from under itself.
+ *
+ * <p>1 MiB chunks: large enough that SQLite stores them at close to disk speed with 64 KiB pages
+ * and a 1 GiB pack is only ~1000 rows; small enough that a changed file costs about its own size
+ * in a sync, a Range request reads little more than it needs, and dozens of concurrent
+ * downloads hold only a chunk each in memory.
+ */
+public final class ChunkStore {
+
+    public static final int CHUNK_SIZE = 1 << 20;
+    /** Chunks per write transaction: about 8 MiB, a fraction of a second on an SD card. */
+    private static final int BATCH_CHUNKS = 8;
+    /** Unreferenced chunks younger than this may belong to an import or sync still running. */
+    public static final Duration DEFAULT_GRACE = Duration.ofHours(24);
+
+    private final Database db;
+
+    public ChunkStore(Database db) {
+        this.db = db;
+    }
+
+    /** A file after staging: its hash, size and chunks, all stored, but part of no pack yet. */
+    public record StagedFile(String sha256, long size, List<ChunkRef> chunks) {
+        public FileRecipe recipe() {
+            return new FileRecipe(sha256, size, chunks);
+        }
+    }
+
+    /**
+     * Reads {@code in} to its end (at most {@code maxBytes}), stores its chunks and its recipe,
+     * and returns what it read. The caller checks the result against what it expected; a
+     * mismatch leaves only orphans, which a later sweep removes.
+     *
+     * @throws TooLargeException when the stream holds more than {@code maxBytes}
+     */
+    public StagedFile stage(InputStream in, long maxBytes, LongConsumer bytesRead) throws IOException {
+        MessageDigest fileDigest = Hashes.sha256();
+        List<ChunkRef> refs = new ArrayList<>();
+        List<byte[]> batchData = new ArrayList<>();
+        List<ChunkRef> batchRefs = new ArrayList<>();
+        long total = 0;
+        while (true) {
+            byte[] buf = in.readNBytes(CHUNK_SIZE);
+            if (buf.length == 0) {
+                break;
+            }
+            total += buf.length;
+            if (total > maxBytes) {
+                throw new TooLargeException(maxBytes);
+            }
+            fileDigest.update(buf);
+            ChunkRef ref = new ChunkRef(Hashes.sha256Hex(buf), buf.length);
+            refs.add(ref);
+            batchRefs.add(ref);
+            batchData.add(buf);
+            if (batchRefs.size() >= BATCH_CHUNKS) {
+                putChunks(batchRefs, batchData);
+                batchRefs.clear();
+                batchData.clear();
+            }
+            bytesRead.accept(buf.length);
+            if (buf.length < CHUNK_SIZE) {
+                break;
+            }
+        }
+        if (in.read() != -1) {
+            // readNBytes returned short only at end of stream; this guards odd streams.
+            throw new IOException("stream did not end where expected");
+        }
+        putChunks(batchRefs, batchData);
+        StagedFile staged = new StagedFile(Hashes.hex(fileDigest.digest()), total, refs);
+        putRecipe(staged.recipe());
+        return staged;
+    }
+
+    /** The stream held more bytes than allowed. */
+    public static final class TooLargeException extends IOException {
+        public TooLargeException(long limit) {
+            super("more than " + limit + " bytes");
+        }
+    }
+
+    /**
+     * Stores chunks whose hashes the caller has already verified; existing ones are skipped,
+     * which is what makes retries and shared files cheap.
+     */
+    public void putChunks(List<ChunkRef> refs, List<byte[]> data) {
+        if (refs.isEmpty()) {
+            return;
+        }
+        Set<String> missing = missing(refs.stream().map(ChunkRef::hash).toList());
+        if (missing.isEmpty()) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT OR IGNORE INTO chunk(hash, size, created_at, data) VALUES (?, ?, ?, ?)")) {
+                for (int i = 0; i < refs.size(); i++) {
+                    ChunkRef ref = refs.get(i);
+                    if (!missing.remove(ref.hash())) {
+                        continue; // also skips a chunk repeated inside one batch
+                    }
+                    ps.setString(1, ref.hash());
+                    ps.setLong(2, ref.size());
+                    ps.setLong(3, now);
+                    ps.setBytes(4, data.get(i));
+                    ps.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Records a file's chunk list; refreshes its age so a sweep spares it while in use. */
+    public void putRecipe(FileRecipe recipe) {
+        long now = System.currentTimeMillis();
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO file_recipe(file_hash, size, chunk_count, created_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(file_hash) DO UPDATE SET created_at = excluded.created_at""")) {
+                ps.setString(1, recipe.fileHash());
+                ps.setLong(2, recipe.size());
+                ps.setInt(3, recipe.chunks().size());
+                ps.setLong(4, now);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT OR REPLACE INTO file_chunk(file_hash, seq, chunk_hash, size) VALUES (?, ?, ?, ?)")) {
+                int seq = 0;
+                for (ChunkRef ref : recipe.chunks()) {
+                    ps.setString(1, recipe.fileHash());
+                    ps.setInt(2, seq++);
+                    ps.setString(3, ref.hash());
+                    ps.setLong(4, ref.size());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** The hashes among {@code hashes} that are not stored, in the given order. */
+    public Set<String> missing(Collection<String> hashes) {
+        return db.read(c -> {
+            Set<String> missing = new LinkedHashSet<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM chunk WHERE hash = ?")) {
+                for (String h : hashes) {
+                    ps.setString(1, h);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            missing.add(h);
+                        }
+                    }
+                }
+            }
+            return missing;
+        });
+    }
+
+    public Optional<FileRecipe> recipe(String fileHash) {
+        return db.read(c -> recipe(c, fileHash));
+    }
+
+    static Optional<FileRecipe> recipe(Connection c, String fileHash) throws SQLException {
+        long size;
+        try (PreparedStatement ps = c.prepareStatement("SELECT size FROM file_recipe WHERE file_hash = ?")) {
+            ps.setString(1, fileHash);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                size = rs.getLong(1);
+            }
+        }
+        List<ChunkRef> chunks = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT chunk_hash, size FROM file_chunk WHERE file_hash = ? ORDER BY seq")) {
+            ps.setString(1, fileHash);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    chunks.add(new ChunkRef(rs.getString(1), rs.getLong(2)));
+                }
+            }
+        }
+        return Optional.of(new FileRecipe(fileHash, size, chunks));
+    }
+
+    /**
+     * One chunk's bytes. Each call borrows a connection only for the read, so a slow client
+     * downloading a large file never holds a connection while its socket drains.
+     */
+    public Optional<byte[]> readChunk(String hash) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT data FROM chunk WHERE hash = ?")) {
+                ps.setString(1, hash);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /**
+     * Streams {@code length} bytes of a stored file from {@code offset}, reading one chunk at a
+     * time. Fails with an IOException if a chunk turns out to be missing.
+     */
+    public InputStream open(FileRecipe recipe, long offset, long length) {
+        if (offset < 0 || length < 0 || offset + length > recipe.size()) {
+            throw new IllegalArgumentException("range " + offset + "+" + length + " outside 0.." + recipe.size());
+        }
+        return new ChunkInputStream(this, recipe, offset, length);
+    }
+
+    /** Streams a whole stored file. */
+    public InputStream open(FileRecipe recipe) {
+        return open(recipe, 0, recipe.size());
+    }
+
+    /** Total bytes of all stored chunks (each counted once, however many files share it). */
+    public long storedBytes() {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(sum(size), 0) FROM chunk");
+                 ResultSet rs = ps.executeQuery()) {
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    /** Hashes of all stored chunks, for verification. */
+    public List<String> allChunkHashes() {
+        return db.read(c -> {
+            List<String> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT hash FROM chunk ORDER BY id");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Frees the storage of files that no installed pack uses any more (after a delete or an
+     * update). Recipes or chunks touched since this call began belong to work in progress and
+     * stay; a publish that lost a chunk to this race notices and is retried.
+     */
+    public void release(Collection<String> fileHashes) {
+        long startedAt = System.currentTimeMillis();
+        List<String> hashes = new ArrayList<>(new LinkedHashSet<>(fileHashes));
+        for (int from = 0; from < hashes.size(); from += 64) {
+            List<String> batch = hashes.subList(from, Math.min(hashes.size(), from + 64));
+            db.write(c -> {
+                for (String fileHash : batch) {
+                    releaseFile(c, fileHash, startedAt);
+                }
+                return null;
+            });
+        }
+    }
+
+    private static void releaseFile(Connection c, String fileHash, long startedAt) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                DELETE FROM file_recipe WHERE file_hash = ? AND created_at < ?
+                  AND NOT EXISTS (SELECT 1 FROM pack_file pf WHERE pf.sha256 = file_recipe.file_hash)""")) {
+            ps.setString(1, fileHash);
+            ps.setLong(2, startedAt + 1);
+            if (ps.executeUpdate() == 0) {
+                return;
+            }
+        }
+        List<String> chunks = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT chunk_hash FROM file_chunk WHERE file_hash = ?")) {
+            ps.setString(1, fileHash);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    chunks.add(rs.getString(1));
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM file_chunk WHERE file_hash = ?")) {
+            ps.setString(1, fileHash);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                DELETE FROM chunk WHERE hash = ? AND created_at < ?
+                  AND NOT EXISTS (SELECT 1 FROM file_chunk fc WHERE fc.chunk_hash = chunk.hash)""")) {
+            for (String chunk : new LinkedHashSet<>(chunks)) {
+                ps.setString(1, chunk);
+                ps.setLong(2, startedAt + 1);
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    /**
+     * Removes recipes and chunks that no installed pack uses and that are older than
+     * {@code grace}. Returns the number of chunks removed.
+     */
+    public int sweep(Duration grace) {
+        long cutoff = System.currentTimeMillis() - grace.toMillis();
+        return db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    DELETE FROM file_recipe WHERE created_at < ?
+                      AND NOT EXISTS (SELECT 1 FROM pack_file pf WHERE pf.sha256 = file_recipe.file_hash)""")) {
+                ps.setLong(1, cutoff);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    DELETE FROM file_chunk WHERE NOT EXISTS
+                      (SELECT 1 FROM file_recipe r WHERE r.file_hash = file_chunk.file_hash)""")) {
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    DELETE FROM chunk WHERE created_at < ?
+                      AND NOT EXISTS (SELECT 1 FROM file_chunk fc WHERE fc.chunk_hash = chunk.hash)""")) {
+                ps.setLong(1, cutoff);
+                return ps.executeUpdate();
+            }
+        });
+    }
+}

@@ -1,0 +1,87 @@
+package org.offlinecommons.store;
+
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Re-reads every byte of every installed pack and checks it against its hashes: each chunk
+ * against its own, each file against the manifest's. Damage is reported, never repaired here.
+ */
+public final class LibraryVerifier {
+
+    /** What a verification found. {@code problems} is empty for a healthy library. */
+    public record Report(int packs, int files, long bytes, List<String> problems) {
+        public Report {
+            problems = List.copyOf(problems);
+        }
+
+        public boolean ok() {
+            return problems.isEmpty();
+        }
+    }
+
+    private final Library library;
+
+    public LibraryVerifier(Library library) {
+        this.library = library;
+    }
+
+    public Report verify(ProgressListener progress) {
+        List<String> problems = new ArrayList<>();
+        List<String> integrity = library.integrityCheck();
+        if (!integrity.equals(List.of("ok"))) {
+            problems.addAll(integrity.stream().map(p -> "database: " + p).toList());
+        }
+        List<PackRecord> packs = library.catalog().packs();
+        long total = 0;
+        for (PackRecord p : packs) {
+            total += p.totalSize();
+        }
+        long done = 0;
+        int fileCount = 0;
+        Set<String> goodChunks = new HashSet<>();
+        for (PackRecord pack : packs) {
+            for (StoredFile file : library.catalog().files(pack.id())) {
+                fileCount++;
+                String where = pack.id() + "/" + file.path();
+                Optional<FileRecipe> recipe = library.chunks().recipe(file.sha256());
+                if (recipe.isEmpty()) {
+                    problems.add(where + ": its content is missing");
+                    continue;
+                }
+                MessageDigest fileDigest = Hashes.sha256();
+                long size = 0;
+                boolean damaged = false;
+                for (ChunkRef ref : recipe.get().chunks()) {
+                    Optional<byte[]> data = library.chunks().readChunk(ref.hash());
+                    if (data.isEmpty()) {
+                        problems.add(where + ": chunk " + ref.hash() + " is missing");
+                        damaged = true;
+                        break;
+                    }
+                    byte[] bytes = data.get();
+                    if (!goodChunks.contains(ref.hash())) {
+                        if (!Hashes.sha256Hex(bytes).equals(ref.hash()) || bytes.length != ref.size()) {
+                            problems.add(where + ": chunk " + ref.hash() + " is damaged");
+                            damaged = true;
+                            break;
+                        }
+                        goodChunks.add(ref.hash());
+                    }
+                    fileDigest.update(bytes);
+                    size += bytes.length;
+                    done += bytes.length;
+                    progress.update(done, total);
+                }
+                if (!damaged && (size != file.size() || !Hashes.hex(fileDigest.digest()).equals(file.sha256()))) {
+                    problems.add(where + ": content does not match its SHA-256 " + file.sha256());
+                }
+            }
+        }
+        return new Report(packs.size(), fileCount, done, problems);
+    }
+}

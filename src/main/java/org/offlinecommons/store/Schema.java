@@ -1,0 +1,135 @@
+package org.offlinecommons.store;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * Forward-only schema migrations keyed by {@code PRAGMA user_version}. Migration N takes the
+ * schema from version N to N+1; published migrations are never edited, only appended.
+ */
+final class Schema {
+
+    private static final List<String> MIGRATIONS = List.of(
+            """
+            -- Chunks are content-addressed and shared by every file, pack and version that holds them.
+            CREATE TABLE chunk(
+              id INTEGER PRIMARY KEY,
+              hash TEXT NOT NULL UNIQUE,
+              size INTEGER NOT NULL,
+              created_at INTEGER NOT NULL,
+              data BLOB NOT NULL
+            );
+            CREATE TABLE file_recipe(
+              file_hash TEXT PRIMARY KEY,
+              size INTEGER NOT NULL,
+              chunk_count INTEGER NOT NULL,
+              created_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE TABLE file_chunk(
+              file_hash TEXT NOT NULL,
+              seq INTEGER NOT NULL,
+              chunk_hash TEXT NOT NULL,
+              size INTEGER NOT NULL,
+              PRIMARY KEY(file_hash, seq)
+            ) WITHOUT ROWID;
+            CREATE INDEX file_chunk_by_chunk ON file_chunk(chunk_hash);
+            CREATE TABLE pack(
+              id TEXT PRIMARY KEY,
+              version INTEGER NOT NULL,
+              title TEXT NOT NULL,
+              description TEXT NOT NULL,
+              language TEXT NOT NULL,
+              license TEXT NOT NULL,
+              authors TEXT NOT NULL,
+              created TEXT NOT NULL,
+              entry TEXT,
+              manifest TEXT NOT NULL,
+              digest TEXT NOT NULL,
+              total_size INTEGER NOT NULL,
+              file_count INTEGER NOT NULL,
+              item_count INTEGER NOT NULL,
+              installed_at INTEGER NOT NULL
+            );
+            CREATE TABLE pack_file(
+              pack_id TEXT NOT NULL REFERENCES pack(id) ON DELETE CASCADE,
+              path TEXT NOT NULL,
+              size INTEGER NOT NULL,
+              sha256 TEXT NOT NULL,
+              PRIMARY KEY(pack_id, path)
+            ) WITHOUT ROWID;
+            CREATE INDEX pack_file_by_hash ON pack_file(sha256);
+            CREATE TABLE item(
+              id INTEGER PRIMARY KEY,
+              pack_id TEXT NOT NULL REFERENCES pack(id) ON DELETE CASCADE,
+              position INTEGER NOT NULL,
+              path TEXT NOT NULL,
+              entry INTEGER,
+              title TEXT NOT NULL,
+              kind TEXT NOT NULL,
+              timestamp TEXT,
+              UNIQUE(pack_id, position)
+            );
+            CREATE INDEX item_by_path ON item(pack_id, path);
+            -- rowid = item.id, so a pack's rows can be removed without scanning the index.
+            CREATE VIRTUAL TABLE search USING fts5(
+              title, body,
+              tokenize = 'unicode61 remove_diacritics 2',
+              prefix = '2 3 4'
+            );
+            CREATE TABLE setting(
+              key TEXT PRIMARY KEY,
+              value TEXT NOT NULL
+            );
+            """
+    );
+
+    private Schema() {
+    }
+
+    static int latestVersion() {
+        return MIGRATIONS.size();
+    }
+
+    static void migrate(Connection c) throws SQLException {
+        int current;
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+            current = rs.getInt(1);
+        }
+        if (current > MIGRATIONS.size()) {
+            throw new StoreException("This library was written by a newer Offline Commons (schema "
+                    + current + ", this program knows up to " + MIGRATIONS.size()
+                    + "); upgrade the program rather than risk the data.", null);
+        }
+        for (int v = current; v < MIGRATIONS.size(); v++) {
+            try (Statement s = c.createStatement()) {
+                s.execute("BEGIN IMMEDIATE");
+                try {
+                    for (String sql : MIGRATIONS.get(v).split(";\\s*\\n")) {
+                        String stmt = stripComments(sql);
+                        if (!stmt.isBlank()) {
+                            s.execute(stmt);
+                        }
+                    }
+                    s.execute("PRAGMA user_version=" + (v + 1));
+                    s.execute("COMMIT");
+                } catch (SQLException e) {
+                    s.execute("ROLLBACK");
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static String stripComments(String sql) {
+        StringBuilder out = new StringBuilder();
+        for (String line : sql.split("\n")) {
+            if (!line.strip().startsWith("--")) {
+                out.append(line).append('\n');
+            }
+        }
+        return out.toString();
+    }
+}

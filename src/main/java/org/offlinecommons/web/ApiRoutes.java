@@ -1,0 +1,68 @@
+package org.offlinecommons.web;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import java.util.List;
+import java.util.Map;
+import org.offlinecommons.store.Library;
+import org.offlinecommons.store.PackRecord;
+import org.offlinecommons.store.SearchIndex;
+import org.offlinecommons.store.SearchResults;
+
+/** The read-only JSON API under {@code /api/v1}. */
+final class ApiRoutes {
+
+    private final Library library;
+
+    ApiRoutes(Library library) {
+        this.library = library;
+    }
+
+    void register(JavalinConfig config) {
+        config.routes.get("/api/v1/packs", ctx -> ctx.json(Map.of("packs",
+                library.catalog().packs().stream().map(PackJson::summary).toList())));
+        config.routes.get("/api/v1/packs/{id}", ctx -> {
+            String id = ctx.pathParam("id");
+            PackRecord pack = library.catalog().pack(id)
+                    .orElseThrow(() -> HttpProblem.notFound("There is no pack '" + id + "' in this library"));
+            ctx.json(PackJson.detail(pack, library.catalog().items(id)));
+        });
+        config.routes.get("/api/v1/search", this::search);
+    }
+
+    private void search(Context ctx) {
+        String q = ctx.queryParam("q");
+        String pack = blankToNull(ctx.queryParam("pack"));
+        int limit = intParam(ctx, "limit", 20, 1, SearchIndex.MAX_LIMIT);
+        int offset = intParam(ctx, "offset", 0, 0, 100_000);
+        SearchResults results = library.search().search(q == null ? "" : q, pack, limit, offset);
+        List<Map<String, Object>> hits = results.hits().stream().map(h -> Map.<String, Object>of(
+                "pack", h.packId(),
+                "packTitle", h.packTitle(),
+                "position", h.item().position(),
+                "path", h.item().path(),
+                "title", h.item().title(),
+                "kind", h.item().kind(),
+                "url", ContentUrls.file(h.packId(), h.item().path()),
+                "snippet", h.snippet().replace(SearchIndex.MARK_START, '[').replace(SearchIndex.MARK_END, ']'),
+                "snippetHtml", SnippetHtml.render(h.snippet()))).toList();
+        ctx.json(Map.of("query", results.query(), "total", results.total(), "offset", results.offset(),
+                "hits", hits));
+    }
+
+    static int intParam(Context ctx, String name, int fallback, int min, int max) {
+        String v = ctx.queryParam(name);
+        if (v == null || v.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Math.max(min, Math.min(max, Integer.parseInt(v.strip())));
+        } catch (NumberFormatException e) {
+            throw HttpProblem.badRequest("'" + name + "' must be a whole number");
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

@@ -1,0 +1,55 @@
+package org.offlinecommons.web;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import org.offlinecommons.pack.PackException;
+import org.offlinecommons.store.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where exceptions become HTTP answers: a status and an {@link ApiError} body.
+ * Internal details (stack traces, SQL) go to the log, never to the client.
+ */
+final class ErrorMapping {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorMapping.class);
+
+    private ErrorMapping() {
+    }
+
+    static void register(JavalinConfig config) {
+        config.routes.exception(HttpProblem.class, (e, ctx) -> respond(ctx, e.status(), e.code(), e.getMessage()));
+        config.routes.exception(PackException.class, (e, ctx) -> {
+            int status = switch (e.reason()) {
+                case INVALID -> 400;
+                case CONFLICT -> 409;
+                case NOT_FOUND -> 404;
+                case NO_SPACE -> 507;
+                case IO -> 500;
+            };
+            respond(ctx, status, e.reason().name().toLowerCase(java.util.Locale.ROOT), e.getMessage());
+        });
+        config.routes.exception(StoreException.class, (e, ctx) -> {
+            LOG.error("Storage failure on {} {}", ctx.method(), ctx.path(), e);
+            respond(ctx, 503, "unavailable", "The library could not be read just now; try again in a moment.");
+        });
+        config.routes.exception(HttpResponseException.class, (e, ctx) ->
+                respond(ctx, e.getStatus(), e.getStatus() == 404 ? "not_found" : "http_" + e.getStatus(), e.getMessage()));
+        config.routes.exception(Exception.class, (e, ctx) -> {
+            LOG.error("Unexpected failure on {} {}", ctx.method(), ctx.path(), e);
+            respond(ctx, 500, "internal", "Something went wrong on the server; the error was logged.");
+        });
+        config.routes.error(404, ctx -> {
+            if (ctx.endpoints().lastHttpEndpoint() == null) {
+                respond(ctx, 404, "not_found", "There is nothing at " + ctx.path());
+            }
+        });
+    }
+
+    static void respond(Context ctx, int status, String code, String message) {
+        ctx.status(status);
+        ctx.json(new ApiError(code, message));
+    }
+}
