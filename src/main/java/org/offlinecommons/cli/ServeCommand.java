@@ -3,6 +3,7 @@ package org.offlinecommons.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.pack.BundledPacks;
 import org.offlinecommons.pack.PackImporter;
 import org.offlinecommons.store.ChunkStore;
@@ -45,10 +46,12 @@ final class ServeCommand implements Callable<Integer> {
                 System.out.println(ImportCommand.describe(o.file(), o.result()));
             }
         }
-        WebServer server = WebServer.start(library, new WebServer.Options(bind, port));
+        JobRunner jobs = new JobRunner();
+        WebServer server = WebServer.start(library, jobs, new WebServer.Options(bind, port));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
+            jobs.close();
             library.close();
             stopped.countDown();
         }, "shutdown"));

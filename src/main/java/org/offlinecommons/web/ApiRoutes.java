@@ -4,6 +4,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Map;
+import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.PackRecord;
 import org.offlinecommons.store.SearchIndex;
@@ -13,9 +14,11 @@ import org.offlinecommons.store.SearchResults;
 final class ApiRoutes {
 
     private final Library library;
+    private final JobRunner jobs;
 
-    ApiRoutes(Library library) {
+    ApiRoutes(Library library, JobRunner jobs) {
         this.library = library;
+        this.jobs = jobs;
     }
 
     void register(JavalinConfig config) {
@@ -28,6 +31,9 @@ final class ApiRoutes {
             ctx.json(PackJson.detail(pack, library.catalog().items(id)));
         });
         config.routes.get("/api/v1/search", this::search);
+        config.routes.get("/api/v1/jobs", ctx -> ctx.json(Map.of("jobs", jobs.recent())));
+        config.routes.get("/api/v1/jobs/{id}", ctx -> ctx.json(jobs.status(ctx.pathParam("id"))
+                .orElseThrow(() -> HttpProblem.notFound("There is no job '" + ctx.pathParam("id") + "'"))));
     }
 
     private void search(Context ctx) {

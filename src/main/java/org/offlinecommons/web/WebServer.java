@@ -7,6 +7,7 @@ import io.javalin.compression.CompressionStrategy;
 import io.javalin.compression.Gzip;
 import io.javalin.json.JavalinJackson;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.store.Library;
 
 /** The HTTP server: wires the routes onto Javalin and owns its lifecycle. */
@@ -24,10 +25,10 @@ public final class WebServer implements AutoCloseable {
         this.options = options;
     }
 
-    public static WebServer start(Library library, Options options) {
+    public static WebServer start(Library library, JobRunner jobs, Options options) {
         ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
         ContentRoutes content = new ContentRoutes(library);
-        ApiRoutes api = new ApiRoutes(library);
+        ApiRoutes api = new ApiRoutes(library, jobs);
         HomePage home = new HomePage(library);
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;

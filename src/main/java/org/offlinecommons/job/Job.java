@@ -1,0 +1,79 @@
+package org.offlinecommons.job;
+
+import org.offlinecommons.store.ProgressListener;
+
+/**
+ * A long piece of work (import, export, sync) that pages and the API can watch. The work
+ * reports bytes through {@link #update} and may change its {@link #message} as it goes.
+ */
+public final class Job implements ProgressListener {
+
+    private final String id;
+    private final String kind;
+    private final String title;
+    private volatile JobState state = JobState.QUEUED;
+    private volatile long done;
+    private volatile long total;
+    private volatile String message = "";
+    private volatile String error;
+    private volatile long startedAt;
+    private volatile long startedNanos;
+    private volatile long finishedAt;
+
+    Job(String id, String kind, String title) {
+        this.id = id;
+        this.kind = kind;
+        this.title = title;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public void update(long doneBytes, long totalBytes) {
+        this.done = doneBytes;
+        this.total = totalBytes;
+    }
+
+    /** A line for people: what the job is doing now, or what it did. */
+    public void message(String text) {
+        this.message = text == null ? "" : text;
+    }
+
+    void started() {
+        startedAt = System.currentTimeMillis();
+        startedNanos = System.nanoTime();
+        state = JobState.RUNNING;
+    }
+
+    void succeeded(String result) {
+        if (result != null) {
+            message = result;
+        }
+        finishedAt = System.currentTimeMillis();
+        state = JobState.SUCCEEDED;
+    }
+
+    void failed(String why) {
+        error = why;
+        finishedAt = System.currentTimeMillis();
+        state = JobState.FAILED;
+    }
+
+    public JobStatus status() {
+        JobState s = state;
+        long d = done;
+        long t = total;
+        double rate = -1;
+        long left = -1;
+        if (s == JobState.RUNNING && startedNanos != 0) {
+            double seconds = (System.nanoTime() - startedNanos) / 1e9;
+            if (seconds > 0.5 && d > 0) {
+                rate = d / seconds;
+                left = t > d ? Math.round((t - d) / rate) : 0;
+            }
+        }
+        return new JobStatus(id, kind, title, s, d, t, rate, left, message, error, startedAt, finishedAt);
+    }
+}

@@ -1,0 +1,97 @@
+package org.offlinecommons.job;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs long work in the background and remembers the recent jobs. Two at a time: a small
+ * server's disk and CPU are better spent finishing one import than interleaving many.
+ */
+public final class JobRunner implements AutoCloseable {
+
+    /** The work of a job; returns a line saying what it did. */
+    @FunctionalInterface
+    public interface Work {
+        String run(Job job) throws Exception;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+    private static final int KEEP = 200;
+    private final SecureRandom random = new SecureRandom();
+    private final ExecutorService executor;
+    private final Map<String, Job> jobs = new LinkedHashMap<>();
+
+    public JobRunner() {
+        this(2);
+    }
+
+    public JobRunner(int threads) {
+        this.executor = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "job");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public Job submit(String kind, String title, Work work) {
+        byte[] idBytes = new byte[8];
+        random.nextBytes(idBytes);
+        Job job = new Job(HexFormat.of().formatHex(idBytes), kind, title);
+        synchronized (jobs) {
+            jobs.put(job.id(), job);
+            while (jobs.size() > KEEP) {
+                String oldest = jobs.keySet().iterator().next();
+                if (!jobs.get(oldest).status().state().finished()) {
+                    break;
+                }
+                jobs.remove(oldest);
+            }
+        }
+        executor.execute(() -> {
+            job.started();
+            try {
+                job.succeeded(work.run(job));
+                LOG.info("{} job {} ({}) finished: {}", kind, job.id(), title, job.status().message());
+            } catch (Exception e) {
+                job.failed(e.getMessage() == null ? e.toString() : e.getMessage());
+                LOG.warn("{} job {} ({}) failed: {}", kind, job.id(), title, e.getMessage());
+            }
+        });
+        return job;
+    }
+
+    public Optional<JobStatus> status(String id) {
+        synchronized (jobs) {
+            return Optional.ofNullable(jobs.get(id)).map(Job::status);
+        }
+    }
+
+    /** Recent jobs, newest first. */
+    public List<JobStatus> recent() {
+        List<JobStatus> out = new ArrayList<>();
+        synchronized (jobs) {
+            jobs.values().forEach(j -> out.add(0, j.status()));
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

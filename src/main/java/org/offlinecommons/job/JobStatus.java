@@ -1,0 +1,17 @@
+package org.offlinecommons.job;
+
+/**
+ * A moment's view of a job, for pages and the API. {@code rateBytesPerSecond} and
+ * {@code secondsLeft} are -1 while unknown.
+ */
+public record JobStatus(String id, String kind, String title, JobState state, long doneBytes, long totalBytes,
+                        double rateBytesPerSecond, long secondsLeft, String message, String error,
+                        long startedAt, long finishedAt) {
+
+    public int percent() {
+        if (state == JobState.SUCCEEDED) {
+            return 100;
+        }
+        return totalBytes <= 0 ? 0 : (int) Math.min(100, doneBytes * 100 / totalBytes);
+    }
+}
