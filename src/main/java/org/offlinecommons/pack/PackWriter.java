@@ -44,8 +44,10 @@ public final class PackWriter {
         try {
             Files.createDirectories(dir);
             tmp = Files.createTempFile(dir, "." + target.getFileName(), ".part");
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                write(manifest, content, out, progress);
+            // A seekable target lets the zip writer patch sizes and CRCs into the local headers,
+            // so entries need no data descriptors and each file is read only once.
+            try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(tmp)) {
+                writeEntries(zip, manifest, content, progress, false);
             }
             try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
                 ch.force(true);
@@ -65,12 +67,21 @@ public final class PackWriter {
         }
     }
 
-    /** Writes the zip to a stream (for example an HTTP response). */
+    /**
+     * Writes the zip to a stream (for example an HTTP response). A stream cannot be patched
+     * afterwards, so stored entries are read twice: once for their CRC, once to write them.
+     */
     public static void write(PackManifest manifest, Content content, OutputStream out, ProgressListener progress)
             throws IOException {
+        ZipArchiveOutputStream zip = new ZipArchiveOutputStream(new NonClosingOutputStream(out));
+        writeEntries(zip, manifest, content, progress, true);
+        zip.close();
+    }
+
+    private static void writeEntries(ZipArchiveOutputStream zip, PackManifest manifest, Content content,
+                                     ProgressListener progress, boolean needCrcFirst) throws IOException {
         long total = manifest.totalSize();
         long[] done = {0};
-        ZipArchiveOutputStream zip = new ZipArchiveOutputStream(new NonClosingOutputStream(out));
         zip.setUseZip64(Zip64Mode.AsNeeded);
         zip.setLevel(6); // zlib's default, named so output stays the same if defaults change
         zip.setEncoding("UTF-8");
@@ -83,8 +94,12 @@ public final class PackWriter {
         zip.closeArchiveEntry();
         byte[] buf = new byte[64 * 1024];
         for (PackManifest.FileEntry f : manifest.files()) {
-            ZipArchiveEntry e = entry(f.path(), isCompressible(f.path()));
+            boolean deflate = isCompressible(f.path());
+            ZipArchiveEntry e = entry(f.path(), deflate);
             e.setSize(f.size());
+            if (!deflate && needCrcFirst) {
+                e.setCrc(crc(content, f));
+            }
             zip.putArchiveEntry(e);
             long written = 0;
             try (InputStream in = content.open(f)) {
@@ -102,13 +117,27 @@ public final class PackWriter {
             zip.closeArchiveEntry();
         }
         zip.finish();
-        zip.close();
+    }
+
+    private static long crc(Content content, PackManifest.FileEntry f) throws IOException {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        byte[] buf = new byte[64 * 1024];
+        try (InputStream in = content.open(f)) {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                crc.update(buf, 0, n);
+            }
+        }
+        return crc.getValue();
     }
 
     private static ZipArchiveEntry entry(String path, boolean deflate) {
         ZipArchiveEntry e = new ZipArchiveEntry(path);
         e.setMethod(deflate ? ZipArchiveEntry.DEFLATED : ZipArchiveEntry.STORED);
         e.setTime(FIXED_TIME);
+        // Marks the entry as made on Unix: unzip otherwise treats names from "FAT" as code page
+        // 437 and mangles UTF-8 names, and extracted files get sane permissions.
+        e.setUnixMode(0100644);
         return e;
     }
 

@@ -151,6 +151,26 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * SQLite's {@code quick_check}, on a connection of its own: FTS5 in a pooled connection can
+     * check against a cached index structure that another connection has since changed, and
+     * report a checksum mismatch where there is none.
+     */
+    public List<String> quickCheck() {
+        ensureOpen();
+        try (Connection c = open(file, true);
+             Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("PRAGMA quick_check")) {
+            List<String> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("Cannot check the library " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     private void ensureOpen() {
         if (closed) {
             throw new StoreException("The library is closed", null);

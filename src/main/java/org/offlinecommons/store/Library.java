@@ -92,16 +92,7 @@ public final class Library implements AutoCloseable {
 
     /** SQLite's own consistency check: "ok", or the problems it found. */
     public List<String> integrityCheck() {
-        return db.read(c -> {
-            List<String> out = new java.util.ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("PRAGMA quick_check");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-            return out;
-        });
+        return db.quickCheck();
     }
 
     Database database() {

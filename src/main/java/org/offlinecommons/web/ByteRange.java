@@ -55,7 +55,7 @@ record ByteRange(long start, long length) {
                 return Optional.of(new ByteRange(size - len, len));
             }
             long start = Long.parseLong(a);
-            long end = b.isEmpty() ? size - 1 : Long.parseLong(b);
+            long end = b.isEmpty() ? Long.MAX_VALUE : Long.parseLong(b);
             if (start < 0 || end < start) {
                 return Optional.empty(); // syntactically invalid: ignore the header
             }

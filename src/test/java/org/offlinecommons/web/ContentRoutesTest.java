@@ -1,0 +1,166 @@
+package org.offlinecommons.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.offlinecommons.job.JobRunner;
+import org.offlinecommons.pack.PackFixtures;
+import org.offlinecommons.pack.PackImporter;
+import org.offlinecommons.store.Library;
+import org.offlinecommons.store.ProgressListener;
+
+/** Raw pack content over real HTTP: bytes, types, caching, ranges, compression, errors. */
+class ContentRoutesTest {
+
+    @TempDir
+    static Path tmp;
+    static Library library;
+    static WebServer server;
+    static byte[] media;
+    static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws IOException {
+        Path site = PackFixtures.smallSite(tmp.resolve("site"));
+        PackFixtures.writeRandom(site, "media/clip.mp4", 2_500_000, 42);
+        PackFixtures.write(site, "dir with space/ça va?.txt", "Bonjour\n");
+        PackFixtures.write(site, "long.html", "<title>Long</title>" + "<p>The same words again and again.</p>".repeat(200));
+        media = Files.readAllBytes(site.resolve("media/clip.mp4"));
+        library = Library.open(tmp.resolve("data"));
+        new PackImporter(library).importPack(PackFixtures.build(site, "garden", "Garden", tmp.resolve("g.zip")),
+                ProgressListener.NONE);
+        server = WebServer.start(library, new JobRunner(), new WebServer.Options("127.0.0.1", 0));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        library.close();
+    }
+
+    static HttpResponse<byte[]> get(String path, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    @Test
+    void servesTheExactBytesWithTypeAndEtag() throws Exception {
+        HttpResponse<byte[]> r = get("/packs/garden/media/clip.mp4");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo(media);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("video/mp4");
+        assertThat(r.headers().firstValue("ETag")).get().asString().matches("\"[0-9a-f]{64}\"");
+        assertThat(r.headers().firstValue("Content-Length")).hasValue(Integer.toString(media.length));
+        assertThat(r.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+    }
+
+    @Test
+    void theEntryPageIsServedAtThePackRootSoRelativeLinksWork() throws Exception {
+        HttpResponse<byte[]> root = get("/packs/garden/");
+        assertThat(root.statusCode()).isEqualTo(200);
+        assertThat(new String(root.body())).contains("href=\"plants/beans.html\"");
+        assertThat(root.headers().firstValue("Content-Type")).get().asString().startsWith("text/html");
+        assertThat(get("/packs/garden/plants/beans.html").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void encodedPathsWithSpacesAndUnicodeWork() throws Exception {
+        HttpResponse<byte[]> r = get("/packs/garden/" + ContentUrls.encodePath("dir with space/ça va?.txt"));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("Bonjour\n");
+    }
+
+    @Test
+    void aMatchingEtagGives304() throws Exception {
+        String etag = get("/packs/garden/index.html").headers().firstValue("ETag").orElseThrow();
+        HttpResponse<byte[]> r = get("/packs/garden/index.html", "If-None-Match", etag);
+        assertThat(r.statusCode()).isEqualTo(304);
+        assertThat(r.body()).isEmpty();
+        assertThat(get("/packs/garden/index.html", "If-None-Match", "\"other\"").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void rangesGive206WithExactlyTheRequestedBytes() throws Exception {
+        HttpResponse<byte[]> r = get("/packs/garden/media/clip.mp4", "Range", "bytes=1048570-1048585");
+        assertThat(r.statusCode()).isEqualTo(206);
+        assertThat(r.body()).isEqualTo(Arrays.copyOfRange(media, 1048570, 1048586));
+        assertThat(r.headers().firstValue("Content-Range")).hasValue("bytes 1048570-1048585/" + media.length);
+
+        HttpResponse<byte[]> open = get("/packs/garden/media/clip.mp4", "Range", "bytes=2400000-");
+        assertThat(open.body()).isEqualTo(Arrays.copyOfRange(media, 2400000, media.length));
+        HttpResponse<byte[]> suffix = get("/packs/garden/media/clip.mp4", "Range", "bytes=-10");
+        assertThat(suffix.body()).isEqualTo(Arrays.copyOfRange(media, media.length - 10, media.length));
+    }
+
+    @Test
+    void anUnsatisfiableRangeGives416() throws Exception {
+        HttpResponse<byte[]> r = get("/packs/garden/media/clip.mp4", "Range", "bytes=9999999-");
+        assertThat(r.statusCode()).isEqualTo(416);
+        assertThat(r.headers().firstValue("Content-Range")).hasValue("bytes */" + media.length);
+    }
+
+    @Test
+    void textIsGzippedWhenAskedAndMediaIsNot() throws Exception {
+        HttpResponse<byte[]> video = get("/packs/garden/media/clip.mp4", "Accept-Encoding", "gzip");
+        assertThat(video.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(video.body()).isEqualTo(media);
+
+        HttpResponse<byte[]> text = get("/packs/garden/long.html", "Accept-Encoding", "gzip");
+        assertThat(text.statusCode()).isEqualTo(200);
+        assertThat(text.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        assertThat(text.body().length).isLessThan(1000);
+        byte[] plain = new GZIPInputStream(new ByteArrayInputStream(text.body())).readAllBytes();
+        assertThat(new String(plain)).startsWith("<title>Long</title>").hasSize(19 + 38 * 200);
+
+        HttpResponse<byte[]> identity = get("/packs/garden/long.html");
+        assertThat(identity.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(identity.body()).isEqualTo(plain);
+    }
+
+    @Test
+    void headAnswersWithHeadersOnly() throws Exception {
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + server.port() + "/packs/garden/media/clip.mp4"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Length")).hasValue(Integer.toString(media.length));
+        assertThat(r.body()).isEmpty();
+    }
+
+    @Test
+    void unknownPacksAndFilesAre404WithAJsonError() throws Exception {
+        HttpResponse<byte[]> r = get("/packs/nope/index.html");
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(new String(r.body())).contains("\"error\":\"not_found\"").contains("There is no pack 'nope'");
+        HttpResponse<byte[]> f = get("/packs/garden/missing.html");
+        assertThat(f.statusCode()).isEqualTo(404);
+        assertThat(new String(f.body())).contains("Pack 'garden' has no file 'missing.html'");
+    }
+
+    @Test
+    void traversalAttemptsNeverLeaveThePack() throws Exception {
+        for (String attack : new String[] {"/packs/garden/..%2F..%2Fetc%2Fpasswd", "/packs/garden/a%5C..%5Cb",
+                "/packs/garden/%2e%2e/%2e%2e/etc/passwd", "/packs/garden/x%00.html",
+                "/packs/garden/%252e%252e%252fetc%252fpasswd"}) {
+            HttpResponse<byte[]> r = get(attack);
+            assertThat(r.statusCode()).as(attack).isIn(400, 404);
+            assertThat(new String(r.body())).as(attack).doesNotContain("root:");
+        }
+    }
+}
