@@ -13,6 +13,7 @@ final class ConsoleProgress implements ProgressListener {
 
     private static final long REDRAW_NANOS = 200_000_000L;
     private static final long LOG_NANOS = 5_000_000_000L;
+    private static final long FIRST_DRAW_NANOS = 1_000_000_000L;
 
     private final PrintStream out;
     private final String label;
@@ -33,8 +34,8 @@ final class ConsoleProgress implements ProgressListener {
         if (now - lastDraw < (terminal ? REDRAW_NANOS : LOG_NANOS) && done < total) {
             return;
         }
-        if (!drawn && done >= total && now - startNanos < REDRAW_NANOS) {
-            return; // finished before a bar was worth showing
+        if (!drawn && now - startNanos < FIRST_DRAW_NANOS) {
+            return; // work that ends within a second needs no bar, and early rates are noise
         }
         lastDraw = now;
         drawn = true;
