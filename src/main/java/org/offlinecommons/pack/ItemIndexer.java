@@ -1,8 +1,8 @@
 package org.offlinecommons.pack;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.offlinecommons.notes.NoteEntry;
 import org.offlinecommons.notes.NotesParser;
 import org.offlinecommons.notes.NotesRenderer;
@@ -18,12 +18,17 @@ final class ItemIndexer {
     private ItemIndexer() {
     }
 
-    static List<NewItem> index(PackManifest manifest, List<PackManifest.ItemEntry> items, ItemDeriver.Source source)
-            throws IOException {
-        List<NewItem> out = new ArrayList<>();
+    /**
+     * Hands each item to {@code sink} as soon as it is read, so that a caller can store the text
+     * in batches instead of holding a large pack's text in memory. Returns the number of items.
+     */
+    static int index(PackManifest manifest, List<PackManifest.ItemEntry> items, ItemDeriver.Source source,
+                     Consumer<NewItem> sink) throws IOException {
+        java.util.Map<String, PackManifest.FileEntry> files = new java.util.HashMap<>();
+        manifest.files().forEach(f -> files.put(f.path(), f));
+        Counter out = new Counter(sink);
         for (PackManifest.ItemEntry it : items) {
-            PackManifest.FileEntry file = manifest.files().stream()
-                    .filter(f -> f.path().equals(it.path())).findFirst().orElseThrow();
+            PackManifest.FileEntry file = files.get(it.path());
             ItemKind kind = it.kind();
             if (!kind.isText() || file.size() > ItemDeriver.MAX_READ_BYTES) {
                 out.add(new NewItem(item(out.size(), it.path(), null, titleOr(it), kind, null), it.title()));
@@ -49,7 +54,26 @@ final class ItemIndexer {
                     : it.title();
             out.add(new NewItem(item(out.size(), it.path(), null, title, kind, null), extract.text()));
         }
-        return out;
+        return out.size();
+    }
+
+    /** Numbers items in the order they are handed on. */
+    private static final class Counter {
+        private final Consumer<NewItem> sink;
+        private int count;
+
+        Counter(Consumer<NewItem> sink) {
+            this.sink = sink;
+        }
+
+        void add(NewItem item) {
+            sink.accept(item);
+            count++;
+        }
+
+        int size() {
+            return count;
+        }
     }
 
     private static String titleOr(PackManifest.ItemEntry it) {

@@ -4,16 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
-import org.offlinecommons.store.Catalog;
 import org.offlinecommons.store.ChunkStore;
 import org.offlinecommons.store.Library;
-import org.offlinecommons.store.NewItem;
 import org.offlinecommons.store.PackRecord;
 import org.offlinecommons.store.ProgressListener;
-import org.offlinecommons.store.StoredFile;
 
 /**
  * Imports pack zips. A pack is checked whole before anything is stored, its files are staged
@@ -49,6 +44,8 @@ public final class PackImporter {
         String name = archive.fileName();
         PackManifest manifest = archive.manifest();
         String digest = ManifestCodec.digest(manifest);
+        // The bytes are checked against pack.json as they are staged; the documents' titles and
+        // text are then read back from the library, as a sync does, by the publisher.
         Optional<PackRecord> installed = library.catalog().pack(manifest.id());
         if (installed.isPresent()) {
             PackRecord current = installed.get();
@@ -72,7 +69,6 @@ public final class PackImporter {
         long storedBefore = library.chunks().storedBytes();
         long total = manifest.totalSize();
         long[] done = {0};
-        List<StoredFile> files = new ArrayList<>();
         for (PackManifest.FileEntry f : manifest.files()) {
             ChunkStore.StagedFile staged;
             try (InputStream in = archive.open(f)) {
@@ -95,33 +91,9 @@ public final class PackImporter {
                 throw PackException.invalid(name + ": zip entry '" + f.path()
                         + "' does not match its sha256 in pack.json (the file is damaged or was changed)");
             }
-            files.add(new StoredFile(f.path(), f.size(), f.sha256()));
         }
 
-        ItemDeriver.Source source = (f, max) -> {
-            try (InputStream in = archive.open(f)) {
-                return in.readNBytes(max);
-            }
-        };
-        List<NewItem> items;
-        try {
-            List<PackManifest.ItemEntry> entries = manifest.items() != null
-                    ? manifest.items() : ItemDeriver.derive(manifest, source);
-            items = ItemIndexer.index(manifest, entries, source);
-        } catch (IOException e) {
-            throw PackException.invalid(name + ": cannot read its documents (" + e.getMessage() + ")");
-        }
-
-        PackRecord record = new PackRecord(manifest.id(), manifest.version(), manifest.title(),
-                manifest.description(), manifest.language(), manifest.license(), manifest.authors(),
-                manifest.created(), manifest.entry(), new String(ManifestCodec.write(manifest),
-                java.nio.charset.StandardCharsets.UTF_8), digest, total, files.size(), items.size(),
-                System.currentTimeMillis());
-        try {
-            library.publish(record, files, items, installed.map(PackRecord::digest).orElse(null));
-        } catch (Catalog.ConcurrentChangeException | Catalog.IncompleteContentException e) {
-            throw new PackException(PackException.Reason.CONFLICT, name + ": " + e.getMessage(), e);
-        }
+        new PackPublisher(library).publish(manifest, name, installed.map(PackRecord::digest).orElse(null));
         long stored = Math.max(0, library.chunks().storedBytes() - storedBefore);
         return new ImportResult(manifest.id(), manifest.version(), manifest.title(),
                 installed.isPresent() ? ImportResult.Outcome.UPDATED : ImportResult.Outcome.INSTALLED, total, stored);

@@ -120,10 +120,12 @@ public final class Catalog {
 
     /**
      * Makes {@code pack} visible, replacing any installed version of it, in one short
-     * transaction. Every file's recipe and chunks must already be staged; if any is missing
-     * (a concurrent delete swept it), nothing changes and the caller may stage again.
+     * transaction. Every file's recipe and chunks, and every item's search text (under
+     * {@code textBatch}), must already be staged; if any is missing (a concurrent delete swept
+     * it), nothing changes and the caller may stage again.
      */
-    public void publish(PackRecord pack, List<StoredFile> files, List<NewItem> items, String replacesDigest) {
+    public void publish(PackRecord pack, List<StoredFile> files, List<Item> items, String textBatch,
+                        String replacesDigest) {
         db.write(c -> {
             String current = pack(c, pack.id()).map(PackRecord::digest).orElse(null);
             if (!java.util.Objects.equals(current, replacesDigest)) {
@@ -163,9 +165,9 @@ public final class Catalog {
             }
             try (PreparedStatement ins = c.prepareStatement("INSERT INTO item(pack_id, position, path, entry, title,"
                     + " kind, timestamp) VALUES (?, ?, ?, ?, ?, ?, ?)", java.sql.Statement.RETURN_GENERATED_KEYS);
-                 PreparedStatement fts = c.prepareStatement("INSERT INTO search(rowid, title, body) VALUES (?, ?, ?)")) {
-                for (NewItem n : items) {
-                    Item it = n.item();
+                 PreparedStatement fts = c.prepareStatement("INSERT INTO search(rowid, title, body)"
+                         + " SELECT ?, title, body FROM staged_text WHERE batch = ? AND item_position = ?")) {
+                for (Item it : items) {
                     ins.setString(1, pack.id());
                     ins.setInt(2, it.position());
                     ins.setString(3, it.path());
@@ -184,11 +186,16 @@ public final class Catalog {
                         rowId = keys.getLong(1);
                     }
                     fts.setLong(1, rowId);
-                    fts.setString(2, SearchIndex.clean(it.title()));
-                    fts.setString(3, SearchIndex.clean(n.searchText() == null ? "" : n.searchText()));
-                    fts.addBatch();
+                    fts.setString(2, textBatch);
+                    fts.setInt(3, it.position());
+                    if (fts.executeUpdate() != 1) {
+                        throw new IncompleteContentException("search text of item " + it.position());
+                    }
                 }
-                fts.executeBatch();
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM staged_text WHERE batch = ?")) {
+                ps.setString(1, textBatch);
+                ps.executeUpdate();
             }
             return null;
         });

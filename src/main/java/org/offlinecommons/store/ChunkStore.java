@@ -320,7 +320,7 @@ public final class ChunkStore {
     }
 
     /**
-     * Removes recipes and chunks that no installed pack uses and that are older than
+     * Removes recipes, chunks and staged search text that no installed pack uses and that are older than
      * {@code grace}. Returns the number of chunks removed.
      */
     public int sweep(Duration grace) {
@@ -335,6 +335,10 @@ public final class ChunkStore {
             try (PreparedStatement ps = c.prepareStatement("""
                     DELETE FROM file_chunk WHERE NOT EXISTS
                       (SELECT 1 FROM file_recipe r WHERE r.file_hash = file_chunk.file_hash)""")) {
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM staged_text WHERE created_at < ?")) {
+                ps.setLong(1, cutoff);
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("""

@@ -83,6 +83,19 @@ final class Schema {
               key TEXT PRIMARY KEY,
               value TEXT NOT NULL
             );
+            """,
+            """
+            -- Search text is staged in batches while a pack is prepared and copied into the index
+            -- when it is published, so a pack of 10,000 pages never holds all its text in memory.
+            CREATE TABLE staged_text(
+              id INTEGER PRIMARY KEY,
+              batch TEXT NOT NULL,
+              item_position INTEGER NOT NULL,
+              title TEXT NOT NULL,
+              body TEXT NOT NULL,
+              created_at INTEGER NOT NULL
+            );
+            CREATE UNIQUE INDEX staged_text_by_batch ON staged_text(batch, item_position);
             """
     );
 

@@ -92,6 +92,32 @@ public final class SearchIndex {
         });
     }
 
+    /**
+     * Stores the search text of items being prepared under {@code batch}; {@link Catalog#publish}
+     * moves it into the index. Text of a batch never published is swept with other leftovers.
+     */
+    public void stage(String batch, java.util.List<NewItem> items) {
+        if (items.isEmpty()) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT OR REPLACE INTO staged_text(batch, item_position,"
+                    + " title, body, created_at) VALUES (?, ?, ?, ?, ?)")) {
+                for (NewItem n : items) {
+                    ps.setString(1, batch);
+                    ps.setInt(2, n.item().position());
+                    ps.setString(3, clean(n.item().title()));
+                    ps.setString(4, clean(n.searchText() == null ? "" : n.searchText()));
+                    ps.setLong(5, now);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
     /** Turns what a person typed into a safe FTS5 expression, or "" if it holds no words. */
     static String toMatchExpression(String query) {
         StringBuilder out = new StringBuilder();
