@@ -55,12 +55,16 @@ public final class Database implements AutoCloseable {
     }
 
     public static Database open(Path dataDir, int readerCount) {
+        return open(dataDir, readerCount, "library.db");
+    }
+
+    static Database open(Path dataDir, int readerCount, String fileName) {
         try {
             Files.createDirectories(dataDir);
         } catch (IOException e) {
             throw new StoreException("Cannot create the data folder " + dataDir + ": " + e.getMessage(), e);
         }
-        Path file = dataDir.resolve("library.db");
+        Path file = dataDir.resolve(fileName);
         try {
             return new Database(file, readerCount);
         } catch (SQLException e) {
@@ -169,6 +173,20 @@ public final class Database implements AutoCloseable {
         } catch (SQLException e) {
             throw new StoreException("Cannot check the library " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Writes a consistent copy of the whole library to {@code target} (which must not exist)
+     * while readers and writers go on: {@code VACUUM INTO} reads one snapshot of the database.
+     */
+    public void backupTo(Path target) {
+        read(c -> {
+            try (java.sql.PreparedStatement ps = c.prepareStatement("VACUUM INTO ?")) {
+                ps.setString(1, target.toAbsolutePath().toString());
+                ps.execute();
+            }
+            return null;
+        });
     }
 
     private void ensureOpen() {

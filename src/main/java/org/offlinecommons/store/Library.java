@@ -96,6 +96,50 @@ public final class Library implements AutoCloseable {
         return db.quickCheck();
     }
 
+    /** A consistent copy of the library, taken while it serves. {@code target} must not exist. */
+    public void backupTo(Path target) {
+        if (java.nio.file.Files.exists(target)) {
+            throw new StoreException(target + " already exists; choose a new file name for the backup", null);
+        }
+        db.backupTo(target);
+    }
+
+    /**
+     * Replaces the library in {@code dataDir} with a backup. The library must not be open
+     * anywhere (stop the server first); the backup is checked before anything is replaced,
+     * and the library it replaces is kept beside it as {@code library.db.before-restore}.
+     */
+    public static void restore(Path backup, Path dataDir) {
+        if (!java.nio.file.Files.isRegularFile(backup)) {
+            throw new StoreException(backup + ": no such backup file", null);
+        }
+        try {
+            java.nio.file.Files.createDirectories(dataDir);
+            Path staging = dataDir.resolve("library.db.restoring");
+            java.nio.file.Files.copy(backup, staging, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            try (Database check = Database.open(staging.getParent(), 1, staging.getFileName().toString())) {
+                List<String> problems = check.quickCheck();
+                if (!problems.equals(List.of("ok"))) {
+                    throw new StoreException(backup + ": is damaged (" + String.join("; ", problems) + ")", null);
+                }
+            } catch (StoreException e) {
+                java.nio.file.Files.deleteIfExists(staging);
+                throw new StoreException(backup + ": is not a usable library backup; nothing was changed ("
+                        + e.getMessage() + ")", e);
+            }
+            Path live = dataDir.resolve("library.db");
+            if (java.nio.file.Files.exists(live)) {
+                java.nio.file.Files.move(live, dataDir.resolve("library.db.before-restore"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            java.nio.file.Files.deleteIfExists(dataDir.resolve("library.db-wal"));
+            java.nio.file.Files.deleteIfExists(dataDir.resolve("library.db-shm"));
+            java.nio.file.Files.move(staging, live, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException e) {
+            throw new StoreException("Cannot restore " + backup + " into " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
     Database database() {
         return db;
     }
