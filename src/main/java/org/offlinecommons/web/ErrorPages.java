@@ -1,0 +1,54 @@
+package org.offlinecommons.web;
+
+import io.javalin.http.Context;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Error answers as pages for people. Programs (the JSON API, sync between servers, raw pack
+ * files fetched by players and pages) keep getting {@link ApiError} JSON.
+ */
+final class ErrorPages {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorPages.class);
+    private static final String[] JSON_PREFIXES = {"/api/", "/sync/", "/packs/"};
+
+    private final LibraryPages pages;
+    private final Templates templates;
+    private final Messages messages;
+
+    ErrorPages(LibraryPages pages, Templates templates, Messages messages) {
+        this.pages = pages;
+        this.templates = templates;
+        this.messages = messages;
+    }
+
+    static boolean isForPeople(Context ctx) {
+        String path = ctx.path();
+        for (String prefix : JSON_PREFIXES) {
+            if (path.startsWith(prefix) || path.equals(prefix.substring(0, prefix.length() - 1))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * @param detail a sentence safe to show (never a stack trace or SQL), or null
+     */
+    void respond(Context ctx, int status, String detail) {
+        String html;
+        try {
+            html = templates.render("error.jte", pages.error(status, detail));
+        } catch (RuntimeException e) {
+            // The error page itself failed (the library is unreadable, say): still answer in words.
+            LOG.error("Could not render the error page for {} {}", ctx.method(), ctx.path(), e);
+            html = "<!DOCTYPE html><meta charset=\"utf-8\"><title>" + Html.escape(messages.get("library.name"))
+                    + "</title><h1>" + Html.escape(messages.get("error.500.heading")) + "</h1><p>"
+                    + Html.escape(messages.get("error.500.text")) + "</p><p><a href=\"/\">"
+                    + Html.escape(messages.get("error.back")) + "</a></p>";
+        }
+        ctx.status(status);
+        ctx.contentType(PageRoutes.HTML).result(html);
+    }
+}

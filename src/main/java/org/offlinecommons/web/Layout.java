@@ -1,0 +1,43 @@
+package org.offlinecommons.web;
+
+/**
+ * What every page shows around its content: the library's name, the search box (holding the
+ * current query, and the pack it is limited to, if any), the stylesheet.
+ *
+ * @param title        this page's own title, or null on the home page
+ * @param query        the search words to keep in the box, or null
+ * @param searchPackId the pack the box searches in, or null for the whole library
+ */
+public record Layout(Messages messages, String cssUrl, String iconUrl, String title, String query,
+                     String searchPackId) {
+
+    /** A word of the interface, for templates: {@code ${layout.t("search.button")}}. */
+    public String t(String key) {
+        return messages.get(key);
+    }
+
+    public String f(String key, Object... args) {
+        return messages.format(key, args);
+    }
+
+    public String lang() {
+        return messages.locale().toLanguageTag();
+    }
+
+    public String libraryName() {
+        return messages.get("library.name");
+    }
+
+    /** The browser tab's title: most specific first, as tabs cut the end off. */
+    public String fullTitle() {
+        return title == null ? libraryName() : title + " · " + libraryName();
+    }
+
+    Layout titled(String newTitle) {
+        return new Layout(messages, cssUrl, iconUrl, newTitle, query, searchPackId);
+    }
+
+    Layout searching(String newQuery, String packId) {
+        return new Layout(messages, cssUrl, iconUrl, title, newQuery, packId);
+    }
+}

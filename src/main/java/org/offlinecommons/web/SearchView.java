@@ -1,0 +1,22 @@
+package org.offlinecommons.web;
+
+import java.util.List;
+
+/**
+ * The search page: results with their pack and a snippet in which the matched words are
+ * marked, or a friendly word when there is nothing (yet) to show.
+ *
+ * @param heading    the page's main heading
+ * @param summary    e.g. "12 results", or null when no search was made
+ * @param scopeTitle the pack searched in, or null for the whole library
+ * @param wideUrl    the same search across the whole library, when limited to a pack
+ * @param emptyHint  what to try when nothing was found (or nothing asked), else null
+ */
+public record SearchView(Layout layout, String heading, String summary, String scopeTitle, String wideUrl,
+                         List<Result> results, int firstNumber, String emptyHint, Pager pager) {
+
+    /** One hit. {@code snippetHtml} is escaped pack text with {@code <mark>} around matches. */
+    public record Result(String title, String url, String packTitle, String packUrl, String kindLabel,
+                         String date, String dateIso, String snippetHtml) {
+    }
+}
