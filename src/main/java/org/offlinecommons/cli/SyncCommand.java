@@ -1,0 +1,161 @@
+package org.offlinecommons.cli;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.offlinecommons.pack.Sizes;
+import org.offlinecommons.store.Library;
+import org.offlinecommons.sync.PackPuller;
+import org.offlinecommons.sync.PeerClient;
+import org.offlinecommons.sync.PeerUrl;
+import org.offlinecommons.sync.SyncException;
+import org.offlinecommons.sync.SyncProgress;
+import org.offlinecommons.sync.SyncStatus;
+import org.offlinecommons.web.SyncTreeServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "sync", mixinStandardHelpOptions = true,
+        description = {"Pull packs from another Offline Commons server, or from a mirror folder on any web server.",
+                "Only content not already stored here crosses the network; everything is verified before a pack"
+                        + " appears, and an interrupted sync resumes where it stopped when run again."})
+final class SyncCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "PEER_URL", description = {"The peer's base URL: a server (http://10.0.0.2:8080) or"
+            + " the folder a mirror was written to, as a web server publishes it (http://host/stick)."})
+    String peer;
+
+    @Option(names = "--pack", paramLabel = "ID", description = "Pull only this pack (repeatable). Default: all.")
+    List<String> packs = new ArrayList<>();
+
+    @Option(names = "--dry-run", description = "Only show what the peer has that this library lacks, and how much"
+            + " a sync would transfer.")
+    boolean dryRun;
+
+    @Option(names = "--both", description = {"Then ask the peer to pull from this library too. The peer decides:"
+            + " it must run with --accept-sync-requests. Meanwhile this command serves this library's sync tree"
+            + " (read-only) on --both-port."})
+    boolean both;
+
+    @Option(names = "--both-port", paramLabel = "PORT", defaultValue = "0",
+            description = "Port for --both to serve on; 0 picks a free one. Default: ${DEFAULT-VALUE}")
+    int bothPort;
+
+    @Option(names = "--connections", paramLabel = "N", defaultValue = "" + PackPuller.DEFAULT_CONNECTIONS,
+            description = "Parallel downloads. Default: ${DEFAULT-VALUE}")
+    int connections;
+
+    @Mixin
+    DataOption data;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        URI base;
+        try {
+            base = PeerUrl.parse(peer);
+        } catch (SyncException e) {
+            System.err.println("offline-commons: " + e.getMessage());
+            return Main.EXIT_REFUSED;
+        }
+        try (Library library = Library.open(data.dir)) {
+            PeerClient client = new PeerClient(base);
+            ConsoleProgress bar = new ConsoleProgress(System.err, "Pulling");
+            SyncProgress progress = new SyncProgress(base.toString(), dryRun, bar);
+            SyncStatus status;
+            try {
+                status = new PackPuller(library, client, connections).sync(packs, dryRun, progress);
+            } catch (SyncException e) {
+                bar.finish();
+                System.err.println("offline-commons: " + e.getMessage());
+                System.err.println("Nothing was changed here.");
+                return Main.EXIT_REFUSED;
+            }
+            bar.finish();
+            for (SyncStatus.PackStatus p : status.packs()) {
+                System.out.println(line(p, dryRun));
+            }
+            System.out.println(status.summary());
+            if (!status.ok()) {
+                if (status.error() != null) {
+                    System.err.println("offline-commons: " + status.error());
+                }
+                return Main.EXIT_REFUSED;
+            }
+            if (both && !dryRun) {
+                return askPeerToPull(library, client);
+            }
+        }
+        return 0;
+    }
+
+    static String line(SyncStatus.PackStatus p, boolean dryRun) {
+        String versions = p.versionHere() == null || p.versionHere() == p.versionThere()
+                ? "v" + p.versionThere() : "v" + p.versionHere() + " -> v" + p.versionThere();
+        String what;
+        String detail;
+        if (dryRun || p.state() == SyncStatus.State.PENDING) {
+            what = switch (p.action()) {
+                case ADD -> "add";
+                case UPDATE -> "update";
+                case UP_TO_DATE -> "same";
+                case NEWER_HERE -> "newer here";
+                case CONFLICT -> "conflict";
+                case REFUSED -> "refused";
+            };
+            detail = p.action().pulls() ? Sizes.human(p.size()) + ", " + Sizes.human(p.bytesToFetch())
+                    + " to transfer" : p.message();
+        } else {
+            what = p.state().name().toLowerCase(java.util.Locale.ROOT);
+            detail = switch (p.state()) {
+                case ADDED, UPDATED -> Sizes.human(p.size()) + ", " + Sizes.human(p.bytesFetched()) + " transferred";
+                default -> p.message();
+            };
+        }
+        return String.format("  %-10s %-24s %-14s %s", what, p.id(), versions, detail == null ? "" : detail);
+    }
+
+    private int askPeerToPull(Library library, PeerClient client) throws InterruptedException {
+        try (SyncTreeServer server = SyncTreeServer.start(library, "0.0.0.0", bothPort)) {
+            URI ours = PeerUrl.ourBaseFacing(client.base(), server.port());
+            System.out.println("Asking the peer to pull from this library at " + ours + " ...");
+            String job = client.requestPull(ours, List.of()).jobId();
+            ConsoleProgress bar = new ConsoleProgress(System.err, "Peer pulling");
+            PeerClient.RemoteJob state;
+            int failures = 0;
+            long shown = -1;
+            while (true) {
+                try {
+                    state = client.pullRequestStatus(job);
+                    failures = 0;
+                } catch (SyncException e) {
+                    if (++failures >= 5) {
+                        throw e;
+                    }
+                    Thread.sleep(1000);
+                    continue;
+                }
+                if (state.totalBytes() > 0 && state.doneBytes() != shown) {
+                    shown = state.doneBytes();
+                    bar.update(shown, state.totalBytes());
+                }
+                if (state.finished()) {
+                    break;
+                }
+                Thread.sleep(500);
+            }
+            bar.finish();
+            if (state.state().equals("SUCCEEDED")) {
+                System.out.println("The peer: " + state.message());
+                return 0;
+            }
+            System.err.println("offline-commons: the peer's pull failed: " + state.error());
+            return Main.EXIT_REFUSED;
+        } catch (SyncException e) {
+            System.err.println("offline-commons: " + e.getMessage());
+            return Main.EXIT_REFUSED;
+        }
+    }
+}

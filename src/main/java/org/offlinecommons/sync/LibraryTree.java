@@ -1,0 +1,87 @@
+package org.offlinecommons.sync;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.offlinecommons.store.FileRecipe;
+import org.offlinecommons.store.Hashes;
+import org.offlinecommons.store.Library;
+import org.offlinecommons.store.PackRecord;
+import org.offlinecommons.store.StoreException;
+import org.offlinecommons.store.StoredFile;
+
+/**
+ * A library seen as a sync tree: the bytes of catalog.json, of each installed pack's
+ * manifest.json, and of each chunk. Served over HTTP by the web server and written to disk by
+ * {@link MirrorWriter}, so both always say the same thing.
+ */
+public final class LibraryTree {
+
+    /** Manifests are immutable per digest; a few are kept so that many peers pulling cost one build. */
+    private static final int CACHED_MANIFESTS = 8;
+
+    private final Library library;
+    private final Map<String, byte[]> manifests = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
+            return size() > CACHED_MANIFESTS;
+        }
+    };
+
+    public LibraryTree(Library library) {
+        this.library = library;
+    }
+
+    public ServerIdentity identity() {
+        return ServerIdentity.of(library);
+    }
+
+    /** catalog.json listing every installed pack. */
+    public byte[] catalog() {
+        return catalog(library.catalog().packs());
+    }
+
+    public byte[] catalog(List<PackRecord> packs) {
+        return new PeerCatalog(identity(), packs.stream().map(PeerCatalog.Entry::of).toList()).toJson();
+    }
+
+    /** manifest.json of the installed version of a pack; empty if that version is not installed. */
+    public Optional<byte[]> manifest(String packId, long version) {
+        return library.catalog().pack(packId).filter(p -> p.version() == version).map(this::manifest);
+    }
+
+    public byte[] manifest(PackRecord pack) {
+        synchronized (manifests) {
+            byte[] cached = manifests.get(pack.digest());
+            if (cached != null) {
+                return cached;
+            }
+        }
+        byte[] json = PeerManifest.toJson(pack.manifest(), recipes(pack));
+        synchronized (manifests) {
+            manifests.put(pack.digest(), json);
+        }
+        return json;
+    }
+
+    /** The recipes of a pack's files, in path order, one per distinct content. */
+    public List<FileRecipe> recipes(PackRecord pack) {
+        Map<String, FileRecipe> out = new LinkedHashMap<>();
+        for (StoredFile f : library.catalog().files(pack.id())) {
+            if (!out.containsKey(f.sha256())) {
+                out.put(f.sha256(), library.chunks().recipe(f.sha256()).orElseThrow(() -> new StoreException(
+                        pack.id() + "/" + f.path() + ": its content is missing from the library; run verify", null)));
+            }
+        }
+        return List.copyOf(out.values());
+    }
+
+    /** One chunk's bytes; empty for a malformed or unknown hash. */
+    public Optional<byte[]> chunk(String hash) {
+        if (!Hashes.isSha256Hex(hash)) {
+            return Optional.empty();
+        }
+        return library.chunks().readChunk(hash);
+    }
+}

@@ -1,0 +1,161 @@
+package org.offlinecommons.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.offlinecommons.job.JobRunner;
+import org.offlinecommons.pack.PackFixtures;
+import org.offlinecommons.pack.PackImporter;
+import org.offlinecommons.store.FileRecipe;
+import org.offlinecommons.store.Hashes;
+import org.offlinecommons.store.Library;
+import org.offlinecommons.store.PackRecord;
+import org.offlinecommons.store.ProgressListener;
+import org.offlinecommons.sync.LibraryTree;
+
+/** The sync tree and the sync API over real HTTP: caching, HEAD, and what bad requests get. */
+class SyncRoutesTest {
+
+    @TempDir
+    static Path tmp;
+    static Library library;
+    static JobRunner jobs;
+    static WebServer server;
+    static PackRecord garden;
+    static final HttpClient http = HttpClient.newHttpClient();
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    static void start() throws IOException {
+        Path site = PackFixtures.smallSite(tmp.resolve("site"));
+        PackFixtures.writeRandom(site, "media/clip.mp4", 1_500_000, 7);
+        library = Library.open(tmp.resolve("data"));
+        new PackImporter(library).importPack(PackFixtures.build(site, "garden", "Garden", tmp.resolve("g.zip")),
+                ProgressListener.NONE);
+        garden = library.catalog().pack("garden").orElseThrow();
+        jobs = new JobRunner();
+        server = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        jobs.close();
+        library.close();
+    }
+
+    static HttpResponse<byte[]> send(String method, String path, String body, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    static JsonNode json(HttpResponse<byte[]> r) throws IOException {
+        return JSON.readTree(r.body());
+    }
+
+    @Test
+    void theCatalogListsThePacksWithTheirDigests() throws Exception {
+        HttpResponse<byte[]> r = send("GET", "/sync/v1/catalog.json", null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("json"));
+        assertThat(r.body()).isEqualTo(new LibraryTree(library).catalog());
+        JsonNode pack = json(r).path("packs").get(0);
+        assertThat(pack.path("id").asText()).isEqualTo("garden");
+        assertThat(pack.path("digest").asText()).isEqualTo(garden.digest());
+        assertThat(pack.path("size").asLong()).isEqualTo(garden.totalSize());
+        String etag = r.headers().firstValue("ETag").orElseThrow();
+        assertThat(send("GET", "/sync/v1/catalog.json", null, "If-None-Match", etag).statusCode()).isEqualTo(304);
+    }
+
+    @Test
+    void manifestsExistForTheInstalledVersionOnly() throws Exception {
+        HttpResponse<byte[]> r = send("GET", "/sync/v1/packs/garden/1/manifest.json", null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("ETag")).hasValue("\"" + garden.digest() + "\"");
+        assertThat(json(r).path("chunks").size()).isEqualTo(garden.fileCount());
+        assertThat(send("GET", "/sync/v1/packs/garden/2/manifest.json", null).statusCode()).isEqualTo(404);
+        assertThat(send("GET", "/sync/v1/packs/garden/x/manifest.json", null).statusCode()).isEqualTo(404);
+        assertThat(send("GET", "/sync/v1/packs/nope/1/manifest.json", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void chunksAreImmutableBytes() throws Exception {
+        FileRecipe recipe = new LibraryTree(library).recipes(garden).stream()
+                .filter(f -> f.size() > 1_000_000).findFirst().orElseThrow();
+        String hash = recipe.chunks().get(0).hash();
+        HttpResponse<byte[]> r = send("GET", "/sync/v1/chunks/" + hash, null, "Accept-Encoding", "gzip");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(Hashes.sha256Hex(r.body())).isEqualTo(hash);
+        assertThat(r.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(r.headers().firstValue("Cache-Control").orElseThrow()).contains("immutable");
+        assertThat(r.headers().firstValue("ETag")).hasValue("\"" + hash + "\"");
+        assertThat(send("GET", "/sync/v1/chunks/" + hash, null, "If-None-Match", "\"" + hash + "\"").statusCode())
+                .isEqualTo(304);
+        HttpResponse<byte[]> head = send("HEAD", "/sync/v1/chunks/" + hash, null);
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.headers().firstValueAsLong("Content-Length")).hasValue(recipe.chunks().get(0).size());
+        assertThat(head.body()).isEmpty();
+
+        HttpResponse<byte[]> bad = send("GET", "/sync/v1/chunks/..%2F..%2Fcatalog.json", null);
+        assertThat(bad.statusCode()).isIn(400, 404);
+        assertThat(send("GET", "/sync/v1/chunks/" + hash.toUpperCase(), null).statusCode()).isEqualTo(400);
+        assertThat(send("GET", "/sync/v1/chunks/" + "0".repeat(64), null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void badSyncRequestsAreRefusedWithAReason() throws Exception {
+        HttpResponse<byte[]> noPeer = send("POST", "/api/v1/sync", "{}");
+        assertThat(noPeer.statusCode()).isEqualTo(400);
+        assertThat(json(noPeer).path("message").asText()).contains("'peer' is missing");
+        HttpResponse<byte[]> ftp = send("POST", "/api/v1/sync", "{\"peer\": \"ftp://x/\"}");
+        assertThat(ftp.statusCode()).isEqualTo(400);
+        assertThat(json(ftp).path("message").asText()).contains("http://");
+        HttpResponse<byte[]> packs = send("POST", "/api/v1/sync", "{\"peer\": \"http://x\", \"packs\": [\"../a\"]}");
+        assertThat(packs.statusCode()).isEqualTo(400);
+        assertThat(send("POST", "/api/v1/sync", "not json").statusCode()).isEqualTo(400);
+        assertThat(send("GET", "/api/v1/sync/jobs/nope", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aSyncJobReportsItsProgressAndOutcome() throws Exception {
+        HttpResponse<byte[]> started = send("POST", "/api/v1/sync",
+                "{\"peer\": \"http://127.0.0.1:" + server.port() + "\", \"dryRun\": true}");
+        assertThat(started.statusCode()).isEqualTo(202);
+        String status = json(started).path("status").asText();
+        JsonNode view = null;
+        for (int i = 0; i < 200; i++) {
+            view = json(send("GET", status, null));
+            if (view.path("job").path("state").asText().equals("SUCCEEDED")) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        assertThat(view.path("job").path("state").asText()).as(view.toString()).isEqualTo("SUCCEEDED");
+        assertThat(view.path("sync").path("packs").get(0).path("action").asText()).isEqualTo("UP_TO_DATE");
+        assertThat(view.path("job").path("message").asText()).contains("Dry run");
+    }
+
+    @Test
+    void pullRequestsAreRefusedUnlessTheAdminAllowsThem() throws Exception {
+        HttpResponse<byte[]> r = send("POST", "/sync/v1/pull-request", "{\"url\": \"http://127.0.0.1:9\"}");
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(json(r).path("message").asText()).contains("--accept-sync-requests");
+        assertThat(send("GET", "/sync/v1/pull-requests/abc", null).statusCode()).isEqualTo(404);
+    }
+}
