@@ -1,34 +1,73 @@
 package org.offlinecommons.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.offlinecommons.drive.Disks;
+import org.offlinecommons.drive.DriveExporter;
 import org.offlinecommons.pack.PackExporter;
+import org.offlinecommons.pack.Sizes;
 import org.offlinecommons.store.Library;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = "Write an installed pack out as a pack zip, byte-identical content.")
+        description = {"Write installed packs out as pack zips, byte-identical content.",
+                "--out FILE.zip writes one pack to a file; --to DIR writes each pack to DIR/ID-vVERSION.zip"
+                        + " (a USB drive, say), checking free space first and reading every copy back."})
 final class ExportCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "ID", description = "The pack to export.")
-    String id;
+    @Parameters(paramLabel = "ID", arity = "1..*", description = "The packs to export.")
+    List<String> ids;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE.zip", description = "Where to write it.")
-    Path out;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Target target;
+
+    static final class Target {
+        @Option(names = "--out", paramLabel = "FILE.zip", description = "Write the one pack to this file.")
+        Path out;
+
+        @Option(names = "--to", paramLabel = "DIR", description = "Write the packs into this folder or drive.")
+        Path to;
+    }
 
     @Mixin
     DataOption data;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
+        if (target.out != null && ids.size() > 1) {
+            throw new ParameterException(spec.commandLine(), "--out writes one pack; to export several, use --to DIR");
+        }
         try (Library library = Library.open(data.dir)) {
-            ConsoleProgress progress = new ConsoleProgress(System.err, "Exporting " + id);
-            new PackExporter(library).export(id, out, progress);
-            progress.finish();
-            System.out.println("Wrote " + out);
+            if (target.out != null) {
+                String id = ids.get(0);
+                ConsoleProgress progress = new ConsoleProgress(System.err, "Exporting " + id);
+                new PackExporter(library).export(id, target.out, progress);
+                progress.finish();
+                System.out.println("Wrote " + target.out);
+                return 0;
+            }
+            ConsoleProgress progress = new ConsoleProgress(System.err, "Exporting");
+            List<DriveExporter.Written> written;
+            try {
+                written = new DriveExporter(library, Disks.SYSTEM).export(ids, target.to, progress);
+            } finally {
+                progress.finish();
+            }
+            for (DriveExporter.Written w : written) {
+                System.out.printf("%s: %s ('%s' version %d, %s), read back and checked%n", w.file(),
+                        w.alreadyThere() ? "already there" : "written", w.packId(), w.version(), Sizes.human(w.bytes()));
+            }
         }
         return 0;
     }

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "offline-commons", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Offline Commons: a library of open educational content packs for a school's LAN.",
         subcommands = {ServeCommand.class, PackCommand.class, ImportCommand.class, ListCommand.class,
-                ExportCommand.class, DeleteCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class})
+                ExportCommand.class, DeleteCommand.class, VerifyCommand.class, SyncCommand.class,
+                MirrorCommand.class, DrivesCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code for bad input (a refused pack, a wrong argument). */

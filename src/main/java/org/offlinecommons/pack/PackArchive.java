@@ -1,17 +1,29 @@
 package org.offlinecommons.pack;
 
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.zip.CRC32;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
 import org.apache.commons.compress.archivers.zip.ZipMethod;
@@ -22,7 +34,10 @@ import org.apache.commons.io.input.BoundedInputStream;
  *
  * <p>The zip is read through its central directory (never the streaming reader, which trusts
  * local headers and can be fooled into reading different content). Every entry name, size,
- * method and ratio is checked up front, so that a hostile zip is refused cheaply.
+ * method and ratio is checked up front, so that a hostile zip is refused cheaply; then every
+ * local header is compared with its central directory entry, because other tools (unzip, a
+ * browser's download view, a teacher's laptop) read the local headers, and a pack must not
+ * show them different files from the ones checked here.
  */
 public final class PackArchive implements AutoCloseable {
 
@@ -51,24 +66,35 @@ public final class PackArchive implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw new PackException(PackException.Reason.NOT_FOUND, name + ": no such file");
         }
+        Layout layout;
+        try {
+            layout = Layout.read(file, name, limits);
+        } catch (NoSuchFileException e) {
+            throw new PackException(PackException.Reason.NOT_FOUND, name + ": no such file");
+        } catch (IOException e) {
+            throw new PackException(PackException.Reason.IO, name + ": cannot be read (" + e.getMessage() + ")", e);
+        }
         ZipFile zip;
         try {
-            zip = ZipFile.builder().setPath(file).setUseUnicodeExtraFields(true).get();
+            // Local headers are compared with the central directory below, by this class;
+            // the zip library must not merge their fields into the entries meanwhile.
+            zip = ZipFile.builder().setPath(file).setUseUnicodeExtraFields(true).setIgnoreLocalFileHeader(true).get();
         } catch (NoSuchFileException e) {
             throw new PackException(PackException.Reason.NOT_FOUND, name + ": no such file");
         } catch (IOException e) {
             throw PackException.invalid(name + ": is not a readable zip file (" + e.getMessage() + ")");
         }
         try {
-            return check(file, name, zip, limits);
+            return check(file, name, zip, limits, layout);
         } catch (RuntimeException e) {
             closeQuietly(zip);
             throw e;
         }
     }
 
-    private static PackArchive check(Path file, String name, ZipFile zip, PackLimits limits) {
+    private static PackArchive check(Path file, String name, ZipFile zip, PackLimits limits, Layout layout) {
         Map<String, ZipArchiveEntry> byName = new HashMap<>();
+        List<ZipArchiveEntry> all = new ArrayList<>();
         int count = 0;
         long declaredTotal = 0;
         for (ZipArchiveEntry e : Collections.list(zip.getEntriesInPhysicalOrder())) {
@@ -77,7 +103,8 @@ public final class PackArchive implements AutoCloseable {
             if (++count > limits.maxEntries()) {
                 throw PackException.invalid(name + ": has more than " + limits.maxEntries() + " entries");
             }
-            if (byName.containsKey(entryName) || (e.isDirectory() && byName.containsKey(stripSlash(entryName)))) {
+            if (byName.containsKey(entryName) || (e.isDirectory() && byName.containsKey(stripSlash(entryName)))
+                    || (!e.isDirectory() && byName.containsKey(entryName + "/"))) {
                 throw PackException.invalid(where + " appears twice");
             }
             if (e.isUnixSymlink()) {
@@ -86,12 +113,12 @@ public final class PackArchive implements AutoCloseable {
             if (e.getGeneralPurposeBit().usesEncryption() || e.getGeneralPurposeBit().usesStrongEncryption()) {
                 throw PackException.invalid(where + " is encrypted; packs must not be encrypted");
             }
-            String pathForCheck = e.isDirectory() ? stripSlash(entryName) : entryName;
-            String problem = PackPath.problem(pathForCheck);
+            String problem = nameProblem(e);
             if (problem != null) {
                 throw PackException.invalid(where + ": " + problem);
             }
             byName.put(entryName, e);
+            all.add(e);
             if (e.isDirectory()) {
                 continue;
             }
@@ -105,11 +132,16 @@ public final class PackArchive implements AutoCloseable {
                 throw PackException.invalid(where + " cannot be read (unsupported zip feature)");
             }
             long size = e.getSize();
-            if (size < 0) {
+            if (size < 0 || e.getCompressedSize() < 0) {
                 throw PackException.invalid(where + " does not declare its size");
             }
+            if (method == ZipMethod.STORED.getCode() && e.getCompressedSize() != size) {
+                throw PackException.invalid(where + " is stored uncompressed but declares " + e.getCompressedSize()
+                        + " bytes in the zip and " + size + " bytes unpacked");
+            }
             if (size > limits.maxFileBytes()) {
-                throw PackException.invalid(where + " is larger than the limit of " + limits.maxFileBytes() + " bytes");
+                throw PackException.invalid(where + " declares " + size + " bytes unpacked, more than the limit of "
+                        + limits.maxFileBytes() + " bytes (a zip bomb?)");
             }
             if (!limits.ratioAllowed(e.getCompressedSize(), size)) {
                 throw PackException.invalid(where + " claims a compression ratio over " + limits.maxRatio()
@@ -118,8 +150,13 @@ public final class PackArchive implements AutoCloseable {
             declaredTotal += size;
             if (declaredTotal > limits.maxTotalBytes()) {
                 throw PackException.invalid(name + ": unpacks to more than the limit of " + limits.maxTotalBytes()
-                        + " bytes");
+                        + " bytes (a zip bomb?)");
             }
+        }
+        try {
+            layout.checkLocalHeaders(all);
+        } catch (IOException e) {
+            throw new PackException(PackException.Reason.IO, name + ": cannot be read (" + e.getMessage() + ")", e);
         }
         ZipArchiveEntry manifestEntry = byName.get(PackManifest.FILE_NAME);
         if (manifestEntry == null || manifestEntry.isDirectory()) {
@@ -133,6 +170,11 @@ public final class PackArchive implements AutoCloseable {
             manifestBytes = readExactly(in, manifestEntry.getSize(), name + ": pack.json");
         } catch (IOException e) {
             throw PackException.invalid(name + ": pack.json cannot be read (" + e.getMessage() + ")");
+        }
+        CRC32 crc = new CRC32();
+        crc.update(manifestBytes);
+        if (crc.getValue() != manifestEntry.getCrc()) {
+            throw PackException.invalid(name + ": zip entry 'pack.json' is damaged (its CRC-32 does not match)");
         }
         PackManifest manifest = ManifestCodec.parse(manifestBytes, name + ": pack.json");
 
@@ -160,6 +202,30 @@ public final class PackArchive implements AutoCloseable {
                     + (unlisted.size() > 1 ? " (and " + (unlisted.size() - 1) + " more)" : ""));
         }
         return new PackArchive(file, zip, manifest, manifestBytes, byName);
+    }
+
+    /**
+     * Checks the name as the central directory spells it, byte for byte, as well as the name
+     * the zip library decoded: some tools turn backslashes into folders, others keep them.
+     */
+    private static String nameProblem(ZipArchiveEntry e) {
+        String decoded = e.isDirectory() ? stripSlash(e.getName()) : e.getName();
+        String problem = PackPath.problem(decoded);
+        if (problem != null) {
+            return problem;
+        }
+        byte[] raw = e.getRawName();
+        if (raw != null) {
+            String rawName = new String(raw, StandardCharsets.UTF_8);
+            if (rawName.indexOf('\\') >= 0) {
+                return "the path contains a backslash";
+            }
+            String rawProblem = PackPath.problem(e.isDirectory() ? stripSlash(rawName) : rawName);
+            if (rawProblem != null && !rawName.equals(e.getName())) {
+                return rawProblem + " (in the name stored in the zip, '" + rawName + "')";
+            }
+        }
+        return null;
     }
 
     private static byte[] readExactly(InputStream in, long size, String what) throws IOException {
@@ -194,14 +260,16 @@ public final class PackArchive implements AutoCloseable {
 
     /**
      * The content of a listed file. The stream stops one byte past the declared size, so that a
-     * caller reading to the end can tell an entry that inflates to more than it declared.
+     * caller reading to the end can tell an entry that inflates to more than it declared; read
+     * to its end, it fails if the bytes do not match the entry's CRC-32.
      */
     public InputStream open(PackManifest.FileEntry file) throws IOException {
         ZipArchiveEntry e = entries.get(file.path());
         if (e == null) {
             throw new PackException(PackException.Reason.NOT_FOUND, fileName() + ": no entry '" + file.path() + "'");
         }
-        return BoundedInputStream.builder().setInputStream(zip.getInputStream(e)).setMaxCount(file.size() + 1).get();
+        InputStream checked = new CrcCheckingInputStream(zip.getInputStream(e), e.getCrc());
+        return BoundedInputStream.builder().setInputStream(checked).setMaxCount(file.size() + 1).get();
     }
 
     @Override
@@ -214,6 +282,318 @@ public final class PackArchive implements AutoCloseable {
             zip.close();
         } catch (IOException ignored) {
             // Only read from; nothing to lose.
+        }
+    }
+
+    /** Fails at the end of the stream when the bytes read do not have the expected CRC-32. */
+    private static final class CrcCheckingInputStream extends FilterInputStream {
+        private final CRC32 crc = new CRC32();
+        private final long expected;
+
+        CrcCheckingInputStream(InputStream in, long expected) {
+            super(in);
+            this.expected = expected;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b < 0) {
+                atEnd();
+            } else {
+                crc.update(b);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws IOException {
+            int n = in.read(buf, off, len);
+            if (n < 0) {
+                atEnd();
+            } else {
+                crc.update(buf, off, n);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            // Skipped bytes would escape the CRC, so they are read.
+            byte[] buf = new byte[(int) Math.max(0, Math.min(n, 8192))];
+            return Math.max(0, read(buf, 0, buf.length));
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false;
+        }
+
+        private void atEnd() throws IOException {
+            if (crc.getValue() != expected) {
+                throw new IOException("its CRC-32 does not match; the zip is damaged");
+            }
+        }
+    }
+
+    /**
+     * The zip's structure, read with plain file reads before the zip library parses it: where
+     * the central directory is and how many entries it holds (so a zip with millions of them is
+     * refused before they are loaded), and, once the entries are known, whether each local
+     * header agrees with the central directory and whether entries' data overlap.
+     */
+    private static final class Layout {
+        private static final int EOCD_SIG = 0x06054b50;
+        private static final int ZIP64_LOCATOR_SIG = 0x07064b50;
+        private static final int ZIP64_EOCD_SIG = 0x06064b50;
+        private static final int CENTRAL_SIG = 0x02014b50;
+        private static final int LOCAL_SIG = 0x04034b50;
+        private static final int EOCD_SIZE = 22;
+        private static final int MAX_COMMENT = 0xFFFF;
+        private static final long MASK32 = 0xFFFFFFFFL;
+        /** General purpose bits that change how an entry is read or named: encryption, data descriptor, strong encryption, UTF-8 names, masked headers. */
+        private static final int MEANINGFUL_FLAGS = 1 | 8 | 64 | 2048 | 8192;
+
+        private final Path file;
+        private final String name;
+        private final long centralStart;
+
+        private Layout(Path file, String name, long centralStart) {
+            this.file = file;
+            this.name = name;
+            this.centralStart = centralStart;
+        }
+
+        static Layout read(Path file, String name, PackLimits limits) throws IOException {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                long size = ch.size();
+                if (size == 0) {
+                    throw PackException.invalid(name + ": is not a readable zip file: it is empty");
+                }
+                byte[] head = new byte[(int) Math.min(4, size)];
+                readFully(ch, ByteBuffer.wrap(head), 0);
+                boolean looksLikeZip = head.length == 4 && (le32(head, 0) == LOCAL_SIG || le32(head, 0) == EOCD_SIG);
+                int tailLength = (int) Math.min(size, EOCD_SIZE + MAX_COMMENT);
+                byte[] tail = new byte[tailLength];
+                readFully(ch, ByteBuffer.wrap(tail), size - tailLength);
+                int eocd = -1;
+                for (int i = tailLength - EOCD_SIZE; i >= 0; i--) {
+                    if (le32(tail, i) == EOCD_SIG && i + EOCD_SIZE + le16(tail, i + 20) == tailLength) {
+                        eocd = i;
+                        break;
+                    }
+                }
+                if (eocd < 0) {
+                    throw PackException.invalid(name + ": is not a readable zip file: " + (looksLikeZip
+                            ? "it is truncated (the end of the zip, its table of contents, is missing;"
+                                    + " was the copy interrupted?)"
+                            : "it is not a zip at all"));
+                }
+                long eocdOffset = size - tailLength + eocd;
+                int disk = le16(tail, eocd + 4);
+                int centralDisk = le16(tail, eocd + 6);
+                long entries = le16(tail, eocd + 10);
+                long centralSize = le32(tail, eocd + 12) & MASK32;
+                long centralOffset = le32(tail, eocd + 16) & MASK32;
+                long centralEnd = eocdOffset;
+                if (eocdOffset >= 20) {
+                    byte[] locator = new byte[20];
+                    readFully(ch, ByteBuffer.wrap(locator), eocdOffset - 20);
+                    if (le32(locator, 0) == ZIP64_LOCATOR_SIG) {
+                        long zip64Offset = le64(locator, 8);
+                        if (zip64Offset < 0 || zip64Offset + 56 > eocdOffset - 20) {
+                            throw damaged(name, "its zip64 end record lies outside the file");
+                        }
+                        byte[] z = new byte[56];
+                        readFully(ch, ByteBuffer.wrap(z), zip64Offset);
+                        if (le32(z, 0) != ZIP64_EOCD_SIG) {
+                            throw damaged(name, "its zip64 end record is missing");
+                        }
+                        disk = (int) (le32(z, 16) & MASK32);
+                        centralDisk = (int) (le32(z, 20) & MASK32);
+                        entries = le64(z, 32);
+                        centralSize = le64(z, 40);
+                        centralOffset = le64(z, 48);
+                        centralEnd = zip64Offset;
+                    }
+                }
+                if (disk != 0 || centralDisk != 0) {
+                    throw PackException.invalid(name + ": is split over several disks; packs must be one zip file");
+                }
+                if (entries < 0 || entries > limits.maxEntries()) {
+                    throw PackException.invalid(name + ": has more than " + limits.maxEntries() + " entries");
+                }
+                if (centralOffset < 0 || centralSize < 0 || centralOffset + centralSize != centralEnd) {
+                    throw damaged(name, "its table of contents (central directory) is not where the zip says;"
+                            + " the file may be truncated or have data added");
+                }
+                countCentralEntries(ch, name, limits, centralOffset, centralSize, entries);
+                return new Layout(file, name, centralOffset);
+            }
+        }
+
+        /**
+         * Walks the central directory's records without keeping them, so that the number of
+         * entries is known whatever the end record claims.
+         */
+        private static void countCentralEntries(FileChannel ch, String name, PackLimits limits, long offset,
+                                                long length, long declared) throws IOException {
+            InputStream in = new BufferedInputStream(Channels.newInputStream(ch.position(offset)), 1 << 16);
+            byte[] header = new byte[46];
+            long pos = 0;
+            long count = 0;
+            while (pos < length) {
+                if (length - pos < header.length) {
+                    throw damaged(name, "its table of contents (central directory) ends in the middle of an entry");
+                }
+                if (in.readNBytes(header, 0, header.length) != header.length) {
+                    throw damaged(name, "its table of contents (central directory) is cut short");
+                }
+                if (le32(header, 0) != CENTRAL_SIG) {
+                    throw damaged(name, "its table of contents (central directory) holds something that is not"
+                            + " an entry");
+                }
+                long variable = (long) le16(header, 28) + le16(header, 30) + le16(header, 32);
+                in.skipNBytes(Math.min(variable, length - pos - header.length));
+                pos += header.length + variable;
+                if (++count > limits.maxEntries()) {
+                    throw PackException.invalid(name + ": has more than " + limits.maxEntries() + " entries");
+                }
+            }
+            if (pos != length || count != declared) {
+                throw damaged(name, "its table of contents (central directory) holds " + count
+                        + " entries but the zip's end record says " + declared);
+            }
+        }
+
+        /**
+         * Compares each entry's local header with its central directory record, and checks that
+         * entries' data neither overlap (a zip bomb trick: many entries inflating the same bytes)
+         * nor run into the central directory.
+         */
+        void checkLocalHeaders(List<ZipArchiveEntry> entries) throws IOException {
+            List<ZipArchiveEntry> byOffset = new ArrayList<>(entries);
+            byOffset.sort(Comparator.comparingLong(ZipArchiveEntry::getLocalHeaderOffset));
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                long previousEnd = 0;
+                String previousName = null;
+                for (ZipArchiveEntry e : byOffset) {
+                    String where = name + ": zip entry '" + e.getName() + "'";
+                    long offset = e.getLocalHeaderOffset();
+                    if (offset < previousEnd) {
+                        throw PackException.invalid(where + " overlaps the data of zip entry '" + previousName
+                                + "' (a zip bomb trick?)");
+                    }
+                    if (offset < 0 || offset + 30 > centralStart) {
+                        throw PackException.invalid(where + " points outside the zip's data (the zip is damaged)");
+                    }
+                    byte[] h = new byte[30];
+                    readFully(ch, ByteBuffer.wrap(h), offset);
+                    if (le32(h, 0) != LOCAL_SIG) {
+                        throw PackException.invalid(where + " has no local header where the zip's central directory"
+                                + " says (the zip is damaged)");
+                    }
+                    int flags = le16(h, 6);
+                    int method = le16(h, 8);
+                    long crc = le32(h, 14) & MASK32;
+                    long compressed = le32(h, 18) & MASK32;
+                    long size = le32(h, 22) & MASK32;
+                    int nameLength = le16(h, 26);
+                    int extraLength = le16(h, 28);
+                    long dataStart = offset + 30 + nameLength + extraLength;
+                    if (dataStart > centralStart) {
+                        throw PackException.invalid(where + " points outside the zip's data (the zip is damaged)");
+                    }
+                    byte[] variable = new byte[nameLength + extraLength];
+                    readFully(ch, ByteBuffer.wrap(variable), offset + 30);
+                    byte[] localName = Arrays.copyOfRange(variable, 0, nameLength);
+                    if (!Arrays.equals(localName, e.getRawName())) {
+                        throw disagree(where, "is named '" + new String(localName, StandardCharsets.UTF_8)
+                                + "' in its local header");
+                    }
+                    if (method != e.getMethod()) {
+                        throw disagree(where, "uses compression method " + method + " in its local header but "
+                                + e.getMethod() + " in the central directory");
+                    }
+                    if ((flags & MEANINGFUL_FLAGS) != (e.getRawFlag() & MEANINGFUL_FLAGS)) {
+                        throw disagree(where, "has flags " + Integer.toHexString(flags) + " in its local header but "
+                                + Integer.toHexString(e.getRawFlag()) + " in the central directory");
+                    }
+                    boolean sizesFollowData = (flags & 8) != 0;
+                    if (!sizesFollowData) {
+                        if (compressed == MASK32 || size == MASK32) {
+                            long[] zip64 = zip64Sizes(variable, nameLength, extraLength);
+                            if (zip64 == null) {
+                                throw disagree(where, "lacks the zip64 sizes its local header refers to");
+                            }
+                            size = size == MASK32 ? zip64[0] : size;
+                            compressed = compressed == MASK32 ? zip64[1] : compressed;
+                        }
+                        if (size != e.getSize() || compressed != e.getCompressedSize()) {
+                            throw disagree(where, "declares " + size + " bytes (" + compressed
+                                    + " in the zip) in its local header but " + e.getSize() + " bytes ("
+                                    + e.getCompressedSize() + " in the zip) in the central directory");
+                        }
+                        if (crc != e.getCrc()) {
+                            throw disagree(where, "has a different CRC-32 in its local header");
+                        }
+                    }
+                    long dataEnd = dataStart + e.getCompressedSize();
+                    if (dataEnd > centralStart) {
+                        throw PackException.invalid(where + " runs past the end of the zip's data (the zip is"
+                                + " truncated or damaged)");
+                    }
+                    previousEnd = dataEnd;
+                    previousName = e.getName();
+                }
+            }
+        }
+
+        /** The uncompressed and compressed sizes from a local header's zip64 extra field. */
+        private static long[] zip64Sizes(byte[] variable, int start, int length) {
+            int pos = start;
+            int end = start + length;
+            while (pos + 4 <= end) {
+                int id = le16(variable, pos);
+                int size = le16(variable, pos + 2);
+                if (id == 0x0001 && size >= 16 && pos + 4 + size <= end) {
+                    return new long[] {le64(variable, pos + 4), le64(variable, pos + 12)};
+                }
+                pos += 4 + size;
+            }
+            return null;
+        }
+
+        private static PackException disagree(String where, String what) {
+            return PackException.invalid(where + " " + what + "; the zip's central directory and local headers"
+                    + " disagree, so other tools would see different files");
+        }
+
+        private static PackException damaged(String name, String what) {
+            return PackException.invalid(name + ": is not a readable zip file: " + what);
+        }
+
+        private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+            long pos = position;
+            while (buf.hasRemaining()) {
+                int n = ch.read(buf, pos);
+                if (n < 0) {
+                    throw new EOFException("unexpected end of file");
+                }
+                pos += n;
+            }
+        }
+
+        private static int le16(byte[] b, int i) {
+            return (b[i] & 0xFF) | (b[i + 1] & 0xFF) << 8;
+        }
+
+        private static int le32(byte[] b, int i) {
+            return ByteBuffer.wrap(b, i, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        }
+
+        private static long le64(byte[] b, int i) {
+            return ByteBuffer.wrap(b, i, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
         }
     }
 }

@@ -3,11 +3,24 @@ package org.offlinecommons.pack;
 /**
  * How much a pack may claim. Every pack is untrusted, so these bound what one can make the
  * server read, inflate or store before it is refused.
+ *
+ * <p>Declared sizes are checked before anything is read; actual sizes are enforced while
+ * reading (an entry that inflates to more than it declared is cut off and refused), so a zip
+ * cannot lie its way past these limits.
  */
 public record PackLimits(int maxEntries, long maxFileBytes, long maxTotalBytes, int maxRatio, long ratioFloorBytes) {
 
     /** Generous for real content (a 4-hour video, 100,000 small pages), small for bombs. */
     public static final PackLimits DEFAULT = new PackLimits(100_000, 64L << 30, 256L << 30, 200, 1L << 20);
+
+    public PackLimits {
+        if (maxEntries < 1 || maxFileBytes < 0 || maxTotalBytes < maxFileBytes || maxRatio < 1
+                || ratioFloorBytes < 0) {
+            throw new IllegalArgumentException("Inconsistent pack limits: " + maxEntries + " entries, "
+                    + maxFileBytes + " bytes a file, " + maxTotalBytes + " in all, ratio " + maxRatio + ", floor "
+                    + ratioFloorBytes);
+        }
+    }
 
     /**
      * Whether an entry's compression ratio is believable. Small entries are exempt: a few KB of

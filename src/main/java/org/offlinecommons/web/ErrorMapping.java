@@ -9,8 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place where exceptions become HTTP answers: a status and an {@link ApiError} body.
- * Internal details (stack traces, SQL) go to the log, never to the client.
+ * The one place where exceptions become HTTP answers: a status and an {@link ApiError} body for
+ * programs, or a page in plain words for people ({@link ErrorPages}). Internal details (stack
+ * traces, SQL) go to the log, never to the client.
  */
 final class ErrorMapping {
 
@@ -19,8 +20,9 @@ final class ErrorMapping {
     private ErrorMapping() {
     }
 
-    static void register(JavalinConfig config) {
-        config.routes.exception(HttpProblem.class, (e, ctx) -> respond(ctx, e.status(), e.code(), e.getMessage()));
+    static void register(JavalinConfig config, ErrorPages pages) {
+        config.routes.exception(HttpProblem.class, (e, ctx) ->
+                respond(ctx, pages, e.status(), e.code(), e.getMessage(), e.getMessage()));
         config.routes.exception(PackException.class, (e, ctx) -> {
             int status = switch (e.reason()) {
                 case INVALID -> 400;
@@ -29,23 +31,39 @@ final class ErrorMapping {
                 case NO_SPACE -> 507;
                 case IO -> 500;
             };
-            respond(ctx, status, e.reason().name().toLowerCase(java.util.Locale.ROOT), e.getMessage());
+            respond(ctx, pages, status, e.reason().name().toLowerCase(java.util.Locale.ROOT), e.getMessage(),
+                    status == 500 ? null : e.getMessage());
         });
         config.routes.exception(StoreException.class, (e, ctx) -> {
             LOG.error("Storage failure on {} {}", ctx.method(), ctx.path(), e);
-            respond(ctx, 503, "unavailable", "The library could not be read just now; try again in a moment.");
+            respond(ctx, pages, 503, "unavailable", "The library could not be read just now; try again in a moment.",
+                    null);
         });
+        // Javalin's own messages ("Endpoint GET /x not found") are for developers, not for pages.
         config.routes.exception(HttpResponseException.class, (e, ctx) ->
-                respond(ctx, e.getStatus(), e.getStatus() == 404 ? "not_found" : "http_" + e.getStatus(), e.getMessage()));
+                respond(ctx, pages, e.getStatus(), e.getStatus() == 404 ? "not_found" : "http_" + e.getStatus(),
+                        e.getMessage(), null));
         config.routes.exception(Exception.class, (e, ctx) -> {
             LOG.error("Unexpected failure on {} {}", ctx.method(), ctx.path(), e);
-            respond(ctx, 500, "internal", "Something went wrong on the server; the error was logged.");
+            respond(ctx, pages, 500, "internal", "Something went wrong on the server; the error was logged.", null);
         });
         config.routes.error(404, ctx -> {
             if (ctx.endpoints().lastHttpEndpoint() == null) {
-                respond(ctx, 404, "not_found", "There is nothing at " + ctx.path());
+                respond(ctx, pages, 404, "not_found", "There is nothing at " + ctx.path(), null);
             }
         });
+    }
+
+    /**
+     * @param pageDetail what a page may add to its plain-words explanation, or null
+     */
+    private static void respond(Context ctx, ErrorPages pages, int status, String code, String message,
+                                String pageDetail) {
+        if (ErrorPages.isForPeople(ctx)) {
+            pages.respond(ctx, status, pageDetail);
+        } else {
+            respond(ctx, status, code, message);
+        }
     }
 
     static void respond(Context ctx, int status, String code, String message) {

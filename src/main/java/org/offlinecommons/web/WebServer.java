@@ -6,7 +6,9 @@ import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.compression.Gzip;
 import io.javalin.json.JavalinJackson;
+import java.util.Locale;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.offlinecommons.drive.Drives;
 import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.store.Library;
 
@@ -26,10 +28,18 @@ public final class WebServer implements AutoCloseable {
     }
 
     public static WebServer start(Library library, JobRunner jobs, Options options) {
+        return start(library, jobs, options, Drives.defaults(library));
+    }
+
+    /** {@code drives}: where USB drives are looked for, and the reserve imports from them keep. */
+    public static WebServer start(Library library, JobRunner jobs, Options options, Drives drives) {
         ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
         ContentRoutes content = new ContentRoutes(library);
         ApiRoutes api = new ApiRoutes(library, jobs);
-        HomePage home = new HomePage(library);
+        Messages messages = Messages.load(Locale.getDefault());
+        StaticAssets assets = StaticAssets.load();
+        Templates templates = new Templates();
+        PageRoutes pages = PageRoutes.create(library, messages, assets, templates);
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jetty.host = options.bindAddress();
@@ -45,10 +55,13 @@ public final class WebServer implements AutoCloseable {
             compression.setDefaultMinSizeForCompression(1024);
             config.http.compressionStrategy = compression;
             config.routes.before(ctx -> ctx.header("X-Content-Type-Options", "nosniff"));
-            ErrorMapping.register(config);
+            ErrorMapping.register(config, pages.errorPages());
             api.register(config);
             content.register(config);
-            home.register(config);
+            assets.register(config);
+            pages.register(config);
+            new SyncRoutes(library, jobs).register(config);
+            new DriveRoutes(drives, jobs).register(config);
         });
         app.start();
         return new WebServer(app, options);

@@ -1,0 +1,140 @@
+package org.offlinecommons.drive;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import org.offlinecommons.job.Job;
+import org.offlinecommons.job.JobRunner;
+import org.offlinecommons.pack.ImportResult;
+import org.offlinecommons.pack.PackException;
+import org.offlinecommons.pack.PackImporter;
+import org.offlinecommons.pack.Sizes;
+
+/**
+ * Imports packs from drives as background jobs, one per pack, each with its own progress.
+ *
+ * <p>A request is checked whole before any job starts: if one of the chosen packs would be
+ * refused, none is imported and the answer says which and why, so an admin never has to work
+ * out which half of a batch went in.
+ */
+public final class DriveImports {
+
+    /** An import that has been started. */
+    public record Started(FoundPack pack, Job job) {
+    }
+
+    private final Drives drives;
+    private final JobRunner jobs;
+    private final PackImporter importer;
+
+    public DriveImports(Drives drives, JobRunner jobs) {
+        this.drives = drives;
+        this.jobs = jobs;
+        DriveSettings s = drives.settings();
+        this.importer = new PackImporter(drives.library(), s.limits(), s.reserveBytes());
+    }
+
+    /**
+     * Checks every file and, if all can be imported, starts one job for each.
+     *
+     * @throws PackException naming each refused file and why; nothing was started
+     */
+    public List<Started> start(List<Path> files) {
+        List<PackException> problems = new ArrayList<>();
+        Map<String, FoundPack> chosen = new LinkedHashMap<>();
+        for (Path file : new LinkedHashSet<>(files)) {
+            FoundPack pack = drives.inspect(file).orElse(null);
+            if (pack == null) {
+                problems.add(new PackException(PackException.Reason.NOT_FOUND, file.getFileName() + ": no such file"));
+                continue;
+            }
+            if (pack.refusal() != null) {
+                problems.add(pack.refusalException());
+                continue;
+            }
+            FoundPack same = chosen.putIfAbsent(pack.packId(), pack);
+            if (same != null) {
+                problems.add(new PackException(PackException.Reason.CONFLICT, same.fileName() + " and "
+                        + pack.fileName() + " both hold pack '" + pack.packId() + "'; choose one"));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw combined(problems);
+        }
+        checkFreeSpace(List.copyOf(chosen.values()));
+        List<Started> started = new ArrayList<>();
+        List<String> busy = drives.startImports(List.copyOf(chosen.keySet()), id -> {
+            FoundPack pack = chosen.get(id);
+            Job job = jobs.submit("import", "Import " + pack.fileName(), j -> {
+                j.message("Importing '" + (pack.title() == null ? pack.packId() : pack.title()) + "' from "
+                        + pack.file().getParent());
+                return describe(pack.file(), importer.importPack(pack.file(), j));
+            });
+            started.add(new Started(pack, job));
+            return job;
+        });
+        if (!busy.isEmpty()) {
+            throw combined(busy.stream().map(id -> new PackException(PackException.Reason.CONFLICT,
+                    chosen.get(id).fileName() + ": pack '" + id + "' is being imported already")).toList());
+        }
+        return started;
+    }
+
+    /** Whether an import of this pack is queued or running. */
+    public boolean busy(String packId) {
+        return drives.importing(packId);
+    }
+
+    /**
+     * Checks space for all the packs at once: each import checks its own pack too, but two
+     * packs that each fit can together fill the disk.
+     */
+    private void checkFreeSpace(List<FoundPack> packs) {
+        long packBytes = packs.stream().filter(p -> p.state().importable()).mapToLong(FoundPack::packBytes).sum();
+        if (packBytes == 0) {
+            return;
+        }
+        long reserve = drives.settings().reserveBytes();
+        long needed = packBytes + reserve;
+        long usable;
+        try {
+            usable = drives.disks().of(drives.library().dataDir()).usableBytes();
+        } catch (IOException e) {
+            return; // unknown: each import still checks, and a full disk fails cleanly
+        }
+        if (usable < needed) {
+            throw new PackException(PackException.Reason.NO_SPACE, (packs.size() == 1 ? packs.get(0).fileName()
+                    + ": needs " : "Importing these " + packs.size() + " packs needs ") + Sizes.human(needed)
+                    + " of free disk space (the packs plus a reserve of " + Sizes.human(reserve) + "), but only "
+                    + Sizes.human(usable) + " is free; free some space or delete packs");
+        }
+    }
+
+    private static PackException combined(List<PackException> problems) {
+        if (problems.size() == 1) {
+            return problems.get(0);
+        }
+        StringBuilder message = new StringBuilder(problems.size() + " of the chosen packs cannot be imported,"
+                + " so none was started: ");
+        for (int i = 0; i < problems.size(); i++) {
+            message.append(i == 0 ? "" : "; ").append(problems.get(i).getMessage());
+        }
+        return new PackException(problems.get(0).reason(), message.toString());
+    }
+
+    /** What an import did, in a line. */
+    public static String describe(Path file, ImportResult r) {
+        return switch (r.outcome()) {
+            case INSTALLED -> String.format("%s: imported '%s' version %d (%s)", file.getFileName(), r.packId(),
+                    r.version(), Sizes.human(r.totalBytes()));
+            case UPDATED -> String.format("%s: updated '%s' to version %d (%s)", file.getFileName(), r.packId(),
+                    r.version(), Sizes.human(r.totalBytes()));
+            case UNCHANGED -> String.format("%s: '%s' version %d is already installed; nothing to do",
+                    file.getFileName(), r.packId(), r.version());
+        };
+    }
+}

