@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         description = "Offline Commons: a library of open educational content packs for a school's LAN.",
         subcommands = {ServeCommand.class, PackCommand.class, ImportCommand.class, ListCommand.class,
                 ExportCommand.class, DeleteCommand.class, VerifyCommand.class, SyncCommand.class,
-                MirrorCommand.class, DrivesCommand.class, CommandLine.HelpCommand.class})
+                MirrorCommand.class, DrivesCommand.class, BackupCommand.class, RestoreCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code for bad input (a refused pack, a wrong argument). */

@@ -39,7 +39,8 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"serve", "pack", "import", "list", "export", "delete", "verify"})
+    @ValueSource(strings = {"serve", "pack", "import", "list", "export", "delete", "verify", "sync", "mirror",
+            "drives", "backup", "restore"})
     void everyCommandHasHelp(String command) {
         Run r = run(command, "--help");
         assertThat(r.code()).isZero();
