@@ -32,8 +32,10 @@ final class DrivesCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Library library = Library.open(data.dir)) {
-            Drives drives = new Drives(library, DriveSettings.of(data.dir).withMountRoots(roots));
-            for (DriveReport r : drives.scan()) {
+            DriveSettings settings = DriveSettings.of(data.dir).withMountRoots(roots);
+            Drives drives = new Drives(library, settings);
+            List<DriveReport> reports = drives.scan();
+            for (DriveReport r : reports) {
                 System.out.println(heading(r));
                 if (r.packs().isEmpty()) {
                     System.out.println("  no pack zips");
@@ -44,6 +46,10 @@ final class DrivesCommand implements Callable<Integer> {
                 if (r.partial()) {
                     System.out.println("  (this drive holds many files; only the first were looked at)");
                 }
+            }
+            if (reports.stream().allMatch(r -> r.drive().inbox())) {
+                System.out.println("No drives found in " + String.join(", ", settings.mountRoots().stream()
+                        .map(m -> m.path() + "/*".repeat(m.depth())).distinct().toList()));
             }
         }
         return 0;

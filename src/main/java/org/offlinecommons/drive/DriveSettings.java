@@ -19,6 +19,10 @@ import org.offlinecommons.pack.PackLimits;
 public record DriveSettings(Path inbox, List<MountRoot> mountRoots, long reserveBytes, Duration settle,
                             PackLimits limits) {
 
+    /**
+     * FAT keeps modification times to 2 seconds, and some copiers set a file's full size before
+     * writing it, so only a time spanning more than two of FAT's ticks shows a copy has ended.
+     */
     public static final Duration DEFAULT_SETTLE = Duration.ofSeconds(5);
 
     public DriveSettings {

@@ -81,14 +81,18 @@ public final class PackArchive implements AutoCloseable {
             zip = ZipFile.builder().setPath(file).setUseUnicodeExtraFields(true).setIgnoreLocalFileHeader(true).get();
         } catch (NoSuchFileException e) {
             throw new PackException(PackException.Reason.NOT_FOUND, name + ": no such file");
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // A hostile zip can trip the zip library in ways it does not declare.
             throw PackException.invalid(name + ": is not a readable zip file (" + e.getMessage() + ")");
         }
         try {
             return check(file, name, zip, limits, layout);
-        } catch (RuntimeException e) {
+        } catch (PackException e) {
             closeQuietly(zip);
             throw e;
+        } catch (RuntimeException e) {
+            closeQuietly(zip);
+            throw PackException.invalid(name + ": is not a readable zip file (" + e + ")");
         }
     }
 
@@ -376,12 +380,17 @@ public final class PackArchive implements AutoCloseable {
                 int tailLength = (int) Math.min(size, EOCD_SIZE + MAX_COMMENT);
                 byte[] tail = new byte[tailLength];
                 readFully(ch, ByteBuffer.wrap(tail), size - tailLength);
+                // The last signature, as zip libraries find it; one whose comment does not end the
+                // file could make tools disagree about where the zip's table of contents is.
                 int eocd = -1;
                 for (int i = tailLength - EOCD_SIZE; i >= 0; i--) {
-                    if (le32(tail, i) == EOCD_SIG && i + EOCD_SIZE + le16(tail, i + 20) == tailLength) {
+                    if (le32(tail, i) == EOCD_SIG) {
                         eocd = i;
                         break;
                     }
+                }
+                if (eocd >= 0 && eocd + EOCD_SIZE + le16(tail, eocd + 20) != tailLength) {
+                    throw damaged(name, "it is truncated or damaged (its end record does not fit the file)");
                 }
                 if (eocd < 0) {
                     throw PackException.invalid(name + ": is not a readable zip file: " + (looksLikeZip

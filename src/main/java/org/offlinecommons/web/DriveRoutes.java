@@ -149,6 +149,12 @@ final class DriveRoutes {
     }
 
     private static <T> T body(Context ctx, Class<T> type, String example) {
+        String contentType = ctx.contentType();
+        if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            // A page on another site can post a plain form but not JSON, so this also keeps
+            // other sites from starting imports and exports through an admin's browser.
+            throw new HttpProblem(415, "unsupported_media_type", "Send the request body as application/json");
+        }
         T value;
         try {
             value = ctx.bodyAsClass(type);

@@ -138,6 +138,13 @@ class DriveApiTest {
         HttpResponse<String> garbage = send("POST", "/api/v1/drives/import", "{\"paths\": ");
         assertThat(garbage.statusCode()).isEqualTo(400);
         assertThat(json.readTree(garbage.body()).get("message").asText()).startsWith("The request body must be JSON");
+        // What a form on another site could send: not JSON, so refused before anything is looked at.
+        HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                + "/api/v1/drives/import")).header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers
+                .ofString("{\"paths\": [\"" + inbox.resolve("garden.zip") + "\"]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(form.statusCode()).isEqualTo(415);
+        assertThat(jobs.recent()).noneMatch(j -> j.title().contains("garden.zip"));
     }
 
     @Test
@@ -166,6 +173,15 @@ class DriveApiTest {
         assertThat(status.get("message").asText()).startsWith("Wrote 2 packs");
         assertThat(stick.resolve("for-the-next-school/meadow-v1.zip")).isRegularFile();
         assertThat(stick.resolve("for-the-next-school/forest-v3.zip")).isRegularFile();
+
+        HttpResponse<String> mirror = send("POST", "/api/v1/drives/export", Map.of("packs", List.of("forest"),
+                "target", stick.toString(), "zips", false, "mirror", true));
+        assertThat(mirror.statusCode()).as(mirror.body()).isEqualTo(202);
+        JsonNode mirrored = awaitJob(json.readTree(mirror.body()).get("job").get("url").asText());
+        assertThat(mirrored.get("state").asText()).as(mirrored.toString()).isEqualTo("SUCCEEDED");
+        assertThat(mirrored.get("message").asText()).isEqualTo("mirrored 1 pack to " + stick);
+        assertThat(stick.resolve("sync/v1/catalog.json")).isRegularFile();
+        assertThat(stick.resolve("forest-v3.zip")).doesNotExist();
 
         HttpResponse<String> unknown = send("POST", "/api/v1/drives/export",
                 Map.of("packs", List.of("nope"), "target", stick.toString()));
