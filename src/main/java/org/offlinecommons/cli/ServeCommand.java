@@ -5,7 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.offlinecommons.admin.AdminPassword;
 import org.offlinecommons.drive.AutoImporter;
+import org.offlinecommons.drive.ByteSize;
 import org.offlinecommons.drive.DriveImports;
 import org.offlinecommons.drive.DriveSettings;
 import org.offlinecommons.drive.Drives;
@@ -17,16 +20,22 @@ import org.offlinecommons.store.ChunkStore;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.sync.PullRequests;
 import org.offlinecommons.web.WebServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import sun.misc.Signal;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve the library over HTTP.",
                 "On start, imports every pack in --packs that is new or newer than the installed one."})
 final class ServeCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
     @Mixin
     DataOption data;
@@ -60,12 +69,33 @@ final class ServeCommand implements Callable<Integer> {
             description = "Disk space every import leaves free. Default: ${DEFAULT-VALUE}")
     String reserve;
 
+    @Option(names = "--max-upload", paramLabel = "SIZE", defaultValue = "8GB",
+            description = "Largest pack the admin may upload through the browser or the API. Default: ${DEFAULT-VALUE}")
+    String maxUpload;
+
+    @Option(names = "--sync-token", paramLabel = "TOKEN", description = {"For closed networks: peers must send this"
+            + " token (Authorization: Bearer TOKEN) to pull from /sync/v1/. At least 16 characters, e.g. from"
+            + " `openssl rand -hex 16`. Default: the sync tree is open to the LAN, read-only"})
+    String syncToken;
+
+    @Option(names = "--sync-token-file", paramLabel = "FILE",
+            description = "Read the sync token from the first line of FILE, which keeps it out of the process list")
+    Path syncTokenFile;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM",
+            description = "Serve HTTPS with this certificate (chain) in PEM format; needs --tls-key. Default: plain HTTP")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "The certificate's private key (PEM, unencrypted)")
+    Path tlsKey;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws InterruptedException {
         long reserveBytes = ImportCommand.reserveBytes(spec, reserve);
+        WebServer.Options options = webOptions();
         Library library = Library.open(data.dir);
         PullRequests.accept(library, acceptSyncRequests);
         // Leftovers of imports that were killed long ago; recent ones may still be resumed.
@@ -83,22 +113,79 @@ final class ServeCommand implements Callable<Integer> {
         JobRunner jobs = new JobRunner();
         Drives drives = new Drives(library, DriveSettings.of(data.dir).withMountRoots(driveRoots)
                 .withReserve(reserveBytes));
-        WebServer server = WebServer.start(library, jobs, new WebServer.Options(bind, port), drives);
+        // Printed, never logged: it must not end up in log files or the journal.
+        new AdminPassword(library).createIfMissing().ifPresent(password -> {
+            System.out.println("Admin password (shown only this once; write it down): " + password);
+            System.out.println("Change it with: offline-commons admin-password --data " + data.dir);
+        });
+        WebServer server;
+        try {
+            server = WebServer.start(library, jobs, options, drives);
+        } catch (IllegalArgumentException e) { // the TLS files
+            System.err.println("offline-commons: " + e.getMessage());
+            jobs.close();
+            library.close();
+            return Main.EXIT_REFUSED;
+        }
         AutoImporter watcher = autoImport ? AutoImporter.start(drives, new DriveImports(drives, jobs)) : null;
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        AtomicBoolean stopping = new AtomicBoolean();
+        // Order matters: stop taking work, drain requests in flight (bounded, see WebServer), interrupt
+        // jobs (imports and syncs resume from their stored chunks), and only then close the database.
+        Runnable stop = () -> {
+            if (!stopping.compareAndSet(false, true)) {
+                return;
+            }
             if (watcher != null) {
                 watcher.close();
             }
             server.close();
             jobs.close();
             library.close();
-            stopped.countDown();
-        }, "shutdown"));
+            LOG.info("Offline Commons stopped");
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "shutdown"));
+        // systemctl stop sends SIGTERM: handled here so a clean stop exits 0 instead of the JVM's 143.
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), signal -> stopRequested.countDown());
+        }
         System.out.println("Offline Commons is serving " + library.catalog().packs().size() + " packs at "
                 + server.url());
         System.out.flush();
-        stopped.await();
+        stopRequested.await();
+        LOG.info("Stopping: finishing requests in flight, then closing the library");
+        stop.run();
         return 0;
+    }
+
+    private WebServer.Options webOptions() {
+        WebServer.Options options = new WebServer.Options(bind, port).withAdminLogin();
+        try {
+            options = options.withMaxUpload(ByteSize.parse(maxUpload));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--max-upload: " + e.getMessage());
+        }
+        String token = syncToken;
+        if (syncTokenFile != null) {
+            if (token != null) {
+                throw new ParameterException(spec.commandLine(), "Give --sync-token or --sync-token-file, not both");
+            }
+            token = AdminPasswordCommand.firstLine(spec, syncTokenFile, "--sync-token-file");
+        }
+        if (token != null) {
+            token = token.strip();
+            if (token.length() < 16) {
+                throw new ParameterException(spec.commandLine(), "The sync token must have at least 16 characters;"
+                        + " make one with: openssl rand -hex 16");
+            }
+            options = options.withSyncToken(token);
+        }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new ParameterException(spec.commandLine(), "HTTPS needs both --tls-cert and --tls-key");
+        }
+        if (tlsCert != null) {
+            options = options.withTls(tlsCert, tlsKey);
+        }
+        return options;
     }
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,11 +26,18 @@ public final class JobRunner implements AutoCloseable {
         String run(Job job) throws Exception;
     }
 
+    /** Told when a job ends, for counters such as the server's metrics. */
+    @FunctionalInterface
+    public interface Listener {
+        void finished(String kind, boolean succeeded);
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
     private static final int KEEP = 200;
     private final SecureRandom random = new SecureRandom();
     private final ExecutorService executor;
     private final Map<String, Job> jobs = new LinkedHashMap<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
     public JobRunner() {
         this(2);
@@ -59,15 +67,28 @@ public final class JobRunner implements AutoCloseable {
         }
         executor.execute(() -> {
             job.started();
+            boolean succeeded = false;
             try {
                 job.succeeded(work.run(job));
+                succeeded = true;
                 LOG.info("{} job {} ({}) finished: {}", kind, job.id(), title, job.status().message());
             } catch (Exception e) {
                 job.failed(e.getMessage() == null ? e.toString() : e.getMessage());
                 LOG.warn("{} job {} ({}) failed: {}", kind, job.id(), title, e.getMessage());
             }
+            for (Listener listener : listeners) {
+                try {
+                    listener.finished(kind, succeeded);
+                } catch (RuntimeException e) {
+                    LOG.warn("Job listener failed: {}", e.toString());
+                }
+            }
         });
         return job;
+    }
+
+    public void addListener(Listener listener) {
+        listeners.add(listener);
     }
 
     public Optional<JobStatus> status(String id) {

@@ -81,6 +81,11 @@ public final class ChunkStore {
                 putChunks(batchRefs, batchData);
                 batchRefs.clear();
                 batchData.clear();
+                // A safe point to stop (server shutdown): what is committed stays, and a retry reuses it.
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new java.io.InterruptedIOException("Stopped; the " + total
+                            + " bytes stored so far are kept and reused when this is tried again");
+                }
             }
             bytesRead.accept(buf.length);
             if (buf.length < CHUNK_SIZE) {

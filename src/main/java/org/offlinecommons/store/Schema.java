@@ -96,6 +96,17 @@ final class Schema {
               created_at INTEGER NOT NULL
             );
             CREATE UNIQUE INDEX staged_text_by_batch ON staged_text(batch, item_position);
+            """,
+            """
+            -- What admins did, when and from where (imports, deletions, logins), for whoever
+            -- has to find out later who removed a pack. Trimmed to the newest entries.
+            CREATE TABLE audit_log(
+              id INTEGER PRIMARY KEY,
+              at INTEGER NOT NULL,
+              address TEXT NOT NULL,
+              action TEXT NOT NULL,
+              detail TEXT NOT NULL
+            );
             """
     );
 

@@ -3,6 +3,7 @@ package org.offlinecommons.web;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import org.offlinecommons.admin.UploadTooLargeException;
 import org.offlinecommons.pack.PackException;
 import org.offlinecommons.store.StoreException;
 import org.slf4j.Logger;
@@ -24,16 +25,12 @@ final class ErrorMapping {
         config.routes.exception(HttpProblem.class, (e, ctx) ->
                 respond(ctx, pages, e.status(), e.code(), e.getMessage(), e.getMessage()));
         config.routes.exception(PackException.class, (e, ctx) -> {
-            int status = switch (e.reason()) {
-                case INVALID -> 400;
-                case CONFLICT -> 409;
-                case NOT_FOUND -> 404;
-                case NO_SPACE -> 507;
-                case IO -> 500;
-            };
+            int status = status(e);
             respond(ctx, pages, status, e.reason().name().toLowerCase(java.util.Locale.ROOT), e.getMessage(),
                     status == 500 ? null : e.getMessage());
         });
+        config.routes.exception(UploadTooLargeException.class, (e, ctx) ->
+                respond(ctx, pages, 413, "too_large", e.getMessage(), e.getMessage()));
         config.routes.exception(StoreException.class, (e, ctx) -> {
             LOG.error("Storage failure on {} {}", ctx.method(), ctx.path(), e);
             respond(ctx, pages, 503, "unavailable", "The library could not be read just now; try again in a moment.",
@@ -52,6 +49,16 @@ final class ErrorMapping {
                 respond(ctx, pages, 404, "not_found", "There is nothing at " + ctx.path(), null);
             }
         });
+    }
+
+    static int status(PackException e) {
+        return switch (e.reason()) {
+            case INVALID -> 400;
+            case CONFLICT -> 409;
+            case NOT_FOUND -> 404;
+            case NO_SPACE -> 507;
+            case IO -> 500;
+        };
     }
 
     /**

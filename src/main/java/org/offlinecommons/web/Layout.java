@@ -7,9 +7,26 @@ package org.offlinecommons.web;
  * @param title        this page's own title, or null on the home page
  * @param query        the search words to keep in the box, or null
  * @param searchPackId the pack the box searches in, or null for the whole library
+ * @param admin        the admin bar, on admin pages only; null elsewhere
  */
 public record Layout(Messages messages, String cssUrl, String iconUrl, String title, String query,
-                     String searchPackId) {
+                     String searchPackId, AdminBar admin) {
+
+    /**
+     * The coloured bar that sets admin pages apart from the reading pages.
+     *
+     * @param section   the page the admin is on ("dashboard", "jobs"), for aria-current
+     * @param csrfToken the session's token for the log-out form, or null when there is no login
+     */
+    public record AdminBar(String section, String csrfToken) {
+        public boolean current(String name) {
+            return name.equals(section);
+        }
+    }
+
+    public Layout(Messages messages, String cssUrl, String iconUrl, String title, String query, String searchPackId) {
+        this(messages, cssUrl, iconUrl, title, query, searchPackId, null);
+    }
 
     /** A word of the interface, for templates: {@code ${layout.t("search.button")}}. */
     public String t(String key) {
@@ -34,10 +51,14 @@ public record Layout(Messages messages, String cssUrl, String iconUrl, String ti
     }
 
     Layout titled(String newTitle) {
-        return new Layout(messages, cssUrl, iconUrl, newTitle, query, searchPackId);
+        return new Layout(messages, cssUrl, iconUrl, newTitle, query, searchPackId, admin);
     }
 
     Layout searching(String newQuery, String packId) {
-        return new Layout(messages, cssUrl, iconUrl, title, newQuery, packId);
+        return new Layout(messages, cssUrl, iconUrl, title, newQuery, packId, admin);
+    }
+
+    Layout withAdminBar(AdminBar bar) {
+        return new Layout(messages, cssUrl, iconUrl, title, query, searchPackId, bar);
     }
 }

@@ -6,25 +6,105 @@ import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.compression.Gzip;
 import io.javalin.json.JavalinJackson;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.offlinecommons.admin.AdminPassword;
+import org.offlinecommons.admin.Audit;
+import org.offlinecommons.admin.LoginThrottle;
+import org.offlinecommons.admin.PackUploads;
+import org.offlinecommons.admin.Sessions;
 import org.offlinecommons.drive.Drives;
 import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.store.Library;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The HTTP server: wires the routes onto Javalin and owns its lifecycle. */
 public final class WebServer implements AutoCloseable {
 
-    /** Where and how to listen. */
-    public record Options(String bindAddress, int port) {
+    /**
+     * Where and how to listen, and who may change the library.
+     *
+     * @param access         {@link Access#ADMIN_LOGIN} for any real server
+     * @param maxUploadBytes the largest pack upload accepted
+     * @param syncToken      the bearer token peers must send to /sync/v1/, or null for an open sync tree
+     * @param tls            HTTPS certificate and key, or null for plain HTTP
+     * @param idleTimeout    how long a connection may stay silent (a slow or stalled client) before it is closed
+     */
+    public record Options(String bindAddress, int port, Access access, long maxUploadBytes, String syncToken,
+                          Tls tls, Duration idleTimeout) {
+
+        /** Plain HTTP and no admin login at all: for servers embedded in tests. */
+        public Options(String bindAddress, int port) {
+            this(bindAddress, port, Access.OPEN, PackUploads.DEFAULT_MAX_BYTES, null, null, DEFAULT_IDLE_TIMEOUT);
+        }
+
+        public Options withAdminLogin() {
+            return new Options(bindAddress, port, Access.ADMIN_LOGIN, maxUploadBytes, syncToken, tls, idleTimeout);
+        }
+
+        public Options withMaxUpload(long bytes) {
+            return new Options(bindAddress, port, access, bytes, syncToken, tls, idleTimeout);
+        }
+
+        public Options withSyncToken(String token) {
+            return new Options(bindAddress, port, access, maxUploadBytes, token, tls, idleTimeout);
+        }
+
+        public Options withTls(Path certificate, Path privateKey) {
+            return new Options(bindAddress, port, access, maxUploadBytes, syncToken, new Tls(certificate, privateKey),
+                    idleTimeout);
+        }
+
+        public Options withIdleTimeout(Duration timeout) {
+            return new Options(bindAddress, port, access, maxUploadBytes, syncToken, tls, timeout);
+        }
     }
+
+    /** Who may change the library. */
+    public enum Access {
+        /** Changes need the admin's session (see {@link AdminGate}); what {@code serve} always uses. */
+        ADMIN_LOGIN,
+        /** Anyone on the network may change the library: only for servers embedded in tests. */
+        OPEN
+    }
+
+    /** PEM files: the certificate chain and its unencrypted private key. */
+    public record Tls(Path certificate, Path privateKey) {
+    }
+
+    /** A route as registered, for tests that must cover every endpoint. */
+    record Endpoint(String method, String path) {
+    }
+
+    /** Long enough for a phone on a crowded access point, short enough to shed stalled connections. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
+
+    /** How long stopping waits for requests in flight (a download in progress) before cutting them off. */
+    public static final long STOP_TIMEOUT_MILLIS = 20_000;
 
     private final Javalin app;
     private final Options options;
+    private final List<Endpoint> endpoints;
 
-    private WebServer(Javalin app, Options options) {
+    private WebServer(Javalin app, Options options, List<Endpoint> endpoints) {
         this.app = app;
         this.options = options;
+        this.endpoints = List.copyOf(endpoints);
     }
 
     public static WebServer start(Library library, JobRunner jobs, Options options) {
@@ -40,12 +120,37 @@ public final class WebServer implements AutoCloseable {
         StaticAssets assets = StaticAssets.load();
         Templates templates = new Templates();
         PageRoutes pages = PageRoutes.create(library, messages, assets, templates);
+        KeyStore keys = options.tls() == null ? null
+                : PemKeyStore.load(options.tls().certificate(), options.tls().privateKey());
+        boolean loginRequired = options.access() == Access.ADMIN_LOGIN;
+        if (!loginRequired) {
+            LOG.warn("The admin login is off: anyone on the network may change this library");
+        }
+        AdminPassword password = new AdminPassword(library);
+        Audit audit = new Audit(library);
+        AdminGate gate = new AdminGate(new Sessions(), password, audit, loginRequired, options.syncToken());
+        PackUploads uploads = new PackUploads(library, jobs, drives.settings().limits(),
+                drives.settings().reserveBytes(), options.maxUploadBytes());
+        uploads.clearLeftovers();
+        AdminRoutes admin = new AdminRoutes(library, jobs, messages, PageRoutes.baseLayout(messages, assets), templates,
+                gate, password, new LoginThrottle(), audit, uploads);
+        List<Endpoint> endpoints = new ArrayList<>();
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
-            config.jetty.host = options.bindAddress();
-            config.jetty.port = options.port();
+            config.events.handlerAdded(h -> {
+                if (h.getHttpMethod().isHttpMethod()) {
+                    endpoints.add(new Endpoint(h.getHttpMethod().name(), h.getPath()));
+                }
+            });
+            // Our own connector, for the idle timeout and HTTPS (Javalin's jetty.host/port do not apply to it).
+            config.jetty.addConnector((server, http) -> connector(server, http, options, keys));
             // A Pi-class box: enough threads for dozens of slow phones, not hundreds of stacks.
             config.jetty.threadPool = new QueuedThreadPool(64, 4, 60_000);
+            // Stopping closes the listening socket first, then lets requests in flight finish, within a bound.
+            config.jetty.modifyServer(server -> {
+                server.setStopTimeout(STOP_TIMEOUT_MILLIS);
+                server.insertHandler(new GracefulHandler());
+            });
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setRequestHeaderSize(16 * 1024);
                 http.setSendServerVersion(false);
@@ -54,17 +159,51 @@ public final class WebServer implements AutoCloseable {
             CompressionStrategy compression = new CompressionStrategy(null, new Gzip(6));
             compression.setDefaultMinSizeForCompression(1024);
             config.http.compressionStrategy = compression;
-            config.routes.before(ctx -> ctx.header("X-Content-Type-Options", "nosniff"));
+            // Every request, before any route: browser defences, then the URL, then who is asking.
+            config.routes.before(SecurityHeaders::apply);
+            config.routes.before(SecurityHeaders::refuseTraversal);
+            config.routes.before(gate::check);
+            config.routes.after(gate::auditChange);
             ErrorMapping.register(config, pages.errorPages());
+            admin.register(config);
             api.register(config);
             content.register(config);
             assets.register(config);
             pages.register(config);
             new SyncRoutes(library, jobs).register(config);
             new DriveRoutes(drives, jobs).register(config);
+            new HealthRoutes(library).register(config);
+            new MetricsRoutes(library, jobs).register(config);
         });
         app.start();
-        return new WebServer(app, options);
+        return new WebServer(app, options, endpoints);
+    }
+
+    private static ServerConnector connector(Server server, HttpConfiguration http, Options options, KeyStore keys) {
+        ServerConnector connector;
+        if (keys == null) {
+            connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        } else {
+            SslContextFactory.Server tls = new SslContextFactory.Server();
+            tls.setKeyStore(keys);
+            tls.setKeyStorePassword(new String(PemKeyStore.PASSWORD));
+            HttpConfiguration https = new HttpConfiguration(http);
+            SecureRequestCustomizer secure = new SecureRequestCustomizer();
+            // Schools reach the server by its address as often as by name; the certificate may name neither.
+            secure.setSniHostCheck(false);
+            https.addCustomizer(secure);
+            connector = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"),
+                    new HttpConnectionFactory(https));
+        }
+        connector.setHost(options.bindAddress());
+        connector.setPort(options.port());
+        connector.setIdleTimeout(options.idleTimeout().toMillis());
+        return connector;
+    }
+
+    /** Every route, as registered: tests walk them to check that each change needs the admin. */
+    List<Endpoint> endpoints() {
+        return endpoints;
     }
 
     public int port() {
@@ -79,7 +218,7 @@ public final class WebServer implements AutoCloseable {
         } else if (host.contains(":")) {
             host = "[" + host + "]";
         }
-        return "http://" + host + ":" + port() + "/";
+        return (options.tls() == null ? "http://" : "https://") + host + ":" + port() + "/";
     }
 
     @Override

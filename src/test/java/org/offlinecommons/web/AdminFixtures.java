@@ -1,0 +1,193 @@
+package org.offlinecommons.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.offlinecommons.job.JobRunner;
+import org.offlinecommons.job.JobStatus;
+import org.offlinecommons.pack.PackFixtures;
+
+/** Shared by the admin tests: pack zips, an HTTP client that logs in as the admin, waiting for jobs. */
+final class AdminFixtures {
+
+    static final String PASSWORD = "correct horse battery staple";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private AdminFixtures() {
+    }
+
+    /** A small pack zip: {@code files} alternates paths and their text. */
+    static Path pack(Path dir, String id, String title, String... files) throws IOException {
+        Path folder = dir.resolve(id + "-src");
+        for (int i = 0; i < files.length; i += 2) {
+            PackFixtures.write(folder, files[i], files[i + 1]);
+        }
+        return PackFixtures.build(folder, id, title, dir.resolve(id + ".zip"));
+    }
+
+    static List<Path> filesIn(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> all = Files.walk(folder)) {
+            return all.filter(Files::isRegularFile).toList();
+        }
+    }
+
+    static JobStatus awaitJob(JobRunner jobs, String id) throws InterruptedException {
+        for (int i = 0; i < 3000; i++) {
+            JobStatus s = jobs.status(id).orElseThrow();
+            if (s.state().finished()) {
+                return s;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("job " + id + " did not finish");
+    }
+
+    static boolean contains(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /** Every file of the library's database (the main file and its write-ahead log). */
+    static byte[] databaseBytes(Path dataDir) throws IOException {
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        try (Stream<Path> files = Files.list(dataDir)) {
+            for (Path p : files.filter(p -> p.getFileName().toString().startsWith("library.db")).toList()) {
+                all.write(Files.readAllBytes(p));
+            }
+        }
+        return all.toByteArray();
+    }
+
+    /** An HTTP client that keeps the admin's cookie and token by hand, as a script would. */
+    static final class Client {
+        final String base;
+        final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        String cookie;
+        String csrf;
+
+        Client(String base) {
+            this.base = base;
+        }
+
+        Client(WebServer server) {
+            this("http://127.0.0.1:" + server.port());
+        }
+
+        /** Logs in with JSON; returns the answer, keeping the cookie and token on success. */
+        HttpResponse<String> login(String password) throws Exception {
+            HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + "/admin/login"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(
+                            java.util.Map.of("password", password)))));
+            if (r.statusCode() == 200) {
+                cookie = r.headers().allValues("Set-Cookie").stream().filter(c -> c.contains("oc_admin="))
+                        .map(c -> c.substring(0, c.indexOf(';'))).findFirst().orElseThrow();
+                csrf = JSON.readTree(r.body()).path("csrfToken").asText();
+            }
+            return r;
+        }
+
+        Client loggedIn() throws Exception {
+            HttpResponse<String> r = login(PASSWORD);
+            if (r.statusCode() != 200) {
+                throw new AssertionError("login failed: " + r.statusCode() + " " + r.body());
+            }
+            return this;
+        }
+
+        HttpRequest.Builder request(String path) {
+            return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
+        }
+
+        /** With the session cookie and the token header, when logged in. */
+        HttpRequest.Builder admin(String path) {
+            HttpRequest.Builder b = request(path);
+            if (cookie != null) {
+                b.header("Cookie", cookie);
+            }
+            if (csrf != null) {
+                b.header(AdminGate.CSRF_HEADER, csrf);
+            }
+            return b;
+        }
+
+        HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        }
+
+        HttpResponse<String> get(String path) throws IOException, InterruptedException {
+            return send(request(path).GET());
+        }
+
+        static JsonNode json(HttpResponse<String> r) throws IOException {
+            return JSON.readTree(r.body());
+        }
+    }
+
+    /** A multipart/form-data body with its fields in the given order; file fields are [name, fileName, bytes]. */
+    static final class Form {
+        final String boundary = "----oc" + Long.toHexString(System.nanoTime());
+        private final java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+
+        Form field(String name, String value) {
+            write("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n");
+            return this;
+        }
+
+        Form file(String name, String fileName, byte[] bytes) {
+            write("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\"" + fileName
+                    + "\"\r\nContent-Type: application/zip\r\n\r\n");
+            body.writeBytes(bytes);
+            write("\r\n");
+            return this;
+        }
+
+        byte[] bytes() {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            out.writeBytes(body.toByteArray());
+            out.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+            return out.toByteArray();
+        }
+
+        String contentType() {
+            return "multipart/form-data; boundary=" + boundary;
+        }
+
+        private void write(String s) {
+            body.writeBytes(s.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    static <T> List<T> matching(List<T> all, Predicate<T> p) {
+        List<T> out = new ArrayList<>();
+        for (T t : all) {
+            if (p.test(t)) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,281 @@
+package org.offlinecommons.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.offlinecommons.web.AdminFixtures.PASSWORD;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.offlinecommons.admin.AdminPassword;
+import org.offlinecommons.job.JobRunner;
+import org.offlinecommons.pack.PackImporter;
+import org.offlinecommons.store.Library;
+import org.offlinecommons.store.ProgressListener;
+import org.offlinecommons.web.AdminFixtures.Client;
+
+/**
+ * Who may change the library, checked on every state-changing endpoint the running server
+ * has, read from its router: an endpoint added later is covered without touching this test.
+ */
+class AdminGateTest {
+
+    private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS");
+    /** The documented exceptions (see AdminGate): no admin session possible or wanted there. */
+    private static final Set<String> EXEMPT = Set.of("POST /admin/login", "POST /sync/v1/pull-request");
+
+    @TempDir
+    static Path tmp;
+    static Library library;
+    static JobRunner jobs;
+    static WebServer server;
+    static String origin;
+
+    @BeforeAll
+    static void start() throws Exception {
+        library = Library.open(tmp.resolve("data"));
+        PackImporter importer = new PackImporter(library);
+        importer.importPack(AdminFixtures.pack(tmp, "garden", "Garden", "index.html", "<title>Garden</title>"),
+                ProgressListener.NONE);
+        importer.importPack(AdminFixtures.pack(tmp, "spare", "Spare", "index.html", "<title>Spare</title>"),
+                ProgressListener.NONE);
+        new AdminPassword(library).set(PASSWORD.toCharArray());
+        jobs = new JobRunner();
+        server = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0).withAdminLogin());
+        origin = "http://127.0.0.1:" + server.port();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        jobs.close();
+        library.close();
+    }
+
+    static List<WebServer.Endpoint> changes() {
+        return server.endpoints().stream().filter(e -> !SAFE.contains(e.method())).toList();
+    }
+
+    /** A URL for a route pattern: path parameters filled with a name no pack has. */
+    static String url(WebServer.Endpoint e) {
+        return e.path().replaceAll("\\{[^}]+}", "nope").replaceAll("<[^>]+>", "nope");
+    }
+
+    @Test
+    void theRouterListsTheKnownChangesAndOnlyTheDocumentedExceptions() {
+        List<String> all = changes().stream().map(e -> e.method() + " " + e.path()).toList();
+        assertThat(all).contains("POST /api/v1/packs", "DELETE /api/v1/packs/{id}", "POST /api/v1/sync",
+                "POST /api/v1/drives/import", "POST /api/v1/drives/export", "POST /admin/packs",
+                "POST /admin/packs/{id}/delete", "POST /admin/logout");
+        assertThat(all).containsAll(EXEMPT);
+    }
+
+    @Test
+    void everyChangeIsRefusedWithoutTheAdminOrFromAnotherSiteAndPassesWithASession() throws Exception {
+        Client admin = new Client(server).loggedIn();
+        Client anonymous = new Client(server);
+        List<String> checked = new ArrayList<>();
+        for (WebServer.Endpoint e : changes()) {
+            String key = e.method() + " " + e.path();
+            if (EXEMPT.contains(key)) {
+                continue;
+            }
+            String path = url(e);
+            checked.add(key);
+            assertThat(send(anonymous.request(path), e).statusCode()).as("no session: " + key).isIn(401, 403);
+            assertThat(send(anonymous.request(path).header(AdminGate.CSRF_HEADER, admin.csrf), e).statusCode())
+                    .as("a token but no session: " + key).isIn(401, 403);
+            assertThat(send(admin.request(path).header("Cookie", admin.cookie), e).statusCode())
+                    .as("session without token: " + key).isEqualTo(403);
+            assertThat(send(admin.request(path).header("Cookie", admin.cookie)
+                    .header(AdminGate.CSRF_HEADER, admin.csrf + "x"), e).statusCode())
+                    .as("wrong token: " + key).isEqualTo(403);
+            assertThat(send(admin.admin(path).header("Origin", "http://evil.example"), e).statusCode())
+                    .as("from another site: " + key).isEqualTo(403);
+            assertThat(send(admin.admin(path).header("Origin", "null"), e).statusCode())
+                    .as("from a sandboxed pack page: " + key).isEqualTo(403);
+            assertThat(send(admin.admin(path).header("Referer", "http://evil.example/page"), e).statusCode())
+                    .as("referred by another site: " + key).isEqualTo(403);
+            HttpResponse<String> ok = send(admin.admin(path).header("Origin", origin), e);
+            assertThat(ok.statusCode()).as("with the session: " + key + " " + ok.body()).isNotIn(401, 403);
+            if (key.equals("POST /admin/logout")) {
+                admin.loggedIn();
+            }
+        }
+        assertThat(checked).hasSizeGreaterThanOrEqualTo(8);
+        assertThat(library.catalog().pack("garden")).isPresent();
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder b, WebServer.Endpoint e) throws Exception {
+        return new Client(server).send(b.header("Content-Type", "application/json")
+                .method(e.method(), HttpRequest.BodyPublishers.ofString("{}")));
+    }
+
+    @Test
+    void unknownPathsAndMethodsAreNotAWayAround() throws Exception {
+        Client anonymous = new Client(server);
+        for (String method : List.of("POST", "PUT", "PATCH", "DELETE")) {
+            assertThat(anonymous.send(anonymous.request("/api/v1/whatever").method(method,
+                    HttpRequest.BodyPublishers.noBody())).statusCode()).as(method).isEqualTo(401);
+        }
+        assertThat(anonymous.send(anonymous.request("/admin/packs/garden/delete").POST(
+                HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(401);
+        assertThat(library.catalog().pack("garden")).isPresent();
+    }
+
+    @Test
+    void aFormCarriesItsTokenAsAFieldAndIsRefusedWithoutIt() throws Exception {
+        Client admin = new Client(server).loggedIn();
+        HttpResponse<String> refused = admin.send(admin.request("/admin/packs/spare/delete")
+                .header("Cookie", admin.cookie).header("Origin", origin)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("csrf=forged")));
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).contains("security token");
+        assertThat(library.catalog().pack("spare")).isPresent();
+
+        HttpResponse<String> deleted = admin.send(admin.request("/admin/packs/spare/delete")
+                .header("Cookie", admin.cookie).header("Origin", origin)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("csrf=" + admin.csrf)));
+        assertThat(deleted.statusCode()).isEqualTo(303);
+        assertThat(deleted.headers().firstValue("Location")).get().asString().startsWith("/admin?deleted=");
+        assertThat(library.catalog().pack("spare")).isEmpty();
+    }
+
+    @Test
+    void aMultipartBodyNeedsItsTokenBeforeTheFileAndOnlyUploadsMayDeferIt() throws Exception {
+        Client admin = new Client(server).loggedIn();
+        byte[] zip = java.nio.file.Files.readAllBytes(tmp.resolve("garden.zip"));
+        AdminFixtures.Form fileFirst = new AdminFixtures.Form().file("pack", "garden.zip", zip).field("csrf", admin.csrf);
+        HttpResponse<String> r = admin.send(admin.request("/api/v1/packs").header("Cookie", admin.cookie)
+                .header("Content-Type", fileFirst.contentType())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(fileFirst.bytes())));
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(AdminFixtures.filesIn(library.dataDir().resolve("uploads"))).isEmpty();
+
+        AdminFixtures.Form elsewhere = new AdminFixtures.Form().field("csrf", admin.csrf).field("peer", "http://x/");
+        assertThat(admin.send(admin.request("/api/v1/sync").header("Cookie", admin.cookie)
+                .header("Content-Type", elsewhere.contentType())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(elsewhere.bytes()))).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void readingStaysOpenAndAdminPagesSendPeopleToTheLogin() throws Exception {
+        Client anonymous = new Client(server);
+        for (String path : List.of("/", "/pack/garden", "/search?q=garden", "/packs/garden/", "/api/v1/packs",
+                "/api/v1/packs/garden", "/api/v1/jobs", "/sync/v1/catalog.json", AdminGate.LOGIN_PATH)) {
+            assertThat(anonymous.get(path).statusCode()).as(path).isEqualTo(200);
+        }
+        for (String path : List.of("/admin", "/admin/jobs", "/admin/packs/garden/delete")) {
+            HttpResponse<String> r = anonymous.get(path);
+            assertThat(r.statusCode()).as(path).isEqualTo(302);
+            assertThat(r.headers().firstValue("Location")).as(path).get().asString()
+                    .startsWith(AdminGate.LOGIN_PATH + "?next=");
+        }
+        HttpResponse<String> session = anonymous.get("/api/v1/admin/session");
+        assertThat(session.statusCode()).isEqualTo(401);
+        assertThat(Client.json(session).path("error").asText()).isEqualTo("login_required");
+    }
+
+    @Test
+    void theLoginCookieIsHttpOnlyAndStrictAndLoggingOutEndsTheSession() throws Exception {
+        Client admin = new Client(server);
+        HttpResponse<String> r = admin.login(PASSWORD);
+        String setCookie = r.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(setCookie).startsWith("oc_admin=").contains("; HttpOnly", "; SameSite=Strict", "; Path=/")
+                .doesNotContain("Secure");
+        assertThat(admin.send(admin.admin("/api/v1/admin/session")).statusCode()).isEqualTo(200);
+        assertThat(admin.send(admin.admin("/admin")).body()).contains("Log out", admin.csrf);
+
+        HttpResponse<String> out = admin.send(admin.admin("/admin/logout").POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(out.statusCode()).isEqualTo(303);
+        assertThat(out.headers().firstValue("Set-Cookie")).get().asString().contains("Max-Age=0");
+        assertThat(admin.send(admin.admin("/api/v1/admin/session")).statusCode()).isEqualTo(401);
+        assertThat(admin.send(admin.admin("/api/v1/packs/garden").DELETE()).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aWrongPasswordIsRefusedInWordsAndTheFormGoesBackWhereItCameFrom() throws Exception {
+        Client admin = new Client(server);
+        HttpResponse<String> wrong = admin.send(admin.request(AdminGate.LOGIN_PATH)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("password=nope&next=%2Fadmin%2Fjobs")));
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(wrong.body()).contains("That password is not right", "value=\"/admin/jobs\"");
+        assertThat(admin.cookie).isNull();
+
+        HttpResponse<String> right = admin.send(admin.request(AdminGate.LOGIN_PATH)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("password=" + java.net.URLEncoder.encode(PASSWORD,
+                        java.nio.charset.StandardCharsets.UTF_8) + "&next=%2Fadmin%2Fjobs")));
+        assertThat(right.statusCode()).isEqualTo(303);
+        assertThat(right.headers().firstValue("Location")).hasValue("/admin/jobs");
+        for (String next : List.of("https://evil.example/", "//evil.example/admin", "/admin/../packs/x",
+                "/\\evil.example", "/search")) {
+            assertThat(AdminRoutes.nextPage(next)).as(next).isEqualTo("/admin");
+        }
+    }
+
+    @Test
+    void aNewPasswordEndsEverySession() throws Exception {
+        Client admin = new Client(server).loggedIn();
+        AdminPassword password = new AdminPassword(library);
+        try {
+            password.set("another password entirely".toCharArray());
+            assertThat(admin.send(admin.admin("/api/v1/admin/session")).statusCode()).isEqualTo(401);
+            assertThat(admin.login(PASSWORD).statusCode()).isEqualTo(401);
+            assertThat(admin.login("another password entirely").statusCode()).isEqualTo(200);
+        } finally {
+            password.set(PASSWORD.toCharArray());
+        }
+    }
+
+    @Test
+    void guessingFromOneAddressIsSlowedDown() throws Exception {
+        // A server of its own: its throttle must not slow the other tests' logins.
+        try (WebServer other = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0).withAdminLogin())) {
+            Client guesser = new Client(other);
+            List<Integer> answers = new ArrayList<>();
+            HttpResponse<String> last = null;
+            for (int i = 0; i < 20 && (last == null || last.statusCode() != 429); i++) {
+                last = guesser.login("guess " + i);
+                answers.add(last.statusCode());
+            }
+            assertThat(answers.subList(0, 6)).containsOnly(401);
+            assertThat(last.statusCode()).isEqualTo(429);
+            assertThat(last.headers().firstValue("Retry-After")).isPresent();
+            assertThat(Client.json(last).path("error").asText()).isEqualTo("too_many_tries");
+            // The server it guessed at is not slowed down for anyone else.
+            assertThat(new Client(server).login(PASSWORD).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void pagesCarryTheirSecurityHeaders() throws Exception {
+        Client anonymous = new Client(server);
+        HttpResponse<String> page = anonymous.get("/pack/garden");
+        assertThat(page.headers().firstValue("Content-Security-Policy")).hasValue(SecurityHeaders.PAGE_POLICY);
+        assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(page.headers().firstValue("Referrer-Policy")).hasValue("same-origin");
+
+        HttpResponse<String> pack = anonymous.get("/packs/garden/index.html");
+        assertThat(pack.headers().firstValue("Content-Security-Policy")).get().asString()
+                .startsWith("sandbox allow-scripts allow-forms allow-popups;").doesNotContain("allow-same-origin")
+                .contains("connect-src 'none'");
+        assertThat(pack.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+
+        HttpResponse<String> login = anonymous.get(AdminGate.LOGIN_PATH);
+        assertThat(login.headers().firstValue("Content-Security-Policy")).get().asString()
+                .contains("frame-ancestors 'none'", "script-src 'self'");
+        assertThat(login.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+        assertThat(login.headers().firstValue("Cache-Control")).hasValue("no-store");
+        assertThat(login.body()).doesNotContain("<script", "style=");
+    }
+}
