@@ -96,7 +96,7 @@ def build(r, m):
         serving.append(row)
     floor = rate(r, "ours", "floor")
     serving.append(["Javalin floor: 9 KB stylesheet from memory (req/s)", fmt(floor), "", "",
-                    fmt_ratio(ratio(floor, rate(r, "nginx", "page30k"))) + " of 30 KB" if floor else "", ""])
+                    fmt_ratio(ratio(floor, rate(r, "nginx", "page30k"))) + " (vs 30 KB)" if floor else "", ""])
     for key, label in (("page750k", "750 KB page"), ("video", "video ranges")):
         v = {s: mbps(r, s, key) for s, _ in SERVERS}
         serving.append([label + " (MB/s)"] + [fmt(v[s]) for s, _ in SERVERS]

@@ -144,6 +144,7 @@ final class AdminRoutes {
         AdminSession session = gate.logIn(ctx);
         audit.record("log in", "admin session opened", address);
         if (json) {
+            ctx.header("Cache-Control", "no-store");
             ctx.json(Map.of("csrfToken", session.csrfToken(), "header", AdminGate.CSRF_HEADER));
         } else {
             ctx.redirect(next, io.javalin.http.HttpStatus.SEE_OTHER);

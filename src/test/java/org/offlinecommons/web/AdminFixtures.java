@@ -11,9 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.job.JobStatus;
@@ -179,15 +177,5 @@ final class AdminFixtures {
         private void write(String s) {
             body.writeBytes(s.getBytes(StandardCharsets.UTF_8));
         }
-    }
-
-    static <T> List<T> matching(List<T> all, Predicate<T> p) {
-        List<T> out = new ArrayList<>();
-        for (T t : all) {
-            if (p.test(t)) {
-                out.add(t);
-            }
-        }
-        return out;
     }
 }

@@ -258,6 +258,27 @@ class AdminGateTest {
     }
 
     @Test
+    void aSyncTokenClosesTheSyncTreeToPeersWithoutItAndOnlyIt() throws Exception {
+        String token = "0123456789abcdef0123456789abcdef";
+        try (WebServer closed = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0).withAdminLogin()
+                .withSyncToken(token))) {
+            Client peer = new Client(closed);
+            HttpResponse<String> none = peer.get("/sync/v1/catalog.json");
+            assertThat(none.statusCode()).isEqualTo(401);
+            assertThat(none.headers().firstValue("WWW-Authenticate")).get().asString().startsWith("Bearer");
+            assertThat(Client.json(none).path("error").asText()).isEqualTo("sync_token_required");
+            assertThat(peer.send(peer.request("/sync/v1/catalog.json").header("Authorization", "Bearer " + token + "0"))
+                    .statusCode()).isEqualTo(401);
+            assertThat(peer.send(peer.request("/sync/v1/catalog.json").header("Authorization", "Bearer " + token))
+                    .statusCode()).isEqualTo(200);
+            assertThat(peer.send(peer.request("/sync/v1/pull-request").POST(HttpRequest.BodyPublishers.ofString("{}")))
+                    .statusCode()).isEqualTo(401);
+            assertThat(peer.get("/pack/garden").statusCode()).as("reading pages stay open").isEqualTo(200);
+        }
+        assertThat(new Client(server).get("/sync/v1/catalog.json").statusCode()).as("open by default").isEqualTo(200);
+    }
+
+    @Test
     void pagesCarryTheirSecurityHeaders() throws Exception {
         Client anonymous = new Client(server);
         HttpResponse<String> page = anonymous.get("/pack/garden");

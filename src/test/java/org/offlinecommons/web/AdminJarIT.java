@@ -6,6 +6,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -143,8 +145,20 @@ class AdminJarIT {
                         HttpRequest.BodyPublishers.ofInputStream(() -> new Zeros(FIVE_GB)), FIVE_GB)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(413);
-        // Not tested here: a client sending "Expect: 100-continue". JDK 17's HttpClient waits
-        // forever (past its own timeout) on a final answer to such a request.
+        // A client that asks first (Expect: 100-continue) gets its answer without sending a byte of the
+        // body. Over a raw socket: JDK 17's HttpClient never completes an exchange whose 100-continue is
+        // answered with a final status.
+        URI address = URI.create(base);
+        try (Socket s = new Socket(address.getHost(), address.getPort())) {
+            s.setSoTimeout(60_000);
+            s.getOutputStream().write(("POST /api/v1/packs?name=huge.zip HTTP/1.1\r\nHost: " + address.getAuthority()
+                    + "\r\nCookie: " + admin.cookie + "\r\n" + AdminGate.CSRF_HEADER + ": " + admin.csrf
+                    + "\r\nContent-Length: " + FIVE_GB + "\r\nExpect: 100-continue\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            assertThat(new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine()).startsWith("HTTP/1.1 413");
+        }
         assertThat(server.isAlive()).isTrue();
         assertThat(AdminFixtures.filesIn(data.resolve("uploads"))).isEmpty();
     }
@@ -178,6 +192,25 @@ class AdminJarIT {
         assertThat(linesContaining(newPassword)).isEmpty();
         assertThat(AdminFixtures.contains(AdminFixtures.databaseBytes(data), newPassword.getBytes(StandardCharsets.UTF_8)))
                 .isFalse();
+    }
+
+    @Test
+    @Order(5)
+    void badSecurityFlagsAreRefusedInWordsBeforeAnythingStarts() throws Exception {
+        Path other = tmp.resolve("other-data");
+        JarProcess.Result halfTls = JarProcess.run("serve", "--data", other.toString(), "--port", "0",
+                "--tls-cert", tmp.resolve("cert.pem").toString());
+        assertThat(halfTls.exitCode()).isEqualTo(2);
+        assertThat(halfTls.err()).contains("both --tls-cert and --tls-key");
+        JarProcess.Result shortToken = JarProcess.run("serve", "--data", other.toString(), "--port", "0",
+                "--sync-token", "abc");
+        assertThat(shortToken.exitCode()).isEqualTo(2);
+        assertThat(shortToken.err()).contains("at least 16 characters");
+        JarProcess.Result badSize = JarProcess.run("serve", "--data", other.toString(), "--port", "0",
+                "--max-upload", "lots");
+        assertThat(badSize.exitCode()).isEqualTo(2);
+        assertThat(badSize.err()).contains("--max-upload", "lots");
+        assertThat(Files.exists(other)).as("nothing was created").isFalse();
     }
 
     static List<String> linesContaining(String text) {
@@ -220,5 +253,4 @@ class AdminJarIT {
             return n;
         }
     }
-
 }

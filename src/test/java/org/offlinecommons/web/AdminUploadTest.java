@@ -182,6 +182,29 @@ class AdminUploadTest {
     }
 
     @Test
+    void theJobsPageShowsProgressAndReloadsItselfOnlyWhileJobsRun() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        org.offlinecommons.job.Job job = jobs.submit("import", "Import slow.zip", j -> {
+            j.update(1_200_000_000L, 3_400_000_000L);
+            j.message("Copying the video course");
+            release.await();
+            return "Installed 'Slow'";
+        });
+        for (int i = 0; i < 500 && jobs.status(job.id()).orElseThrow().state() != JobState.RUNNING; i++) {
+            Thread.sleep(10);
+        }
+        HttpResponse<String> running = admin.send(admin.admin("/admin/jobs"));
+        assertThat(running.headers().firstValue("Refresh")).hasValue("2");
+        assertThat(running.body()).contains("Import slow.zip", "Running", "1.2 GB of 3.4 GB", "<progress max=\"100\" value=\"35\"",
+                "Copying the video course");
+        release.countDown();
+        AdminFixtures.awaitJob(jobs, job.id());
+        HttpResponse<String> done = admin.send(admin.admin("/admin/jobs"));
+        assertThat(done.headers().firstValue("Refresh")).isEmpty();
+        assertThat(done.body()).contains("Installed 'Slow'", "Done");
+    }
+
+    @Test
     void leftoversOfAnInterruptedUploadAreClearedOnStart() throws Exception {
         Path stale = uploads.resolve("upload-123/half.zip");
         Files.createDirectories(stale.getParent());
