@@ -2,9 +2,6 @@ package org.offlinecommons.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -18,23 +15,8 @@ class SyncCommandTest {
     @TempDir
     Path tmp;
 
-    record Run(int code, String out, String err) {
-    }
-
-    static synchronized Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliTest.Run run(String... args) {
+        return CliTest.run(args);
     }
 
     @Test
@@ -52,17 +34,17 @@ class SyncCommandTest {
         String data = tmp.resolve("data").toString();
         assertThat(run("import", zip.toString(), "--data", data).code()).isZero();
 
-        Run mirror = run("mirror", tmp.resolve("stick").toString(), "--data", data);
+        CliTest.Run mirror = run("mirror", tmp.resolve("stick").toString(), "--data", data);
         assertThat(mirror.code()).as(mirror.err()).isZero();
         assertThat(mirror.out()).contains("Mirrored 1 packs");
         assertThat(Files.exists(tmp.resolve("stick").resolve(SyncTree.manifest("garden", 1)))).isTrue();
         assertThat(run("mirror", tmp.resolve("stick").toString(), "--pack", "nope", "--data", data).code())
                 .isEqualTo(Main.EXIT_REFUSED);
 
-        Run badUrl = run("sync", "ftp://somewhere", "--data", data);
+        CliTest.Run badUrl = run("sync", "ftp://somewhere", "--data", data);
         assertThat(badUrl.code()).isEqualTo(Main.EXIT_REFUSED);
         assertThat(badUrl.err()).contains("http://");
-        Run nobody = run("sync", "http://127.0.0.1:9", "--data", data);
+        CliTest.Run nobody = run("sync", "http://127.0.0.1:9", "--data", data);
         assertThat(nobody.code()).isEqualTo(Main.EXIT_REFUSED);
         assertThat(nobody.err()).contains("cannot connect").contains("Nothing was changed");
     }
