@@ -38,6 +38,21 @@ public final class Catalog {
         });
     }
 
+    /**
+     * Whether a pack is installed. Reads none of its manifest, which {@link #pack} loads whole:
+     * megabytes for a pack of many files, far too much for a 404 or a link check.
+     */
+    public boolean exists(String id) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pack WHERE id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
     public Optional<PackRecord> pack(String id) {
         return db.read(c -> pack(c, id));
     }

@@ -2,8 +2,10 @@ package org.offlinecommons.store;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,6 +29,11 @@ public final class SearchIndex {
     /** Words as the unicode61 tokenizer sees them: letters, digits and marks. */
     private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}\\p{M}]+");
     private static final Pattern CONTROL = Pattern.compile("[\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F]");
+    /** Words in a snippet, as FTS5's snippet() would give. */
+    private static final int SNIPPET_WORDS = 24;
+    /** Words shown before the first match, so a snippet does not start on the matched word. */
+    private static final int SNIPPET_LEAD = 4;
+    private static final Pattern MARKS = Pattern.compile("\\p{M}+");
     /** Title matches count for more than body matches. */
     private static final String RANK = "bm25(search, 8.0, 1.0)";
 
@@ -63,9 +70,12 @@ public final class SearchIndex {
             }
             List<SearchHit> hits = new ArrayList<>();
             if (total > off) {
+                // Snippets are cut here, not by FTS5's snippet(): its cost grows with the square
+                // of a word's occurrences, and "the" in a 500-page book took a second per query.
+                List<String> terms = foldedTerms(q);
                 try (PreparedStatement ps = c.prepareStatement("""
                         SELECT i.pack_id, p.title, i.position, i.path, i.entry, i.title, i.kind, i.timestamp,
-                               snippet(search, 1, char(2), char(3), '…', 24)
+                               search.rowid
                         FROM search
                         JOIN item i ON i.id = search.rowid
                         JOIN pack p ON p.id = i.pack_id
@@ -77,13 +87,26 @@ public final class SearchIndex {
                     }
                     ps.setInt(n++, lim);
                     ps.setInt(n, off);
+                    List<Long> rowIds = new ArrayList<>();
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             int entry = rs.getInt(5);
                             Integer entryOrNull = rs.wasNull() ? null : entry;
                             Item item = new Item(rs.getInt(3), rs.getString(4), entryOrNull, rs.getString(6),
                                     rs.getString(7), rs.getString(8));
-                            hits.add(new SearchHit(rs.getString(1), rs.getString(2), item, rs.getString(9)));
+                            hits.add(new SearchHit(rs.getString(1), rs.getString(2), item, ""));
+                            rowIds.add(rs.getLong(9));
+                        }
+                    }
+                    try (PreparedStatement body = c.prepareStatement("SELECT body FROM search WHERE rowid = ?")) {
+                        for (int h = 0; h < hits.size(); h++) {
+                            body.setLong(1, rowIds.get(h));
+                            try (ResultSet rs = body.executeQuery()) {
+                                String text = rs.next() ? rs.getString(1) : null;
+                                SearchHit hit = hits.get(h);
+                                hits.set(h, new SearchHit(hit.packId(), hit.packTitle(), hit.item(),
+                                        snippet(text == null ? "" : text, terms)));
+                            }
                         }
                     }
                 }
@@ -116,6 +139,112 @@ public final class SearchIndex {
             }
             return null;
         });
+    }
+
+    /** The query's words as the index compares them: lower case, without diacritics. */
+    static List<String> foldedTerms(String query) {
+        List<String> terms = new ArrayList<>();
+        Matcher m = WORD.matcher(query);
+        while (m.find() && terms.size() < MAX_TERMS) {
+            String word = m.group();
+            String folded = fold(word.length() > MAX_TERM_LENGTH ? word.substring(0, MAX_TERM_LENGTH) : word);
+            if (!folded.isEmpty() && !terms.contains(folded)) {
+                terms.add(folded);
+            }
+        }
+        return terms;
+    }
+
+    /** What unicode61 with remove_diacritics does to a word, near enough to find it again. */
+    static String fold(String word) {
+        boolean ascii = true;
+        for (int i = 0; i < word.length() && ascii; i++) {
+            ascii = word.charAt(i) < 0x80;
+        }
+        String base = ascii ? word : MARKS.matcher(Normalizer.normalize(word, Normalizer.Form.NFD)).replaceAll("");
+        return base.toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * About {@value #SNIPPET_WORDS} words of {@code text} where the most different query words
+     * are, each match between {@link #MARK_START} and {@link #MARK_END}, with '…' where text was
+     * left out. One pass over the text, so a long document costs only its length.
+     */
+    static String snippet(String text, List<String> terms) {
+        List<int[]> words = new ArrayList<>(); // start, end, matched term or -1
+        Matcher m = WORD.matcher(text);
+        int[] inWindow = new int[terms.size()];
+        int distinct = 0;
+        int best = -1;
+        int bestStart = 0;
+        while (m.find()) {
+            int term = matchingTerm(fold(m.group()), terms);
+            words.add(new int[] {m.start(), m.end(), term});
+            if (term >= 0 && inWindow[term]++ == 0) {
+                distinct++;
+            }
+            int n = words.size();
+            if (n > SNIPPET_WORDS) {
+                int leaving = words.get(n - 1 - SNIPPET_WORDS)[2];
+                if (leaving >= 0 && --inWindow[leaving] == 0) {
+                    distinct--;
+                }
+            }
+            if (distinct > best) {
+                best = distinct;
+                // The shortest run of words ending here that still holds all of them.
+                int[] counts = inWindow.clone();
+                int from = Math.max(0, n - SNIPPET_WORDS);
+                while (from < n - 1) {
+                    int t = words.get(from)[2];
+                    if (t >= 0 && counts[t] == 1) {
+                        break;
+                    }
+                    if (t >= 0) {
+                        counts[t]--;
+                    }
+                    from++;
+                }
+                bestStart = best == 0 ? 0 : from;
+            }
+            if (best == terms.size() && n >= bestStart + SNIPPET_WORDS) {
+                break; // every query word is in it: no later window can be better
+            }
+        }
+        if (words.isEmpty()) {
+            return "";
+        }
+        int start = Math.max(0, bestStart - SNIPPET_LEAD);
+        int end = Math.min(words.size(), start + SNIPPET_WORDS);
+        boolean more = end < words.size() || m.find();
+        StringBuilder out = new StringBuilder();
+        if (start > 0) {
+            out.append('…');
+        }
+        int at = words.get(start)[0];
+        for (int w = start; w < end; w++) {
+            int[] word = words.get(w);
+            out.append(text, at, word[0]);
+            if (word[2] >= 0) {
+                out.append(MARK_START).append(text, word[0], word[1]).append(MARK_END);
+            } else {
+                out.append(text, word[0], word[1]);
+            }
+            at = word[1];
+        }
+        if (more) {
+            out.append('…');
+        }
+        return out.toString();
+    }
+
+    private static int matchingTerm(String folded, List<String> terms) {
+        for (int t = 0; t < terms.size(); t++) {
+            if (folded.startsWith(terms.get(t))) {
+                return t;
+            }
+        }
+        return -1;
     }
 
     /** Turns what a person typed into a safe FTS5 expression, or "" if it holds no words. */

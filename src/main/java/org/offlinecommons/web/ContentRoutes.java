@@ -79,7 +79,7 @@ final class ContentRoutes {
             throw HttpProblem.badRequest("Not a valid path in a pack: " + problem);
         }
         StoredFile file = library.catalog().file(packId, path).orElseThrow(() -> HttpProblem.notFound(
-                library.catalog().pack(packId).isPresent()
+                library.catalog().exists(packId)
                         ? "Pack '" + packId + "' has no file '" + path + "'"
                         : "There is no pack '" + packId + "' in this library"));
         String etag = "\"" + file.sha256() + "\"";
