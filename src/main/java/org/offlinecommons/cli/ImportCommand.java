@@ -13,7 +13,6 @@ import org.offlinecommons.pack.ImportResult;
 import org.offlinecommons.pack.PackException;
 import org.offlinecommons.pack.PackImporter;
 import org.offlinecommons.pack.PackLimits;
-import org.offlinecommons.pack.Sizes;
 import org.offlinecommons.store.Library;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -109,13 +108,6 @@ final class ImportCommand implements Callable<Integer> {
     }
 
     static String describe(Path file, ImportResult r) {
-        return switch (r.outcome()) {
-            case INSTALLED -> String.format("%s: imported '%s' version %d (%s)", file.getFileName(), r.packId(),
-                    r.version(), Sizes.human(r.totalBytes()));
-            case UPDATED -> String.format("%s: updated '%s' to version %d (%s)", file.getFileName(), r.packId(),
-                    r.version(), Sizes.human(r.totalBytes()));
-            case UNCHANGED -> String.format("%s: '%s' version %d is already installed; nothing to do",
-                    file.getFileName(), r.packId(), r.version());
-        };
+        return file.getFileName() + ": " + r.summary();
     }
 }

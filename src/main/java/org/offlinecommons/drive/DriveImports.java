@@ -128,13 +128,6 @@ public final class DriveImports {
 
     /** What an import did, in a line. */
     public static String describe(Path file, ImportResult r) {
-        return switch (r.outcome()) {
-            case INSTALLED -> String.format("%s: imported '%s' version %d (%s)", file.getFileName(), r.packId(),
-                    r.version(), Sizes.human(r.totalBytes()));
-            case UPDATED -> String.format("%s: updated '%s' to version %d (%s)", file.getFileName(), r.packId(),
-                    r.version(), Sizes.human(r.totalBytes()));
-            case UNCHANGED -> String.format("%s: '%s' version %d is already installed; nothing to do",
-                    file.getFileName(), r.packId(), r.version());
-        };
+        return file.getFileName() + ": " + r.summary();
     }
 }
