@@ -241,14 +241,8 @@ public final class MdnsDiscovery implements AutoCloseable {
     public void close() {
         List<Thread> closing = new ArrayList<>();
         for (Responder r : responders()) {
-            Thread t = new Thread(() -> {
-                try {
-                    r.jmdns().unregisterAllServices();
-                } catch (RuntimeException e) {
-                    LOG.debug("Discovery: withdrawing the mDNS service failed: {}", e.toString());
-                }
-                closeQuietly(r.jmdns());
-            }, "discovery-mdns-close");
+            // close() sends the goodbye for our service (unregisters it) before it returns.
+            Thread t = new Thread(() -> closeQuietly(r.jmdns()), "discovery-mdns-close");
             t.setDaemon(true);
             t.start();
             closing.add(t);
