@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.offlinecommons.admin.AdminPassword;
+import org.offlinecommons.discovery.Discovery;
 import org.offlinecommons.drive.AutoImporter;
 import org.offlinecommons.drive.ByteSize;
 import org.offlinecommons.drive.DriveImports;
@@ -89,6 +90,14 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--tls-key", paramLabel = "PEM", description = "The certificate's private key (PEM, unencrypted)")
     Path tlsKey;
 
+    @Option(names = "--no-discovery", description = {"Do not announce this server on the network, nor look for"
+            + " other servers (mDNS and UDP broadcast). Peers can still be added by address. Default: discovery on"})
+    boolean noDiscovery;
+
+    @Option(names = "--discovery-interface", paramLabel = "NAME", description = {"Announce and look for peers on"
+            + " this network interface only (e.g. eth0). Default: every interface with an IPv4 address"})
+    String discoveryInterface;
+
     @Spec
     CommandSpec spec;
 
@@ -127,6 +136,10 @@ final class ServeCommand implements Callable<Integer> {
             library.close();
             return Main.EXIT_REFUSED;
         }
+        Discovery discovery = Discovery.start(library, server.peers(),
+                new Discovery.Settings(!noDiscovery, discoveryInterface, bind), server.port(), server.scheme());
+        // Imports, syncs and uploads end as jobs: announce the new catalog at once (deletes are seen within seconds).
+        jobs.addListener((kind, succeeded) -> discovery.catalogChanged());
         AutoImporter watcher = autoImport ? AutoImporter.start(drives, new DriveImports(drives, jobs)) : null;
         AtomicBoolean stopping = new AtomicBoolean();
         // Order matters: stop taking work, drain requests in flight (bounded, see WebServer), interrupt
@@ -138,6 +151,7 @@ final class ServeCommand implements Callable<Integer> {
             if (watcher != null) {
                 watcher.close();
             }
+            discovery.close(); // says goodbye on mDNS while the server still answers
             server.close();
             jobs.close();
             library.close();

@@ -17,7 +17,8 @@ import org.offlinecommons.sync.SyncTree;
  * Who may do what, decided in one place before any route runs, so an endpoint added later is
  * protected without anyone remembering to:
  * <ul>
- * <li>Reading (GET, HEAD, OPTIONS) is open to everyone on the LAN, except the admin pages.</li>
+ * <li>Reading (GET, HEAD, OPTIONS) is open to everyone on the LAN, except the admin pages and
+ * {@link #ADMIN_READS}.</li>
  * <li>Every other method, on every path, needs the admin's session cookie (HttpOnly,
  * SameSite=Strict) and the session's CSRF token (header {@value #CSRF_HEADER}, or form field
  * {@value #CSRF_FIELD}), and must not come from a page of another origin (Origin/Referer).</li>
@@ -40,6 +41,8 @@ final class AdminGate {
     static final String CSRF_FIELD = "csrf";
     static final String LOGIN_PATH = "/admin/login";
     static final Set<String> MULTIPART_PATHS = Set.of("/api/v1/packs", "/admin/packs");
+    /** JSON that only the admin may read, like the admin pages (what peers are on the LAN). */
+    static final Set<String> ADMIN_READS = Set.of("/api/v1/peers");
     private static final Set<HandlerType> SAFE = Set.of(HandlerType.GET, HandlerType.HEAD, HandlerType.OPTIONS);
     private static final String SESSION_ATTRIBUTE = "oc.admin.session";
     private static final String DEFERRED_TOKEN_ATTRIBUTE = "oc.admin.csrfDeferred";
@@ -83,7 +86,8 @@ final class AdminGate {
         if (!loginRequired || path.equals(LOGIN_PATH)) {
             return;
         }
-        boolean adminPage = path.equals("/admin") || path.startsWith("/admin/");
+        boolean adminPage = path.equals("/admin") || path.startsWith("/admin/")
+                || ADMIN_READS.stream().anyMatch(p -> path.equals(p) || path.startsWith(p + "/"));
         if (safe && !adminPage) {
             return;
         }

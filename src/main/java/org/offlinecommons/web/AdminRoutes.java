@@ -234,7 +234,8 @@ final class AdminRoutes {
         return rows;
     }
 
-    private AdminViews.JobRow jobRow(JobStatus j) {
+    /** A job as the admin pages show it, progress bar included (also on the peers page). */
+    AdminViews.JobRow jobRow(JobStatus j) {
         String state = t.get("admin.job." + j.state().name().toLowerCase(Locale.ROOT));
         int percent = j.totalBytes() > 0 || j.state() == JobState.SUCCEEDED ? j.percent() : -1;
         String progress = null;

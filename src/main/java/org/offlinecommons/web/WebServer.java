@@ -8,6 +8,7 @@ import io.javalin.compression.Gzip;
 import io.javalin.json.JavalinJackson;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,9 @@ import org.offlinecommons.admin.Audit;
 import org.offlinecommons.admin.LoginThrottle;
 import org.offlinecommons.admin.PackUploads;
 import org.offlinecommons.admin.Sessions;
+import org.offlinecommons.discovery.PeerCatalogs;
+import org.offlinecommons.discovery.PeerDirectory;
+import org.offlinecommons.discovery.PeerSurvey;
 import org.offlinecommons.drive.Drives;
 import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.store.Library;
@@ -100,11 +104,13 @@ public final class WebServer implements AutoCloseable {
     private final Javalin app;
     private final Options options;
     private final List<Endpoint> endpoints;
+    private final PeerSurvey peers;
 
-    private WebServer(Javalin app, Options options, List<Endpoint> endpoints) {
+    private WebServer(Javalin app, Options options, List<Endpoint> endpoints, PeerSurvey peers) {
         this.app = app;
         this.options = options;
         this.endpoints = List.copyOf(endpoints);
+        this.peers = peers;
     }
 
     public static WebServer start(Library library, JobRunner jobs, Options options) {
@@ -134,6 +140,10 @@ public final class WebServer implements AutoCloseable {
         uploads.clearLeftovers();
         AdminRoutes admin = new AdminRoutes(library, jobs, messages, PageRoutes.baseLayout(messages, assets), templates,
                 gate, password, new LoginThrottle(), audit, uploads);
+        PeerSurvey peers = new PeerSurvey(library, new PeerDirectory(library, Clock.systemUTC()),
+                new PeerCatalogs(Clock.systemUTC()));
+        PeerRoutes peerRoutes = new PeerRoutes(library, jobs, peers, admin, gate, messages,
+                PageRoutes.baseLayout(messages, assets), templates);
         List<Endpoint> endpoints = new ArrayList<>();
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -174,9 +184,10 @@ public final class WebServer implements AutoCloseable {
             new DriveRoutes(drives, jobs).register(config);
             new HealthRoutes(library).register(config);
             new MetricsRoutes(library, jobs).register(config);
+            peerRoutes.register(config);
         });
         app.start();
-        return new WebServer(app, options, endpoints);
+        return new WebServer(app, options, endpoints, peers);
     }
 
     private static ServerConnector connector(Server server, HttpConfiguration http, Options options, KeyStore keys) {
@@ -206,6 +217,16 @@ public final class WebServer implements AutoCloseable {
         return endpoints;
     }
 
+    /** The peers this server knows, which discovery (started once the port is known) adds to. */
+    public PeerDirectory peers() {
+        return peers.directory();
+    }
+
+    /** "http" or "https": how peers reach this server. */
+    public String scheme() {
+        return options.tls() == null ? "http" : "https";
+    }
+
     public int port() {
         return app.port();
     }
@@ -224,5 +245,6 @@ public final class WebServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        peers.catalogs().close();
     }
 }

@@ -1,0 +1,171 @@
+package org.offlinecommons.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.offlinecommons.web.AdminFixtures.PASSWORD;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.offlinecommons.admin.AdminPassword;
+import org.offlinecommons.job.JobRunner;
+import org.offlinecommons.job.JobState;
+import org.offlinecommons.pack.PackImporter;
+import org.offlinecommons.store.Library;
+import org.offlinecommons.store.ProgressListener;
+import org.offlinecommons.web.AdminFixtures.Client;
+
+/**
+ * The peers API and page on two real servers in this JVM (discovery itself is DiscoveryIT's):
+ * only the admin reads and changes it, a peer added by address shows what it has that we
+ * lack, and "sync from" pulls a pack across as a job.
+ */
+class PeersApiIT {
+
+    @TempDir
+    static Path tmp;
+    static Library here;
+    static Library there;
+    static JobRunner hereJobs;
+    static JobRunner thereJobs;
+    static WebServer server;
+    static WebServer peer;
+    static String origin;
+
+    @BeforeAll
+    static void start() throws Exception {
+        here = Library.open(tmp.resolve("here"));
+        there = Library.open(tmp.resolve("there"));
+        new PackImporter(here).importPack(AdminFixtures.pack(tmp, "ours", "Ours only", "index.html",
+                "<title>Ours</title>"), ProgressListener.NONE);
+        PackImporter theirs = new PackImporter(there);
+        theirs.importPack(AdminFixtures.pack(tmp, "rivers", "Rivers", "index.html", "<title>Rivers</title>",
+                "notes/a.md", "# Deltas\n"), ProgressListener.NONE);
+        theirs.importPack(AdminFixtures.pack(tmp, "stars", "Stars", "index.html", "<title>Stars</title>"),
+                ProgressListener.NONE);
+        new AdminPassword(here).set(PASSWORD.toCharArray());
+        hereJobs = new JobRunner();
+        thereJobs = new JobRunner();
+        server = WebServer.start(here, hereJobs, new WebServer.Options("127.0.0.1", 0).withAdminLogin());
+        peer = WebServer.start(there, thereJobs, new WebServer.Options("127.0.0.1", 0));
+        origin = "http://127.0.0.1:" + server.port();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        peer.close();
+        hereJobs.close();
+        thereJobs.close();
+        here.close();
+        there.close();
+    }
+
+    static HttpRequest.Builder json(HttpRequest.Builder b, String method, String body) {
+        return b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+    }
+
+    @Test
+    void onlyTheAdminSeesThePeersAndPeopleAreSentToTheLogin() throws Exception {
+        Client anonymous = new Client(server);
+        HttpResponse<String> api = anonymous.get("/api/v1/peers");
+        assertThat(api.statusCode()).isEqualTo(401);
+        assertThat(Client.json(api).path("error").asText()).isEqualTo("login_required");
+        HttpResponse<String> page = anonymous.send(anonymous.request("/admin/peers").header("Accept", "text/html"));
+        assertThat(page.statusCode()).isEqualTo(302);
+        assertThat(anonymous.send(json(anonymous.request("/api/v1/peers"), "POST", "{\"address\":\"x:1\"}"))
+                .statusCode()).isEqualTo(401);
+        Client admin = new Client(server).loggedIn();
+        assertThat(admin.send(json(admin.request("/api/v1/peers").header("Cookie", admin.cookie), "POST",
+                "{\"address\":\"x:1\"}")).statusCode()).as("no token").isEqualTo(403);
+        assertThat(admin.send(admin.admin("/api/v1/peers").GET()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aPeerAddedByAddressShowsWhatEachSideLacksAndSyncFromPullsAPackAsAJob() throws Exception {
+        Client admin = new Client(server).loggedIn();
+        HttpResponse<String> bad = admin.send(json(admin.admin("/api/v1/peers"), "POST", "{\"address\":\"ftp://x\"}"));
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(Client.json(bad).path("message").asText()).contains("http://");
+
+        HttpResponse<String> added = admin.send(json(admin.admin("/api/v1/peers"), "POST",
+                "{\"address\":\"127.0.0.1:" + peer.port() + "\"}"));
+        assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
+        JsonNode p = Client.json(added).path("peer");
+        assertThat(p.path("url").asText()).isEqualTo("http://127.0.0.1:" + peer.port());
+        assertThat(p.path("sources").toString()).isEqualTo("[\"manual\"]");
+        assertThat(p.path("reachable").asBoolean()).isTrue();
+        assertThat(p.path("lastSeen").asText()).isNotEmpty();
+        assertThat(p.path("theyHave").path("packs")).extracting(n -> n.path("id").asText())
+                .containsExactly("rivers", "stars");
+        long riversSize = there.catalog().pack("rivers").orElseThrow().totalSize();
+        assertThat(p.path("theyHave").path("packs").get(0).path("size").asLong()).isEqualTo(riversSize);
+        assertThat(p.path("weHave").path("packs")).extracting(n -> n.path("id").asText()).containsExactly("ours");
+        assertThat(p.path("weHave").path("bytes").asLong())
+                .isEqualTo(here.catalog().pack("ours").orElseThrow().totalSize());
+        String key = p.path("key").asText();
+
+        JsonNode list = Client.json(admin.send(admin.admin("/api/v1/peers")));
+        assertThat(list.path("peers")).hasSize(1);
+        assertThat(list.path("discovery").path("enabled").asBoolean()).isFalse();
+
+        // The page: the peer, the pack, a "Sync from" form with the token.
+        String html = admin.send(admin.admin("/admin/peers")).body();
+        assertThat(html).contains("Rivers", "Stars", "127.0.0.1:" + peer.port(), "Sync from them",
+                "action=\"/admin/peers/" + key + "/sync\"", "name=\"csrf\" value=\"" + admin.csrf + "\"");
+
+        HttpResponse<String> started = admin.send(json(admin.admin("/api/v1/peers/" + key + "/sync"), "POST",
+                "{\"packs\":[\"rivers\"]}"));
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        String job = Client.json(started).path("job").path("id").asText();
+        assertThat(AdminFixtures.awaitJob(hereJobs, job).state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(here.catalog().pack("rivers").orElseThrow().digest())
+                .isEqualTo(there.catalog().pack("rivers").orElseThrow().digest());
+        assertThat(here.catalog().pack("stars")).isEmpty();
+        JsonNode jobJson = Client.json(admin.send(admin.admin("/api/v1/jobs/" + job)));
+        assertThat(jobJson.toString()).contains("SUCCEEDED");
+
+        JsonNode after = Client.json(admin.send(admin.admin("/api/v1/peers"))).path("peers").get(0);
+        assertThat(after.path("theyHave").path("packs")).extracting(n -> n.path("id").asText())
+                .containsExactly("stars");
+
+        // The form way: the progress of the job on the page, without JavaScript.
+        HttpResponse<String> form = admin.send(admin.request("/admin/peers/" + key + "/sync")
+                .header("Cookie", admin.cookie).header("Origin", origin)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("csrf=" + admin.csrf)));
+        assertThat(form.statusCode()).isEqualTo(303);
+        String location = form.headers().firstValue("Location").orElseThrow();
+        assertThat(location).startsWith("/admin/peers?job=");
+        String formJob = location.substring("/admin/peers?job=".length(), location.indexOf('#'));
+        AdminFixtures.awaitJob(hereJobs, formJob);
+        String progress = admin.send(admin.admin(location.substring(0, location.indexOf('#')))).body();
+        assertThat(progress).contains("<progress", "Done");
+        assertThat(here.catalog().pack("stars")).isPresent();
+
+        HttpResponse<String> removed = admin.send(admin.admin("/api/v1/peers/" + key).DELETE());
+        assertThat(removed.statusCode()).isEqualTo(200);
+        assertThat(admin.send(admin.admin("/api/v1/peers/" + key).DELETE()).statusCode()).isEqualTo(404);
+        assertThat(Client.json(admin.send(admin.admin("/api/v1/peers"))).path("peers")).isEmpty();
+    }
+
+    @Test
+    void withNoPeerThePageSaysWhyAndHowToAddOne() throws Exception {
+        Client admin = new Client(server).loggedIn();
+        String html = admin.send(admin.admin("/admin/peers")).body();
+        assertThat(html).contains("No other server found yet", "switched off", "Add this server",
+                "name=\"address\"");
+        assertThat(admin.send(admin.admin("/admin")).body()).contains("href=\"/admin/peers\"");
+        HttpResponse<String> unreachable = admin.send(json(admin.admin("/api/v1/peers"), "POST",
+                "{\"address\":\"127.0.0.1:1\"}"));
+        JsonNode p = Client.json(unreachable).path("peer");
+        assertThat(p.path("reachable").asBoolean()).isFalse();
+        assertThat(p.path("problem").asText()).contains("cannot connect");
+        assertThat(admin.send(admin.admin("/api/v1/peers/" + p.path("key").asText()).DELETE()).statusCode())
+                .isEqualTo(200);
+    }
+}
