@@ -134,6 +134,7 @@ public final class WebServer implements AutoCloseable {
         uploads.clearLeftovers();
         AdminRoutes admin = new AdminRoutes(library, jobs, messages, PageRoutes.baseLayout(messages, assets), templates,
                 gate, password, new LoginThrottle(), audit, uploads);
+        ExportJobs exports = new ExportJobs(drives, jobs);
         List<Endpoint> endpoints = new ArrayList<>();
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -171,7 +172,9 @@ public final class WebServer implements AutoCloseable {
             assets.register(config);
             pages.register(config);
             new SyncRoutes(library, jobs).register(config);
-            new DriveRoutes(drives, jobs).register(config);
+            new DriveRoutes(drives, jobs, exports).register(config);
+            new DrivePages(drives, jobs, exports, messages, PageRoutes.baseLayout(messages, assets), templates, gate,
+                    assets).register(config);
             new HealthRoutes(library).register(config);
             new MetricsRoutes(library, jobs).register(config);
         });
