@@ -175,7 +175,7 @@ final class DrivePages {
         String state = busy ? "busy" : p.state().id();
         String title = p.title() != null ? p.title() : p.fileName();
         String facts = p.packId() == null
-                ? t.format("admin.drives.fileFacts", Sizes.human(p.fileBytes()), p.fileName())
+                ? t.format("admin.drives.fileFacts", Sizes.human(p.fileBytes()))
                 : t.format("admin.drives.packFacts", p.packId(), p.version(), Sizes.human(p.packBytes()), p.fileName());
         String detail;
         boolean problem = false;
