@@ -48,6 +48,9 @@ final class DrivePages {
     private static final Pattern JOB_ID = Pattern.compile("[0-9a-f]{16}");
     /** More than anyone ticks at once; keeps a hand-made URL from asking for thousands. */
     private static final int MAX_JOBS = 100;
+    /** A drive's packs counted by state, in this order: what can be done first. */
+    private static final List<String> SUMMARY_ORDER = List.of("new", "newer", "busy", "copying", "installed", "older",
+            "invalid");
 
     private final Drives drives;
     private final DriveImports imports;
@@ -122,7 +125,9 @@ final class DrivePages {
         int n = 0;
         for (DriveReport r : reports) {
             List<DriveViews.FoundRow> rows = new ArrayList<>();
-            for (FoundPack p : r.packs()) {
+            // What the admin can act on first; the rest (and why) below it, in file order.
+            List<FoundPack> ordered = r.packs().stream().sorted(Comparator.comparingInt(DrivePages::rank)).toList();
+            for (FoundPack p : ordered) {
                 DriveViews.FoundRow row = foundRow("pack-" + n++, p, chosen, space);
                 anyTickable |= row.tickable();
                 rows.add(row);
@@ -162,6 +167,15 @@ final class DrivePages {
         Set<String> paths = new LinkedHashSet<>();
         best.values().forEach(p -> paths.add(p.file().toString()));
         return paths;
+    }
+
+    private static int rank(FoundPack p) {
+        return switch (p.state()) {
+            case NEW, NEWER -> 0;
+            case COPYING -> 1;
+            case INSTALLED, OLDER -> 2;
+            case INVALID -> 3;
+        };
     }
 
     private static boolean fits(FoundPack p, DriveImports.Space space) {
@@ -208,9 +222,13 @@ final class DrivePages {
                     : t.format("admin.drives.diskFacts", fileSystem(r.fileSystem()), Sizes.human(r.freeBytes()),
                     Sizes.human(r.totalBytes()));
         }
+        Map<String, Integer> counts = new HashMap<>();
+        rows.forEach(row -> counts.merge(row.stateClass(), 1, Integer::sum));
+        String summary = rows.isEmpty() ? t.get("admin.drives.noPacks") : SUMMARY_ORDER.stream()
+                .filter(counts::containsKey).map(state -> t.format("admin.drives.count." + state, counts.get(state)))
+                .collect(Collectors.joining(" · "));
         return new DriveViews.DriveBox(d.inbox() ? t.get("admin.drives.inbox") : d.label(), d.path().toString(), facts,
-                rows.isEmpty() ? t.get("admin.drives.noPacks") : t.format("admin.drives.found", rows.size()),
-                r.partial() ? t.get("admin.drives.partial") : null, rows);
+                summary, r.partial() ? t.get("admin.drives.partial") : null, rows);
     }
 
     // --- Export to USB drive

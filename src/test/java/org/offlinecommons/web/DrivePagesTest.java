@@ -126,7 +126,12 @@ class DrivePagesTest {
         assertThat(page.select("script")).allSatisfy(s -> assertThat(s.attr("src")).startsWith("/static/admin."));
         assertThat(page.select("input[name=path]")).as("only new packs and updates can be ticked").hasSize(3);
         assertThat(page.select(".reason")).hasSize(2);
-        assertThat(page.selectFirst("form.drive-form > .hint").text()).contains("of free space", "leaves 67 MB free");
+        assertThat(page.selectFirst(".drive-head .meta").text())
+                .isEqualTo("2 new · 1 update · 1 installed · 1 older · 2 cannot be imported");
+        assertThat(page.select(".drive .picks > li .badge").eachText()).as("what can be imported first")
+                .startsWith("New", "Update", "New").endsWith("Cannot import", "Cannot import");
+        assertThat(page.selectFirst("form.drive-form > .space").text()).startsWith("Free on this server: ")
+                .contains("of which 67 MB always stays free", "All the new packs and updates here need ");
         assertThat(page.selectFirst("form.drive-form input[name=csrf]").val()).isEqualTo(admin.csrf);
     }
 
@@ -300,7 +305,7 @@ class DrivePagesTest {
                 Client c = new Client(other).loggedIn();
                 Document page = Jsoup.parse(get(c, "/admin/drives").body());
                 assertThat(page.selectFirst("form.drive-form > .alert").text()).startsWith("Not everything fits: the"
-                        + " new packs and updates below need ").contains("but only 60 KB is free");
+                        + " new packs and updates here need ").contains("but only 60 KB is free");
                 Element comet = rowsByFile(page).get("comet.zip");
                 assertThat(comet.selectFirst(".reason").text()).startsWith("Too big for the free space on this server");
                 assertThat(comet.selectFirst("input").hasAttr("checked")).as("not ticked for the admin").isFalse();
