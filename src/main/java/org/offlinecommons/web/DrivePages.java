@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -118,17 +117,18 @@ final class DrivePages {
         // The drive just plugged in matters more than the inbox, which is usually empty.
         reports.sort(Comparator.comparing((DriveReport r) -> r.drive().inbox()));
         List<FoundPack> all = reports.stream().flatMap(r -> r.packs().stream()).toList();
-        DriveImports.Space space = imports.space(all);
-        Set<String> chosen = ticked != null ? ticked : preselect(all, space);
+        List<FoundPack> wanted = newestOfEach(all);
+        DriveImports.Space space = imports.space(wanted);
+        Set<String> chosen = ticked != null ? ticked : wanted.stream().filter(p -> fits(p, space))
+                .map(p -> p.file().toString()).collect(Collectors.toSet());
         List<DriveViews.DriveBox> boxes = new ArrayList<>();
         boolean anyTickable = false;
-        int n = 0;
         for (DriveReport r : reports) {
             List<DriveViews.FoundRow> rows = new ArrayList<>();
             // What the admin can act on first; the rest (and why) below it, in file order.
             List<FoundPack> ordered = r.packs().stream().sorted(Comparator.comparingInt(DrivePages::rank)).toList();
             for (FoundPack p : ordered) {
-                DriveViews.FoundRow row = foundRow("pack-" + n++, p, chosen, space);
+                DriveViews.FoundRow row = foundRow(p, chosen, space);
                 anyTickable |= row.tickable();
                 rows.add(row);
             }
@@ -154,19 +154,18 @@ final class DrivePages {
     }
 
     /**
-     * What the page ticks for the admin: each new pack and update, once per pack (the highest
-     * version found), unless it alone is beyond the free space.
+     * The new packs and updates worth importing: each pack once, in the highest version found
+     * (the same pack on the stick and in the inbox is one import), none an import is busy with.
+     * What the page ticks for the admin, and what it counts against the free space.
      */
-    private Set<String> preselect(List<FoundPack> all, DriveImports.Space space) {
-        Map<String, FoundPack> best = new HashMap<>();
+    private List<FoundPack> newestOfEach(List<FoundPack> all) {
+        Map<String, FoundPack> newest = new java.util.LinkedHashMap<>();
         for (FoundPack p : all) {
-            if (p.state().importable() && !imports.busy(p.packId()) && fits(p, space)) {
-                best.merge(p.packId(), p, (a, b) -> b.version() > a.version() ? b : a);
+            if (p.state().importable() && !imports.busy(p.packId())) {
+                newest.merge(p.packId(), p, (a, b) -> b.version() > a.version() ? b : a);
             }
         }
-        Set<String> paths = new LinkedHashSet<>();
-        best.values().forEach(p -> paths.add(p.file().toString()));
-        return paths;
+        return List.copyOf(newest.values());
     }
 
     private static int rank(FoundPack p) {
@@ -182,7 +181,7 @@ final class DrivePages {
         return space.usableBytes() < 0 || p.packBytes() + space.reserveBytes() <= space.usableBytes();
     }
 
-    private DriveViews.FoundRow foundRow(String inputId, FoundPack p, Set<String> chosen, DriveImports.Space space) {
+    private DriveViews.FoundRow foundRow(FoundPack p, Set<String> chosen, DriveImports.Space space) {
         String path = p.file().toString();
         boolean busy = p.state().importable() && imports.busy(p.packId());
         boolean tickable = p.state().importable() && !busy;
@@ -210,7 +209,7 @@ final class DrivePages {
                 problem = true;
             }
         }
-        return new DriveViews.FoundRow(inputId, path, tickable, tickable && chosen.contains(path), title,
+        return new DriveViews.FoundRow(path, tickable, tickable && chosen.contains(path), title,
                 t.get("admin.drives.state." + state), state, facts, detail, problem);
     }
 
@@ -281,7 +280,6 @@ final class DrivePages {
             }
         }
         List<DriveViews.TargetRow> targetRows = new ArrayList<>();
-        int n = 0;
         for (Drive d : targets) {
             Disks.Disk disk = disks.get(d);
             String facts = disk == null ? t.get("admin.drives.diskUnknown")
@@ -289,11 +287,10 @@ final class DrivePages {
                     Sizes.human(disk.totalBytes()));
             String path = d.path().toString();
             boolean checked = choice.target() == null ? targets.size() == 1 : choice.target().equals(path);
-            targetRows.add(new DriveViews.TargetRow("target-" + n++, path, d.label(), facts, checked));
+            targetRows.add(new DriveViews.TargetRow(path, d.label(), facts, checked));
         }
         boolean anyTooBig = false;
         List<DriveViews.LibraryRow> packs = new ArrayList<>();
-        n = 0;
         DriveExporter exporter = exports.exporter();
         for (PackRecord p : drives.library().catalog().packs()) {
             List<String> warnings = new ArrayList<>();
@@ -305,7 +302,7 @@ final class DrivePages {
                 }
             }
             anyTooBig |= !warnings.isEmpty();
-            packs.add(new DriveViews.LibraryRow("pack-" + n++, p.id(), p.title(),
+            packs.add(new DriveViews.LibraryRow(p.id(), p.title(),
                     t.format("admin.export.packFacts", p.id(), p.version(), Sizes.human(p.totalSize())),
                     choice.packs().contains(p.id()), warnings));
         }

@@ -51,7 +51,7 @@ public final class DriveViews {
      * @param tickable whether it can be imported (new or newer, and no import of it running)
      * @param problem  whether {@code detail} is a reason for refusing it
      */
-    public record FoundRow(String inputId, String path, boolean tickable, boolean ticked, String title,
+    public record FoundRow(String path, boolean tickable, boolean ticked, String title,
                            String state, String stateClass, String facts, String detail, boolean problem) {
     }
 
@@ -67,10 +67,10 @@ public final class DriveViews {
     }
 
     /** @param warnings the drives this pack cannot go onto as a zip, and why */
-    public record LibraryRow(String inputId, String id, String title, String facts, boolean ticked,
+    public record LibraryRow(String id, String title, String facts, boolean ticked,
                              List<String> warnings) {
     }
 
-    public record TargetRow(String inputId, String path, String label, String facts, boolean checked) {
+    public record TargetRow(String path, String label, String facts, boolean checked) {
     }
 }

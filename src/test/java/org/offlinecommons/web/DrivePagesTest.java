@@ -81,6 +81,8 @@ class DrivePagesTest {
         AdminFixtures.settled(Files.copy(river, stick.resolve("river.zip")));
         AdminFixtures.settled(Files.writeString(stick.resolve(HOLIDAY), "holiday photos, honest"));
         AdminFixtures.evilZip(stick.resolve("evil.zip"));
+        AdminFixtures.settled(Files.copy(stick.resolve("comet.zip"), Files.createDirectories(inbox)
+                .resolve("comet-copy.zip")));
 
         jobs = new JobRunner();
         Drives drives = new Drives(library, DriveSettings.of(tmp.resolve("data"))
@@ -106,7 +108,7 @@ class DrivePagesTest {
         assertThat(page.select(".drive-facts").first().text()).startsWith(stick.toString());
         Map<String, Element> rows = rowsByFile(page);
         assertThat(rows).containsOnlyKeys("stars.zip", "garden-v2.zip", "meadow-v1.zip", "comet.zip", "river.zip",
-                HOLIDAY, "evil.zip");
+                HOLIDAY, "evil.zip", "comet-copy.zip");
 
         assertRow(rows.get("stars.zip"), "New", true, "Not in the library yet.");
         assertThat(rows.get("stars.zip").selectFirst("strong").text()).isEqualTo(STARS_TITLE);
@@ -124,11 +126,14 @@ class DrivePagesTest {
         assertThat(r.body()).doesNotContain("<script>alert", "<img src=x").contains("&lt;img src=x onerror=alert(1)&gt; holiday.zip")
                 .contains("Stars &lt;script&gt;alert(");
         assertThat(page.select("script")).allSatisfy(s -> assertThat(s.attr("src")).startsWith("/static/admin."));
-        assertThat(page.select("input[name=path]")).as("only new packs and updates can be ticked").hasSize(3);
+        assertThat(page.select("input[name=path]")).as("only new packs and updates can be ticked").hasSize(4);
+        assertThat(checkedFiles(page)).as("the same pack twice is ticked once")
+                .containsExactlyInAnyOrder("stars.zip", "garden-v2.zip", "comet.zip");
+        assertThat(rows.get("comet-copy.zip").selectFirst(".badge").text()).isEqualTo("New");
         assertThat(page.select(".reason")).hasSize(2);
         assertThat(page.selectFirst(".drive-head .meta").text())
                 .isEqualTo("2 new · 1 update · 1 installed · 1 older · 2 cannot be imported");
-        assertThat(page.select(".drive .picks > li .badge").eachText()).as("what can be imported first")
+        assertThat(page.selectFirst(".drive").select(".picks > li .badge").eachText()).as("what can be imported first")
                 .startsWith("New", "Update", "New").endsWith("Cannot import", "Cannot import");
         assertThat(page.selectFirst("form.drive-form > .space").text()).startsWith("Free on this server: ")
                 .contains("of which 67 MB always stays free", "All the new packs and updates here need ");
@@ -417,6 +422,7 @@ class DrivePagesTest {
                 .map(p -> Path.of(p).getFileName().toString()).toList();
     }
 
+    /** A row's state, detail, and whether it can be ticked; one that can is ticked for the admin. */
     static void assertRow(Element row, String state, boolean tickable, String detail) {
         assertThat(row.selectFirst(".badge").text()).isEqualTo(state);
         assertThat(row.select("input[name=path]")).hasSize(tickable ? 1 : 0);
