@@ -59,6 +59,7 @@ final class DrivePages {
     private final Layout base;
     private final Templates templates;
     private final AdminGate gate;
+    private final String styleUrl;
     private final String scriptUrl;
 
     DrivePages(Drives drives, JobRunner jobs, ExportJobs exports, Messages messages, Layout base, Templates templates,
@@ -71,6 +72,7 @@ final class DrivePages {
         this.base = base;
         this.templates = templates;
         this.gate = gate;
+        this.styleUrl = assets.url("admin.css");
         this.scriptUrl = assets.url("admin.js");
     }
 
@@ -150,7 +152,7 @@ final class DrivePages {
                 progress(ctx, "admin.drives.progress", jobIds, null), boxes,
                 noDrive && all.isEmpty(), t.format("admin.drives.empty", inbox.toString()),
                 t.format("admin.drives.lookedIn", lookedIn), spaceLine, spaceWarning, anyTickable,
-                anyTickable || all.isEmpty() ? null : t.get("admin.drives.noneTickable"), scriptUrl));
+                anyTickable || all.isEmpty() ? null : t.get("admin.drives.noneTickable"), styleUrl, scriptUrl));
     }
 
     /**
@@ -313,7 +315,7 @@ final class DrivePages {
                 progress(ctx, "admin.export.progress", jobIds, exports), packs, targetRows, choice.folder(),
                 t.format("admin.export.folderHint", example), choice.zips(), choice.mirror(),
                 targets.isEmpty() ? t.get("admin.export.noDrive") : null,
-                anyTooBig ? t.get("admin.export.fatNote") : null, scriptUrl));
+                anyTooBig ? t.get("admin.export.fatNote") : null, styleUrl, scriptUrl));
     }
 
     // --- Shared

@@ -31,7 +31,7 @@ public final class DriveViews {
      */
     public record Import(Layout layout, String csrf, String error, Progress progress, List<DriveBox> drives,
                          boolean empty, String emptyText, String lookedIn, String space, String spaceWarning,
-                         boolean anyTickable, String nothingToImport, String scriptUrl) {
+                         boolean anyTickable, String nothingToImport, String styleUrl, String scriptUrl) {
     }
 
     /**
@@ -63,7 +63,7 @@ public final class DriveViews {
      */
     public record Export(Layout layout, String csrf, String error, Progress progress, List<LibraryRow> packs,
                          List<TargetRow> targets, String folder, String folderHint, boolean zips, boolean mirror,
-                         String noDrive, String fatNote, String scriptUrl) {
+                         String noDrive, String fatNote, String styleUrl, String scriptUrl) {
     }
 
     /** @param warnings the drives this pack cannot go onto as a zip, and why */
