@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.offlinecommons.pack.ManifestCodec;
 import org.offlinecommons.pack.PackArchive;
 import org.offlinecommons.pack.PackException;
@@ -90,8 +91,9 @@ public final class DriveExporter {
             return packs; // unknown disk: writing still fails cleanly if it is full
         }
         for (PackRecord p : packs) {
-            if (p.totalSize() > disk.maxFileBytes()) {
-                throw tooBig(p, target, disk, Sizes.human(p.totalSize()));
+            Optional<PackException> tooBig = tooBigFor(p, target, disk);
+            if (tooBig.isPresent()) {
+                throw tooBig.get();
             }
         }
         long needed = MARGIN_BYTES;
@@ -104,6 +106,16 @@ public final class DriveExporter {
                     + " of free space, but only " + Sizes.human(disk.usableBytes()) + " is free on that drive");
         }
         return packs;
+    }
+
+    /**
+     * Why this pack cannot be one zip file on that disk (FAT32 holds no file of 4 GiB or more),
+     * or empty when it can; for warning before the admin even asks, as {@link #check} refuses.
+     */
+    public Optional<PackException> tooBigFor(PackRecord pack, Path target, Disks.Disk disk) {
+        return pack.totalSize() > disk.maxFileBytes()
+                ? Optional.of(tooBig(pack, target, disk, Sizes.human(pack.totalSize())))
+                : Optional.empty();
     }
 
     /**

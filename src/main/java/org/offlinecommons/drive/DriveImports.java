@@ -90,27 +90,48 @@ public final class DriveImports {
     }
 
     /**
-     * Checks space for all the packs at once: each import checks its own pack too, but two
-     * packs that each fit can together fill the disk.
+     * Room on the server's disk for importing some packs.
+     *
+     * @param packBytes    what the new and newer packs among them need
+     * @param reserveBytes what every import leaves free
+     * @param usableBytes  what is free now, or -1 when the disk cannot say
      */
-    private void checkFreeSpace(List<FoundPack> packs) {
-        long packBytes = packs.stream().filter(p -> p.state().importable()).mapToLong(FoundPack::packBytes).sum();
-        if (packBytes == 0) {
-            return;
+    public record Space(long packBytes, long reserveBytes, long usableBytes) {
+
+        public long neededBytes() {
+            return packBytes + reserveBytes;
         }
-        long reserve = drives.settings().reserveBytes();
-        long needed = packBytes + reserve;
+
+        /** Unknown free space counts as enough: each import checks again, and a full disk fails cleanly. */
+        public boolean enough() {
+            return packBytes == 0 || usableBytes < 0 || usableBytes >= neededBytes();
+        }
+    }
+
+    /** What importing these packs would need, and what the server's disk has free. */
+    public Space space(List<FoundPack> packs) {
+        long packBytes = packs.stream().filter(p -> p.state().importable()).mapToLong(FoundPack::packBytes).sum();
         long usable;
         try {
             usable = drives.disks().of(drives.library().dataDir()).usableBytes();
         } catch (IOException e) {
-            return; // unknown: each import still checks, and a full disk fails cleanly
+            usable = -1;
         }
-        if (usable < needed) {
+        return new Space(packBytes, drives.settings().reserveBytes(), usable);
+    }
+
+    /**
+     * Checks space for all the packs at once: each import checks its own pack too, but two
+     * packs that each fit can together fill the disk.
+     */
+    private void checkFreeSpace(List<FoundPack> packs) {
+        Space space = space(packs);
+        if (!space.enough()) {
             throw new PackException(PackException.Reason.NO_SPACE, (packs.size() == 1 ? packs.get(0).fileName()
-                    + ": needs " : "Importing these " + packs.size() + " packs needs ") + Sizes.human(needed)
-                    + " of free disk space (the packs plus a reserve of " + Sizes.human(reserve) + "), but only "
-                    + Sizes.human(usable) + " is free; free some space or delete packs");
+                    + ": needs " : "Importing these " + packs.size() + " packs needs ")
+                    + Sizes.human(space.neededBytes()) + " of free disk space (the packs plus a reserve of "
+                    + Sizes.human(space.reserveBytes()) + "), but only " + Sizes.human(space.usableBytes())
+                    + " is free; free some space or delete packs");
         }
     }
 

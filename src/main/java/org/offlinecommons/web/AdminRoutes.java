@@ -229,13 +229,13 @@ final class AdminRoutes {
             if (rows.size() >= limit) {
                 break;
             }
-            rows.add(jobRow(j));
+            rows.add(jobRow(t, j));
         }
         return rows;
     }
 
-    /** A job as the admin pages show it, progress bar included (also on the peers page). */
-    AdminViews.JobRow jobRow(JobStatus j) {
+    /** A job in words, as the job lists of the admin pages show it. */
+    static AdminViews.JobRow jobRow(Messages t, JobStatus j) {
         String state = t.get("admin.job." + j.state().name().toLowerCase(Locale.ROOT));
         int percent = j.totalBytes() > 0 || j.state() == JobState.SUCCEEDED ? j.percent() : -1;
         String progress = null;
@@ -244,7 +244,7 @@ final class AdminRoutes {
             if (j.state() == JobState.RUNNING && j.rateBytesPerSecond() > 0) {
                 progress += " · " + t.format("admin.job.rate", Sizes.human((long) j.rateBytesPerSecond()));
                 if (j.secondsLeft() >= 0) {
-                    progress += " · " + timeLeft(j.secondsLeft());
+                    progress += " · " + timeLeft(t, j.secondsLeft());
                 }
             }
         }
@@ -252,7 +252,7 @@ final class AdminRoutes {
                 j.message() == null || j.message().isEmpty() ? null : j.message(), j.error());
     }
 
-    private String timeLeft(long seconds) {
+    private static String timeLeft(Messages t, long seconds) {
         return seconds < 90 ? t.format("admin.job.secondsLeft", seconds)
                 : t.format("admin.job.minutesLeft", (seconds + 30) / 60);
     }

@@ -7,15 +7,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.offlinecommons.drive.DriveExporter;
 import org.offlinecommons.drive.DriveImports;
 import org.offlinecommons.drive.DriveReport;
 import org.offlinecommons.drive.Drives;
 import org.offlinecommons.drive.FoundPack;
 import org.offlinecommons.job.Job;
 import org.offlinecommons.job.JobRunner;
-import org.offlinecommons.pack.Sizes;
-import org.offlinecommons.sync.MirrorWriter;
 
 /**
  * The JSON API for USB drives: what is on them, importing from them, exporting to them. The
@@ -34,14 +31,12 @@ final class DriveRoutes {
 
     private final Drives drives;
     private final DriveImports imports;
-    private final DriveExporter exporter;
-    private final JobRunner jobs;
+    private final ExportJobs exports;
 
-    DriveRoutes(Drives drives, JobRunner jobs) {
+    DriveRoutes(Drives drives, JobRunner jobs, ExportJobs exports) {
         this.drives = drives;
         this.imports = new DriveImports(drives, jobs);
-        this.exporter = new DriveExporter(drives.library(), drives.disks());
-        this.jobs = jobs;
+        this.exports = exports;
     }
 
     void register(JavalinConfig config) {
@@ -116,32 +111,8 @@ final class DriveRoutes {
         if (!zips && !mirror) {
             throw HttpProblem.badRequest("Ask for pack zips, a mirror tree, or both");
         }
-        Path target = drives.folderOnDrive(request.target());
-        List<String> ids = List.copyOf(request.packs());
-        if (zips) {
-            exporter.check(ids, target);
-        }
-        String title = "Export " + (ids.size() == 1 ? "'" + ids.get(0) + "'" : ids.size() + " packs") + " to "
-                + target;
-        Job job = jobs.submit("export", title, j -> {
-            StringBuilder result = new StringBuilder();
-            if (zips) {
-                j.message("Writing pack zips to " + target);
-                List<DriveExporter.Written> written = exporter.export(ids, target, j);
-                long bytes = written.stream().mapToLong(DriveExporter.Written::bytes).sum();
-                result.append("Wrote ").append(written.size()).append(written.size() == 1 ? " pack" : " packs")
-                        .append(" (").append(Sizes.human(bytes)).append(") to ").append(target)
-                        .append(", each read back and checked");
-            }
-            if (mirror) {
-                j.message("Writing the mirror tree to " + target);
-                MirrorWriter.Result r = new MirrorWriter(drives.library()).write(target, ids, j);
-                result.append(result.length() == 0 ? "" : "; ").append("mirrored ").append(r.packs())
-                        .append(r.packs() == 1 ? " pack" : " packs").append(" to ").append(target);
-            }
-            return result.toString();
-        });
-        ctx.status(202).json(Map.of("job", job(job), "target", target.toString()));
+        ExportJobs.Started started = exports.start(request.packs(), request.target(), zips, mirror);
+        ctx.status(202).json(Map.of("job", job(started.job()), "target", started.target().toString()));
     }
 
     private static Map<String, Object> job(Job job) {

@@ -144,7 +144,7 @@ final class PeerRoutes {
         if (jobId != null) {
             JobStatus status = jobs.status(jobId).filter(s -> s.kind().equals("sync")).orElse(null);
             if (status != null) {
-                job = admin.jobRow(status);
+                job = AdminRoutes.jobRow(t, status);
                 if (!status.state().finished()) {
                     // A header, not a script: the progress bar moves with JavaScript off too.
                     ctx.header("Refresh", Integer.toString(REFRESH_SECONDS));

@@ -23,6 +23,8 @@ public final class StaticAssets {
     private static final String[][] FILES = {
             {"app", "css", "text/css; charset=utf-8"},
             {"icon", "svg", "image/svg+xml"},
+            {"admin", "css", "text/css; charset=utf-8"},
+            {"admin", "js", "text/javascript; charset=utf-8"},
     };
 
     private final Map<String, Asset> byUrlName = new HashMap<>();

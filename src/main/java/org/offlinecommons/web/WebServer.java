@@ -144,6 +144,7 @@ public final class WebServer implements AutoCloseable {
                 new PeerCatalogs(Clock.systemUTC()));
         PeerRoutes peerRoutes = new PeerRoutes(library, jobs, peers, admin, gate, messages,
                 PageRoutes.baseLayout(messages, assets), templates);
+        ExportJobs exports = new ExportJobs(drives, jobs);
         List<Endpoint> endpoints = new ArrayList<>();
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -181,7 +182,9 @@ public final class WebServer implements AutoCloseable {
             assets.register(config);
             pages.register(config);
             new SyncRoutes(library, jobs).register(config);
-            new DriveRoutes(drives, jobs).register(config);
+            new DriveRoutes(drives, jobs, exports).register(config);
+            new DrivePages(drives, jobs, exports, messages, PageRoutes.baseLayout(messages, assets), templates, gate,
+                    assets).register(config);
             new HealthRoutes(library).register(config);
             new MetricsRoutes(library, jobs).register(config);
             peerRoutes.register(config);

@@ -23,6 +23,7 @@ import org.offlinecommons.pack.LibrarySnapshot;
 import org.offlinecommons.pack.PackException;
 import org.offlinecommons.pack.PackImporter;
 import org.offlinecommons.store.Library;
+import org.offlinecommons.store.PackRecord;
 import org.offlinecommons.store.ProgressListener;
 
 /** Writing packs to a stick: checked before, read back after, importable elsewhere. */
@@ -110,7 +111,7 @@ class DriveExportTest {
     }
 
     @Test
-    void aPackTooBigForTheDrivesFileSystemIsRefusedWithTheReason() {
+    void aPackTooBigForTheDrivesFileSystemIsRefusedWithTheReason() throws Exception {
         Path folder = tmp.resolve("STICK");
         // A FAT32 drive whose limit is scaled down, so that a small pack can stand for a 5 GB one.
         Disks fat = path -> new Disks.Disk("vfat", 1L << 30, 1L << 30, 100_000);
@@ -122,6 +123,12 @@ class DriveExportTest {
                         + " which cannot hold a file of 4 GiB (4.29 GB) or more. Reformat the drive as exFAT")
                 .hasMessageContaining("mirror tree");
         assertThat(folder).doesNotExist();
+        PackRecord stars = library.catalog().pack("stars").orElseThrow();
+        assertThat(toFat.tooBigFor(stars, folder, fat.of(folder)))
+                .as("the same reason, for warning before anything is asked")
+                .hasValueSatisfying(e -> assertThat(e).hasMessageStartingWith(folder + ": pack 'stars' is 150 KB,"
+                        + " but this drive uses the FAT32 file system"));
+        assertThat(toFat.tooBigFor(stars, folder, Disks.Disk.of("vfat", 1L << 30, 1L << 30))).isEmpty();
         assertThat(Disks.Disk.of("vfat", 0, 0).maxFileBytes()).isEqualTo((1L << 32) - 1);
         assertThat(Disks.Disk.of("exfat", 0, 0).maxFileBytes()).isEqualTo(Long.MAX_VALUE);
     }

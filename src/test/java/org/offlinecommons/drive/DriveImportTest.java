@@ -189,6 +189,12 @@ class DriveImportTest {
                 .hasMessage("Importing these 2 packs needs 400 KB of free disk space (the packs plus a reserve of"
                         + " 100 KB), but only 400 KB is free; free some space or delete packs");
         assertThat(jobs.recent()).isEmpty();
+        DriveImports.Space both = tight.space(cramped.scan().get(1).packs());
+        assertThat(both.usableBytes()).isEqualTo(free);
+        assertThat(both.reserveBytes()).isEqualTo(100_000);
+        assertThat(both.neededBytes()).isEqualTo(both.packBytes() + 100_000).isGreaterThan(free);
+        assertThat(both.enough()).as("what the page warns about before the admin asks").isFalse();
+        assertThat(tight.space(List.of(cramped.inspect(a).orElseThrow())).enough()).isTrue();
         assertThat(tight.start(List.of(a))).hasSize(1);
     }
 

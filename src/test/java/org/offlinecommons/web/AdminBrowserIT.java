@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.offlinecommons.admin.AdminPassword;
+import org.offlinecommons.drive.DriveSettings;
+import org.offlinecommons.drive.Drives;
 import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.pack.PackImporter;
 import org.offlinecommons.store.Library;
@@ -83,6 +85,7 @@ class AdminBrowserIT {
     @TempDir
     static Path tmp;
     static Library library;
+    static Path stick;
     static JobRunner jobs;
     static WebServer server;
     static ChromeDriver driver;
@@ -99,8 +102,16 @@ class AdminBrowserIT {
         importer.importPack(AdminFixtures.pack(tmp, "hostile", "Fun quiz", "index.html", HOSTILE_PAGE,
                 "next.html", FORM_PAGE), ProgressListener.NONE);
         new AdminPassword(library).set(AdminFixtures.PASSWORD.toCharArray());
+        // A USB stick, as a folder under a mount root of this server's own.
+        stick = Files.createDirectories(tmp.resolve("media/STICK")).toRealPath();
+        AdminFixtures.versionedPack(tmp.resolve("sources"), "planets", "Planets & moons", 1,
+                stick.resolve("planets.zip"));
+        AdminFixtures.versionedPack(tmp.resolve("sources"), "oceans", "Oceans of the world", 2,
+                stick.resolve("packs/oceans.zip"));
+        AdminFixtures.evilZip(stick.resolve("evil.zip"));
         jobs = new JobRunner();
-        server = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0).withAdminLogin());
+        server = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0).withAdminLogin(),
+                new Drives(library, DriveSettings.of(tmp.resolve("data")).withMountRoots(List.of(tmp.resolve("media")))));
         base = "http://127.0.0.1:" + server.port();
         driver = startBrowser(tmp.resolve("browser-profile"));
         wait = new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(50));
@@ -228,12 +239,64 @@ class AdminBrowserIT {
 
     @Test
     @Order(5)
+    void packsOnAUsbStickAreTickedImportedAndFollowedToTheEnd() throws Exception {
+        driver.get(base + "/admin");
+        driver.findElement(By.linkText("Import from USB drive")).click();
+        wait.until(d -> d.getCurrentUrl().endsWith("/admin/drives"));
+        List<String> states = driver.findElements(By.cssSelector(".drive .badge")).stream()
+                .map(e -> e.getText()).toList();
+        assertThat(states).containsExactlyInAnyOrder("New", "New", "Cannot import");
+        assertThat(driver.findElement(By.cssSelector(".reason")).getText())
+                .isEqualTo("evil.zip: zip entry '../../etc/cron.d/evil': the path contains a '..' segment");
+        assertThat(driver.findElements(By.cssSelector("input[name=path]:checked"))).hasSize(2);
+        shootPage("admin-drives");
+        // The admin changes their mind about one pack: the label, a large target, unticks it.
+        driver.findElement(By.xpath("//label[contains(., 'Oceans of the world')]")).click();
+        driver.findElement(By.cssSelector(".submit-bar button")).click();
+        wait.until(d -> d.getCurrentUrl().contains("/admin/drives?jobs="));
+        // No reload by hand: the page follows the job itself.
+        awaitJobsDone();
+        assertThat(driver.findElement(By.cssSelector("#progress .job .state")).getText()).isEqualTo("Done");
+        assertThat(driver.findElement(By.cssSelector("#progress .notice")).getText())
+                .isEqualTo("All done: the packs are in the library.");
+        shootPage("admin-drives-done");
+        assertThat(library.catalog().pack("planets")).isPresent();
+        assertThat(library.catalog().pack("oceans")).as("unticked, so left on the stick").isEmpty();
+    }
+
+    @Test
+    @Order(6)
+    void packsAreExportedToTheStickAndTheResultListsWhatWasChecked() throws Exception {
+        driver.get(base + "/admin");
+        driver.findElement(By.linkText("Export to USB drive")).click();
+        wait.until(d -> d.getCurrentUrl().endsWith("/admin/export"));
+        assertThat(driver.findElement(By.cssSelector("input[name=target]")).isSelected())
+                .as("the one stick is chosen already").isTrue();
+        driver.findElement(By.xpath("//label[contains(., 'Planets & moons')]")).click();
+        driver.findElement(By.xpath("//label[contains(., 'Night sky')]")).click();
+        shootPage("admin-export");
+        driver.findElement(By.cssSelector(".submit-bar button")).click();
+        wait.until(d -> d.getCurrentUrl().contains("/admin/export?jobs="));
+        awaitJobsDone();
+        List<String> written = driver.findElements(By.cssSelector("#progress .written li")).stream()
+                .map(e -> e.getText()).toList();
+        assertThat(written).hasSize(2).allSatisfy(w -> assertThat(w).endsWith("written, read back and checked"));
+        assertThat(stick.resolve("planets-v1.zip")).isRegularFile();
+        assertThat(stick.resolve("stars-v1.zip")).isRegularFile();
+        shootPage("admin-export-done");
+    }
+
+    @Test
+    @Order(7)
     void theAdminPagesKeepToTheirStrictPolicyAndLargeTargets() {
-        for (String page : List.of("/admin", "/admin/jobs", "/admin/packs/stars/delete")) {
+        for (String page : List.of("/admin", "/admin/jobs", "/admin/packs/stars/delete", "/admin/drives",
+                "/admin/export")) {
             driver.get(base + page);
+            // A checkbox or radio button is as large as its label: the whole row is the target.
             Object small = driver.executeScript("""
                     return [...document.querySelectorAll('.adminbar a, .adminbar button, main button, main .button,'
                         + ' main input:not([type=hidden])')]
+                      .map(e => (e.type === 'checkbox' || e.type === 'radio') && e.closest('label') ? e.closest('label') : e)
                       .filter(e => e.getBoundingClientRect().height < 44).map(e => e.outerHTML.slice(0, 80));
                     """);
             assertThat((List<?>) small).as(page).isEmpty();
@@ -245,7 +308,7 @@ class AdminBrowserIT {
     }
 
     @Test
-    @Order(6)
+    @Order(8)
     void loggingOutEndsTheSession() {
         driver.get(base + "/admin");
         driver.findElement(By.cssSelector(".logout button")).click();
@@ -253,6 +316,25 @@ class AdminBrowserIT {
         assertThat(driver.manage().getCookieNamed("oc_admin")).isNull();
         driver.get(base + "/admin");
         wait.until(d -> d.getCurrentUrl().contains("/admin/login"));
+    }
+
+    /** Until the page's own script (or its refresh) shows every job it follows as ended. */
+    static void awaitJobsDone() {
+        // Read in one go: the script swaps the section in between two looks from here.
+        wait.until(d -> "done".equals(driver.executeScript(
+                "var p = document.getElementById('progress'); return p && p.getAttribute('data-live');")));
+    }
+
+    /** The whole page, at a small phone's width and a desktop's, for looking at. */
+    static void shootPage(String name) throws Exception {
+        for (int width : new int[] {360, 1280}) {
+            driver.manage().window().setSize(new Dimension(width, 800));
+            long height = (Long) driver.executeScript("return document.documentElement.scrollHeight");
+            // The window's own frame takes about 100 px of its height from the page.
+            driver.manage().window().setSize(new Dimension(width, (int) Math.min(Math.max(height, 640) + 120, 6000)));
+            Files.write(SCREENSHOTS.resolve(name + "-" + width + ".png"), driver.getScreenshotAs(OutputType.BYTES));
+        }
+        driver.manage().window().setSize(new Dimension(1280, 900));
     }
 
     static void shoot(String name) throws Exception {

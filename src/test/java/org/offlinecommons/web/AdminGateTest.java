@@ -72,7 +72,7 @@ class AdminGateTest {
         List<String> all = changes().stream().map(e -> e.method() + " " + e.path()).toList();
         assertThat(all).contains("POST /api/v1/packs", "DELETE /api/v1/packs/{id}", "POST /api/v1/sync",
                 "POST /api/v1/drives/import", "POST /api/v1/drives/export", "POST /admin/packs",
-                "POST /admin/packs/{id}/delete", "POST /admin/logout");
+                "POST /admin/packs/{id}/delete", "POST /admin/logout", "POST /admin/drives", "POST /admin/export");
         assertThat(all).containsAll(EXEMPT);
     }
 
