@@ -288,9 +288,27 @@ class AdminBrowserIT {
 
     @Test
     @Order(7)
+    void aServerIsAddedByAddressAndShownAsNotReachableWhenItDoesNotAnswer() throws Exception {
+        driver.get(base + "/admin");
+        driver.findElement(By.linkText("Peers and sync")).click();
+        wait.until(d -> d.getCurrentUrl().endsWith("/admin/peers"));
+        assertThat(driver.findElement(By.tagName("main")).getText())
+                .as("with nobody found, the page says how to add a server by address")
+                .contains("add it below");
+        shootPage("admin-peers-empty");
+        // Port 9 (discard) on loopback: nobody answers there, so the peer is listed but not reachable.
+        driver.findElement(By.cssSelector("input[name=address]")).sendKeys("127.0.0.1:9");
+        driver.findElement(By.xpath("//button[contains(., 'Add this server')]")).click();
+        wait.until(d -> d.findElement(By.tagName("main")).getText().contains("Not reachable"));
+        assertThat(driver.findElement(By.tagName("main")).getText()).contains("Added http://127.0.0.1:9");
+        shootPage("admin-peers");
+    }
+
+    @Test
+    @Order(8)
     void theAdminPagesKeepToTheirStrictPolicyAndLargeTargets() {
         for (String page : List.of("/admin", "/admin/jobs", "/admin/packs/stars/delete", "/admin/drives",
-                "/admin/export")) {
+                "/admin/export", "/admin/peers")) {
             driver.get(base + page);
             // A checkbox or radio button is as large as its label: the whole row is the target.
             Object small = driver.executeScript("""
@@ -308,7 +326,7 @@ class AdminBrowserIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void loggingOutEndsTheSession() {
         driver.get(base + "/admin");
         driver.findElement(By.cssSelector(".logout button")).click();
