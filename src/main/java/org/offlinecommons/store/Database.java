@@ -5,10 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +39,12 @@ public final class Database implements AutoCloseable {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final BlockingQueue<Connection> readers;
     private final List<Connection> allReaders = new ArrayList<>();
+    /**
+     * Statements prepared once per reader and kept: preparing costs more than running the small
+     * lookups of a request. Filled before the pool opens; each inner map is used only by the
+     * thread holding its connection.
+     */
+    private final Map<Connection, Map<String, PreparedStatement>> prepared = new IdentityHashMap<>();
     private volatile boolean closed;
 
     private Database(Path file, int readerCount) throws SQLException {
@@ -45,6 +55,7 @@ public final class Database implements AutoCloseable {
         for (int i = 0; i < readerCount; i++) {
             Connection reader = open(file, true);
             allReaders.add(reader);
+            prepared.put(reader, new HashMap<>());
             readers.add(reader);
         }
     }
@@ -153,6 +164,32 @@ public final class Database implements AutoCloseable {
         } finally {
             readers.add(c);
         }
+    }
+
+    @FunctionalInterface
+    public interface QueryWork<T> {
+        T run(PreparedStatement statement) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} with {@code sql} prepared on a pooled read connection, reusing the
+     * statement that connection prepared before. {@code work} binds its parameters and must
+     * close its result sets but not the statement.
+     */
+    public <T> T query(String sql, QueryWork<T> work) {
+        return read(c -> {
+            Map<String, PreparedStatement> statements = prepared.get(c);
+            PreparedStatement ps = statements.get(sql);
+            if (ps == null) {
+                ps = c.prepareStatement(sql);
+                statements.put(sql, ps);
+            }
+            try {
+                return work.run(ps);
+            } finally {
+                ps.clearParameters();
+            }
+        });
     }
 
     /**
