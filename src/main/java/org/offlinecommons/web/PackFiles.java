@@ -48,7 +48,11 @@ final class PackFiles {
     record NoBody() implements Body {
     }
 
-    /** Bytes already in memory; {@code buffer} is a view of its own, free to be consumed. */
+    /**
+     * Bytes already in memory; {@code buffer} is a view of its own, free to be consumed. Hot files
+     * are direct buffers: a socket write from the heap first copies the bytes into a temporary
+     * direct buffer, so keeping them there saves a copy on every send.
+     */
     record Bytes(ByteBuffer buffer) implements Body {
     }
 
@@ -127,7 +131,8 @@ final class PackFiles {
             if (head) {
                 body = NO_BODY;
             } else if (small) {
-                body = new Bytes(ByteBuffer.wrap(smallFile(file, packId, path), (int) r.start(), (int) r.length()));
+                body = new Bytes(smallFile(file, packId, path).position((int) r.start())
+                        .limit((int) (r.start() + r.length())).slice());
             } else {
                 body = new Chunks(recipe(file, packId, path), r.start(), r.length());
             }
@@ -138,12 +143,12 @@ final class PackFiles {
         headers.add("Accept-Encoding");
         Body body;
         if (gzip && small) {
-            byte[] gz = gzippedSmallFile(file, packId, path);
+            ByteBuffer gz = gzippedSmallFile(file, packId, path);
             headers.add("Content-Encoding");
             headers.add("gzip");
             headers.add("Content-Length");
-            headers.add(Integer.toString(gz.length));
-            body = head ? NO_BODY : new Bytes(ByteBuffer.wrap(gz));
+            headers.add(Integer.toString(gz.remaining()));
+            body = head ? NO_BODY : new Bytes(gz);
         } else if (gzip) {
             headers.add("Content-Encoding");
             headers.add("gzip");
@@ -154,7 +159,7 @@ final class PackFiles {
             if (head) {
                 body = NO_BODY;
             } else if (small) {
-                body = new Bytes(ByteBuffer.wrap(smallFile(file, packId, path)));
+                body = new Bytes(smallFile(file, packId, path));
             } else {
                 body = new Chunks(recipe(file, packId, path), 0, file.size());
             }
@@ -169,7 +174,12 @@ final class PackFiles {
     void write(Body body, OutputStream out) throws IOException {
         if (body instanceof Bytes b) {
             ByteBuffer buffer = b.buffer();
-            out.write(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.remaining());
+            byte[] copy = new byte[Math.min(buffer.remaining(), 64 * 1024)];
+            while (buffer.hasRemaining()) {
+                int n = Math.min(copy.length, buffer.remaining());
+                buffer.get(copy, 0, n);
+                out.write(copy, 0, n);
+            }
         } else if (body instanceof Chunks c) {
             writeChunks(c, out);
         } else if (body instanceof Gzipped g) {
@@ -211,34 +221,34 @@ final class PackFiles {
     }
 
     /**
-     * A small file's bytes, from memory when it was read before. Keyed by content hash, so an
-     * entry can never be stale: changed content has another hash.
+     * A small file's bytes, from memory when it was read before, as a view of its own. Keyed by
+     * content hash, so an entry can never be stale: changed content has another hash.
      */
-    private byte[] smallFile(StoredFile file, String packId, String path) throws IOException {
-        byte[] bytes = hot.get(file.sha256());
+    private ByteBuffer smallFile(StoredFile file, String packId, String path) throws IOException {
+        ByteBuffer bytes = hot.get(file.sha256());
         if (bytes == null) {
             try (InputStream in = library.chunks().open(recipe(file, packId, path))) {
-                bytes = in.readAllBytes();
+                bytes = hot.put(file.sha256(), in.readAllBytes());
             }
-            hot.put(file.sha256(), bytes);
         }
-        return bytes;
+        return bytes.duplicate();
     }
 
     /** Compressed once, then served from memory: gzip costs a slow CPU more than the send. */
-    private byte[] gzippedSmallFile(StoredFile file, String packId, String path) throws IOException {
+    private ByteBuffer gzippedSmallFile(StoredFile file, String packId, String path) throws IOException {
         String key = file.sha256() + ".gz";
-        byte[] gz = hot.get(key);
+        ByteBuffer gz = hot.get(key);
         if (gz == null) {
-            byte[] plain = smallFile(file, packId, path);
-            ByteArrayOutputStream buffer = new ByteArrayOutputStream(plain.length / 3 + 64);
+            ByteBuffer plain = smallFile(file, packId, path);
+            ByteArrayOutputStream buffer = new ByteArrayOutputStream(plain.remaining() / 3 + 64);
             try (GZIPOutputStream out = new GZIPOutputStream(buffer, 64 * 1024)) {
-                out.write(plain);
+                byte[] bytes = new byte[plain.remaining()];
+                plain.get(bytes);
+                out.write(bytes);
             }
-            gz = buffer.toByteArray();
-            hot.put(key, gz);
+            gz = hot.put(key, buffer.toByteArray());
         }
-        return gz;
+        return gz.duplicate();
     }
 
     static String contentType(String path) {
@@ -285,34 +295,39 @@ final class PackFiles {
     }
 
     /**
-     * A least-recently-used map of immutable bytes, bounded by their total size. One lock: its
-     * work is a map lookup, far shorter than the request around it.
+     * A least-recently-used map of immutable bytes in direct memory, bounded by their total size.
+     * One lock: its work is a map lookup, far shorter than the request around it.
      */
     private static final class HotFiles {
         private final long budget;
         private long used;
-        private final LinkedHashMap<String, byte[]> entries = new LinkedHashMap<>(256, 0.75f, true);
+        private final LinkedHashMap<String, ByteBuffer> entries = new LinkedHashMap<>(256, 0.75f, true);
 
         HotFiles(long budget) {
             this.budget = budget;
         }
 
-        synchronized byte[] get(String key) {
+        synchronized ByteBuffer get(String key) {
             return entries.get(key);
         }
 
-        synchronized void put(String key, byte[] bytes) {
+        /** Keeps a copy of {@code bytes} if it fits, and returns the bytes as a read-only buffer. */
+        ByteBuffer put(String key, byte[] bytes) {
             if (bytes.length > budget / 4) {
-                return;
+                return ByteBuffer.wrap(bytes).asReadOnlyBuffer();
             }
-            byte[] previous = entries.put(key, bytes);
-            used += bytes.length - (previous == null ? 0 : previous.length);
-            var eldest = entries.entrySet().iterator();
-            while (used > budget && eldest.hasNext()) {
-                Map.Entry<String, byte[]> e = eldest.next();
-                used -= e.getValue().length;
-                eldest.remove();
+            ByteBuffer buffer = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip().asReadOnlyBuffer();
+            synchronized (this) {
+                ByteBuffer previous = entries.put(key, buffer);
+                used += bytes.length - (previous == null ? 0 : previous.capacity());
+                var eldest = entries.entrySet().iterator();
+                while (used > budget && eldest.hasNext()) {
+                    Map.Entry<String, ByteBuffer> e = eldest.next();
+                    used -= e.getValue().capacity();
+                    eldest.remove();
+                }
             }
+            return buffer;
         }
     }
 }
