@@ -1,8 +1,11 @@
 package org.offlinecommons.web;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.util.List;
 import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -17,9 +20,9 @@ import org.eclipse.jetty.util.Callback;
  *
  * <p>It gives the same answers as {@link ContentRoutes} (both come from {@link PackFiles}) with the
  * same headers the before-handlers would have set ({@link SecurityHeaders#applyToPack}); the
- * admin gate lets every GET and HEAD under {@code /packs/} through. Anything else, and every
- * request that fails (a bad or missing path, an unreadable library), goes on to Javalin, so that
- * errors are still answered in one place, {@link ErrorMapping}.
+ * admin gate lets every GET and HEAD under {@code /packs/} through. A missing file gets the 404
+ * body of {@link ErrorMapping#body}; anything else, and every other failure (a bad path, an
+ * unreadable library), goes on to Javalin, so that {@link ErrorMapping} answers it.
  */
 final class PackFileHandler extends Handler.Wrapper {
 
@@ -28,10 +31,12 @@ final class PackFileHandler extends Handler.Wrapper {
 
     private final PackFiles files;
     private final MetricsRoutes metrics;
+    private final ObjectMapper json;
 
-    PackFileHandler(PackFiles files, MetricsRoutes metrics) {
+    PackFileHandler(PackFiles files, MetricsRoutes metrics, ObjectMapper json) {
         this.files = files;
         this.metrics = metrics;
+        this.json = json;
     }
 
     @Override
@@ -54,8 +59,21 @@ final class PackFileHandler extends Handler.Wrapper {
         try {
             HttpFields requestHeaders = request.getHeaders();
             reply = files.reply(path.substring(PREFIX.length(), slash), file, head, requestHeaders::get);
+        } catch (HttpProblem e) {
+            if (e.status() != 404) {
+                return super.handle(request, response, callback);
+            }
+            // Broken links are common (a half-copied site, a typo): answered here, without Javalin's cost.
+            response.setStatus(404);
+            SecurityHeaders.applyToPack(path, response.getHeaders()::put);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            byte[] json = this.json.writeValueAsBytes(ErrorMapping.body(e));
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, Integer.toString(json.length));
+            response.write(true, head ? null : ByteBuffer.wrap(json), recorded(callback, method, 404, started, path,
+                    request));
+            return true;
         } catch (RuntimeException e) {
-            // Javalin runs the same lookup again and maps the failure to its answer.
+            // Javalin runs the same lookup again and maps the failure to its answer (ErrorMapping).
             return super.handle(request, response, callback);
         }
         response.setStatus(reply.status());
@@ -65,13 +83,7 @@ final class PackFileHandler extends Handler.Wrapper {
         for (int i = 0; i < replyHeaders.size(); i += 2) {
             headers.put(replyHeaders.get(i), replyHeaders.get(i + 1));
         }
-        Callback done = new Callback.Nested(callback) {
-            @Override
-            public void succeeded() {
-                metrics.record(method, ROUTE, reply.status(), System.nanoTime() - started, path, request);
-                super.succeeded();
-            }
-        };
+        Callback done = recorded(callback, method, reply.status(), started, path, request);
         PackFiles.Body body = reply.body();
         if (body instanceof PackFiles.NoBody) {
             response.write(true, null, done);
@@ -89,5 +101,16 @@ final class PackFileHandler extends Handler.Wrapper {
             done.succeeded();
         }
         return true;
+    }
+
+    private Callback recorded(Callback callback, String method, int status, long started, String path,
+                              Request request) {
+        return new Callback.Nested(callback) {
+            @Override
+            public void succeeded() {
+                metrics.record(method, ROUTE, status, System.nanoTime() - started, path, request);
+                super.succeeded();
+            }
+        };
     }
 }

@@ -154,7 +154,7 @@ public final class WebServer implements AutoCloseable {
                 server.setStopTimeout(STOP_TIMEOUT_MILLIS);
                 server.insertHandler(new GracefulHandler());
                 // Innermost, so statistics and graceful stop still see its requests; Javalin's servlet goes below it.
-                innermost(server).setHandler(new PackFileHandler(packFiles, metrics));
+                innermost(server).setHandler(new PackFileHandler(packFiles, metrics, json));
             });
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setRequestHeaderSize(16 * 1024);
