@@ -46,6 +46,9 @@ public final class Database implements AutoCloseable {
      */
     private final Map<Connection, Map<String, PreparedStatement>> prepared = new IdentityHashMap<>();
     private volatile boolean closed;
+    /** Grows when a reader sees that someone committed since it last looked; see {@link #generation}. */
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
+    private final Map<Connection, long[]> dataVersions = new IdentityHashMap<>();
 
     private Database(Path file, int readerCount) throws SQLException {
         this.file = file;
@@ -56,6 +59,7 @@ public final class Database implements AutoCloseable {
             Connection reader = open(file, true);
             allReaders.add(reader);
             prepared.put(reader, new HashMap<>());
+            dataVersions.put(reader, new long[] {Long.MIN_VALUE});
             readers.add(reader);
         }
     }
@@ -177,19 +181,45 @@ public final class Database implements AutoCloseable {
      * close its result sets but not the statement.
      */
     public <T> T query(String sql, QueryWork<T> work) {
-        return read(c -> {
-            Map<String, PreparedStatement> statements = prepared.get(c);
-            PreparedStatement ps = statements.get(sql);
-            if (ps == null) {
-                ps = c.prepareStatement(sql);
-                statements.put(sql, ps);
-            }
-            try {
-                return work.run(ps);
-            } finally {
-                ps.clearParameters();
+        return read(c -> run(c, sql, work));
+    }
+
+    private <T> T run(Connection c, String sql, QueryWork<T> work) throws SQLException {
+        Map<String, PreparedStatement> statements = prepared.get(c);
+        PreparedStatement ps = statements.get(sql);
+        if (ps == null) {
+            ps = c.prepareStatement(sql);
+            statements.put(sql, ps);
+        }
+        try {
+            return work.run(ps);
+        } finally {
+            ps.clearParameters();
+        }
+    }
+
+    /**
+     * A number that has grown if any connection, of this process or another (the CLI next to the
+     * server), committed anything before this call, for caches of what was read. {@code reader} is
+     * the pooled read connection the caller holds inside {@link #read}: SQLite's data_version
+     * tells each connection whether others committed since it last asked, so the first reader to
+     * ask after a commit moves the number on for everyone.
+     */
+    public long generation(Connection reader) throws SQLException {
+        long[] seen = dataVersions.get(reader);
+        if (seen == null) {
+            throw new IllegalArgumentException("not a pooled read connection");
+        }
+        long version = run(reader, "PRAGMA data_version", ps -> {
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0L;
             }
         });
+        if (version != seen[0]) {
+            seen[0] = version;
+            return generation.incrementAndGet();
+        }
+        return generation.get();
     }
 
     /**
