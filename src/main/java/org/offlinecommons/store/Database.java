@@ -104,7 +104,9 @@ public final class Database implements AutoCloseable {
                 s.execute("PRAGMA wal_autocheckpoint=1000");
             }
             s.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MS);
-            s.execute("PRAGMA cache_size=-8192"); // 8 MiB per connection: the server must fit a small heap box
+            // The server must fit a small box: 8 MiB for the writer (imports), 2 MiB for each reader,
+            // whose lookups touch few pages and whose chunk reads the OS page cache serves as well.
+            s.execute(readOnly ? "PRAGMA cache_size=-2048" : "PRAGMA cache_size=-8192");
             s.execute("PRAGMA temp_store=MEMORY");
         }
         return c;
