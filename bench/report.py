@@ -144,7 +144,8 @@ def build(r, m):
         ["Sync of the pack between two servers (MB/s)", sync_note or fmt(sync_rate), "curl from nginx: " + fmt(curl_rate),
          fmt_ratio(ratio(sync_rate, curl_rate)), "" if sync_note else "%s s against %s s" % (fmt(sync_s, 1), fmt(curl_s, 1))],
         ["Startup to first 200 (s)", fmt(num(r, "ours.startup_s"), 2), "", "",
-         "library holding the %s MB pack" % fmt(content / MB if content else None)],
+         "library holding the %s MB pack%s" % (fmt(content / MB if content else None),
+                                                  ", class-data-sharing archive" if "ours.cds" in r else "")],
     ]
 
     ours30 = rate(r, "ours", "page30k")
