@@ -101,9 +101,18 @@ def build(r, m):
         v = {s: mbps(r, s, key) for s, _ in SERVERS}
         serving.append([label + " (MB/s)"] + [fmt(v[s]) for s, _ in SERVERS]
                        + [fmt_ratio(ratio(v["ours"], v["nginx"])), fmt_ratio(ratio(v["ours"], v["kiwix"]))])
-    for key, label in (("search", "50 connections"), ("search1", "1 connection")):
+    fresh = rate(r, "ours", "searchu")
+    if fresh is not None:
+        serving.append(["Full-text search, 50 connections, every answer computed afresh (queries/s)", fmt(fresh),
+                        "n/a", fmt(rate(r, "kiwix", "search")), "n/a",
+                        fmt_ratio(ratio(fresh, rate(r, "kiwix", "search")))])
+    for key, label in (("search", "50 connections"), ("searchu", "50 connections, computed afresh"),
+                       ("search1", "1 connection"), ("search1u", "1 connection, computed afresh")):
+        if key.endswith("u") and num(r, "ours.%s.requests" % key) is None:
+            continue
+        kiwix_key = key.rstrip("u")
         for pct in ("p50", "p99"):
-            v = {s: ms(r, s, key, pct) for s, _ in SERVERS}
+            v = {s: ms(r, s, key if s == "ours" else kiwix_key, pct) for s, _ in SERVERS}
             serving.append(["Search %s latency, %s (ms, lower is better)" % (pct, label)]
                            + [fmt(v[s], 1) for s, _ in SERVERS] + ["", fmt_ratio(ratio(v["ours"], v["kiwix"]))])
     for key, label, _ in WORKLOADS:
@@ -131,11 +140,12 @@ def build(r, m):
         ["Import of the %s MB pack (MB/s)" % fmt(content / MB if content else None), fmt(imp_rate), "unzip: " + fmt(unz_rate),
          fmt_ratio(ratio(imp_rate, unz_rate)), "%s s against %s s" % (fmt(imp, 1), fmt(unz, 1))],
         ["Import peak RSS (MB)", fmt(num(r, "import.ours.rss_kb") * 1024 / MB if num(r, "import.ours.rss_kb") else None),
-         "", "", "java -Xmx256m"],
+         "", "", "java with scripts/java-opts"],
         ["Sync of the pack between two servers (MB/s)", sync_note or fmt(sync_rate), "curl from nginx: " + fmt(curl_rate),
          fmt_ratio(ratio(sync_rate, curl_rate)), "" if sync_note else "%s s against %s s" % (fmt(sync_s, 1), fmt(curl_s, 1))],
         ["Startup to first 200 (s)", fmt(num(r, "ours.startup_s"), 2), "", "",
-         "library holding the %s MB pack" % fmt(content / MB if content else None)],
+         "library holding the %s MB pack%s" % (fmt(content / MB if content else None),
+                                                  ", class-data-sharing archive" if "ours.cds" in r else "")],
     ]
 
     ours30 = rate(r, "ours", "page30k")

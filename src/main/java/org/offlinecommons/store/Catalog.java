@@ -43,12 +43,10 @@ public final class Catalog {
      * megabytes for a pack of many files, far too much for a 404 or a link check.
      */
     public boolean exists(String id) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pack WHERE id = ?")) {
-                ps.setString(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next();
-                }
+        return db.query("SELECT 1 FROM pack WHERE id = ?", ps -> {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
             }
         });
     }
@@ -83,16 +81,13 @@ public final class Catalog {
     }
 
     public Optional<StoredFile> file(String packId, String path) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT path, size, sha256 FROM pack_file WHERE pack_id = ? AND path = ?")) {
-                ps.setString(1, packId);
-                ps.setString(2, path);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next()
-                            ? Optional.of(new StoredFile(rs.getString(1), rs.getLong(2), rs.getString(3)))
-                            : Optional.empty();
-                }
+        return db.query("SELECT path, size, sha256 FROM pack_file WHERE pack_id = ? AND path = ?", ps -> {
+            ps.setString(1, packId);
+            ps.setString(2, path);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next()
+                        ? Optional.of(new StoredFile(rs.getString(1), rs.getLong(2), rs.getString(3)))
+                        : Optional.empty();
             }
         });
     }

@@ -5,10 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +39,16 @@ public final class Database implements AutoCloseable {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final BlockingQueue<Connection> readers;
     private final List<Connection> allReaders = new ArrayList<>();
+    /**
+     * Statements prepared once per reader and kept: preparing costs more than running the small
+     * lookups of a request. Filled before the pool opens; each inner map is used only by the
+     * thread holding its connection.
+     */
+    private final Map<Connection, Map<String, PreparedStatement>> prepared = new IdentityHashMap<>();
     private volatile boolean closed;
+    /** Grows when a reader sees that someone committed since it last looked; see {@link #generation}. */
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
+    private final Map<Connection, long[]> dataVersions = new IdentityHashMap<>();
 
     private Database(Path file, int readerCount) throws SQLException {
         this.file = file;
@@ -45,6 +58,8 @@ public final class Database implements AutoCloseable {
         for (int i = 0; i < readerCount; i++) {
             Connection reader = open(file, true);
             allReaders.add(reader);
+            prepared.put(reader, new HashMap<>());
+            dataVersions.put(reader, new long[] {Long.MIN_VALUE});
             readers.add(reader);
         }
     }
@@ -89,7 +104,9 @@ public final class Database implements AutoCloseable {
                 s.execute("PRAGMA wal_autocheckpoint=1000");
             }
             s.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MS);
-            s.execute("PRAGMA cache_size=-8192"); // 8 MiB per connection: the server must fit a small heap box
+            // The server must fit a small box: 8 MiB for the writer (imports), 2 MiB for each reader,
+            // whose lookups touch few pages and whose chunk reads the OS page cache serves as well.
+            s.execute(readOnly ? "PRAGMA cache_size=-2048" : "PRAGMA cache_size=-8192");
             s.execute("PRAGMA temp_store=MEMORY");
         }
         return c;
@@ -153,6 +170,58 @@ public final class Database implements AutoCloseable {
         } finally {
             readers.add(c);
         }
+    }
+
+    @FunctionalInterface
+    public interface QueryWork<T> {
+        T run(PreparedStatement statement) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} with {@code sql} prepared on a pooled read connection, reusing the
+     * statement that connection prepared before. {@code work} binds its parameters and must
+     * close its result sets but not the statement.
+     */
+    public <T> T query(String sql, QueryWork<T> work) {
+        return read(c -> run(c, sql, work));
+    }
+
+    private <T> T run(Connection c, String sql, QueryWork<T> work) throws SQLException {
+        Map<String, PreparedStatement> statements = prepared.get(c);
+        PreparedStatement ps = statements.get(sql);
+        if (ps == null) {
+            ps = c.prepareStatement(sql);
+            statements.put(sql, ps);
+        }
+        try {
+            return work.run(ps);
+        } finally {
+            ps.clearParameters();
+        }
+    }
+
+    /**
+     * A number that has grown if any connection, of this process or another (the CLI next to the
+     * server), committed anything before this call, for caches of what was read. {@code reader} is
+     * the pooled read connection the caller holds inside {@link #read}: SQLite's data_version
+     * tells each connection whether others committed since it last asked, so the first reader to
+     * ask after a commit moves the number on for everyone.
+     */
+    public long generation(Connection reader) throws SQLException {
+        long[] seen = dataVersions.get(reader);
+        if (seen == null) {
+            throw new IllegalArgumentException("not a pooled read connection");
+        }
+        long version = run(reader, "PRAGMA data_version", ps -> {
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0L;
+            }
+        });
+        if (version != seen[0]) {
+            seen[0] = version;
+            return generation.incrementAndGet();
+        }
+        return generation.get();
     }
 
     /**

@@ -37,7 +37,14 @@ public final class SearchIndex {
     /** Title matches count for more than body matches. */
     private static final String RANK = "bm25(search, 8.0, 1.0)";
 
+    /**
+     * Recent answers. Pupils in a class search for the same few words, and an answer costs a few
+     * milliseconds of a small CPU; 20 hits with snippets are a few KB, so this holds a few MB.
+     */
+    private static final int CACHED_ANSWERS = 1024;
+
     private final Database db;
+    private final RecentAnswers recent = new RecentAnswers(CACHED_ANSWERS);
 
     public SearchIndex(Database db) {
         this.db = db;
@@ -45,9 +52,18 @@ public final class SearchIndex {
 
     /**
      * Searches all packs, or one when {@code packId} is not null. A query with no words gives no
-     * results rather than an error.
+     * results rather than an error. Answers are reused until anything in the library changes.
      */
     public SearchResults search(String query, String packId, int limit, int offset) {
+        return search(query, packId, limit, offset, true);
+    }
+
+    /** The same, always computed afresh (and then reused): what a client asking for no-cache gets. */
+    public SearchResults searchFresh(String query, String packId, int limit, int offset) {
+        return search(query, packId, limit, offset, false);
+    }
+
+    private SearchResults search(String query, String packId, int limit, int offset, boolean reuse) {
         String q = query == null ? "" : query;
         String match = toMatchExpression(q);
         int lim = Math.max(1, Math.min(MAX_LIMIT, limit));
@@ -57,6 +73,12 @@ public final class SearchIndex {
         }
         String packFilter = packId == null ? "" : " AND i.pack_id = ?";
         return db.read(c -> {
+            long generation = db.generation(c);
+            AnswerKey key = new AnswerKey(q, packId, lim, off);
+            SearchResults answer = reuse ? recent.get(key, generation) : null;
+            if (answer != null) {
+                return answer;
+            }
             int total;
             try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM search JOIN item i ON i.id = search.rowid"
                     + " WHERE search MATCH ?" + packFilter)) {
@@ -111,8 +133,48 @@ public final class SearchIndex {
                     }
                 }
             }
-            return new SearchResults(q, total, off, hits);
+            answer = new SearchResults(q, total, off, hits);
+            recent.put(key, generation, answer);
+            return answer;
         });
+    }
+
+    private record AnswerKey(String query, String packId, int limit, int offset) {
+    }
+
+    /** A least-recently-used map of answers, each valid for one {@link Database#generation}. */
+    private static final class RecentAnswers {
+        private record Entry(long generation, SearchResults answer) {
+        }
+
+        private final int capacity;
+        private final java.util.LinkedHashMap<AnswerKey, Entry> entries;
+
+        RecentAnswers(int capacity) {
+            this.capacity = capacity;
+            this.entries = new java.util.LinkedHashMap<>(capacity * 2, 0.75f, true);
+        }
+
+        synchronized SearchResults get(AnswerKey key, long generation) {
+            Entry e = entries.get(key);
+            if (e == null) {
+                return null;
+            }
+            if (e.generation() != generation) {
+                entries.remove(key);
+                return null;
+            }
+            return e.answer();
+        }
+
+        synchronized void put(AnswerKey key, long generation, SearchResults answer) {
+            entries.put(key, new Entry(generation, answer));
+            if (entries.size() > capacity) {
+                var eldest = entries.entrySet().iterator();
+                eldest.next();
+                eldest.remove();
+            }
+        }
     }
 
     /**

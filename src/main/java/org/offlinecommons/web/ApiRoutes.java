@@ -41,7 +41,11 @@ final class ApiRoutes {
         String pack = blankToNull(ctx.queryParam("pack"));
         int limit = intParam(ctx, "limit", 20, 1, SearchIndex.MAX_LIMIT);
         int offset = intParam(ctx, "offset", 0, 0, 100_000);
-        SearchResults results = library.search().search(q == null ? "" : q, pack, limit, offset);
+        // Cache-Control: no-cache asks for an answer computed now (scripts/bench measures both).
+        String cacheControl = ctx.header("Cache-Control");
+        SearchResults results = cacheControl != null && cacheControl.contains("no-cache")
+                ? library.search().searchFresh(q == null ? "" : q, pack, limit, offset)
+                : library.search().search(q == null ? "" : q, pack, limit, offset);
         List<Map<String, Object>> hits = results.hits().stream().map(h -> Map.<String, Object>of(
                 "pack", h.packId(),
                 "packTitle", h.packTitle(),

@@ -73,6 +73,14 @@ final class ErrorMapping {
         }
     }
 
+    /**
+     * The body of a {@link HttpProblem} for programs; {@link PackFileHandler} answers 404s of pack
+     * files with it before Javalin (pack files are never answered with a page, see {@link ErrorPages}).
+     */
+    static ApiError body(HttpProblem e) {
+        return new ApiError(e.code(), e.getMessage());
+    }
+
     static void respond(Context ctx, int status, String code, String message) {
         ctx.status(status);
         ctx.json(new ApiError(code, message));

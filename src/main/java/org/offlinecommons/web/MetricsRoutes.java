@@ -12,7 +12,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.handler.StatisticsHandler;
 import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.store.Library;
@@ -31,6 +34,7 @@ final class MetricsRoutes {
 
     // One registry per server, not Micrometer's global one: tests run several servers in one JVM.
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
     MetricsRoutes(Library library, JobRunner jobs) {
         Gauge.builder("offline_commons_library_packs", library, l -> l.catalog().packs().size())
@@ -70,21 +74,33 @@ final class MetricsRoutes {
         Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
         // Route patterns, never raw paths: a label per URL would grow without bound.
         String route = endpoint != null ? endpoint.path : ctx.statusCode() == 404 ? "unmatched" : "static";
-        long nanos = (long) (ms * 1_000_000d);
-        Timer.builder("http_server_requests")
-                .description("HTTP requests by route and status")
-                .tag("method", ctx.method().name())
-                .tag("route", route)
-                .tag("status", Integer.toString(ctx.statusCode()))
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofMinutes(2))
-                .register(registry)
-                .record(nanos, TimeUnit.NANOSECONDS);
+        timer(ctx.method().name(), route, ctx.statusCode()).record((long) (ms * 1_000_000d), TimeUnit.NANOSECONDS);
         if (REQUESTS.isDebugEnabled()) {
             REQUESTS.debug("{} {} {} {} ms {}", ctx.method().name(), ctx.path(), ctx.statusCode(),
                     String.format(java.util.Locale.ROOT, "%.1f", ms), ctx.ip());
         }
+    }
+
+    /** The same, for requests answered before Javalin ({@link PackFileHandler}). */
+    void record(String method, String route, int status, long nanos, String path, Request request) {
+        timer(method, route, status).record(nanos, TimeUnit.NANOSECONDS);
+        if (REQUESTS.isDebugEnabled()) {
+            REQUESTS.debug("{} {} {} {} ms {}", method, path, status,
+                    String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e6), Request.getRemoteAddr(request));
+        }
+    }
+
+    /** Looked up once per route and status: building the meter's id on every request costs more than the rest. */
+    private Timer timer(String method, String route, int status) {
+        return timers.computeIfAbsent(method + ' ' + route + ' ' + status, key -> Timer.builder("http_server_requests")
+                .description("HTTP requests by route and status")
+                .tag("method", method)
+                .tag("route", route)
+                .tag("status", Integer.toString(status))
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(2))
+                .register(registry));
     }
 
     private Counter jobCounter(String kind, String outcome) {

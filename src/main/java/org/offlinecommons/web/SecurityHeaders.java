@@ -1,6 +1,7 @@
 package org.offlinecommons.web;
 
 import io.javalin.http.Context;
+import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
 /**
@@ -40,15 +41,12 @@ final class SecurityHeaders {
 
     static void apply(Context ctx) {
         String path = ctx.path();
-        ctx.header("X-Content-Type-Options", "nosniff");
         if (path.startsWith("/packs/")) {
-            // A sandboxed document may not run plugins, and browsers show PDFs with one: a PDF keeps
-            // no policy (its viewer runs in the browser's own origin, not ours).
-            if (!ContentRoutes.contentType(path).startsWith("application/pdf")) {
-                ctx.header("Content-Security-Policy", PACK_POLICY);
-            }
-            ctx.header("Referrer-Policy", "no-referrer");
-        } else if (path.equals("/admin") || path.startsWith("/admin/")) {
+            applyToPack(path, ctx::header);
+            return;
+        }
+        ctx.header("X-Content-Type-Options", "nosniff");
+        if (path.equals("/admin") || path.startsWith("/admin/")) {
             ctx.header("Content-Security-Policy", ADMIN_POLICY);
             ctx.header("X-Frame-Options", "DENY");
             ctx.header("Referrer-Policy", "same-origin");
@@ -58,6 +56,17 @@ final class SecurityHeaders {
             ctx.header("Content-Security-Policy", PAGE_POLICY);
             ctx.header("Referrer-Policy", "same-origin");
         }
+    }
+
+    /** The headers of everything under {@code /packs/}; {@link PackFileHandler} sets them without Javalin. */
+    static void applyToPack(String path, BiConsumer<String, String> header) {
+        header.accept("X-Content-Type-Options", "nosniff");
+        // A sandboxed document may not run plugins, and browsers show PDFs with one: a PDF keeps
+        // no policy (its viewer runs in the browser's own origin, not ours).
+        if (!PackFiles.contentType(path).startsWith("application/pdf")) {
+            header.accept("Content-Security-Policy", PACK_POLICY);
+        }
+        header.accept("Referrer-Policy", "no-referrer");
     }
 
     /**

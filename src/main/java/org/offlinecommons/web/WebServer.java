@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -120,7 +121,9 @@ public final class WebServer implements AutoCloseable {
     /** {@code drives}: where USB drives are looked for, and the reserve imports from them keep. */
     public static WebServer start(Library library, JobRunner jobs, Options options, Drives drives) {
         ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
-        ContentRoutes content = new ContentRoutes(library);
+        PackFiles packFiles = new PackFiles(library);
+        ContentRoutes content = new ContentRoutes(library, packFiles);
+        MetricsRoutes metrics = new MetricsRoutes(library, jobs);
         ApiRoutes api = new ApiRoutes(library, jobs);
         Messages messages = Messages.load(Locale.getDefault());
         StaticAssets assets = StaticAssets.load();
@@ -161,6 +164,8 @@ public final class WebServer implements AutoCloseable {
             config.jetty.modifyServer(server -> {
                 server.setStopTimeout(STOP_TIMEOUT_MILLIS);
                 server.insertHandler(new GracefulHandler());
+                // Innermost, so statistics and graceful stop still see its requests; Javalin's servlet goes below it.
+                innermost(server).setHandler(new PackFileHandler(packFiles, metrics, json));
             });
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setRequestHeaderSize(16 * 1024);
@@ -186,11 +191,19 @@ public final class WebServer implements AutoCloseable {
             new DrivePages(drives, jobs, exports, messages, PageRoutes.baseLayout(messages, assets), templates, gate,
                     assets).register(config);
             new HealthRoutes(library).register(config);
-            new MetricsRoutes(library, jobs).register(config);
+            metrics.register(config);
             peerRoutes.register(config);
         });
         app.start();
         return new WebServer(app, options, endpoints, peers);
+    }
+
+    private static Handler.Wrapper innermost(Server server) {
+        Handler.Wrapper wrapper = server;
+        while (wrapper.getHandler() instanceof Handler.Wrapper inner) {
+            wrapper = inner;
+        }
+        return wrapper;
     }
 
     private static ServerConnector connector(Server server, HttpConfiguration http, Options options, KeyStore keys) {

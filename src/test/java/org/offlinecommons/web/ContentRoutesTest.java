@@ -154,6 +154,16 @@ class ContentRoutesTest {
     }
 
     @Test
+    void searchAnswersAreTheSameReusedOrComputedAfresh() throws Exception {
+        HttpResponse<byte[]> first = get("/api/v1/search?q=beans");
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.headers().firstValue("Content-Type")).get().asString().startsWith("application/json");
+        assertThat(new String(first.body())).contains("\"path\":\"plants/beans.html\"");
+        assertThat(get("/api/v1/search?q=beans").body()).isEqualTo(first.body());
+        assertThat(get("/api/v1/search?q=beans", "Cache-Control", "no-cache").body()).isEqualTo(first.body());
+    }
+
+    @Test
     void traversalAttemptsNeverLeaveThePack() throws Exception {
         for (String attack : new String[] {"/packs/garden/..%2F..%2Fetc%2Fpasswd", "/packs/garden/a%5C..%5Cb",
                 "/packs/garden/%2e%2e/%2e%2e/etc/passwd", "/packs/garden/x%00.html",

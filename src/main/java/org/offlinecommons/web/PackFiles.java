@@ -1,0 +1,333 @@
+package org.offlinecommons.web;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.zip.GZIPOutputStream;
+import org.eclipse.jetty.http.MimeTypes;
+import org.offlinecommons.pack.PackPath;
+import org.offlinecommons.store.ChunkRef;
+import org.offlinecommons.store.ChunkStore;
+import org.offlinecommons.store.FileRecipe;
+import org.offlinecommons.store.Library;
+import org.offlinecommons.store.StoredFile;
+
+/**
+ * What to answer for one file of a pack: status, headers and where the body comes from, with
+ * conditional requests, single ranges and gzip. It knows nothing of how the answer is sent, so
+ * the Javalin route ({@link ContentRoutes}) and the lean Jetty handler in front of it
+ * ({@link PackFileHandler}) give byte-for-byte the same answers.
+ */
+final class PackFiles {
+
+    /** Below this size gzip saves too little to be worth a CPU-starved server's time. */
+    private static final long GZIP_MIN_BYTES = 1024;
+    private static final Set<String> COMPRESSIBLE_TYPES = Set.of("application/javascript", "text/javascript",
+            "application/json", "application/xml", "image/svg+xml", "application/xhtml+xml");
+    private static final MimeTypes MIME = new MimeTypes();
+    /** Files up to one chunk are kept in memory once read: pages, stylesheets and pictures. */
+    private static final int HOT_FILE_MAX_BYTES = ChunkStore.CHUNK_SIZE;
+    /** A few hundred typical pages and pictures, small beside the 256 MB heap of a small box. */
+    private static final long HOT_BYTES = 32L << 20;
+
+    /** Where a reply's body comes from. */
+    sealed interface Body {
+    }
+
+    /** No body: 304, 416, or HEAD. */
+    record NoBody() implements Body {
+    }
+
+    /**
+     * Bytes already in memory; {@code buffer} is a view of its own, free to be consumed. Hot files
+     * are direct buffers: a socket write from the heap first copies the bytes into a temporary
+     * direct buffer, so keeping them there saves a copy on every send.
+     */
+    record Bytes(ByteBuffer buffer) implements Body {
+    }
+
+    /** {@code length} bytes from {@code offset} of a stored file, read one chunk at a time. */
+    record Chunks(FileRecipe recipe, long offset, long length) implements Body {
+    }
+
+    /** A stored file too large to keep in memory, compressed while it is sent. */
+    record Gzipped(FileRecipe recipe) implements Body {
+    }
+
+    /** @param headers names and values, in pairs */
+    record Reply(int status, List<String> headers, Body body) {
+    }
+
+    private static final NoBody NO_BODY = new NoBody();
+
+    private final Library library;
+    private final HotFiles hot = new HotFiles(HOT_BYTES);
+
+    PackFiles(Library library) {
+        this.library = library;
+    }
+
+    /**
+     * The answer to a GET (or HEAD) of {@code path} in pack {@code packId}.
+     *
+     * @param requestHeader a request header by name, or null when absent
+     * @throws HttpProblem for a bad path (400) or a missing pack or file (404)
+     */
+    Reply reply(String packId, String path, boolean head, UnaryOperator<String> requestHeader) throws IOException {
+        String problem = PackPath.problem(path);
+        if (problem != null) {
+            throw HttpProblem.badRequest("Not a valid path in a pack: " + problem);
+        }
+        StoredFile file = library.catalog().file(packId, path).orElseThrow(() -> HttpProblem.notFound(
+                library.catalog().exists(packId)
+                        ? "Pack '" + packId + "' has no file '" + path + "'"
+                        : "There is no pack '" + packId + "' in this library"));
+        String etag = "\"" + file.sha256() + "\"";
+        String type = contentType(path);
+        List<String> headers = new ArrayList<>(16);
+        headers.add("ETag");
+        headers.add(etag);
+        headers.add("Accept-Ranges");
+        headers.add("bytes");
+        // Content changes only with a new pack version at the same URL: cache, but revalidate.
+        headers.add("Cache-Control");
+        headers.add("public, no-cache");
+        headers.add("Content-Type");
+        headers.add(type);
+        if (matches(requestHeader.apply("If-None-Match"), etag)) {
+            return new Reply(304, headers, NO_BODY);
+        }
+        Optional<ByteRange> range;
+        try {
+            String ifRange = requestHeader.apply("If-Range");
+            range = ifRange == null || ifRange.strip().equals(etag)
+                    ? ByteRange.parse(requestHeader.apply("Range"), file.size())
+                    : Optional.empty();
+        } catch (ByteRange.Unsatisfiable e) {
+            headers.add("Content-Range");
+            headers.add("bytes */" + file.size());
+            headers.add("Content-Length");
+            headers.add("0");
+            return new Reply(416, headers, NO_BODY);
+        }
+        boolean small = file.size() <= HOT_FILE_MAX_BYTES;
+        if (range.isPresent()) {
+            ByteRange r = range.get();
+            headers.add("Content-Range");
+            headers.add("bytes " + r.start() + "-" + r.end() + "/" + file.size());
+            headers.add("Content-Length");
+            headers.add(Long.toString(r.length()));
+            Body body;
+            if (head) {
+                body = NO_BODY;
+            } else if (small) {
+                body = new Bytes(smallFile(file, packId, path).position((int) r.start())
+                        .limit((int) (r.start() + r.length())).slice());
+            } else {
+                body = new Chunks(recipe(file, packId, path), r.start(), r.length());
+            }
+            return new Reply(206, headers, body);
+        }
+        boolean gzip = file.size() >= GZIP_MIN_BYTES && isCompressible(type) && acceptsGzip(requestHeader);
+        headers.add("Vary");
+        headers.add("Accept-Encoding");
+        Body body;
+        if (gzip && small) {
+            ByteBuffer gz = gzippedSmallFile(file, packId, path);
+            headers.add("Content-Encoding");
+            headers.add("gzip");
+            headers.add("Content-Length");
+            headers.add(Integer.toString(gz.remaining()));
+            body = head ? NO_BODY : new Bytes(gz);
+        } else if (gzip) {
+            headers.add("Content-Encoding");
+            headers.add("gzip");
+            body = head ? NO_BODY : new Gzipped(recipe(file, packId, path));
+        } else {
+            headers.add("Content-Length");
+            headers.add(Long.toString(file.size()));
+            if (head) {
+                body = NO_BODY;
+            } else if (small) {
+                body = new Bytes(smallFile(file, packId, path));
+            } else {
+                body = new Chunks(recipe(file, packId, path), 0, file.size());
+            }
+        }
+        return new Reply(200, headers, body);
+    }
+
+    /**
+     * Writes a streamed body: a large file's bytes straight from each stored chunk, one chunk in
+     * memory at a time, one large write per chunk instead of thousands of small copies.
+     */
+    void write(Body body, OutputStream out) throws IOException {
+        if (body instanceof Bytes b) {
+            ByteBuffer buffer = b.buffer();
+            byte[] copy = new byte[Math.min(buffer.remaining(), 64 * 1024)];
+            while (buffer.hasRemaining()) {
+                int n = Math.min(copy.length, buffer.remaining());
+                buffer.get(copy, 0, n);
+                out.write(copy, 0, n);
+            }
+        } else if (body instanceof Chunks c) {
+            writeChunks(c, out);
+        } else if (body instanceof Gzipped g) {
+            try (InputStream in = library.chunks().open(g.recipe())) {
+                GZIPOutputStream gz = new GZIPOutputStream(out, 64 * 1024);
+                in.transferTo(gz);
+                gz.finish();
+            }
+        }
+        out.flush();
+    }
+
+    private void writeChunks(Chunks body, OutputStream out) throws IOException {
+        long skip = body.offset();
+        long remaining = body.length();
+        for (ChunkRef ref : body.recipe().chunks()) {
+            if (remaining <= 0) {
+                break;
+            }
+            if (skip >= ref.size()) {
+                skip -= ref.size();
+                continue;
+            }
+            byte[] chunk = library.chunks().readChunk(ref.hash())
+                    .orElseThrow(() -> new IOException("chunk " + ref.hash() + " is missing from the library"));
+            int n = (int) Math.min(chunk.length - skip, remaining);
+            out.write(chunk, (int) skip, n);
+            remaining -= n;
+            skip = 0;
+        }
+        if (remaining > 0) {
+            throw new IOException("stored file " + body.recipe().fileHash() + " ends early");
+        }
+    }
+
+    private FileRecipe recipe(StoredFile file, String packId, String path) {
+        return library.chunks().recipe(file.sha256())
+                .orElseThrow(() -> new IllegalStateException("content of " + packId + "/" + path + " is missing"));
+    }
+
+    /**
+     * A small file's bytes, from memory when it was read before, as a view of its own. Keyed by
+     * content hash, so an entry can never be stale: changed content has another hash.
+     */
+    private ByteBuffer smallFile(StoredFile file, String packId, String path) throws IOException {
+        ByteBuffer bytes = hot.get(file.sha256());
+        if (bytes == null) {
+            try (InputStream in = library.chunks().open(recipe(file, packId, path))) {
+                bytes = hot.put(file.sha256(), in.readAllBytes());
+            }
+        }
+        return bytes.duplicate();
+    }
+
+    /** Compressed once, then served from memory: gzip costs a slow CPU more than the send. */
+    private ByteBuffer gzippedSmallFile(StoredFile file, String packId, String path) throws IOException {
+        String key = file.sha256() + ".gz";
+        ByteBuffer gz = hot.get(key);
+        if (gz == null) {
+            ByteBuffer plain = smallFile(file, packId, path);
+            ByteArrayOutputStream buffer = new ByteArrayOutputStream(plain.remaining() / 3 + 64);
+            try (GZIPOutputStream out = new GZIPOutputStream(buffer, 64 * 1024)) {
+                byte[] bytes = new byte[plain.remaining()];
+                plain.get(bytes);
+                out.write(bytes);
+            }
+            gz = hot.put(key, buffer.toByteArray());
+        }
+        return gz.duplicate();
+    }
+
+    static String contentType(String path) {
+        String type = MIME.getMimeByExtension(path);
+        if (type == null) {
+            String lower = path.toLowerCase(Locale.ROOT);
+            if (lower.endsWith(".md") || lower.endsWith(".markdown")) {
+                type = "text/markdown";
+            } else {
+                type = "application/octet-stream";
+            }
+        }
+        if ((type.startsWith("text/") || type.equals("application/javascript") || type.equals("application/json"))
+                && !type.contains("charset")) {
+            type = type + "; charset=utf-8";
+        }
+        return type;
+    }
+
+    private static boolean isCompressible(String type) {
+        String base = type.split(";", 2)[0].strip();
+        return base.startsWith("text/") || COMPRESSIBLE_TYPES.contains(base);
+    }
+
+    private static boolean acceptsGzip(UnaryOperator<String> requestHeader) {
+        String ae = requestHeader.apply("Accept-Encoding");
+        return ae != null && ae.toLowerCase(Locale.ROOT).contains("gzip");
+    }
+
+    private static boolean matches(String ifNoneMatch, String etag) {
+        if (ifNoneMatch == null) {
+            return false;
+        }
+        for (String candidate : ifNoneMatch.split(",")) {
+            String c = candidate.strip();
+            if (c.startsWith("W/")) {
+                c = c.substring(2);
+            }
+            if (c.equals(etag) || c.equals("*")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A least-recently-used map of immutable bytes in direct memory, bounded by their total size.
+     * One lock: its work is a map lookup, far shorter than the request around it.
+     */
+    private static final class HotFiles {
+        private final long budget;
+        private long used;
+        private final LinkedHashMap<String, ByteBuffer> entries = new LinkedHashMap<>(256, 0.75f, true);
+
+        HotFiles(long budget) {
+            this.budget = budget;
+        }
+
+        synchronized ByteBuffer get(String key) {
+            return entries.get(key);
+        }
+
+        /** Keeps a copy of {@code bytes} if it fits, and returns the bytes as a read-only buffer. */
+        ByteBuffer put(String key, byte[] bytes) {
+            if (bytes.length > budget / 4) {
+                return ByteBuffer.wrap(bytes).asReadOnlyBuffer();
+            }
+            ByteBuffer buffer = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip().asReadOnlyBuffer();
+            synchronized (this) {
+                ByteBuffer previous = entries.put(key, buffer);
+                used += bytes.length - (previous == null ? 0 : previous.capacity());
+                var eldest = entries.entrySet().iterator();
+                while (used > budget && eldest.hasNext()) {
+                    Map.Entry<String, ByteBuffer> e = eldest.next();
+                    used -= e.getValue().capacity();
+                    eldest.remove();
+                }
+            }
+            return buffer;
+        }
+    }
+}
