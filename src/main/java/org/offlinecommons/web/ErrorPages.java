@@ -6,7 +6,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Error answers as pages for people. Programs (the JSON API, sync between servers, raw pack
- * files fetched by players and pages) keep getting {@link ApiError} JSON.
+ * files fetched by players and pages) keep getting {@link ApiError} JSON. A student who follows a
+ * broken link inside a pack's own pages is a person, though: a browser's navigation asks for
+ * text/html, a player's or a script's fetch does not.
  */
 final class ErrorPages {
 
@@ -25,12 +27,20 @@ final class ErrorPages {
 
     static boolean isForPeople(Context ctx) {
         String path = ctx.path();
+        if (path.startsWith("/packs/")) {
+            return isNavigation(ctx.header("Accept"));
+        }
         for (String prefix : JSON_PREFIXES) {
             if (path.startsWith(prefix) || path.equals(prefix.substring(0, prefix.length() - 1))) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** Whether a request with this Accept header is a browser opening a page (not a fetch of a part of one). */
+    static boolean isNavigation(String accept) {
+        return accept != null && accept.contains("text/html");
     }
 
     /**

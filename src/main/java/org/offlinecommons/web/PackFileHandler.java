@@ -60,7 +60,8 @@ final class PackFileHandler extends Handler.Wrapper {
             HttpFields requestHeaders = request.getHeaders();
             reply = files.reply(path.substring(PREFIX.length(), slash), file, head, requestHeaders::get);
         } catch (HttpProblem e) {
-            if (e.status() != 404) {
+            if (e.status() != 404 || ErrorPages.isNavigation(request.getHeaders().get(HttpHeader.ACCEPT))) {
+                // A student following a broken link gets the page in words from Javalin (ErrorMapping).
                 return super.handle(request, response, callback);
             }
             // Broken links are common (a half-copied site, a typo): answered here, without Javalin's cost.

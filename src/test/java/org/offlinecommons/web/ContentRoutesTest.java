@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -151,6 +152,20 @@ class ContentRoutesTest {
         HttpResponse<byte[]> f = get("/packs/garden/missing.html");
         assertThat(f.statusCode()).isEqualTo(404);
         assertThat(new String(f.body())).contains("Pack 'garden' has no file 'missing.html'");
+    }
+
+    @Test
+    void aBrokenLinkFollowedInABrowserGetsAPageInWordsStillSandboxed() throws Exception {
+        String browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+        HttpResponse<byte[]> r = get("/packs/garden/missing.html", "Accept", browser);
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(r.headers().firstValue("Content-Type")).get().asString().startsWith("text/html");
+        assertThat(new String(r.body(), StandardCharsets.UTF_8)).contains("<!DOCTYPE html>").contains("Page not found");
+        assertThat(r.headers().firstValue("Content-Security-Policy")).get().asString().contains("sandbox");
+        // An image or a player asking for a missing file is a program: it keeps the short JSON answer.
+        HttpResponse<byte[]> img = get("/packs/garden/missing.png", "Accept", "image/avif,image/webp,*/*");
+        assertThat(img.statusCode()).isEqualTo(404);
+        assertThat(img.headers().firstValue("Content-Type")).get().asString().startsWith("application/json");
     }
 
     @Test
