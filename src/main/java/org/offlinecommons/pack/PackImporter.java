@@ -69,10 +69,11 @@ public final class PackImporter {
         long storedBefore = library.chunks().storedBytes();
         long total = manifest.totalSize();
         long[] done = {0};
+        ChunkStore.Batch batch = library.chunks().batch();
         for (PackManifest.FileEntry f : manifest.files()) {
             ChunkStore.StagedFile staged;
             try (InputStream in = archive.open(f)) {
-                staged = library.chunks().stage(in, f.size(), n -> {
+                staged = batch.stage(in, f.size(), n -> {
                     done[0] += n;
                     progress.update(done[0], total);
                 });
@@ -93,6 +94,7 @@ public final class PackImporter {
             }
         }
 
+        batch.flush();
         new PackPublisher(library).publish(manifest, name, installed.map(PackRecord::digest).orElse(null));
         long stored = Math.max(0, library.chunks().storedBytes() - storedBefore);
         return new ImportResult(manifest.id(), manifest.version(), manifest.title(),

@@ -102,6 +102,84 @@ public final class ChunkStore {
         return staged;
     }
 
+    /** Stages many small files per transaction; see {@link Batch}. */
+    public Batch batch() {
+        return new Batch();
+    }
+
+    /**
+     * Stages files like {@link #stage}, but keeps files of less than one chunk in memory until
+     * about 8 MiB or 512 files have gathered, then writes their chunks and recipes in one
+     * transaction: with 64 KiB pages, a transaction per small file rewrites several whole pages
+     * for a few KB, and 10,000 pages of a website took half of a 1 GB import. Call
+     * {@link #flush} before anything reads what was staged; what was never flushed was never
+     * stored.
+     */
+    public final class Batch {
+        private static final long FLUSH_BYTES = 8L << 20;
+        private static final int FLUSH_FILES = 512;
+        private final List<ChunkRef> refs = new ArrayList<>();
+        private final List<byte[]> data = new ArrayList<>();
+        private final List<FileRecipe> recipes = new ArrayList<>();
+        private long bytes;
+
+        public StagedFile stage(InputStream in, long maxBytes, LongConsumer bytesRead) throws IOException {
+            byte[] buf = in.readNBytes((int) Math.min(CHUNK_SIZE, maxBytes + 1));
+            if (buf.length > maxBytes) {
+                throw new TooLargeException(maxBytes);
+            }
+            if (buf.length == CHUNK_SIZE) {
+                flush();
+                return ChunkStore.this.stage(new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(buf), in),
+                        maxBytes, bytesRead);
+            }
+            if (in.read() != -1) {
+                throw new IOException("stream did not end where expected");
+            }
+            String hash = Hashes.sha256Hex(buf);
+            List<ChunkRef> chunks = buf.length == 0 ? List.of() : List.of(new ChunkRef(hash, buf.length));
+            if (buf.length > 0) {
+                refs.add(chunks.get(0));
+                data.add(buf);
+            }
+            StagedFile staged = new StagedFile(hash, buf.length, chunks);
+            recipes.add(staged.recipe());
+            bytes += buf.length;
+            bytesRead.accept(buf.length);
+            if (bytes >= FLUSH_BYTES || recipes.size() >= FLUSH_FILES) {
+                flush();
+            }
+            return staged;
+        }
+
+        public void flush() {
+            if (recipes.isEmpty()) {
+                return;
+            }
+            long now = System.currentTimeMillis();
+            db.write(c -> {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT OR IGNORE INTO chunk(hash, size, created_at, data) VALUES (?, ?, ?, ?)")) {
+                    for (int i = 0; i < refs.size(); i++) {
+                        ps.setString(1, refs.get(i).hash());
+                        ps.setLong(2, refs.get(i).size());
+                        ps.setLong(3, now);
+                        ps.setBytes(4, data.get(i));
+                        ps.executeUpdate();
+                    }
+                }
+                for (FileRecipe r : recipes) {
+                    writeRecipe(c, r, now);
+                }
+                return null;
+            });
+            refs.clear();
+            data.clear();
+            recipes.clear();
+            bytes = 0;
+        }
+    }
+
     /** The stream held more bytes than allowed. */
     public static final class TooLargeException extends IOException {
         public TooLargeException(long limit) {
@@ -143,31 +221,45 @@ public final class ChunkStore {
 
     /** Records a file's chunk list; refreshes its age so a sweep spares it while in use. */
     public void putRecipe(FileRecipe recipe) {
+        putRecipes(List.of(recipe));
+    }
+
+    /** Records several files' chunk lists in one transaction. */
+    public void putRecipes(List<FileRecipe> recipes) {
+        if (recipes.isEmpty()) {
+            return;
+        }
         long now = System.currentTimeMillis();
         db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO file_recipe(file_hash, size, chunk_count, created_at) VALUES (?, ?, ?, ?)
-                    ON CONFLICT(file_hash) DO UPDATE SET created_at = excluded.created_at""")) {
-                ps.setString(1, recipe.fileHash());
-                ps.setLong(2, recipe.size());
-                ps.setInt(3, recipe.chunks().size());
-                ps.setLong(4, now);
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT OR REPLACE INTO file_chunk(file_hash, seq, chunk_hash, size) VALUES (?, ?, ?, ?)")) {
-                int seq = 0;
-                for (ChunkRef ref : recipe.chunks()) {
-                    ps.setString(1, recipe.fileHash());
-                    ps.setInt(2, seq++);
-                    ps.setString(3, ref.hash());
-                    ps.setLong(4, ref.size());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
+            for (FileRecipe recipe : recipes) {
+                writeRecipe(c, recipe, now);
             }
             return null;
         });
+    }
+
+    private static void writeRecipe(Connection c, FileRecipe recipe, long now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO file_recipe(file_hash, size, chunk_count, created_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT(file_hash) DO UPDATE SET created_at = excluded.created_at""")) {
+            ps.setString(1, recipe.fileHash());
+            ps.setLong(2, recipe.size());
+            ps.setInt(3, recipe.chunks().size());
+            ps.setLong(4, now);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT OR REPLACE INTO file_chunk(file_hash, seq, chunk_hash, size) VALUES (?, ?, ?, ?)")) {
+            int seq = 0;
+            for (ChunkRef ref : recipe.chunks()) {
+                ps.setString(1, recipe.fileHash());
+                ps.setInt(2, seq++);
+                ps.setString(3, ref.hash());
+                ps.setLong(4, ref.size());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
     }
 
     /** The hashes among {@code hashes} that are not stored, in the given order. */
