@@ -41,6 +41,8 @@ public final class PackPuller {
     public static final int MAX_CONNECTIONS = 16;
     /** Retries of a chunk after a network failure; a chunk with wrong bytes is retried once. */
     private static final int NETWORK_RETRIES = 2;
+    private static final long STORE_BATCH_BYTES = 8L << 20;
+    private static final int STORE_BATCH_CHUNKS = 512;
 
     private final Library library;
     private final PeerClient peer;
@@ -229,9 +231,21 @@ public final class PackPuller {
         checkFreeSpace(source, toFetch);
 
         download(needs.chunks(), index, progress);
-        for (FileRecipe recipe : needs.files().values()) {
-            stage(recipe, manifest.pack(), source);
+        Map<String, String> pathByHash = new java.util.HashMap<>();
+        for (PackManifest.FileEntry f : manifest.pack().files()) {
+            pathByHash.putIfAbsent(f.sha256(), f.path());
         }
+        List<FileRecipe> checked = new ArrayList<>();
+        for (FileRecipe recipe : needs.files().values()) {
+            if (stage(recipe, pathByHash.getOrDefault(recipe.fileHash(), recipe.fileHash()), source)) {
+                checked.add(recipe);
+            }
+            if (checked.size() >= STORE_BATCH_CHUNKS) {
+                library.chunks().putRecipes(checked);
+                checked.clear();
+            }
+        }
+        library.chunks().putRecipes(checked);
         try {
             new PackPublisher(library).publish(manifest.pack(), source,
                     plan.here == null ? null : plan.here.digest());
@@ -263,19 +277,39 @@ public final class PackPuller {
             List<Future<?>> workers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 workers.add(pool.submit(() -> {
-                    while (failure.get() == null) {
-                        int i = next.getAndIncrement();
-                        if (i >= refs.size()) {
-                            return;
-                        }
-                        ChunkRef ref = refs.get(i);
-                        try {
+                    // Verified chunks are stored about 8 MiB per transaction: one per small chunk
+                    // cost more than the transfer. A kill loses at most that much per connection.
+                    List<ChunkRef> batchRefs = new ArrayList<>();
+                    List<byte[]> batchData = new ArrayList<>();
+                    long batchBytes = 0;
+                    try {
+                        while (failure.get() == null) {
+                            int i = next.getAndIncrement();
+                            if (i >= refs.size()) {
+                                break;
+                            }
+                            ChunkRef ref = refs.get(i);
                             byte[] data = fetchVerified(ref);
-                            // One chunk per transaction: a kill loses at most what is in flight.
-                            library.chunks().putChunks(List.of(ref), List.of(data));
-                            progress.fetched(index, ref.size());
-                        } catch (RuntimeException e) {
-                            failure.compareAndSet(null, e);
+                            batchRefs.add(ref);
+                            batchData.add(data);
+                            batchBytes += ref.size();
+                            if (batchBytes >= STORE_BATCH_BYTES || batchRefs.size() >= STORE_BATCH_CHUNKS) {
+                                library.chunks().putChunks(batchRefs, batchData);
+                                progress.fetched(index, batchBytes);
+                                batchRefs.clear();
+                                batchData.clear();
+                                batchBytes = 0;
+                            }
+                        }
+                        library.chunks().putChunks(batchRefs, batchData);
+                        progress.fetched(index, batchBytes);
+                    } catch (RuntimeException e) {
+                        failure.compareAndSet(null, e);
+                        try {
+                            // What was verified before the failure is kept: a retry resumes after it.
+                            library.chunks().putChunks(batchRefs, batchData);
+                        } catch (RuntimeException alsoFailed) {
+                            e.addSuppressed(alsoFailed);
                         }
                     }
                 }));
@@ -337,13 +371,12 @@ public final class PackPuller {
     }
 
     /**
-     * Checks a file's chunks, now all stored, add up to its SHA-256, then records its recipe.
-     * Recipes are only ever written after this check: a recipe names the bytes of a file hash
-     * for every pack that holds that hash, so a wrong one must never reach the store.
+     * Checks a file's chunks, now all stored, add up to its SHA-256; true when its recipe is
+     * not recorded yet. Recipes are only ever written after this check: a recipe names the
+     * bytes of a file hash for every pack that holds that hash, so a wrong one must never reach
+     * the store.
      */
-    private void stage(FileRecipe theirs, PackManifest pack, String source) {
-        String path = pack.files().stream().filter(f -> f.sha256().equals(theirs.fileHash()))
-                .map(PackManifest.FileEntry::path).findFirst().orElse(theirs.fileHash());
+    private boolean stage(FileRecipe theirs, String path, String source) {
         MessageDigest digest = Hashes.sha256();
         long size = 0;
         for (ChunkRef c : theirs.chunks()) {
@@ -363,11 +396,12 @@ public final class PackPuller {
         }
         Optional<FileRecipe> ours = library.chunks().recipe(theirs.fileHash());
         if (ours.isEmpty()) {
-            library.chunks().putRecipe(theirs);
+            return true;
         } else if (!ours.get().chunks().equals(theirs.chunks())) {
             throw new PackException(PackException.Reason.CONFLICT, source + ": '" + path + "': this library holds"
                     + " a damaged copy of this content; run 'offline-commons verify'");
         }
+        return false;
     }
 
     private void checkFreeSpace(String source, long needed) {
