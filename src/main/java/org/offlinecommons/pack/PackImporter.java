@@ -68,15 +68,38 @@ public final class PackImporter {
 
         long storedBefore = library.chunks().storedBytes();
         long total = manifest.totalSize();
-        long[] done = {0};
         ChunkStore.Batch batch = library.chunks().batch();
+        ItemStaging items = new ItemStaging(library, manifest);
+        boolean published = false;
+        try {
+            stageFiles(archive, manifest, batch, items, progress);
+            batch.flush();
+            new PackPublisher(library).publish(items, name, installed.map(PackRecord::digest).orElse(null));
+            published = true;
+        } finally {
+            if (!published) {
+                items.discard();
+            }
+        }
+        long stored = Math.max(0, library.chunks().storedBytes() - storedBefore);
+        return new ImportResult(manifest.id(), manifest.version(), manifest.title(),
+                installed.isPresent() ? ImportResult.Outcome.UPDATED : ImportResult.Outcome.INSTALLED, total, stored);
+    }
+
+    /** Stores every file's bytes, checked against pack.json; documents are read on the way. */
+    private void stageFiles(PackArchive archive, PackManifest manifest, ChunkStore.Batch batch, ItemStaging items,
+                            ProgressListener progress) {
+        String name = archive.fileName();
+        long total = manifest.totalSize();
+        long[] done = {0};
         for (PackManifest.FileEntry f : manifest.files()) {
             ChunkStore.StagedFile staged;
+            byte[][] content = {null};
             try (InputStream in = archive.open(f)) {
                 staged = batch.stage(in, f.size(), n -> {
                     done[0] += n;
                     progress.update(done[0], total);
-                });
+                }, bytes -> content[0] = bytes);
             } catch (ChunkStore.TooLargeException e) {
                 throw PackException.invalid(name + ": zip entry '" + f.path() + "' holds more bytes than the "
                         + f.size() + " pack.json lists");
@@ -92,13 +115,10 @@ public final class PackImporter {
                 throw PackException.invalid(name + ": zip entry '" + f.path()
                         + "' does not match its sha256 in pack.json (the file is damaged or was changed)");
             }
+            if (content[0] != null) {
+                items.offer(f.sha256(), content[0]);
+            }
         }
-
-        batch.flush();
-        new PackPublisher(library).publish(manifest, name, installed.map(PackRecord::digest).orElse(null));
-        long stored = Math.max(0, library.chunks().storedBytes() - storedBefore);
-        return new ImportResult(manifest.id(), manifest.version(), manifest.title(),
-                installed.isPresent() ? ImportResult.Outcome.UPDATED : ImportResult.Outcome.INSTALLED, total, stored);
     }
 
     private void checkFreeSpace(String name, PackManifest manifest) {

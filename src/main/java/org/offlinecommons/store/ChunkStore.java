@@ -124,6 +124,15 @@ public final class ChunkStore {
         private long bytes;
 
         public StagedFile stage(InputStream in, long maxBytes, LongConsumer bytesRead) throws IOException {
+            return stage(in, maxBytes, bytesRead, content -> { });
+        }
+
+        /**
+         * Also hands {@code smallContent} the bytes of a file of less than one chunk, which are
+         * in memory anyway (unverified: the caller checks the returned hash first).
+         */
+        public StagedFile stage(InputStream in, long maxBytes, LongConsumer bytesRead,
+                                java.util.function.Consumer<byte[]> smallContent) throws IOException {
             byte[] buf = in.readNBytes((int) Math.min(CHUNK_SIZE, maxBytes + 1));
             if (buf.length > maxBytes) {
                 throw new TooLargeException(maxBytes);
@@ -143,6 +152,7 @@ public final class ChunkStore {
                 data.add(buf);
             }
             StagedFile staged = new StagedFile(hash, buf.length, chunks);
+            smallContent.accept(buf);
             recipes.add(staged.recipe());
             bytes += buf.length;
             bytesRead.accept(buf.length);
@@ -434,10 +444,7 @@ public final class ChunkStore {
                       (SELECT 1 FROM file_recipe r WHERE r.file_hash = file_chunk.file_hash)""")) {
                 ps.executeUpdate();
             }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM staged_text WHERE created_at < ?")) {
-                ps.setLong(1, cutoff);
-                ps.executeUpdate();
-            }
+            SearchIndex.removeStaged(c, "created_at < ?", ps -> ps.setLong(1, cutoff));
             try (PreparedStatement ps = c.prepareStatement("""
                     DELETE FROM chunk WHERE created_at < ?
                       AND NOT EXISTS (SELECT 1 FROM file_chunk fc WHERE fc.chunk_hash = chunk.hash)""")) {

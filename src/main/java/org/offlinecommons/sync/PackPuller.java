@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.offlinecommons.pack.ItemStaging;
 import org.offlinecommons.pack.PackException;
 import org.offlinecommons.pack.PackImporter;
 import org.offlinecommons.pack.PackManifest;
@@ -235,20 +236,25 @@ public final class PackPuller {
         for (PackManifest.FileEntry f : manifest.pack().files()) {
             pathByHash.putIfAbsent(f.sha256(), f.path());
         }
-        List<FileRecipe> checked = new ArrayList<>();
-        for (FileRecipe recipe : needs.files().values()) {
-            if (stage(recipe, pathByHash.getOrDefault(recipe.fileHash(), recipe.fileHash()), source)) {
-                checked.add(recipe);
-            }
-            if (checked.size() >= STORE_BATCH_CHUNKS) {
-                library.chunks().putRecipes(checked);
-                checked.clear();
-            }
-        }
-        library.chunks().putRecipes(checked);
+        ItemStaging items = new ItemStaging(library, manifest.pack());
         try {
-            new PackPublisher(library).publish(manifest.pack(), source,
-                    plan.here == null ? null : plan.here.digest());
+            List<FileRecipe> checked = new ArrayList<>();
+            for (FileRecipe recipe : needs.files().values()) {
+                if (stage(recipe, pathByHash.getOrDefault(recipe.fileHash(), recipe.fileHash()), source, items)) {
+                    checked.add(recipe);
+                }
+                if (checked.size() >= STORE_BATCH_CHUNKS) {
+                    library.chunks().putRecipes(checked);
+                    checked.clear();
+                }
+            }
+            library.chunks().putRecipes(checked);
+        } catch (RuntimeException e) {
+            items.discard();
+            throw e;
+        }
+        try {
+            new PackPublisher(library).publish(items, source, plan.here == null ? null : plan.here.digest());
         } catch (PackException e) {
             Optional<PackRecord> now = library.catalog().pack(plan.entry.id());
             if (now.isPresent() && now.get().digest().equals(manifest.digest())) {
@@ -376,9 +382,12 @@ public final class PackPuller {
      * bytes of a file hash for every pack that holds that hash, so a wrong one must never reach
      * the store.
      */
-    private boolean stage(FileRecipe theirs, String path, String source) {
+    private boolean stage(FileRecipe theirs, String path, String source, ItemStaging items) {
         MessageDigest digest = Hashes.sha256();
         long size = 0;
+        // A document's bytes are kept to read its title and text once verified, not read back later.
+        java.io.ByteArrayOutputStream document = items.wants(theirs.fileHash())
+                ? new java.io.ByteArrayOutputStream((int) Math.min(theirs.size(), 8L << 20)) : null;
         for (ChunkRef c : theirs.chunks()) {
             byte[] data = library.chunks().readChunk(c.hash()).orElseThrow(() -> new PackException(
                     PackException.Reason.CONFLICT, source + ": '" + path + "': a chunk was removed meanwhile (a pack"
@@ -389,10 +398,16 @@ public final class PackPuller {
             }
             digest.update(data);
             size += data.length;
+            if (document != null) {
+                document.writeBytes(data);
+            }
         }
         if (size != theirs.size() || !Hashes.hex(digest.digest()).equals(theirs.fileHash())) {
             throw new SyncException(SyncException.Reason.INVALID_PEER, source + ": '" + path + "': its chunks do not"
                     + " make up its content (SHA-256 mismatch); the peer's manifest is wrong, nothing was published");
+        }
+        if (document != null) {
+            items.offer(theirs.fileHash(), document.toByteArray());
         }
         Optional<FileRecipe> ours = library.chunks().recipe(theirs.fileHash());
         if (ours.isEmpty()) {
