@@ -10,6 +10,7 @@ import org.offlinecommons.store.Item;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.NewItem;
 import org.offlinecommons.store.SearchIndex;
+import org.offlinecommons.store.WriteBehind;
 
 /**
  * A pack's items and their search rows, worked out from each document while its bytes are at
@@ -42,10 +43,12 @@ public final class ItemStaging {
     private final List<Staged> pending = new ArrayList<>();
     private final List<SearchIndex.Text> pendingText = new ArrayList<>();
     private long pendingChars;
+    private final WriteBehind writer;
 
     /** One library item (at position 0 until published) and its row in the search index. */
     static final class Staged {
         final Item item;
+        /** Set by the writer thread; read only after {@link #finish}, which orders the two. */
         long row = -1;
 
         Staged(Item item) {
@@ -54,8 +57,14 @@ public final class ItemStaging {
     }
 
     public ItemStaging(Library library, PackManifest manifest) {
+        this(library, manifest, null);
+    }
+
+    /** Writes the search rows on {@code writer} (null: at once), which {@link #finish} waits for. */
+    public ItemStaging(Library library, PackManifest manifest, WriteBehind writer) {
         this.library = library;
         this.manifest = manifest;
+        this.writer = writer;
         this.derived = manifest.items() == null;
         for (PackManifest.FileEntry f : manifest.files()) {
             filesByHash.computeIfAbsent(f.sha256(), h -> new ArrayList<>(1)).add(f);
@@ -154,24 +163,44 @@ public final class ItemStaging {
         return out;
     }
 
-    /** Writes the pending search rows. */
+    /** Writes the pending search rows (on the writer, if there is one). */
     void flush() {
         if (pending.isEmpty()) {
             return;
         }
-        long[] rows = library.search().stage(batch, pendingText);
-        for (int i = 0; i < rows.length; i++) {
-            pending.get(i).row = rows[i];
+        List<Staged> items = List.copyOf(pending);
+        List<SearchIndex.Text> texts = List.copyOf(pendingText);
+        Runnable write = () -> {
+            long[] rows = library.search().stage(batch, texts);
+            for (int i = 0; i < rows.length; i++) {
+                items.get(i).row = rows[i];
+            }
+        };
+        if (writer == null) {
+            write.run();
+        } else {
+            writer.submit(write);
         }
         pending.clear();
         pendingText.clear();
         pendingChars = 0;
     }
 
+    /** Writes what is pending and waits for every write handed to the writer, rows and files alike. */
+    void finish() {
+        flush();
+        if (writer != null) {
+            writer.finish();
+        }
+    }
+
     /** Removes what was staged for a pack that will not be published. Never throws. */
     public void discard() {
         pending.clear();
         pendingText.clear();
+        if (writer != null) {
+            writer.close(); // nothing may be staged after the rows are removed
+        }
         try {
             library.search().discard(batch);
         } catch (RuntimeException e) {

@@ -9,6 +9,7 @@ import org.offlinecommons.store.ChunkStore;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.PackRecord;
 import org.offlinecommons.store.ProgressListener;
+import org.offlinecommons.store.WriteBehind;
 
 /**
  * Imports pack zips. A pack is checked whole before anything is stored, its files are staged
@@ -19,6 +20,8 @@ public final class PackImporter {
 
     /** Disk space left free after an import, so the server and its database can keep working. */
     public static final long DEFAULT_RESERVE_BYTES = 64L << 20;
+    /** Writes (about 8 MiB each) waiting for the writer thread: bounds the memory they hold. */
+    private static final int WRITES_AHEAD = 2;
 
     private final Library library;
     private final PackLimits limits;
@@ -68,17 +71,21 @@ public final class PackImporter {
 
         long storedBefore = library.chunks().storedBytes();
         long total = manifest.totalSize();
-        ChunkStore.Batch batch = library.chunks().batch();
-        ItemStaging items = new ItemStaging(library, manifest);
-        boolean published = false;
-        try {
-            stageFiles(archive, manifest, batch, items, progress);
-            batch.flush();
-            new PackPublisher(library).publish(items, name, installed.map(PackRecord::digest).orElse(null));
-            published = true;
-        } finally {
-            if (!published) {
-                items.discard();
+        // Inflating, hashing and reading documents here; storing chunks and indexing text on the
+        // writer's thread: the two halves of an import take about as long, and most boxes have two cores.
+        try (WriteBehind writer = new WriteBehind("import-writer", WRITES_AHEAD)) {
+            ChunkStore.Batch batch = library.chunks().batch(writer);
+            ItemStaging items = new ItemStaging(library, manifest, writer);
+            boolean published = false;
+            try {
+                stageFiles(archive, manifest, batch, items, progress);
+                batch.flush();
+                new PackPublisher(library).publish(items, name, installed.map(PackRecord::digest).orElse(null));
+                published = true;
+            } finally {
+                if (!published) {
+                    items.discard();
+                }
             }
         }
         long stored = Math.max(0, library.chunks().storedBytes() - storedBefore);

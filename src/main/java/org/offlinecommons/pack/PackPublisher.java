@@ -92,7 +92,7 @@ public final class PackPublisher {
                 }
                 staged.addAll(these);
             }
-            staging.flush();
+            staging.finish();
         } catch (IOException e) {
             throw new PackException(PackException.Reason.CONFLICT, source + ": cannot read its documents ("
                     + e.getMessage() + "); nothing was changed, try again", e);

@@ -58,6 +58,20 @@ public final class ChunkStore {
      * @throws TooLargeException when the stream holds more than {@code maxBytes}
      */
     public StagedFile stage(InputStream in, long maxBytes, LongConsumer bytesRead) throws IOException {
+        return stage(in, maxBytes, bytesRead, null);
+    }
+
+    /** Runs {@code write} on {@code writer}, or now when there is none. */
+    private static void write(WriteBehind writer, Runnable write) {
+        if (writer == null) {
+            write.run();
+        } else {
+            writer.submit(write);
+        }
+    }
+
+    private StagedFile stage(InputStream in, long maxBytes, LongConsumer bytesRead, WriteBehind writer)
+            throws IOException {
         MessageDigest fileDigest = Hashes.sha256();
         List<ChunkRef> refs = new ArrayList<>();
         List<byte[]> batchData = new ArrayList<>();
@@ -78,7 +92,9 @@ public final class ChunkStore {
             batchRefs.add(ref);
             batchData.add(buf);
             if (batchRefs.size() >= BATCH_CHUNKS) {
-                putChunks(batchRefs, batchData);
+                List<ChunkRef> r = List.copyOf(batchRefs);
+                List<byte[]> d = List.copyOf(batchData);
+                write(writer, () -> putChunks(r, d));
                 batchRefs.clear();
                 batchData.clear();
                 // A safe point to stop (server shutdown): what is committed stays, and a retry reuses it.
@@ -96,15 +112,22 @@ public final class ChunkStore {
             // readNBytes returned short only at end of stream; this guards odd streams.
             throw new IOException("stream did not end where expected");
         }
-        putChunks(batchRefs, batchData);
         StagedFile staged = new StagedFile(Hashes.hex(fileDigest.digest()), total, refs);
-        putRecipe(staged.recipe());
+        write(writer, () -> {
+            putChunks(batchRefs, batchData);
+            putRecipe(staged.recipe());
+        });
         return staged;
     }
 
     /** Stages many small files per transaction; see {@link Batch}. */
     public Batch batch() {
-        return new Batch();
+        return new Batch(null);
+    }
+
+    /** A {@link Batch} whose writes run on {@code writer}: {@link WriteBehind#finish} it before reading. */
+    public Batch batch(WriteBehind writer) {
+        return new Batch(writer);
     }
 
     /**
@@ -121,7 +144,12 @@ public final class ChunkStore {
         private final List<ChunkRef> refs = new ArrayList<>();
         private final List<byte[]> data = new ArrayList<>();
         private final List<FileRecipe> recipes = new ArrayList<>();
+        private final WriteBehind writer;
         private long bytes;
+
+        private Batch(WriteBehind writer) {
+            this.writer = writer;
+        }
 
         public StagedFile stage(InputStream in, long maxBytes, LongConsumer bytesRead) throws IOException {
             return stage(in, maxBytes, bytesRead, content -> { });
@@ -140,7 +168,7 @@ public final class ChunkStore {
             if (buf.length == CHUNK_SIZE) {
                 flush();
                 return ChunkStore.this.stage(new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(buf), in),
-                        maxBytes, bytesRead);
+                        maxBytes, bytesRead, writer);
             }
             if (in.read() != -1) {
                 throw new IOException("stream did not end where expected");
@@ -166,26 +194,31 @@ public final class ChunkStore {
             if (recipes.isEmpty()) {
                 return;
             }
-            long now = System.currentTimeMillis();
-            db.write(c -> {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT OR IGNORE INTO chunk(hash, size, created_at, data) VALUES (?, ?, ?, ?)")) {
-                    for (int i = 0; i < refs.size(); i++) {
-                        ps.setString(1, refs.get(i).hash());
-                        ps.setLong(2, refs.get(i).size());
-                        ps.setLong(3, now);
-                        ps.setBytes(4, data.get(i));
-                        ps.executeUpdate();
+            List<ChunkRef> refs = List.copyOf(this.refs);
+            List<byte[]> data = List.copyOf(this.data);
+            List<FileRecipe> recipes = List.copyOf(this.recipes);
+            write(writer, () -> {
+                long now = System.currentTimeMillis();
+                db.write(c -> {
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "INSERT OR IGNORE INTO chunk(hash, size, created_at, data) VALUES (?, ?, ?, ?)")) {
+                        for (int i = 0; i < refs.size(); i++) {
+                            ps.setString(1, refs.get(i).hash());
+                            ps.setLong(2, refs.get(i).size());
+                            ps.setLong(3, now);
+                            ps.setBytes(4, data.get(i));
+                            ps.executeUpdate();
+                        }
                     }
-                }
-                for (FileRecipe r : recipes) {
-                    writeRecipe(c, r, now);
-                }
-                return null;
+                    for (FileRecipe r : recipes) {
+                        writeRecipe(c, r, now);
+                    }
+                    return null;
+                });
             });
-            refs.clear();
-            data.clear();
-            recipes.clear();
+            this.refs.clear();
+            this.data.clear();
+            this.recipes.clear();
             bytes = 0;
         }
     }
