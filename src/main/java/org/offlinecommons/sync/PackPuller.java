@@ -44,10 +44,14 @@ public final class PackPuller {
     private static final int NETWORK_RETRIES = 2;
     private static final long STORE_BATCH_BYTES = 8L << 20;
     private static final int STORE_BATCH_CHUNKS = 512;
+    /** Bytes asked for per bulk request: a few requests in flight keep a LAN busy, and memory small. */
+    private static final long BULK_BYTES = 4L << 20;
 
     private final Library library;
     private final PeerClient peer;
     private final int connections;
+    /** Whether the peer takes bulk chunk requests; false once it answered one with an error. */
+    private final java.util.concurrent.atomic.AtomicBoolean bulk = new java.util.concurrent.atomic.AtomicBoolean(true);
 
     public PackPuller(Library library, PeerClient peer) {
         this(library, peer, DEFAULT_CONNECTIONS);
@@ -266,14 +270,18 @@ public final class PackPuller {
         return plan.here == null ? SyncStatus.State.ADDED : SyncStatus.State.UPDATED;
     }
 
-    /** Fetches chunks over a few connections; each is verified and stored before the next is taken. */
+    /**
+     * Fetches chunks over a few connections, many per request where the peer takes bulk
+     * requests (else one by one); each is verified and stored before the next are taken.
+     */
     private void download(List<ChunkRef> refs, int index, SyncProgress progress) {
         if (refs.isEmpty()) {
             return;
         }
+        List<List<ChunkRef>> requests = requests(refs);
         AtomicInteger next = new AtomicInteger();
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        int threads = Math.min(connections, refs.size());
+        int threads = Math.min(connections, requests.size());
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "sync-fetch");
             t.setDaemon(true);
@@ -291,20 +299,25 @@ public final class PackPuller {
                     try {
                         while (failure.get() == null) {
                             int i = next.getAndIncrement();
-                            if (i >= refs.size()) {
+                            if (i >= requests.size()) {
                                 break;
                             }
-                            ChunkRef ref = refs.get(i);
-                            byte[] data = fetchVerified(ref);
-                            batchRefs.add(ref);
-                            batchData.add(data);
-                            batchBytes += ref.size();
-                            if (batchBytes >= STORE_BATCH_BYTES || batchRefs.size() >= STORE_BATCH_CHUNKS) {
-                                library.chunks().putChunks(batchRefs, batchData);
-                                progress.fetched(index, batchBytes);
-                                batchRefs.clear();
-                                batchData.clear();
-                                batchBytes = 0;
+                            List<ChunkRef> asked = requests.get(i);
+                            List<byte[]> got = fetchMany(asked);
+                            for (int c = 0; c < asked.size() && failure.get() == null; c++) {
+                                ChunkRef ref = asked.get(c);
+                                byte[] data = c < got.size() && got.get(c) != null && problem(ref, got.get(c)) == null
+                                        ? got.get(c) : fetchVerified(ref);
+                                batchRefs.add(ref);
+                                batchData.add(data);
+                                batchBytes += ref.size();
+                                if (batchBytes >= STORE_BATCH_BYTES || batchRefs.size() >= STORE_BATCH_CHUNKS) {
+                                    library.chunks().putChunks(batchRefs, batchData);
+                                    progress.fetched(index, batchBytes);
+                                    batchRefs.clear();
+                                    batchData.clear();
+                                    batchBytes = 0;
+                                }
                             }
                         }
                         library.chunks().putChunks(batchRefs, batchData);
@@ -336,6 +349,53 @@ public final class PackPuller {
         }
     }
 
+    /** Chunks grouped for bulk requests: up to 256, and about 4 MiB, each. */
+    private static List<List<ChunkRef>> requests(List<ChunkRef> refs) {
+        List<List<ChunkRef>> out = new ArrayList<>();
+        List<ChunkRef> current = new ArrayList<>();
+        long bytes = 0;
+        for (ChunkRef ref : refs) {
+            if (!current.isEmpty() && (current.size() >= SyncTree.MAX_BULK_CHUNKS || bytes + ref.size() > BULK_BYTES)) {
+                out.add(current);
+                current = new ArrayList<>();
+                bytes = 0;
+            }
+            current.add(ref);
+            bytes += ref.size();
+        }
+        out.add(current);
+        return out;
+    }
+
+    /**
+     * The chunks of one bulk request as the peer sent them, unverified, possibly fewer than
+     * asked for (the caller fetches the rest one by one); empty once the peer turned out not
+     * to take bulk requests, or when the request failed on the network.
+     */
+    private List<byte[]> fetchMany(List<ChunkRef> asked) {
+        if (!bulk.get()) {
+            return List.of();
+        }
+        try {
+            Optional<List<byte[]>> got = peer.chunks(asked);
+            if (got.isEmpty()) {
+                bulk.set(false); // a static tree or an older server: chunk by chunk from now on
+                return List.of();
+            }
+            return got.get();
+        } catch (SyncException e) {
+            return List.of(); // fetched one by one, with their own retries
+        }
+    }
+
+    /** Why {@code data} is not the chunk {@code ref} names; null if it is. */
+    private static String problem(ChunkRef ref, byte[] data) {
+        return data.length != ref.size()
+                ? (data.length > ref.size() ? "more than" : "only " + data.length + " of") + " its " + ref.size()
+                + " bytes"
+                : Hashes.sha256Hex(data).equals(ref.hash()) ? null : "bytes that do not match its SHA-256";
+    }
+
     private byte[] fetchVerified(ChunkRef ref) {
         int networkFailures = 0;
         String firstProblem = null;
@@ -351,10 +411,7 @@ public final class PackPuller {
                 pause(500L * networkFailures);
                 continue;
             }
-            String problem = data.length != ref.size()
-                    ? (data.length > ref.size() ? "more than" : "only " + data.length + " of") + " its " + ref.size()
-                    + " bytes"
-                    : Hashes.sha256Hex(data).equals(ref.hash()) ? null : "bytes that do not match its SHA-256";
+            String problem = problem(ref, data);
             if (problem == null) {
                 return data;
             }
