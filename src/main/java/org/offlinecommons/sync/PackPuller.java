@@ -42,10 +42,15 @@ public final class PackPuller {
     public static final int MAX_CONNECTIONS = 16;
     /** Retries of a chunk after a network failure; a chunk with wrong bytes is retried once. */
     private static final int NETWORK_RETRIES = 2;
-    private static final long STORE_BATCH_BYTES = 8L << 20;
+    /**
+     * Verified chunks are stored at the end of each answer, and at least every MiB: a kill loses
+     * little more than what is in flight (the resume tests allow 5 %), while small chunks still
+     * share a transaction (one per small chunk cost more than the transfer).
+     */
+    private static final long STORE_BATCH_BYTES = 1L << 20;
     private static final int STORE_BATCH_CHUNKS = 512;
     /** Bytes asked for per bulk request: a few requests in flight keep a LAN busy, and memory small. */
-    private static final long BULK_BYTES = 4L << 20;
+    private static final long BULK_BYTES = 1L << 20;
 
     private final Library library;
     private final PeerClient peer;
@@ -291,8 +296,6 @@ public final class PackPuller {
             List<Future<?>> workers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 workers.add(pool.submit(() -> {
-                    // Verified chunks are stored about 8 MiB per transaction: one per small chunk
-                    // cost more than the transfer. A kill loses at most that much per connection.
                     List<ChunkRef> batchRefs = new ArrayList<>();
                     List<byte[]> batchData = new ArrayList<>();
                     long batchBytes = 0;
@@ -311,7 +314,8 @@ public final class PackPuller {
                                 batchRefs.add(ref);
                                 batchData.add(data);
                                 batchBytes += ref.size();
-                                if (batchBytes >= STORE_BATCH_BYTES || batchRefs.size() >= STORE_BATCH_CHUNKS) {
+                                if (batchBytes >= STORE_BATCH_BYTES || batchRefs.size() >= STORE_BATCH_CHUNKS
+                                        || c == asked.size() - 1) {
                                     library.chunks().putChunks(batchRefs, batchData);
                                     progress.fetched(index, batchBytes);
                                     batchRefs.clear();
@@ -349,7 +353,11 @@ public final class PackPuller {
         }
     }
 
-    /** Chunks grouped for bulk requests: up to 256, and about 4 MiB, each. */
+    /**
+     * Chunks grouped for bulk requests: up to 256, and at most 1 MiB (or one chunk), each. More
+     * per request would gain little (the round trips that matter are those of small files) and
+     * a kill would lose more: what is in flight is not stored.
+     */
     private static List<List<ChunkRef>> requests(List<ChunkRef> refs) {
         List<List<ChunkRef>> out = new ArrayList<>();
         List<ChunkRef> current = new ArrayList<>();
