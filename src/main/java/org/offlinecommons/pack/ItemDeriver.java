@@ -25,10 +25,37 @@ public final class ItemDeriver {
         byte[] read(PackManifest.FileEntry file, int maxBytes) throws IOException;
     }
 
+    /** A document as read: its kind (a text file may turn out to be notes) and title ("" if none). */
+    record Described(ItemKind kind, String title) {
+    }
+
+    /** Describes a document of the kind its path gives. */
+    @FunctionalInterface
+    interface Describer {
+        Described describe(PackManifest.FileEntry file, ItemKind byPath) throws IOException;
+    }
+
     private ItemDeriver() {
     }
 
     public static List<PackManifest.ItemEntry> derive(PackManifest manifest, Source source) throws IOException {
+        return deriveDescribed(manifest, (f, k) -> describe(k, source.read(f, MAX_READ_BYTES)));
+    }
+
+    static Described describe(ItemKind byPath, byte[] bytes) {
+        ItemKind k = byPath;
+        if (k == ItemKind.TEXT && NotesParser.isNotes(DocumentText.decode(bytes))) {
+            k = ItemKind.NOTES;
+        }
+        return new Described(k, DocumentText.extract(k, bytes).title());
+    }
+
+    /** Whether {@link #derive} reads this file (to describe it). */
+    static boolean reads(PackManifest.FileEntry f, ItemKind byPath) {
+        return byPath.isText() && f.size() <= MAX_READ_BYTES;
+    }
+
+    static List<PackManifest.ItemEntry> deriveDescribed(PackManifest manifest, Describer describer) throws IOException {
         boolean hasHtml = manifest.files().stream()
                 .anyMatch(f -> ItemKind.fromPath(f.path()).orElse(null) == ItemKind.HTML);
         List<PackManifest.FileEntry> ordered = new ArrayList<>(manifest.files());
@@ -48,12 +75,10 @@ public final class ItemDeriver {
             }
             ItemKind k = kind.get();
             String title = "";
-            if (k.isText() && f.size() <= MAX_READ_BYTES) {
-                byte[] bytes = source.read(f, MAX_READ_BYTES);
-                if (k == ItemKind.TEXT && NotesParser.isNotes(DocumentText.decode(bytes))) {
-                    k = ItemKind.NOTES;
-                }
-                title = DocumentText.extract(k, bytes).title();
+            if (reads(f, k)) {
+                Described d = describer.describe(f, k);
+                k = d.kind();
+                title = d.title();
             }
             if (title.isEmpty()) {
                 title = DocumentText.titleFromPath(f.path());

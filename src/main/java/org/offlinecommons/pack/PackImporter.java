@@ -9,6 +9,7 @@ import org.offlinecommons.store.ChunkStore;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.PackRecord;
 import org.offlinecommons.store.ProgressListener;
+import org.offlinecommons.store.WriteBehind;
 
 /**
  * Imports pack zips. A pack is checked whole before anything is stored, its files are staged
@@ -19,6 +20,8 @@ public final class PackImporter {
 
     /** Disk space left free after an import, so the server and its database can keep working. */
     public static final long DEFAULT_RESERVE_BYTES = 64L << 20;
+    /** Writes (about 8 MiB each) waiting for the writer thread: bounds the memory they hold. */
+    private static final int WRITES_AHEAD = 2;
 
     private final Library library;
     private final PackLimits limits;
@@ -68,14 +71,42 @@ public final class PackImporter {
 
         long storedBefore = library.chunks().storedBytes();
         long total = manifest.totalSize();
+        // Inflating, hashing and reading documents here; storing chunks and indexing text on the
+        // writer's thread: the two halves of an import take about as long, and most boxes have two cores.
+        try (WriteBehind writer = new WriteBehind("import-writer", WRITES_AHEAD)) {
+            ChunkStore.Batch batch = library.chunks().batch(writer);
+            ItemStaging items = new ItemStaging(library, manifest, writer);
+            boolean published = false;
+            try {
+                stageFiles(archive, manifest, batch, items, progress);
+                batch.flush();
+                new PackPublisher(library).publish(items, name, installed.map(PackRecord::digest).orElse(null));
+                published = true;
+            } finally {
+                if (!published) {
+                    items.discard();
+                }
+            }
+        }
+        long stored = Math.max(0, library.chunks().storedBytes() - storedBefore);
+        return new ImportResult(manifest.id(), manifest.version(), manifest.title(),
+                installed.isPresent() ? ImportResult.Outcome.UPDATED : ImportResult.Outcome.INSTALLED, total, stored);
+    }
+
+    /** Stores every file's bytes, checked against pack.json; documents are read on the way. */
+    private void stageFiles(PackArchive archive, PackManifest manifest, ChunkStore.Batch batch, ItemStaging items,
+                            ProgressListener progress) {
+        String name = archive.fileName();
+        long total = manifest.totalSize();
         long[] done = {0};
         for (PackManifest.FileEntry f : manifest.files()) {
             ChunkStore.StagedFile staged;
+            byte[][] content = {null};
             try (InputStream in = archive.open(f)) {
-                staged = library.chunks().stage(in, f.size(), n -> {
+                staged = batch.stage(in, f.size(), n -> {
                     done[0] += n;
                     progress.update(done[0], total);
-                });
+                }, bytes -> content[0] = bytes);
             } catch (ChunkStore.TooLargeException e) {
                 throw PackException.invalid(name + ": zip entry '" + f.path() + "' holds more bytes than the "
                         + f.size() + " pack.json lists");
@@ -91,12 +122,10 @@ public final class PackImporter {
                 throw PackException.invalid(name + ": zip entry '" + f.path()
                         + "' does not match its sha256 in pack.json (the file is damaged or was changed)");
             }
+            if (content[0] != null) {
+                items.offer(f.sha256(), content[0]);
+            }
         }
-
-        new PackPublisher(library).publish(manifest, name, installed.map(PackRecord::digest).orElse(null));
-        long stored = Math.max(0, library.chunks().storedBytes() - storedBefore);
-        return new ImportResult(manifest.id(), manifest.version(), manifest.title(),
-                installed.isPresent() ? ImportResult.Outcome.UPDATED : ImportResult.Outcome.INSTALLED, total, stored);
     }
 
     private void checkFreeSpace(String name, PackManifest manifest) {

@@ -130,12 +130,16 @@ public final class Catalog {
 
     /**
      * Makes {@code pack} visible, replacing any installed version of it, in one short
-     * transaction. Every file's recipe and chunks, and every item's search text (under
-     * {@code textBatch}), must already be staged; if any is missing (a concurrent delete swept
-     * it), nothing changes and the caller may stage again.
+     * transaction. Every file's recipe and chunks, and every item's row of the search index
+     * ({@code searchRows[i]} for {@code items.get(i)}, staged under {@code textBatch} by
+     * {@link SearchIndex#stage}), must already be stored; if any is missing (a concurrent delete
+     * swept it), nothing changes and the caller may stage again.
      */
-    public void publish(PackRecord pack, List<StoredFile> files, List<Item> items, String textBatch,
-                        String replacesDigest) {
+    public void publish(PackRecord pack, List<StoredFile> files, List<Item> items, long[] searchRows,
+                        String textBatch, String replacesDigest) {
+        if (searchRows.length != items.size()) {
+            throw new IllegalArgumentException(items.size() + " items but " + searchRows.length + " search rows");
+        }
         db.write(c -> {
             String current = pack(c, pack.id()).map(PackRecord::digest).orElse(null);
             if (!java.util.Objects.equals(current, replacesDigest)) {
@@ -173,39 +177,33 @@ public final class Catalog {
                 }
                 ps.executeBatch();
             }
-            try (PreparedStatement ins = c.prepareStatement("INSERT INTO item(pack_id, position, path, entry, title,"
-                    + " kind, timestamp) VALUES (?, ?, ?, ?, ?, ?, ?)", java.sql.Statement.RETURN_GENERATED_KEYS);
-                 PreparedStatement fts = c.prepareStatement("INSERT INTO search(rowid, title, body)"
-                         + " SELECT ?, title, body FROM staged_text WHERE batch = ? AND item_position = ?")) {
-                for (Item it : items) {
-                    ins.setString(1, pack.id());
-                    ins.setInt(2, it.position());
-                    ins.setString(3, it.path());
-                    if (it.entry() == null) {
-                        ins.setNull(4, java.sql.Types.INTEGER);
-                    } else {
-                        ins.setInt(4, it.entry());
-                    }
-                    ins.setString(5, it.title());
-                    ins.setString(6, it.kind());
-                    ins.setString(7, it.timestamp());
-                    ins.executeUpdate();
-                    long rowId;
-                    try (ResultSet keys = ins.getGeneratedKeys()) {
-                        keys.next();
-                        rowId = keys.getLong(1);
-                    }
-                    fts.setLong(1, rowId);
-                    fts.setString(2, textBatch);
-                    fts.setInt(3, it.position());
-                    if (fts.executeUpdate() != 1) {
+            // Each item takes the id of its search row, already indexed while the pack was staged.
+            try (PreparedStatement ins = c.prepareStatement("INSERT INTO item(id, pack_id, position, path, entry,"
+                    + " title, kind, timestamp) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                 PreparedStatement claim = c.prepareStatement(
+                         "DELETE FROM staged_search WHERE row = ? AND batch = ?")) {
+                for (int i = 0; i < items.size(); i++) {
+                    Item it = items.get(i);
+                    claim.setLong(1, searchRows[i]);
+                    claim.setString(2, textBatch);
+                    if (claim.executeUpdate() != 1) {
                         throw new IncompleteContentException("search text of item " + it.position());
                     }
+                    ins.setLong(1, searchRows[i]);
+                    ins.setString(2, pack.id());
+                    ins.setInt(3, it.position());
+                    ins.setString(4, it.path());
+                    if (it.entry() == null) {
+                        ins.setNull(5, java.sql.Types.INTEGER);
+                    } else {
+                        ins.setInt(5, it.entry());
+                    }
+                    ins.setString(6, it.title());
+                    ins.setString(7, it.kind());
+                    ins.setString(8, it.timestamp());
+                    ins.addBatch();
                 }
-            }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM staged_text WHERE batch = ?")) {
-                ps.setString(1, textBatch);
-                ps.executeUpdate();
+                ins.executeBatch();
             }
             return null;
         });

@@ -107,6 +107,20 @@ final class Schema {
               action TEXT NOT NULL,
               detail TEXT NOT NULL
             );
+            """,
+            """
+            -- Search rows written while a pack is staged, before any item refers to them: rowid of
+            -- the search table (and the id its item will get), and the import or sync they belong
+            -- to. Search joins item, so these rows stay invisible until the pack is published;
+            -- those of an import that never finished are swept with other leftovers. This moves
+            -- building the full-text index out of the publish transaction.
+            CREATE TABLE staged_search(
+              row INTEGER PRIMARY KEY,
+              batch TEXT NOT NULL,
+              created_at INTEGER NOT NULL
+            );
+            CREATE INDEX staged_search_by_batch ON staged_search(batch);
+            DROP TABLE staged_text;
             """
     );
 

@@ -177,30 +177,77 @@ public final class SearchIndex {
         }
     }
 
+    /** Text for the index: an item's title and the words it is found by. */
+    public record Text(String title, String body) {
+    }
+
     /**
-     * Stores the search text of items being prepared under {@code batch}; {@link Catalog#publish}
-     * moves it into the index. Text of a batch never published is swept with other leftovers.
+     * Writes rows of the full-text index for items being prepared under {@code batch}, and
+     * returns their row ids, which the items must then be published with
+     * ({@link Catalog#publish}). Until then the rows are invisible (search joins item); rows of
+     * a batch never published are removed by {@link #discard} or by a sweep. Indexing here, in
+     * short transactions while a pack is staged, keeps the publish transaction short.
      */
-    public void stage(String batch, java.util.List<NewItem> items) {
-        if (items.isEmpty()) {
-            return;
+    public long[] stage(String batch, List<Text> texts) {
+        if (texts.isEmpty()) {
+            return new long[0];
         }
         long now = System.currentTimeMillis();
-        db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT OR REPLACE INTO staged_text(batch, item_position,"
-                    + " title, body, created_at) VALUES (?, ?, ?, ?, ?)")) {
-                for (NewItem n : items) {
-                    ps.setString(1, batch);
-                    ps.setInt(2, n.item().position());
-                    ps.setString(3, clean(n.item().title()));
-                    ps.setString(4, clean(n.searchText() == null ? "" : n.searchText()));
-                    ps.setLong(5, now);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
+        return db.write(c -> {
+            long first;
+            // Above every row in use, staged or published, and every item id: a row id is the id
+            // of the item published with it.
+            try (PreparedStatement ps = c.prepareStatement("SELECT max(coalesce((SELECT max(rowid) FROM search), 0),"
+                    + " coalesce((SELECT max(row) FROM staged_search), 0), coalesce((SELECT max(id) FROM item), 0))");
+                 ResultSet rs = ps.executeQuery()) {
+                first = rs.getLong(1) + 1;
             }
+            long[] rows = new long[texts.size()];
+            try (PreparedStatement fts = c.prepareStatement("INSERT INTO search(rowid, title, body) VALUES (?, ?, ?)");
+                 PreparedStatement staged = c.prepareStatement(
+                         "INSERT INTO staged_search(row, batch, created_at) VALUES (?, ?, ?)")) {
+                for (int i = 0; i < rows.length; i++) {
+                    Text t = texts.get(i);
+                    rows[i] = first + i;
+                    fts.setLong(1, rows[i]);
+                    fts.setString(2, clean(t.title()));
+                    fts.setString(3, clean(t.body() == null ? "" : t.body()));
+                    fts.executeUpdate();
+                    staged.setLong(1, rows[i]);
+                    staged.setString(2, batch);
+                    staged.setLong(3, now);
+                    staged.addBatch();
+                }
+                staged.executeBatch();
+            }
+            return rows;
+        });
+    }
+
+    /** Removes the index rows staged under {@code batch} that no item was published with. */
+    public void discard(String batch) {
+        db.write(c -> {
+            removeStaged(c, "batch = ?", ps -> ps.setString(1, batch));
             return null;
         });
+    }
+
+    @FunctionalInterface
+    interface Binder {
+        void bind(PreparedStatement ps) throws java.sql.SQLException;
+    }
+
+    /** Deletes staged rows matching {@code where} (on staged_search) with their index rows. */
+    static int removeStaged(java.sql.Connection c, String where, Binder binder) throws java.sql.SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM search WHERE rowid IN"
+                + " (SELECT row FROM staged_search WHERE " + where + ")")) {
+            binder.bind(ps);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM staged_search WHERE " + where)) {
+            binder.bind(ps);
+            return ps.executeUpdate();
+        }
     }
 
     /** The query's words as the index compares them: lower case, without diacritics. */

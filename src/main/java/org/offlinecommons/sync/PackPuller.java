@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.offlinecommons.pack.ItemStaging;
 import org.offlinecommons.pack.PackException;
 import org.offlinecommons.pack.PackImporter;
 import org.offlinecommons.pack.PackManifest;
@@ -41,10 +42,21 @@ public final class PackPuller {
     public static final int MAX_CONNECTIONS = 16;
     /** Retries of a chunk after a network failure; a chunk with wrong bytes is retried once. */
     private static final int NETWORK_RETRIES = 2;
+    /**
+     * Verified chunks are stored at the end of each answer, and at least every MiB: a kill loses
+     * little more than what is in flight (the resume tests allow 5 %), while small chunks still
+     * share a transaction (one per small chunk cost more than the transfer).
+     */
+    private static final long STORE_BATCH_BYTES = 1L << 20;
+    private static final int STORE_BATCH_CHUNKS = 512;
+    /** Bytes asked for per bulk request: a few requests in flight keep a LAN busy, and memory small. */
+    private static final long BULK_BYTES = 1L << 20;
 
     private final Library library;
     private final PeerClient peer;
     private final int connections;
+    /** Whether the peer takes bulk chunk requests; false once it answered one with an error. */
+    private final java.util.concurrent.atomic.AtomicBoolean bulk = new java.util.concurrent.atomic.AtomicBoolean(true);
 
     public PackPuller(Library library, PeerClient peer) {
         this(library, peer, DEFAULT_CONNECTIONS);
@@ -229,12 +241,29 @@ public final class PackPuller {
         checkFreeSpace(source, toFetch);
 
         download(needs.chunks(), index, progress);
-        for (FileRecipe recipe : needs.files().values()) {
-            stage(recipe, manifest.pack(), source);
+        Map<String, String> pathByHash = new java.util.HashMap<>();
+        for (PackManifest.FileEntry f : manifest.pack().files()) {
+            pathByHash.putIfAbsent(f.sha256(), f.path());
+        }
+        ItemStaging items = new ItemStaging(library, manifest.pack());
+        try {
+            List<FileRecipe> checked = new ArrayList<>();
+            for (FileRecipe recipe : needs.files().values()) {
+                if (stage(recipe, pathByHash.getOrDefault(recipe.fileHash(), recipe.fileHash()), source, items)) {
+                    checked.add(recipe);
+                }
+                if (checked.size() >= STORE_BATCH_CHUNKS) {
+                    library.chunks().putRecipes(checked);
+                    checked.clear();
+                }
+            }
+            library.chunks().putRecipes(checked);
+        } catch (RuntimeException e) {
+            items.discard();
+            throw e;
         }
         try {
-            new PackPublisher(library).publish(manifest.pack(), source,
-                    plan.here == null ? null : plan.here.digest());
+            new PackPublisher(library).publish(items, source, plan.here == null ? null : plan.here.digest());
         } catch (PackException e) {
             Optional<PackRecord> now = library.catalog().pack(plan.entry.id());
             if (now.isPresent() && now.get().digest().equals(manifest.digest())) {
@@ -246,14 +275,18 @@ public final class PackPuller {
         return plan.here == null ? SyncStatus.State.ADDED : SyncStatus.State.UPDATED;
     }
 
-    /** Fetches chunks over a few connections; each is verified and stored before the next is taken. */
+    /**
+     * Fetches chunks over a few connections, many per request where the peer takes bulk
+     * requests (else one by one); each is verified and stored before the next are taken.
+     */
     private void download(List<ChunkRef> refs, int index, SyncProgress progress) {
         if (refs.isEmpty()) {
             return;
         }
+        List<List<ChunkRef>> requests = requests(refs);
         AtomicInteger next = new AtomicInteger();
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        int threads = Math.min(connections, refs.size());
+        int threads = Math.min(connections, requests.size());
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "sync-fetch");
             t.setDaemon(true);
@@ -263,19 +296,43 @@ public final class PackPuller {
             List<Future<?>> workers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 workers.add(pool.submit(() -> {
-                    while (failure.get() == null) {
-                        int i = next.getAndIncrement();
-                        if (i >= refs.size()) {
-                            return;
+                    List<ChunkRef> batchRefs = new ArrayList<>();
+                    List<byte[]> batchData = new ArrayList<>();
+                    long batchBytes = 0;
+                    try {
+                        while (failure.get() == null) {
+                            int i = next.getAndIncrement();
+                            if (i >= requests.size()) {
+                                break;
+                            }
+                            List<ChunkRef> asked = requests.get(i);
+                            List<byte[]> got = fetchMany(asked);
+                            for (int c = 0; c < asked.size() && failure.get() == null; c++) {
+                                ChunkRef ref = asked.get(c);
+                                byte[] data = c < got.size() && got.get(c) != null && problem(ref, got.get(c)) == null
+                                        ? got.get(c) : fetchVerified(ref);
+                                batchRefs.add(ref);
+                                batchData.add(data);
+                                batchBytes += ref.size();
+                                if (batchBytes >= STORE_BATCH_BYTES || batchRefs.size() >= STORE_BATCH_CHUNKS
+                                        || c == asked.size() - 1) {
+                                    library.chunks().putChunks(batchRefs, batchData);
+                                    progress.fetched(index, batchBytes);
+                                    batchRefs.clear();
+                                    batchData.clear();
+                                    batchBytes = 0;
+                                }
+                            }
                         }
-                        ChunkRef ref = refs.get(i);
+                        library.chunks().putChunks(batchRefs, batchData);
+                        progress.fetched(index, batchBytes);
+                    } catch (RuntimeException e) {
+                        failure.compareAndSet(null, e);
                         try {
-                            byte[] data = fetchVerified(ref);
-                            // One chunk per transaction: a kill loses at most what is in flight.
-                            library.chunks().putChunks(List.of(ref), List.of(data));
-                            progress.fetched(index, ref.size());
-                        } catch (RuntimeException e) {
-                            failure.compareAndSet(null, e);
+                            // What was verified before the failure is kept: a retry resumes after it.
+                            library.chunks().putChunks(batchRefs, batchData);
+                        } catch (RuntimeException alsoFailed) {
+                            e.addSuppressed(alsoFailed);
                         }
                     }
                 }));
@@ -296,6 +353,57 @@ public final class PackPuller {
         }
     }
 
+    /**
+     * Chunks grouped for bulk requests: up to 256, and at most 1 MiB (or one chunk), each. More
+     * per request would gain little (the round trips that matter are those of small files) and
+     * a kill would lose more: what is in flight is not stored.
+     */
+    private static List<List<ChunkRef>> requests(List<ChunkRef> refs) {
+        List<List<ChunkRef>> out = new ArrayList<>();
+        List<ChunkRef> current = new ArrayList<>();
+        long bytes = 0;
+        for (ChunkRef ref : refs) {
+            if (!current.isEmpty() && (current.size() >= SyncTree.MAX_BULK_CHUNKS || bytes + ref.size() > BULK_BYTES)) {
+                out.add(current);
+                current = new ArrayList<>();
+                bytes = 0;
+            }
+            current.add(ref);
+            bytes += ref.size();
+        }
+        out.add(current);
+        return out;
+    }
+
+    /**
+     * The chunks of one bulk request as the peer sent them, unverified, possibly fewer than
+     * asked for (the caller fetches the rest one by one); empty once the peer turned out not
+     * to take bulk requests, or when the request failed on the network.
+     */
+    private List<byte[]> fetchMany(List<ChunkRef> asked) {
+        if (!bulk.get()) {
+            return List.of();
+        }
+        try {
+            Optional<List<byte[]>> got = peer.chunks(asked);
+            if (got.isEmpty()) {
+                bulk.set(false); // a static tree or an older server: chunk by chunk from now on
+                return List.of();
+            }
+            return got.get();
+        } catch (SyncException e) {
+            return List.of(); // fetched one by one, with their own retries
+        }
+    }
+
+    /** Why {@code data} is not the chunk {@code ref} names; null if it is. */
+    private static String problem(ChunkRef ref, byte[] data) {
+        return data.length != ref.size()
+                ? (data.length > ref.size() ? "more than" : "only " + data.length + " of") + " its " + ref.size()
+                + " bytes"
+                : Hashes.sha256Hex(data).equals(ref.hash()) ? null : "bytes that do not match its SHA-256";
+    }
+
     private byte[] fetchVerified(ChunkRef ref) {
         int networkFailures = 0;
         String firstProblem = null;
@@ -311,10 +419,7 @@ public final class PackPuller {
                 pause(500L * networkFailures);
                 continue;
             }
-            String problem = data.length != ref.size()
-                    ? (data.length > ref.size() ? "more than" : "only " + data.length + " of") + " its " + ref.size()
-                    + " bytes"
-                    : Hashes.sha256Hex(data).equals(ref.hash()) ? null : "bytes that do not match its SHA-256";
+            String problem = problem(ref, data);
             if (problem == null) {
                 return data;
             }
@@ -337,15 +442,17 @@ public final class PackPuller {
     }
 
     /**
-     * Checks a file's chunks, now all stored, add up to its SHA-256, then records its recipe.
-     * Recipes are only ever written after this check: a recipe names the bytes of a file hash
-     * for every pack that holds that hash, so a wrong one must never reach the store.
+     * Checks a file's chunks, now all stored, add up to its SHA-256; true when its recipe is
+     * not recorded yet. Recipes are only ever written after this check: a recipe names the
+     * bytes of a file hash for every pack that holds that hash, so a wrong one must never reach
+     * the store.
      */
-    private void stage(FileRecipe theirs, PackManifest pack, String source) {
-        String path = pack.files().stream().filter(f -> f.sha256().equals(theirs.fileHash()))
-                .map(PackManifest.FileEntry::path).findFirst().orElse(theirs.fileHash());
+    private boolean stage(FileRecipe theirs, String path, String source, ItemStaging items) {
         MessageDigest digest = Hashes.sha256();
         long size = 0;
+        // A document's bytes are kept to read its title and text once verified, not read back later.
+        java.io.ByteArrayOutputStream document = items.wants(theirs.fileHash())
+                ? new java.io.ByteArrayOutputStream((int) Math.min(theirs.size(), 8L << 20)) : null;
         for (ChunkRef c : theirs.chunks()) {
             byte[] data = library.chunks().readChunk(c.hash()).orElseThrow(() -> new PackException(
                     PackException.Reason.CONFLICT, source + ": '" + path + "': a chunk was removed meanwhile (a pack"
@@ -356,18 +463,25 @@ public final class PackPuller {
             }
             digest.update(data);
             size += data.length;
+            if (document != null) {
+                document.writeBytes(data);
+            }
         }
         if (size != theirs.size() || !Hashes.hex(digest.digest()).equals(theirs.fileHash())) {
             throw new SyncException(SyncException.Reason.INVALID_PEER, source + ": '" + path + "': its chunks do not"
                     + " make up its content (SHA-256 mismatch); the peer's manifest is wrong, nothing was published");
         }
+        if (document != null) {
+            items.offer(theirs.fileHash(), document.toByteArray());
+        }
         Optional<FileRecipe> ours = library.chunks().recipe(theirs.fileHash());
         if (ours.isEmpty()) {
-            library.chunks().putRecipe(theirs);
+            return true;
         } else if (!ours.get().chunks().equals(theirs.chunks())) {
             throw new PackException(PackException.Reason.CONFLICT, source + ": '" + path + "': this library holds"
                     + " a damaged copy of this content; run 'offline-commons verify'");
         }
+        return false;
     }
 
     private void checkFreeSpace(String source, long needed) {

@@ -14,6 +14,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -107,6 +108,66 @@ public final class PeerClient {
         }
         requireOk(uri, a);
         return a.body;
+    }
+
+    /**
+     * Many chunks in one request (docs/sync-protocol.md §5.1), unverified, in the order asked
+     * for; null in place of a chunk the peer says it does not have. The list is shorter than
+     * {@code refs} when the answer broke off or went wrong: what came whole is still given.
+     * Empty when the peer does not take bulk requests (a static tree or an older server).
+     *
+     * @throws SyncException UNREACHABLE when nothing usable arrived because of the network
+     */
+    public Optional<List<byte[]>> chunks(List<ChunkRef> refs) {
+        if (refs.isEmpty() || refs.size() > SyncTree.MAX_BULK_CHUNKS) {
+            throw new IllegalArgumentException(refs.size() + " chunks in one request");
+        }
+        URI uri = PeerUrl.resolve(base, SyncTree.BULK_CHUNKS);
+        StringBuilder body = new StringBuilder(refs.size() * 65);
+        for (ChunkRef ref : refs) {
+            if (!org.offlinecommons.store.Hashes.isSha256Hex(ref.hash())) {
+                throw new IllegalArgumentException("not a SHA-256: " + ref.hash());
+            }
+            body.append(ref.hash()).append('\n');
+        }
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(HEADERS_TIMEOUT)
+                .header("User-Agent", USER_AGENT).header("Content-Type", "text/plain; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)).build();
+        long bytes = refs.stream().mapToLong(ChunkRef::size).sum();
+        // As for single chunks: a minute per MiB asked for.
+        Duration timeout = CHUNK_TIMEOUT.multipliedBy(Math.max(1, (bytes + (1 << 20) - 1) >> 20));
+        BulkChunks[] reader = {null};
+        CompletableFuture<HttpResponse<List<byte[]>>> pending = http.sendAsync(request, info -> {
+            if (info.statusCode() != 200) {
+                return HttpResponse.BodySubscribers.mapping(new LimitedBody(info, MAX_ERROR_BODY, true, received),
+                        ignored -> null);
+            }
+            reader[0] = new BulkChunks(refs, received);
+            return reader[0];
+        });
+        try {
+            HttpResponse<List<byte[]>> response = pending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return response.statusCode() == 200 ? Optional.of(response.body()) : Optional.empty();
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            return partial(reader[0], uri, "the peer did not answer within " + timeout.toSeconds() + " s", null);
+        } catch (InterruptedException e) {
+            pending.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new SyncException(SyncException.Reason.UNREACHABLE, uri + ": interrupted", e);
+        } catch (ExecutionException e) {
+            return partial(reader[0], uri, null, e.getCause() == null ? e : e.getCause());
+        }
+    }
+
+    /** What came whole of a bulk answer that failed; a failure if nothing did. */
+    private static Optional<List<byte[]>> partial(BulkChunks reader, URI uri, String why, Throwable cause) {
+        List<byte[]> got = reader == null ? List.of() : reader.received();
+        if (got.isEmpty()) {
+            throw cause == null ? new SyncException(SyncException.Reason.UNREACHABLE, uri + ": " + why)
+                    : failure(uri, cause);
+        }
+        return Optional.of(got);
     }
 
     /** Asks the peer to pull from {@code ours}; it decides by its own settings whether to. */

@@ -22,6 +22,17 @@ public final class SyncTree {
      */
     public static final int MAX_MANIFEST_BYTES = 32 << 20;
 
+    /**
+     * Bulk chunk requests (docs/sync-protocol.md §5.1): {@code POST} a list of hashes here, get
+     * the chunks back in one answer. Live servers only; a static tree answers an error, and
+     * the client then fetches chunk by chunk.
+     */
+    public static final String BULK_CHUNKS = ROOT + "/chunks";
+    /** Hashes per bulk request: a client asks for at most this many, a server refuses more. */
+    public static final int MAX_BULK_CHUNKS = 256;
+    /** Length prefix of a chunk the server does not have, in a bulk answer. */
+    public static final int NOT_STORED = -1;
+
     private static final Pattern PACK_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
 
     private SyncTree() {

@@ -28,7 +28,8 @@ import org.offlinecommons.sync.SyncTree;
  * <li>{@code /admin/login}: there is no session before it. Its Origin is still checked, and
  * guessing is slowed by {@link org.offlinecommons.admin.LoginThrottle}.</li>
  * <li>{@code /sync/v1/}: servers talk to each other there, without a browser or an admin; only
- * the read-only tree and pull requests (which the admin switches on) live there. With
+ * the read-only tree (with its bulk chunk reads, a POST only because a list of hashes is too long
+ * for a URL) and pull requests (which the admin switches on) live there. With
  * {@code --sync-token} it needs that token as a bearer token instead.</li>
  * <li>Multipart bodies ({@link #MULTIPART_PATHS} only): the token is the form's first part, which
  * the upload checks before it stores a byte ({@link #requireDeferredToken}); every other path

@@ -102,6 +102,7 @@ final class SyncRoutes {
             ctx.header("Content-Length", Integer.toString(data.length));
             ctx.contentType("application/octet-stream").result(data);
         };
+        config.routes.post("/" + SyncTree.BULK_CHUNKS, this::bulkChunks);
         String root = "/" + SyncTree.ROOT;
         for (var route : List.of(Map.entry(root + "/catalog.json", catalog),
                 Map.entry(root + "/packs/{id}/{version}/manifest.json", manifest),
@@ -109,6 +110,49 @@ final class SyncRoutes {
             config.routes.get(route.getKey(), route.getValue());
             config.routes.head(route.getKey(), route.getValue());
         }
+    }
+
+    /**
+     * Many chunks in one answer (docs/sync-protocol.md §5.1): each as a 4-byte length and its
+     * bytes, streamed one chunk at a time so that memory holds one chunk whatever is asked.
+     */
+    private void bulkChunks(Context ctx) throws IOException {
+        byte[] body = ctx.bodyAsBytes();
+        if (body.length > SyncTree.MAX_BULK_CHUNKS * 66) {
+            throw new HttpProblem(413, "too_many_chunks", "Ask for 1 to " + SyncTree.MAX_BULK_CHUNKS
+                    + " chunks per request");
+        }
+        List<String> hashes = new ArrayList<>();
+        for (String line : new String(body, java.nio.charset.StandardCharsets.US_ASCII).split("\r?\n")) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            if (!Hashes.isSha256Hex(line)) {
+                throw HttpProblem.badRequest("The body must list chunk names (64 lowercase hexadecimal digits),"
+                        + " one per line; '" + (line.length() > 80 ? line.substring(0, 80) + "..." : line)
+                        + "' is not one");
+            }
+            hashes.add(line);
+        }
+        if (hashes.isEmpty() || hashes.size() > SyncTree.MAX_BULK_CHUNKS) {
+            throw new HttpProblem(hashes.isEmpty() ? 400 : 413, hashes.isEmpty() ? "bad_request" : "too_many_chunks",
+                    "Ask for 1 to " + SyncTree.MAX_BULK_CHUNKS + " chunks per request");
+        }
+        ctx.status(200);
+        ctx.contentType("application/octet-stream");
+        ctx.header("Cache-Control", "no-store");
+        // Written straight to Jetty: never compressed, never held whole.
+        java.io.OutputStream out = ctx.res().getOutputStream();
+        byte[] length = new byte[4];
+        for (String hash : hashes) {
+            byte[] data = tree.chunk(hash).orElse(null);
+            java.nio.ByteBuffer.wrap(length).putInt(data == null ? SyncTree.NOT_STORED : data.length);
+            out.write(length);
+            if (data != null) {
+                out.write(data);
+            }
+        }
+        out.flush();
     }
 
     /** The JSON body of POST /api/v1/sync. */

@@ -119,6 +119,48 @@ class PackImporterTest {
     }
 
     @Test
+    void aPackRefusedAfterSomeOfItsTextWasIndexedLeavesNoSearchRowsBehind() throws Exception {
+        Path folder = tmp.resolve("long");
+        StringBuilder page = new StringBuilder("<title>Long</title><p>");
+        // Each page gives 512 K characters of text: ten make more than a batch of the index.
+        for (int i = 0; page.length() < 600_000; i++) {
+            page.append("word").append(i % 997).append(' ');
+        }
+        for (int i = 0; i < 10; i++) {
+            PackFixtures.write(folder, "page-" + i + ".html", page.toString());
+        }
+        PackFixtures.write(folder, "z-last.html", "<title>Last</title><p>The end.</p>");
+        Path zip = PackFixtures.build(folder, "long", "Long", tmp.resolve("long.zip"));
+        Path tampered = tmp.resolve("tampered.zip");
+        Files.write(tampered, ZipEdits.mutateEntry(Files.readAllBytes(zip), "z-last.html", ZipEdits::flipFirstByte));
+        long[] before = searchRows();
+
+        assertThatThrownBy(() -> importer.importPack(tampered, ProgressListener.NONE))
+                .isInstanceOf(PackException.class)
+                .hasMessageContaining("zip entry 'z-last.html' does not match its sha256");
+        assertThat(searchRows()).as("index rows and staged rows").containsExactly(before);
+
+        importer.importPack(zip, ProgressListener.NONE);
+        assertThat(library.search().search("word996", null, 10, 0).total()).isEqualTo(10);
+        assertThat(searchRows()[1]).as("staged rows left after a publish").isZero();
+    }
+
+    /** Rows of the full-text index, and staged rows no item uses yet. */
+    private long[] searchRows() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + library.databaseFile());
+             Statement s = c.createStatement()) {
+            long[] out = new long[2];
+            try (var rs = s.executeQuery("SELECT count(*) FROM search")) {
+                out[0] = rs.getLong(1);
+            }
+            try (var rs = s.executeQuery("SELECT count(*) FROM staged_search")) {
+                out[1] = rs.getLong(1);
+            }
+            return out;
+        }
+    }
+
+    @Test
     void identicalFilesInTwoPacksAreStoredOnce() throws IOException {
         Path a = tmp.resolve("a");
         Path b = tmp.resolve("b");

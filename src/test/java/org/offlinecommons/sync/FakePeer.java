@@ -34,6 +34,11 @@ final class FakePeer implements AutoCloseable {
 
     /** {@code answers} gets the request path (e.g. /sync/v1/catalog.json); null means 404. */
     FakePeer(Function<String, Answer> answers) throws IOException {
+        this((path, body) -> answers.apply(path));
+    }
+
+    /** {@code answers} gets the request path and body (empty for GET and HEAD); null means 404. */
+    FakePeer(java.util.function.BiFunction<String, byte[], Answer> answers) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
         server.setExecutor(Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "fake-peer");
@@ -45,7 +50,7 @@ final class FakePeer implements AutoCloseable {
             requests.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
             Answer a;
             try {
-                a = answers.apply(path);
+                a = answers.apply(path, exchange.getRequestBody().readAllBytes());
             } catch (RuntimeException e) {
                 a = Answer.status(500, "test peer failed: " + e);
             }

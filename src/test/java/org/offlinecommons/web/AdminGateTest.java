@@ -28,7 +28,8 @@ class AdminGateTest {
 
     private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS");
     /** The documented exceptions (see AdminGate): no admin session possible or wanted there. */
-    private static final Set<String> EXEMPT = Set.of("POST /admin/login", "POST /sync/v1/pull-request");
+    private static final Set<String> EXEMPT = Set.of("POST /admin/login", "POST /sync/v1/pull-request",
+            "POST /sync/v1/chunks");
 
     @TempDir
     static Path tmp;

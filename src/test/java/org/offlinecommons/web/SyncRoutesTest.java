@@ -70,6 +70,43 @@ class SyncRoutesTest {
     }
 
     @Test
+    void aBulkRequestAnswersEachChunkAsALengthAndItsBytesInTheOrderAsked() throws Exception {
+        LibraryTree tree = new LibraryTree(library);
+        java.util.List<String> chunks = tree.recipes(garden).stream()
+                .flatMap(r -> r.chunks().stream()).map(c -> c.hash()).distinct().toList();
+        assertThat(chunks).hasSizeGreaterThan(3);
+        String unknown = "0".repeat(64);
+        java.util.List<String> asked = java.util.List.of(chunks.get(2), unknown, chunks.get(0), chunks.get(2));
+        HttpResponse<byte[]> r = send("POST", "/sync/v1/chunks", String.join("\n", asked) + "\n");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Encoding")).isEmpty();
+
+        java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(r.body()));
+        for (String hash : asked) {
+            int length = in.readInt();
+            if (hash.equals(unknown)) {
+                assertThat(length).as("a chunk the server does not have").isEqualTo(-1);
+                continue;
+            }
+            byte[] data = in.readNBytes(length);
+            assertThat(Hashes.sha256Hex(data)).isEqualTo(hash);
+        }
+        assertThat(in.read()).as("nothing after the last chunk").isEqualTo(-1);
+    }
+
+    @Test
+    void aBulkRequestThatIsMalformedOrTooLargeIsRefused() throws Exception {
+        HttpResponse<byte[]> notAHash = send("POST", "/sync/v1/chunks", "../../library.db\n");
+        assertThat(notAHash.statusCode()).isEqualTo(400);
+        assertThat(json(notAHash).path("message").asText()).contains("is not one");
+        assertThat(send("POST", "/sync/v1/chunks", "").statusCode()).isEqualTo(400);
+        String many = ("a".repeat(64) + "\n").repeat(257);
+        HttpResponse<byte[]> tooMany = send("POST", "/sync/v1/chunks", many);
+        assertThat(tooMany.statusCode()).isEqualTo(413);
+        assertThat(json(tooMany).path("message").asText()).contains("1 to 256 chunks");
+    }
+
+    @Test
     void theCatalogListsThePacksWithTheirDigests() throws Exception {
         HttpResponse<byte[]> r = send("GET", "/sync/v1/catalog.json", null);
         assertThat(r.statusCode()).isEqualTo(200);
