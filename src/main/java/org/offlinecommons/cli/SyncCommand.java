@@ -1,6 +1,7 @@
 package org.offlinecommons.cli;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -14,9 +15,12 @@ import org.offlinecommons.sync.SyncProgress;
 import org.offlinecommons.sync.SyncStatus;
 import org.offlinecommons.web.SyncTreeServer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 @Command(name = "sync", mixinStandardHelpOptions = true,
         description = {"Pull packs from another Offline Commons server, or from a mirror folder on any web server.",
@@ -48,8 +52,19 @@ final class SyncCommand implements Callable<Integer> {
             description = "Parallel downloads. Default: ${DEFAULT-VALUE}")
     int connections;
 
+    @Option(names = "--token", paramLabel = "TOKEN", description = {"The peer's sync token, when it runs with"
+            + " serve --sync-token. Prefer --token-file: a token on the command line shows in the process list."})
+    String token;
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "Read the peer's sync token from the first line of FILE")
+    Path tokenFile;
+
     @Mixin
     DataOption data;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -60,8 +75,20 @@ final class SyncCommand implements Callable<Integer> {
             System.err.println("offline-commons: " + e.getMessage());
             return Main.EXIT_REFUSED;
         }
+        String secret = token;
+        if (tokenFile != null) {
+            if (secret != null) {
+                throw new ParameterException(spec.commandLine(), "Give --token or --token-file, not both");
+            }
+            secret = AdminPasswordCommand.firstLine(spec, tokenFile, "--token-file");
+        }
+        PeerClient client;
+        try {
+            client = new PeerClient(base, secret == null ? null : secret.strip());
+        } catch (SyncException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         try (Library library = Library.open(data.dir)) {
-            PeerClient client = new PeerClient(base);
             ConsoleProgress bar = new ConsoleProgress(System.err, "Pulling");
             SyncProgress progress = new SyncProgress(base.toString(), dryRun, bar);
             SyncStatus status;

@@ -50,10 +50,24 @@ public final class PeerClient {
 
     private final URI base;
     private final HttpClient http;
+    private final String token;
     private final AtomicLong received = new AtomicLong();
 
     public PeerClient(URI base) {
+        this(base, null);
+    }
+
+    /**
+     * @param token the peer's sync token (its {@code serve --sync-token}), sent as a bearer token
+     *              with every request, or null when the peer shares with anyone on the network
+     */
+    public PeerClient(URI base, String token) {
+        if (token != null && (token.isBlank() || token.chars().anyMatch(ch -> ch < 0x21 || ch > 0x7e))) {
+            throw new SyncException(SyncException.Reason.BAD_REQUEST,
+                    "The sync token must be printable ASCII without spaces (as the peer's --sync-token)");
+        }
         this.base = base;
+        this.token = token;
         this.http = HttpClient.newBuilder()
                 .connectTimeout(CONNECT_TIMEOUT)
                 .version(HttpClient.Version.HTTP_1_1)
@@ -130,8 +144,7 @@ public final class PeerClient {
             }
             body.append(ref.hash()).append('\n');
         }
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(HEADERS_TIMEOUT)
-                .header("User-Agent", USER_AGENT).header("Content-Type", "text/plain; charset=utf-8")
+        HttpRequest request = request(uri).header("Content-Type", "text/plain; charset=utf-8")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)).build();
         long bytes = refs.stream().mapToLong(ChunkRef::size).sum();
         // As for single chunks: a minute per MiB asked for.
@@ -176,8 +189,7 @@ public final class PeerClient {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("url", ours.toString());
         packs.forEach(body.putArray("packs")::add);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(HEADERS_TIMEOUT)
-                .header("User-Agent", USER_AGENT).header("Content-Type", "application/json")
+        HttpRequest request = request(uri).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(SyncJson.write(body))).build();
         Answer a = send(request, MAX_ERROR_BODY, false, HEADERS_TIMEOUT);
         if (a.status == 403 || a.status == 409) {
@@ -208,8 +220,7 @@ public final class PeerClient {
     }
 
     private Answer get(URI uri, long limit, boolean truncate, Duration timeout) {
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(HEADERS_TIMEOUT)
-                .header("User-Agent", USER_AGENT).GET().build();
+        HttpRequest request = request(uri).GET().build();
         return send(request, limit, truncate, timeout);
     }
 
@@ -257,6 +268,12 @@ public final class PeerClient {
         return new SyncException(SyncException.Reason.UNREACHABLE, uri + ": " + why, cause);
     }
 
+    /** A request to the peer with what every request carries: a deadline for the headers, who we are, the token. */
+    private HttpRequest.Builder request(URI uri) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(HEADERS_TIMEOUT).header("User-Agent", USER_AGENT);
+        return token == null ? b : b.header("Authorization", "Bearer " + token);
+    }
+
     private static void requireOk(URI uri, Answer a) {
         if (a.status != 200) {
             throw statusError(uri, a);
@@ -264,6 +281,12 @@ public final class PeerClient {
     }
 
     private static SyncException statusError(URI uri, Answer a) {
+        if (a.status == 401) {
+            // The peer runs with --sync-token: no token, or the wrong one, was sent.
+            return new SyncException(SyncException.Reason.REFUSED, uri + ": the peer shares only with servers that"
+                    + " send its sync token; give it with --token-file (or \"token\" in the API), as the peer's admin"
+                    + " set it with serve --sync-token");
+        }
         SyncException.Reason reason = a.status >= 500 ? SyncException.Reason.UNREACHABLE
                 : SyncException.Reason.INVALID_PEER;
         return new SyncException(reason, uri + ": the peer answered HTTP " + a.status

@@ -159,14 +159,31 @@ final class SyncRoutes {
     private record SyncRequest(URI peer, List<String> packs, boolean dryRun, boolean both) {
     }
 
+    /** The peer's sync token from the request, or null; it lives only in the job's client, never in a log. */
+    private static String token(JsonNode body) {
+        JsonNode token = body.get("token");
+        if (token == null || token.isNull()) {
+            return null;
+        }
+        if (!token.isTextual() || token.asText().length() > 1024) {
+            throw HttpProblem.badRequest("'token' must be the peer's sync token, as text");
+        }
+        return token.asText().strip();
+    }
+
     private void startSync(Context ctx) {
         JsonNode body = body(ctx);
         SyncRequest request = new SyncRequest(peer(body.path("peer").asText(null)), packIds(body.get("packs")),
                 flag(body, "dryRun"), flag(body, "both"));
+        PeerClient peer;
+        try {
+            peer = new PeerClient(request.peer, token(body));
+        } catch (SyncException e) {
+            throw problem(e);
+        }
         int ourPort = ctx.req().getLocalPort();
         Job job = jobs.submit("sync", (request.dryRun ? "Dry run of a sync from " : "Sync from ") + request.peer,
                 j -> {
-                    PeerClient peer = new PeerClient(request.peer);
                     SyncStatus status = pull(j, peer, request.packs, request.dryRun);
                     if (!request.both || request.dryRun) {
                         return status.summary();

@@ -6,7 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.pack.PackFixtures;
+import org.offlinecommons.pack.PackImporter;
+import org.offlinecommons.store.Library;
+import org.offlinecommons.store.ProgressListener;
+import org.offlinecommons.web.WebServer;
 import org.offlinecommons.sync.SyncTree;
 
 /** The sync and mirror commands in-process; pulls over a network are in the sync ITs. */
@@ -47,5 +52,33 @@ class SyncCommandTest {
         CliTest.Run nobody = run("sync", "http://127.0.0.1:9", "--data", data);
         assertThat(nobody.code()).isEqualTo(Main.EXIT_REFUSED);
         assertThat(nobody.err()).contains("cannot connect").contains("Nothing was changed");
+    }
+
+    @Test
+    void aPeerWithASyncTokenIsPulledFromWithTheTokenFileAndRefusedWithoutIt() throws Exception {
+        Path zip = PackFixtures.build(PackFixtures.smallSite(tmp.resolve("site")), "garden", "Garden",
+                tmp.resolve("garden.zip"));
+        String token = "0123456789abcdef0123456789abcdef";
+        Path tokenFile = Files.writeString(tmp.resolve("token"), token + "\n");
+        Path wrongFile = Files.writeString(tmp.resolve("wrong"), token + "x\n");
+        String here = tmp.resolve("here").toString();
+        try (Library there = Library.open(tmp.resolve("there"));
+             JobRunner jobs = new JobRunner();
+             WebServer peer = WebServer.start(there, jobs, new WebServer.Options("127.0.0.1", 0).withSyncToken(token))) {
+            new PackImporter(there).importPack(zip, ProgressListener.NONE);
+            String url = "http://127.0.0.1:" + peer.port();
+
+            CliTest.Run none = run("sync", url, "--data", here);
+            assertThat(none.code()).isEqualTo(Main.EXIT_REFUSED);
+            assertThat(none.err()).contains("sync token").contains("--token-file").contains("Nothing was changed");
+            CliTest.Run wrong = run("sync", url, "--token-file", wrongFile.toString(), "--data", here);
+            assertThat(wrong.code()).isEqualTo(Main.EXIT_REFUSED);
+            assertThat(run("list", "--data", here).out()).doesNotContain("garden");
+
+            CliTest.Run right = run("sync", url, "--token-file", tokenFile.toString(), "--data", here);
+            assertThat(right.code()).as(right.err()).isZero();
+            assertThat(run("list", "--data", here).out()).contains("garden");
+            assertThat(right.out() + right.err()).as("the token is never printed").doesNotContain(token);
+        }
     }
 }

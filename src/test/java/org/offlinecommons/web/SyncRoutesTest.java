@@ -166,6 +166,12 @@ class SyncRoutesTest {
         HttpResponse<byte[]> packs = send("POST", "/api/v1/sync", "{\"peer\": \"http://x\", \"packs\": [\"../a\"]}");
         assertThat(packs.statusCode()).isEqualTo(400);
         assertThat(send("POST", "/api/v1/sync", "not json").statusCode()).isEqualTo(400);
+        HttpResponse<byte[]> token = send("POST", "/api/v1/sync", "{\"peer\": \"http://x\", \"token\": 42}");
+        assertThat(token.statusCode()).isEqualTo(400);
+        assertThat(json(token).path("message").asText()).contains("'token'");
+        HttpResponse<byte[]> spaced = send("POST", "/api/v1/sync", "{\"peer\": \"http://x\", \"token\": \"a b\"}");
+        assertThat(spaced.statusCode()).isEqualTo(400);
+        assertThat(json(spaced).path("message").asText()).contains("sync token").doesNotContain("a b");
         assertThat(send("GET", "/api/v1/sync/jobs/nope", null).statusCode()).isEqualTo(404);
     }
 
