@@ -3,13 +3,11 @@ package org.offlinecommons.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -29,11 +27,8 @@ import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -44,7 +39,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AdminBrowserIT {
 
-    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    private static final Path SCREENSHOTS = HeadlessChromium.SCREENSHOTS;
     /** What a hostile pack's page tries, reporting each outcome into the page. */
     private static final String HOSTILE_PAGE = """
             <!doctype html><html lang="en"><meta charset="utf-8"><title>Fun quiz</title>
@@ -113,7 +108,7 @@ class AdminBrowserIT {
         server = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0).withAdminLogin(),
                 new Drives(library, DriveSettings.of(tmp.resolve("data")).withMountRoots(List.of(tmp.resolve("media")))));
         base = "http://127.0.0.1:" + server.port();
-        driver = startBrowser(tmp.resolve("browser-profile"));
+        driver = HeadlessChromium.start(tmp.resolve("browser-profile"), LogType.BROWSER);
         wait = new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(50));
         Files.createDirectories(SCREENSHOTS);
     }
@@ -134,23 +129,6 @@ class AdminBrowserIT {
         }
     }
 
-    static ChromeDriver startBrowser(Path profile) {
-        // Never let Selenium Manager fetch a driver: the Debian one is the one that matches.
-        System.setProperty("webdriver.chrome.driver", "/usr/bin/chromedriver");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                "--user-data-dir=" + profile);
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File("/usr/bin/chromedriver")).build();
-        ChromeDriver chrome = new ChromeDriver(service, options);
-        chrome.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
-        return chrome;
-    }
 
     @Test
     @Order(1)

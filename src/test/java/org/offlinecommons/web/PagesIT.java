@@ -5,7 +5,6 @@ import static org.offlinecommons.pack.PackFixtures.write;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,8 +28,6 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.interactions.Actions;
@@ -43,7 +40,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class PagesIT {
 
-    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    private static final Path SCREENSHOTS = HeadlessChromium.SCREENSHOTS;
     private static final int VIDEO_SECONDS = 60;
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Controls lower than 44 px; links inside running text are exempt, as in WCAG 2.5.8. */
@@ -68,7 +65,7 @@ class PagesIT {
         library = Library.open(tmp.resolve("data"));
         server = WebServer.start(library, new JobRunner(), new WebServer.Options("127.0.0.1", 0));
         base = "http://127.0.0.1:" + server.port();
-        driver = startBrowser(tmp.resolve("browser-profile"));
+        driver = HeadlessChromium.start(tmp.resolve("browser-profile"), LogType.PERFORMANCE);
         wait = new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(50));
         // The video is encoded by the browser (WebCodecs needs a page from a trustworthy origin).
         driver.get(base + "/");
@@ -97,21 +94,6 @@ class PagesIT {
         }
     }
 
-    static ChromeDriver startBrowser(Path profile) {
-        // Never let Selenium Manager fetch a driver: the Debian one is the one that matches.
-        System.setProperty("webdriver.chrome.driver", "/usr/bin/chromedriver");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                "--autoplay-policy=no-user-gesture-required", "--user-data-dir=" + profile);
-        options.setCapability("goog:loggingPrefs", Map.of(LogType.PERFORMANCE, "ALL"));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File("/usr/bin/chromedriver")).build();
-        ChromeDriver chrome = new ChromeDriver(service, options);
-        chrome.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
-        return chrome;
-    }
 
     /** One VP8 key frame per second, each showing its second, from the browser's encoder. */
     @SuppressWarnings("unchecked")

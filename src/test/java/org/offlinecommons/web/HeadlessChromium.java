@@ -1,0 +1,44 @@
+package org.offlinecommons.web;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.logging.Level;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LoggingPreferences;
+
+/** Debian's headless Chromium as the browser tests drive it; scripts/test installs it. */
+final class HeadlessChromium {
+
+    /** Where browser tests save their screenshots for people to look at. */
+    static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+    private HeadlessChromium() {
+    }
+
+    /**
+     * @param profile a fresh folder for the browser's profile
+     * @param logs    the browser's logs to keep (e.g. {@code LogType.BROWSER} for CSP reports)
+     */
+    static ChromeDriver start(Path profile, String... logs) {
+        // Never let Selenium Manager fetch a driver: the Debian one is the one that matches.
+        System.setProperty("webdriver.chrome.driver", "/usr/bin/chromedriver");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                "--autoplay-policy=no-user-gesture-required", "--user-data-dir=" + profile);
+        LoggingPreferences preferences = new LoggingPreferences();
+        for (String log : logs) {
+            preferences.enable(log, Level.ALL);
+        }
+        options.setCapability("goog:loggingPrefs", preferences);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver")).build();
+        ChromeDriver chrome = new ChromeDriver(service, options);
+        chrome.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
+        return chrome;
+    }
+}
