@@ -7,11 +7,11 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock the test moves by hand, so expiry is checked without waiting. */
-final class TestClock extends Clock {
+public final class TestClock extends Clock {
 
-    private Instant now = Instant.parse("2025-03-01T08:00:00Z");
+    private volatile Instant now = Instant.parse("2025-03-01T08:00:00Z");
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         now = now.plus(d);
     }
 

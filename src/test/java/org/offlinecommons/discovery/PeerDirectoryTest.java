@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.offlinecommons.admin.TestClock;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.sync.ServerIdentity;
 import org.offlinecommons.sync.SyncException;
