@@ -58,6 +58,8 @@ public final class Discovery implements AutoCloseable {
     private final Clock clock;
     private final ScheduledExecutorService timer;
     private volatile Announcement current;
+    /** The library's generation the current announcement was checked at; only the timer's thread uses it. */
+    private long checkedGeneration = -1;
     private MdnsDiscovery mdns;
     private BroadcastDiscovery broadcast;
 
@@ -207,7 +209,13 @@ public final class Discovery implements AutoCloseable {
             return;
         }
         try {
+            // Building catalog.json reads every pack's manifest: do it only when something was committed.
+            long generation = library.generation();
+            if (generation == checkedGeneration) {
+                return;
+            }
             Announcement a = announcement();
+            checkedGeneration = generation;
             if (!a.equals(current)) {
                 current = a;
                 if (mdns != null) {

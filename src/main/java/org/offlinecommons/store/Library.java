@@ -43,6 +43,14 @@ public final class Library implements AutoCloseable {
         return chunks;
     }
 
+    /**
+     * A number that has grown if anything was committed to the library since it was last read, by
+     * this process or another (the CLI next to the server): a cheap test for caches of what was read.
+     */
+    public long generation() {
+        return db.read(db::generation);
+    }
+
     public SearchIndex search() {
         return search;
     }

@@ -147,12 +147,15 @@ public final class SearchIndex {
         private record Entry(long generation, SearchResults answer) {
         }
 
-        private final int capacity;
         private final java.util.LinkedHashMap<AnswerKey, Entry> entries;
 
         RecentAnswers(int capacity) {
-            this.capacity = capacity;
-            this.entries = new java.util.LinkedHashMap<>(capacity * 2, 0.75f, true);
+            this.entries = new java.util.LinkedHashMap<>(capacity * 2, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<AnswerKey, Entry> eldest) {
+                    return size() > capacity;
+                }
+            };
         }
 
         synchronized SearchResults get(AnswerKey key, long generation) {
@@ -169,11 +172,6 @@ public final class SearchIndex {
 
         synchronized void put(AnswerKey key, long generation, SearchResults answer) {
             entries.put(key, new Entry(generation, answer));
-            if (entries.size() > capacity) {
-                var eldest = entries.entrySet().iterator();
-                eldest.next();
-                eldest.remove();
-            }
         }
     }
 

@@ -29,6 +29,12 @@ public final class LibraryTree {
         }
     };
 
+    private record Catalog(long generation, byte[] json) {
+    }
+
+    /** catalog.json as last built, with the library's generation it was built at. */
+    private volatile Catalog catalog;
+
     public LibraryTree(Library library) {
         this.library = library;
     }
@@ -39,7 +45,15 @@ public final class LibraryTree {
 
     /** catalog.json listing every installed pack. */
     public byte[] catalog() {
-        return catalog(library.catalog().packs());
+        // Building it reads every pack's manifest; peers ask for it far more often than packs change.
+        long generation = library.generation();
+        Catalog last = catalog;
+        if (last != null && last.generation() == generation) {
+            return last.json();
+        }
+        byte[] json = catalog(library.catalog().packs());
+        catalog = new Catalog(generation, json);
+        return json;
     }
 
     public byte[] catalog(List<PackRecord> packs) {
