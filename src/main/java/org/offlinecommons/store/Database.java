@@ -46,9 +46,24 @@ public final class Database implements AutoCloseable {
      */
     private final Map<Connection, Map<String, PreparedStatement>> prepared = new IdentityHashMap<>();
     private volatile boolean closed;
-    /** Grows when a reader sees that someone committed since it last looked; see {@link #generation}. */
+    /** Grows when a commit is seen: ours at once, others' by a reader or the watcher; see {@link #generation()}. */
     private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
     private final Map<Connection, long[]> dataVersions = new IdentityHashMap<>();
+    /**
+     * A read connection of its own for {@link #generation()}: asking a pooled reader would make
+     * every request queue for the pool and take SQLite's read locks just to learn that nothing changed.
+     */
+    private final Connection watcher;
+    private final ReentrantLock watchLock = new ReentrantLock();
+    /** Guarded by watchLock. */
+    private long watchedVersion = Long.MIN_VALUE;
+    private volatile long watchedAt = System.nanoTime() - OTHER_PROCESS_CHECK_NANOS;
+
+    /**
+     * How stale {@link #generation()} may be about commits by another process (the CLI importing
+     * next to the server): nobody notices a tenth of a second, and it saves a query per request.
+     */
+    static final long OTHER_PROCESS_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private Database(Path file, int readerCount) throws SQLException {
         this.file = file;
@@ -62,6 +77,7 @@ public final class Database implements AutoCloseable {
             dataVersions.put(reader, new long[] {Long.MIN_VALUE});
             readers.add(reader);
         }
+        this.watcher = open(file, true);
     }
 
     /** Opens (creating if needed) the library in {@code dataDir}/library.db. */
@@ -134,6 +150,8 @@ public final class Database implements AutoCloseable {
                 try (Statement s = writer.createStatement()) {
                     s.execute("COMMIT");
                 }
+                // Ours are seen at once; only another process's commits wait for the watcher.
+                generation.incrementAndGet();
                 return result;
             } catch (Throwable t) {
                 try (Statement s = writer.createStatement()) {
@@ -225,6 +243,37 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * A number that has grown if anything was committed before this call: at once for commits
+     * of this process, within {@link #OTHER_PROCESS_CHECK_NANOS} for another's. Cheap enough for
+     * every request (usually one volatile read), so caches of what was read can check it each time;
+     * read it before reading what you cache, never after.
+     */
+    public long generation() {
+        long now = System.nanoTime();
+        if (now - watchedAt >= OTHER_PROCESS_CHECK_NANOS && watchLock.tryLock()) {
+            // One thread asks SQLite; the others go on with the number they have, at most one interval old.
+            try {
+                if (now - watchedAt >= OTHER_PROCESS_CHECK_NANOS && !closed) {
+                    try (Statement s = watcher.createStatement();
+                         java.sql.ResultSet rs = s.executeQuery("PRAGMA data_version")) {
+                        long version = rs.next() ? rs.getLong(1) : 0L;
+                        if (version != watchedVersion) {
+                            watchedVersion = version;
+                            generation.incrementAndGet();
+                        }
+                    } catch (SQLException e) {
+                        throw new StoreException("Library read failed: " + e.getMessage(), e);
+                    }
+                    watchedAt = System.nanoTime();
+                }
+            } finally {
+                watchLock.unlock();
+            }
+        }
+        return generation.get();
+    }
+
+    /**
      * SQLite's {@code quick_check}, on a connection of its own: FTS5 in a pooled connection can
      * check against a cached index structure that another connection has since changed, and
      * report a checksum mismatch where there is none.
@@ -274,6 +323,12 @@ public final class Database implements AutoCloseable {
         try {
             for (Connection c : allReaders) {
                 closeQuietly(c);
+            }
+            watchLock.lock();
+            try {
+                closeQuietly(watcher);
+            } finally {
+                watchLock.unlock();
             }
             try (Statement s = writer.createStatement()) {
                 s.execute("PRAGMA wal_checkpoint(TRUNCATE)");

@@ -45,10 +45,11 @@ public final class Library implements AutoCloseable {
 
     /**
      * A number that has grown if anything was committed to the library since it was last read, by
-     * this process or another (the CLI next to the server): a cheap test for caches of what was read.
+     * this process (at once) or another (the CLI next to the server; within a tenth of a second):
+     * a test cheap enough for every request, for caches of what was read.
      */
     public long generation() {
-        return db.read(db::generation);
+        return db.generation();
     }
 
     public SearchIndex search() {

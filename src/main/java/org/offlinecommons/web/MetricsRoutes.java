@@ -34,7 +34,7 @@ final class MetricsRoutes {
 
     // One registry per server, not Micrometer's global one: tests run several servers in one JVM.
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
 
     MetricsRoutes(Library library, JobRunner jobs) {
         Gauge.builder("offline_commons_library_packs", library, l -> l.catalog().packs().size())
@@ -90,9 +90,12 @@ final class MetricsRoutes {
         }
     }
 
+    private record TimerKey(String method, String route, int status) {
+    }
+
     /** Looked up once per route and status: building the meter's id on every request costs more than the rest. */
     private Timer timer(String method, String route, int status) {
-        return timers.computeIfAbsent(method + ' ' + route + ' ' + status, key -> Timer.builder("http_server_requests")
+        return timers.computeIfAbsent(new TimerKey(method, route, status), key -> Timer.builder("http_server_requests")
                 .description("HTTP requests by route and status")
                 .tag("method", method)
                 .tag("route", route)

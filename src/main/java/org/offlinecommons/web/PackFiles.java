@@ -6,12 +6,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import java.util.zip.GZIPOutputStream;
 import org.eclipse.jetty.http.MimeTypes;
@@ -72,6 +72,11 @@ final class PackFiles {
 
     private final Library library;
     private final HotFiles hot = new HotFiles(HOT_BYTES);
+    /** Catalog entries of files asked for since the library last changed; see {@link #locate}. */
+    private final Map<FileKey, Located> located = new ConcurrentHashMap<>();
+    private volatile long locatedGeneration = Long.MIN_VALUE;
+    /** Each entry is ~300 bytes: a whole pack's pages fit in a few MB. */
+    private static final int LOCATED_MAX = 20_000;
 
     PackFiles(Library library) {
         this.library = library;
@@ -84,16 +89,10 @@ final class PackFiles {
      * @throws HttpProblem for a bad path (400) or a missing pack or file (404)
      */
     Reply reply(String packId, String path, boolean head, UnaryOperator<String> requestHeader) throws IOException {
-        String problem = PackPath.problem(path);
-        if (problem != null) {
-            throw HttpProblem.badRequest("Not a valid path in a pack: " + problem);
-        }
-        StoredFile file = library.catalog().file(packId, path).orElseThrow(() -> HttpProblem.notFound(
-                library.catalog().exists(packId)
-                        ? "Pack '" + packId + "' has no file '" + path + "'"
-                        : "There is no pack '" + packId + "' in this library"));
-        String etag = "\"" + file.sha256() + "\"";
-        String type = contentType(path);
+        Located located = locate(packId, path);
+        StoredFile file = located.file();
+        String etag = located.etag();
+        String type = located.type();
         List<String> headers = new ArrayList<>(16);
         headers.add("ETag");
         headers.add(etag);
@@ -138,7 +137,7 @@ final class PackFiles {
             }
             return new Reply(206, headers, body);
         }
-        boolean gzip = file.size() >= GZIP_MIN_BYTES && isCompressible(type) && acceptsGzip(requestHeader);
+        boolean gzip = located.compressible() && acceptsGzip(requestHeader);
         headers.add("Vary");
         headers.add("Accept-Encoding");
         Body body;
@@ -155,7 +154,7 @@ final class PackFiles {
             body = head ? NO_BODY : new Gzipped(recipe(file, packId, path));
         } else {
             headers.add("Content-Length");
-            headers.add(Long.toString(file.size()));
+            headers.add(located.length());
             if (head) {
                 body = NO_BODY;
             } else if (small) {
@@ -165,6 +164,54 @@ final class PackFiles {
             }
         }
         return new Reply(200, headers, body);
+    }
+
+    /** What every answer about one file needs, worked out once per library generation. */
+    private record Located(long generation, StoredFile file, String etag, String type, String length,
+                           boolean compressible) {
+    }
+
+    private record FileKey(String packId, String path) {
+    }
+
+    /**
+     * A file's catalog entry, from memory while nothing in the library changed: a page's
+     * stylesheet, script and pictures are asked for by every student, and an SQLite lookup per
+     * request cost as much CPU as sending the page.
+     *
+     * @throws HttpProblem for a bad path (400) or a missing pack or file (404)
+     */
+    private Located locate(String packId, String path) {
+        // Read before the lookup, so an entry can only be older than its generation says, never newer.
+        long generation = library.generation();
+        FileKey key = new FileKey(packId, path);
+        Located known = located.get(key);
+        if (known != null && known.generation() == generation) {
+            return known;
+        }
+        String problem = PackPath.problem(path);
+        if (problem != null) {
+            throw HttpProblem.badRequest("Not a valid path in a pack: " + problem);
+        }
+        StoredFile file = library.catalog().file(packId, path).orElseThrow(() -> HttpProblem.notFound(
+                library.catalog().exists(packId)
+                        ? "Pack '" + packId + "' has no file '" + path + "'"
+                        : "There is no pack '" + packId + "' in this library"));
+        String type = contentType(path);
+        Located found = new Located(generation, file, "\"" + file.sha256() + "\"", type,
+                Long.toString(file.size()), file.size() >= GZIP_MIN_BYTES && isCompressible(type));
+        if (generation > locatedGeneration || located.size() >= LOCATED_MAX) {
+            // Entries of an older generation are dead weight; a crawler walking every page would
+            // fill the map. Starting afresh is simpler than tracking use, and rare.
+            synchronized (located) {
+                if (generation > locatedGeneration || located.size() >= LOCATED_MAX) {
+                    located.clear();
+                    locatedGeneration = Math.max(generation, locatedGeneration);
+                }
+            }
+        }
+        located.put(key, found);
+        return found;
     }
 
     /**
@@ -295,19 +342,21 @@ final class PackFiles {
     }
 
     /**
-     * A least-recently-used map of immutable bytes in direct memory, bounded by their total size.
-     * One lock: its work is a map lookup, far shorter than the request around it.
+     * Immutable bytes in direct memory, bounded by their total size. Lookups take no lock: every
+     * request of a busy page does one, from dozens of threads. When full, entries are dropped in
+     * the map's own order rather than least-recently-used first: tracking use would put a lock or
+     * a write back on every lookup, and whatever is still hot is read back at its next request.
      */
     private static final class HotFiles {
         private final long budget;
         private long used;
-        private final LinkedHashMap<String, ByteBuffer> entries = new LinkedHashMap<>(256, 0.75f, true);
+        private final Map<String, ByteBuffer> entries = new ConcurrentHashMap<>();
 
         HotFiles(long budget) {
             this.budget = budget;
         }
 
-        synchronized ByteBuffer get(String key) {
+        ByteBuffer get(String key) {
             return entries.get(key);
         }
 
@@ -320,11 +369,14 @@ final class PackFiles {
             synchronized (this) {
                 ByteBuffer previous = entries.put(key, buffer);
                 used += bytes.length - (previous == null ? 0 : previous.capacity());
-                var eldest = entries.entrySet().iterator();
-                while (used > budget && eldest.hasNext()) {
+                // Down to three quarters once over, so that a full cache does not evict on every put.
+                var eldest = used > budget ? entries.entrySet().iterator() : null;
+                while (eldest != null && used > budget * 3 / 4 && eldest.hasNext()) {
                     Map.Entry<String, ByteBuffer> e = eldest.next();
-                    used -= e.getValue().capacity();
-                    eldest.remove();
+                    if (e.getValue() != buffer) {
+                        used -= e.getValue().capacity();
+                        eldest.remove();
+                    }
                 }
             }
             return buffer;

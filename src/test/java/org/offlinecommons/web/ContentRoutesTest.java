@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.offlinecommons.job.JobRunner;
+import org.offlinecommons.pack.PackBuilder;
 import org.offlinecommons.pack.PackFixtures;
 import org.offlinecommons.pack.PackImporter;
 import org.offlinecommons.store.Library;
@@ -58,6 +59,35 @@ class ContentRoutesTest {
             b.headers(headers);
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    @Test
+    void aNewVersionOrADeletionIsServedAsSoonAsItIsCommitted_evenFromAnotherProcess() throws Exception {
+        Path v1 = PackFixtures.write(tmp.resolve("orchard-1"), "trees/apple.html", "<title>Apple</title><p>one</p>")
+                .getParent().getParent();
+        new PackImporter(library).importPack(PackFixtures.build(v1,
+                new PackBuilder.Options("orchard", "Orchard", 1L, null, null, null, null, null, null),
+                tmp.resolve("orchard-1.zip")), ProgressListener.NONE);
+        // Twice: the second answer comes from what the server remembers about the file.
+        assertThat(new String(get("/packs/orchard/trees/apple.html").body())).contains("one");
+        assertThat(new String(get("/packs/orchard/trees/apple.html").body())).contains("one");
+
+        Path v2 = PackFixtures.write(tmp.resolve("orchard-2"), "trees/apple.html", "<title>Apple</title><p>two</p>")
+                .getParent().getParent();
+        new PackImporter(library).importPack(PackFixtures.build(v2,
+                new PackBuilder.Options("orchard", "Orchard", 2L, null, null, null, null, null, null),
+                tmp.resolve("orchard-2.zip")), ProgressListener.NONE);
+        assertThat(new String(get("/packs/orchard/trees/apple.html").body())).contains("two");
+
+        // The CLI deleting the pack next to the running server: connections of its own.
+        try (Library cli = Library.open(tmp.resolve("data"))) {
+            assertThat(cli.delete("orchard")).isTrue();
+        }
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (get("/packs/orchard/trees/apple.html").statusCode() == 200 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(get("/packs/orchard/trees/apple.html").statusCode()).isEqualTo(404);
     }
 
     @Test
