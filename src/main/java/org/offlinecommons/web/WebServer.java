@@ -124,7 +124,7 @@ public final class WebServer implements AutoCloseable {
         PackFiles packFiles = new PackFiles(library);
         ContentRoutes content = new ContentRoutes(library, packFiles);
         MetricsRoutes metrics = new MetricsRoutes(library, jobs);
-        ApiRoutes api = new ApiRoutes(library, jobs);
+        ApiRoutes api = new ApiRoutes(library, jobs, json);
         Messages messages = Messages.load(Locale.getDefault());
         StaticAssets assets = StaticAssets.load();
         Templates templates = new Templates();

@@ -62,8 +62,12 @@ class ContentRoutesTest {
     }
 
     @Test
-    void aNewVersionOrADeletionIsServedAsSoonAsItIsCommitted_evenFromAnotherProcess() throws Exception {
-        Path v1 = PackFixtures.write(tmp.resolve("orchard-1"), "trees/apple.html", "<title>Apple</title><p>one</p>")
+    void aNewVersionOrADeletionIsServedAndSearchedAsSoonAsItIsCommitted_evenFromAnotherProcess() throws Exception {
+        // Asked twice before each change, so that the second answer is a remembered one.
+        assertThat(new String(get("/api/v1/search?q=pomology").body())).contains("\"total\":0");
+        assertThat(new String(get("/api/v1/search?q=pomology").body())).contains("\"total\":0");
+        Path v1 = PackFixtures.write(tmp.resolve("orchard-1"), "trees/apple.html",
+                        "<title>Apple</title><p>one, about pomology</p>")
                 .getParent().getParent();
         new PackImporter(library).importPack(PackFixtures.build(v1,
                 new PackBuilder.Options("orchard", "Orchard", 1L, null, null, null, null, null, null),
@@ -71,6 +75,8 @@ class ContentRoutesTest {
         // Twice: the second answer comes from what the server remembers about the file.
         assertThat(new String(get("/packs/orchard/trees/apple.html").body())).contains("one");
         assertThat(new String(get("/packs/orchard/trees/apple.html").body())).contains("one");
+        assertThat(new String(get("/api/v1/search?q=pomology").body())).contains("\"total\":1");
+        assertThat(new String(get("/api/v1/search?q=pomology").body())).contains("\"total\":1");
 
         Path v2 = PackFixtures.write(tmp.resolve("orchard-2"), "trees/apple.html", "<title>Apple</title><p>two</p>")
                 .getParent().getParent();
@@ -78,6 +84,7 @@ class ContentRoutesTest {
                 new PackBuilder.Options("orchard", "Orchard", 2L, null, null, null, null, null, null),
                 tmp.resolve("orchard-2.zip")), ProgressListener.NONE);
         assertThat(new String(get("/packs/orchard/trees/apple.html").body())).contains("two");
+        assertThat(new String(get("/api/v1/search?q=pomology").body())).contains("\"total\":0");
 
         // The CLI deleting the pack next to the running server: connections of its own.
         try (Library cli = Library.open(tmp.resolve("data"))) {
