@@ -1,3 +1,54 @@
+// The export page: what the ticked packs need against the chosen drive, kept true while the
+// admin ticks (the server wrote the same sentence for the form as it was sent).
+(function () {
+  'use strict';
+  // As Sizes.human on the server: decimal units, one decimal below 10.
+  function human(bytes) {
+    if (bytes < 1000) {
+      return bytes + ' B';
+    }
+    var units = ['KB', 'MB', 'GB', 'TB'];
+    var v = bytes;
+    var u = -1;
+    while (v >= 1000 && u < units.length - 1) {
+      v /= 1000;
+      u++;
+    }
+    return (v < 10 ? v.toFixed(1) : v.toFixed(0)) + ' ' + units[u];
+  }
+  function fill(template, args) {
+    return template.replace(/\{(\d)\}/g, function (m, i) {
+      return args[+i];
+    });
+  }
+  function update() {
+    // Looked up each time: following the jobs swaps in a new copy of the page.
+    var room = document.getElementById('export-room');
+    var form = room && room.closest('form');
+    if (!form) {
+      return;
+    }
+    var bytes = 0;
+    form.querySelectorAll('input[name=pack]:checked').forEach(function (box) {
+      bytes += +box.getAttribute('data-bytes');
+    });
+    var copies = (form.elements.zips.checked ? 1 : 0) + (form.elements.mirror.checked ? 1 : 0);
+    var need = bytes * Math.max(1, copies);
+    var drive = form.querySelector('input[name=target]:checked');
+    var folder = form.elements.folder && form.elements.folder.value.trim();
+    var free = drive && !folder ? +drive.getAttribute('data-free') : -1;
+    var tooSmall = bytes > 0 && free >= 0 && need > free;
+    var text = bytes === 0 ? room.getAttribute('data-none')
+      : free < 0 ? fill(room.getAttribute('data-needs'), [human(need)])
+      : fill(room.getAttribute(tooSmall ? 'data-too-small' : 'data-fits'),
+             [human(need), drive.getAttribute('data-label'), human(free)]);
+    room.textContent = text;
+    room.className = tooSmall ? 'alert' : 'meta';
+  }
+  document.addEventListener('change', update);
+  document.addEventListener('input', update);
+}());
+
 // Follows running jobs in place on the drive pages. Every two seconds it reads the same page
 // again and swaps in its progress section only, so whatever the admin is ticking meanwhile
 // stays ticked. Once every job has ended, it swaps in the whole page once (the packs' states

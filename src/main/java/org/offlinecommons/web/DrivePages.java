@@ -289,7 +289,8 @@ final class DrivePages {
                     Sizes.human(disk.totalBytes()));
             String path = d.path().toString();
             boolean checked = choice.target() == null ? targets.size() == 1 : choice.target().equals(path);
-            targetRows.add(new DriveViews.TargetRow(path, d.label(), facts, checked));
+            targetRows.add(new DriveViews.TargetRow(path, d.label(), facts, checked,
+                    disk == null ? -1 : disk.usableBytes()));
         }
         boolean anyTooBig = false;
         List<DriveViews.LibraryRow> packs = new ArrayList<>();
@@ -306,7 +307,7 @@ final class DrivePages {
             anyTooBig |= !warnings.isEmpty();
             packs.add(new DriveViews.LibraryRow(p.id(), p.title(),
                     t.format("admin.export.packFacts", p.id(), p.version(), Sizes.human(p.totalSize())),
-                    choice.packs().contains(p.id()), warnings));
+                    choice.packs().contains(p.id()), p.totalSize(), warnings));
         }
         String example = (targets.isEmpty() ? drives.settings().mountRoots().get(0).path().resolve("STICK")
                 : targets.get(0).path()).resolve(t.get("admin.export.folderExample")).toString();
@@ -315,7 +316,36 @@ final class DrivePages {
                 progress(ctx, "admin.export.progress", jobIds, exports), packs, targetRows, choice.folder(),
                 t.format("admin.export.folderHint", example), choice.zips(), choice.mirror(),
                 targets.isEmpty() ? t.get("admin.export.noDrive") : null,
-                anyTooBig ? t.get("admin.export.fatNote") : null, styleUrl, scriptUrl));
+                anyTooBig ? t.get("admin.export.fatNote") : null, room(packs, targetRows, choice), styleUrl, scriptUrl));
+    }
+
+    /**
+     * What the ticked packs need, once per kind of copy, against the chosen drive's free space:
+     * told before the admin presses Export, as the import page does (the export still checks
+     * exactly, with its margins, and refuses).
+     */
+    private DriveViews.Room room(List<DriveViews.LibraryRow> packs, List<DriveViews.TargetRow> targets,
+                                 ExportChoice choice) {
+        long bytes = 0;
+        for (DriveViews.LibraryRow p : packs) {
+            bytes += p.ticked() ? p.bytes() : 0;
+        }
+        long need = bytes * Math.max(1, (choice.zips() ? 1 : 0) + (choice.mirror() ? 1 : 0));
+        DriveViews.TargetRow target = choice.folder().isEmpty()
+                ? targets.stream().filter(DriveViews.TargetRow::checked).findFirst().orElse(null) : null;
+        String text;
+        boolean tooSmall = false;
+        if (bytes == 0) {
+            text = t.get("admin.export.room.none");
+        } else if (target == null || target.freeBytes() < 0) {
+            text = t.format("admin.export.room.needs", Sizes.human(need));
+        } else {
+            tooSmall = need > target.freeBytes();
+            text = t.format(tooSmall ? "admin.export.room.tooSmall" : "admin.export.room.fits", Sizes.human(need),
+                    target.label(), Sizes.human(target.freeBytes()));
+        }
+        return new DriveViews.Room(text, tooSmall, t.get("admin.export.room.none"), t.get("admin.export.room.needs"),
+                t.get("admin.export.room.fits"), t.get("admin.export.room.tooSmall"));
     }
 
     // --- Shared

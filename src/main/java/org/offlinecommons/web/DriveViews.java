@@ -60,17 +60,32 @@ public final class DriveViews {
      *
      * @param noDrive set when no drive is plugged in, saying what to do
      * @param fatNote set when a FAT32 drive is plugged in and some pack is too big for it
+     * @param room what the ticked packs need against the chosen drive's free space, as sent;
+     *             the page's script keeps it true while the admin ticks
      */
     public record Export(Layout layout, String csrf, String error, Progress progress, List<LibraryRow> packs,
                          List<TargetRow> targets, String folder, String folderHint, boolean zips, boolean mirror,
-                         String noDrive, String fatNote, String styleUrl, String scriptUrl) {
+                         String noDrive, String fatNote, Room room, String styleUrl, String scriptUrl) {
     }
 
-    /** @param warnings the drives this pack cannot go onto as a zip, and why */
-    public record LibraryRow(String id, String title, String facts, boolean ticked,
+    /**
+     * @param text     the sentence for the form as sent
+     * @param tooSmall whether the chosen drive lacks the room
+     * @param none     this and the next three: the sentences, with {0} for the size needed, {1}
+     *                 for the drive and {2} for its free space, for the script to fill in
+     */
+    public record Room(String text, boolean tooSmall, String none, String needs, String fits, String tooSmallFor) {
+    }
+
+    /**
+     * @param bytes    about what one copy of the pack takes on a drive
+     * @param warnings the drives this pack cannot go onto as a zip, and why
+     */
+    public record LibraryRow(String id, String title, String facts, boolean ticked, long bytes,
                              List<String> warnings) {
     }
 
-    public record TargetRow(String path, String label, String facts, boolean checked) {
+    /** @param freeBytes free space on the drive, or -1 when unknown */
+    public record TargetRow(String path, String label, String facts, boolean checked, long freeBytes) {
     }
 }

@@ -26,6 +26,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
@@ -250,8 +251,15 @@ class AdminBrowserIT {
         wait.until(d -> d.getCurrentUrl().endsWith("/admin/export"));
         assertThat(driver.findElement(By.cssSelector("input[name=target]")).isSelected())
                 .as("the one stick is chosen already").isTrue();
-        driver.findElement(By.xpath("//label[contains(., 'Planets & moons')]")).click();
+        WebElement room = driver.findElement(By.id("export-room"));
+        assertThat(room.getText()).isEqualTo("No pack is ticked yet.");
+        // The small pack first: beside the big one it would not change the rounded total.
         driver.findElement(By.xpath("//label[contains(., 'Night sky')]")).click();
+        String one = room.getText();
+        assertThat(one).as("the script adds up what is ticked").startsWith("The ticked packs need about ")
+                .contains("; STICK has ").endsWith(" free.");
+        driver.findElement(By.xpath("//label[contains(., 'Planets & moons')]")).click();
+        assertThat(room.getText()).startsWith("The ticked packs need about ").isNotEqualTo(one);
         shootPage("admin-export");
         driver.findElement(By.cssSelector(".submit-bar button")).click();
         wait.until(d -> d.getCurrentUrl().contains("/admin/export?jobs="));

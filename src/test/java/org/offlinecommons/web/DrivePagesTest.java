@@ -233,6 +233,10 @@ class DrivePagesTest {
         assertThat(target.parent().text()).contains("STICK", "free of");
         assertThat(form.select("input[name=zips]").hasAttr("checked")).isTrue();
         assertThat(form.select(".reason")).as("no pack too big for this drive").isEmpty();
+        // The sentence the page's script keeps up to date as packs are ticked (AdminBrowserIT ticks).
+        assertThat(form.selectFirst("#export-room").text()).isEqualTo("No pack is ticked yet.");
+        assertThat(form.select("input[name=pack]").eachAttr("data-bytes")).allMatch(b -> b.matches("[1-9][0-9]*"));
+        assertThat(target.attr("data-free")).matches("[1-9][0-9]*");
 
         Path folder = stick.resolve("for-the-next-school");
         HttpResponse<String> r = postForm(admin, "/admin/export", "csrf", admin.csrf, "pack", "garden", "pack",
@@ -333,6 +337,10 @@ class DrivePagesTest {
                 assertThat(tooBig.statusCode()).isEqualTo(507);
                 assertThat(Jsoup.parse(tooBig.body()).selectFirst("main .alert").text()).startsWith(fatStick
                         + ": pack 'atlas' is ").contains("FAT32", "Reformat the drive as exFAT", "mirror tree");
+                Element room = Jsoup.parse(tooBig.body()).selectFirst("#export-room");
+                assertThat(room.text()).startsWith("Not enough room: the ticked packs need about ")
+                        .contains("but KINGSTON has only 60 KB free");
+                assertThat(room.hasClass("alert")).isTrue();
                 assertThat(AdminFixtures.filesIn(fatStick)).extracting(p -> p.getFileName().toString())
                         .containsExactly("comet.zip");
                 assertThat(crampedJobs.recent()).isEmpty();
