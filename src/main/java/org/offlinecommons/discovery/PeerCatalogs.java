@@ -43,9 +43,11 @@ public final class PeerCatalogs implements AutoCloseable {
      *
      * @param catalog     the catalog, or null when the peer could not be read
      * @param problem     why not, or null
+     * @param refused     whether it answered but would not share with us (no sync token, or the wrong one)
      * @param lastSuccess when it last answered, or null
      */
-    public record Lookup(PeerCatalog catalog, String problem, Instant checkedAt, Instant lastSuccess) {
+    public record Lookup(PeerCatalog catalog, String problem, boolean refused, Instant checkedAt,
+                         Instant lastSuccess) {
         public boolean reachable() {
             return catalog != null;
         }
@@ -59,8 +61,9 @@ public final class PeerCatalogs implements AutoCloseable {
     private final ExecutorService pool;
     private final Map<URI, Cached> cache = new HashMap<>();
 
-    public PeerCatalogs(Clock clock) {
-        this(clock, url -> new PeerClient(url).catalog());
+    /** {@code tokens}: what to send to peers that share only with servers knowing their sync token. */
+    public PeerCatalogs(Clock clock, PeerTokens tokens) {
+        this(clock, url -> new PeerClient(url, tokens.token(url)).catalog());
     }
 
     PeerCatalogs(Clock clock, Function<URI, PeerCatalog> fetch) {
@@ -94,6 +97,7 @@ public final class PeerCatalogs implements AutoCloseable {
             PeerDirectory.Peer p = e.getKey();
             PeerCatalog catalog = null;
             String problem;
+            boolean refused = false;
             try {
                 catalog = e.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 problem = null;
@@ -103,6 +107,7 @@ public final class PeerCatalogs implements AutoCloseable {
             } catch (ExecutionException ex) {
                 Throwable cause = ex.getCause();
                 problem = cause instanceof SyncException ? cause.getMessage() : p.url() + ": " + cause;
+                refused = cause instanceof SyncException se && se.reason() == SyncException.Reason.REFUSED;
             } catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
                 problem = p.url() + ": interrupted";
@@ -112,7 +117,7 @@ public final class PeerCatalogs implements AutoCloseable {
                 Cached c = cache.get(p.url());
                 previous = c == null ? null : c.lookup();
             }
-            Lookup l = new Lookup(catalog, problem, now, catalog != null ? now
+            Lookup l = new Lookup(catalog, problem, refused, now, catalog != null ? now
                     : previous == null ? null : previous.lastSuccess());
             synchronized (cache) {
                 if (cache.size() >= MAX_CACHED) {

@@ -16,11 +16,13 @@ public final class PeerSurvey {
     private final Library library;
     private final PeerDirectory directory;
     private final PeerCatalogs catalogs;
+    private final PeerTokens tokens;
 
-    public PeerSurvey(Library library, PeerDirectory directory, PeerCatalogs catalogs) {
+    public PeerSurvey(Library library, PeerDirectory directory, PeerCatalogs catalogs, PeerTokens tokens) {
         this.library = library;
         this.directory = directory;
         this.catalogs = catalogs;
+        this.tokens = tokens;
     }
 
     public PeerDirectory directory() {
@@ -29,6 +31,11 @@ public final class PeerSurvey {
 
     public PeerCatalogs catalogs() {
         return catalogs;
+    }
+
+    /** The sync tokens the admin gave for peers that ask for one; the catalogs above send them. */
+    public PeerTokens tokens() {
+        return tokens;
     }
 
     public List<PeerStatus> survey() {
@@ -49,18 +56,18 @@ public final class PeerSurvey {
             PeerCatalogs.Lookup l = lookups.get(p.key());
             if (l == null) {
                 out.add(new PeerStatus(p, p.name(), false, p.lastSeen(), p.url() + " speaks sync protocol version "
-                        + p.announcement().protocol() + "; this server speaks version " + SyncTree.FORMAT, null));
+                        + p.announcement().protocol() + "; this server speaks version " + SyncTree.FORMAT, false, null));
                 continue;
             }
             PeerCatalog catalog = l.catalog();
             String name = p.name() != null ? p.name() : catalog == null ? null : catalog.server().name();
             Instant lastSeen = latest(p.lastSeen(), l.lastSuccess());
             if (catalog == null) {
-                out.add(new PeerStatus(p, name, false, lastSeen, l.problem(), null));
+                out.add(new PeerStatus(p, name, false, lastSeen, l.problem(), l.refused(), null));
             } else if (catalog.server().id().equals(directory.ownId())) {
-                out.add(new PeerStatus(p, name, true, lastSeen, p.url() + " is this server itself", null));
+                out.add(new PeerStatus(p, name, true, lastSeen, p.url() + " is this server itself", false, null));
             } else {
-                out.add(new PeerStatus(p, name, true, lastSeen, null, PeerComparison.of(ours, catalog)));
+                out.add(new PeerStatus(p, name, true, lastSeen, null, false, PeerComparison.of(ours, catalog)));
             }
         }
         return out;

@@ -71,10 +71,12 @@ final class PeerRoutes {
         config.routes.post(API, this::addApi);
         config.routes.delete(API + "/{key}", this::removeApi);
         config.routes.post(API + "/{key}/sync", this::syncApi);
+        config.routes.put(API + "/{key}/token", this::tokenApi);
         config.routes.get(PAGE, this::page);
         config.routes.post(PAGE, this::addForm);
         config.routes.post(PAGE + "/{key}/remove", this::removeForm);
         config.routes.post(PAGE + "/{key}/sync", this::syncForm);
+        config.routes.post(PAGE + "/{key}/token", this::tokenForm);
     }
 
     // --- JSON
@@ -108,6 +110,15 @@ final class PeerRoutes {
         ctx.status(202).json(Map.of("job", Map.of("id", job.id(), "url", "/api/v1/jobs/" + job.id())));
     }
 
+    private void tokenApi(Context ctx) {
+        JsonNode token = body(ctx).get("token");
+        if (token != null && !token.isNull() && !token.isTextual()) {
+            throw HttpProblem.badRequest("'token' must be the other server's sync token as text, or null to forget it");
+        }
+        boolean saved = saveToken(ctx, ctx.pathParam("key"), token == null || token.isNull() ? null : token.asText());
+        ctx.json(Map.of("saved", saved));
+    }
+
     // --- The page
 
     private void page(Context ctx) {
@@ -135,6 +146,36 @@ final class PeerRoutes {
         List<String> packs = pack == null || pack.isBlank() ? List.of() : List.of(checkedPackId(pack));
         Job job = sync(ctx, ctx.pathParam("key"), packs);
         ctx.redirect(PAGE + "?job=" + job.id() + "#job", HttpStatus.SEE_OTHER);
+    }
+
+    private void tokenForm(Context ctx) {
+        String key = ctx.pathParam("key");
+        boolean saved;
+        try {
+            saved = saveToken(ctx, key, ctx.formParam("token"));
+        } catch (HttpProblem e) {
+            ctx.status(e.status());
+            render(ctx, null, e.getMessage(), "");
+            return;
+        }
+        ctx.redirect(PAGE + "?token=" + (saved ? "saved" : "forgotten"), HttpStatus.SEE_OTHER);
+    }
+
+    /** Keeps (or with a blank one, forgets) the peer's sync token; true when one is kept. */
+    private boolean saveToken(Context ctx, String key, String token) {
+        PeerDirectory.Peer peer = survey.directory().peer(key)
+                .orElseThrow(() -> HttpProblem.notFound(t.format("peers.noPeer", key)));
+        try {
+            survey.tokens().put(peer.url(), token);
+        } catch (SyncException e) {
+            throw HttpProblem.badRequest(e.getMessage());
+        }
+        // Asked again at once, with the token: the page shows whether it is accepted.
+        survey.catalogs().forget(peer.url());
+        boolean saved = survey.tokens().has(peer.url());
+        // The token itself never goes into the audit log.
+        gate.audit(ctx, saved ? "sync token saved" : "sync token forgotten", peer.url().toString());
+        return saved;
     }
 
     private void render(Context ctx, String notice, String error, String address) {
@@ -189,7 +230,8 @@ final class PeerRoutes {
         }
         return new PeerViews.PeerRow(name, address(p.url()), sources, lastSeen(s.lastSeen()), s.reachable(), state,
                 s.problem(), theyHave, theyHaveSummary, weHave, weHaveSummary, PAGE + "/" + p.key() + "/sync", syncAll,
-                p.manual() ? PAGE + "/" + p.key() + "/remove" : null, t.format("peers.remove", name));
+                p.manual() ? PAGE + "/" + p.key() + "/remove" : null, t.format("peers.remove", name),
+                new PeerViews.Token(PAGE + "/" + p.key() + "/token", "token-" + p.key(), s.refused(), survey.tokens().has(p.url())));
     }
 
     private String facts(PeerComparison.PackDifference d, boolean theirs) {
@@ -241,6 +283,10 @@ final class PeerRoutes {
         if (added != null && !added.isBlank()) {
             return t.format("peers.added", added.length() > 200 ? added.substring(0, 200) : added);
         }
+        String token = ctx.queryParam("token");
+        if (token != null) {
+            return t.get(token.equals("saved") ? "peers.token.saved" : "peers.token.forgotten");
+        }
         return ctx.queryParam("removed") != null ? t.get("peers.removed") : null;
     }
 
@@ -261,6 +307,9 @@ final class PeerRoutes {
         PeerDirectory.Peer peer = survey.directory().peer(key).filter(PeerDirectory.Peer::manual)
                 .orElseThrow(() -> HttpProblem.notFound(t.format("peers.noManualPeer", key)));
         survey.directory().removeManual(key);
+        if (survey.tokens().has(peer.url())) {
+            survey.tokens().put(peer.url(), null);
+        }
         gate.audit(ctx, "remove peer", peer.url().toString());
         return key;
     }
@@ -274,7 +323,7 @@ final class PeerRoutes {
                 : t.format("peers.job.one", packs.get(0), who), j -> {
                     try {
                         j.message(t.format("peers.job.pulling", url.toString()));
-                        SyncStatus status = new PackPuller(library, new PeerClient(url))
+                        SyncStatus status = new PackPuller(library, new PeerClient(url, survey.tokens().token(url)))
                                 .sync(packs, false, new SyncProgress(url.toString(), false, j));
                         if (!status.ok()) {
                             throw new SyncException(SyncException.Reason.UNREACHABLE, status.summary() + " "
@@ -323,6 +372,7 @@ final class PeerRoutes {
         m.put("lastSeen", s.lastSeen() == null ? null : s.lastSeen().toString());
         m.put("reachable", s.reachable());
         m.put("problem", s.problem());
+        m.put("refused", s.refused());
         if (p.announcement() != null) {
             m.put("announced", Map.of("protocol", p.announcement().protocol(), "packs", p.announcement().packCount(),
                     "catalogDigest", p.announcement().catalogDigest()));
@@ -331,6 +381,7 @@ final class PeerRoutes {
         m.put("theyHave", c == null ? null : side(c.theyHave(), c.theyHaveBytes()));
         m.put("weHave", c == null ? null : side(c.weHave(), c.weHaveBytes()));
         m.put("sync", API + "/" + p.key() + "/sync");
+        m.put("token", API + "/" + p.key() + "/token");
         return m;
     }
 

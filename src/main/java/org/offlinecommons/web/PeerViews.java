@@ -29,7 +29,16 @@ public final class PeerViews {
     public record PeerRow(String name, String address, String sources, String lastSeen, boolean reachable,
                           String state, String problem, List<PackRow> theyHave, String theyHaveSummary,
                           List<PackRow> weHave, String weHaveSummary, String syncAction, String syncAll,
-                          String removeAction, String removeLabel) {
+                          String removeAction, String removeLabel, Token token) {
+    }
+
+    /**
+     * The peer's sync token, for servers that share only with those who know it.
+     *
+     * @param ask   it refused us: the form is shown open, with why
+     * @param saved a token is kept for it (never shown again)
+     */
+    public record Token(String action, String inputId, boolean ask, boolean saved) {
     }
 
     /** A pack one side lacks; {@code facts}: version(s), size, language. */

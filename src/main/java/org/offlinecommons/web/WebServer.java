@@ -31,6 +31,7 @@ import org.offlinecommons.admin.Sessions;
 import org.offlinecommons.discovery.PeerCatalogs;
 import org.offlinecommons.discovery.PeerDirectory;
 import org.offlinecommons.discovery.PeerSurvey;
+import org.offlinecommons.discovery.PeerTokens;
 import org.offlinecommons.drive.Drives;
 import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.store.Library;
@@ -143,8 +144,9 @@ public final class WebServer implements AutoCloseable {
         uploads.clearLeftovers();
         AdminRoutes admin = new AdminRoutes(library, jobs, messages, PageRoutes.baseLayout(messages, assets), templates,
                 gate, password, new LoginThrottle(), audit, uploads);
+        PeerTokens peerTokens = new PeerTokens(library);
         PeerSurvey peers = new PeerSurvey(library, new PeerDirectory(library, Clock.systemUTC()),
-                new PeerCatalogs(Clock.systemUTC()));
+                new PeerCatalogs(Clock.systemUTC(), peerTokens), peerTokens);
         PeerRoutes peerRoutes = new PeerRoutes(library, jobs, peers, admin, gate, messages,
                 PageRoutes.baseLayout(messages, assets), templates);
         ExportJobs exports = new ExportJobs(drives, jobs);

@@ -168,4 +168,68 @@ class PeersApiIT {
         assertThat(admin.send(admin.admin("/api/v1/peers/" + p.path("key").asText()).DELETE()).statusCode())
                 .isEqualTo(200);
     }
+
+    @Test
+    void aPeerThatSharesOnlyWithItsSyncTokenGetsItFromThePageAndIsSyncedFrom() throws Exception {
+        String secret = "river-delta-7f3a9c";
+        try (Library guardedLibrary = Library.open(tmp.resolve("guarded"));
+             JobRunner guardedJobs = new JobRunner()) {
+            new PackImporter(guardedLibrary).importPack(AdminFixtures.pack(tmp, "maps", "Maps", "index.html",
+                    "<title>Maps</title>"), ProgressListener.NONE);
+            try (WebServer guarded = WebServer.start(guardedLibrary, guardedJobs,
+                    new WebServer.Options("127.0.0.1", 0).withSyncToken(secret))) {
+                Client admin = new Client(server).loggedIn();
+                JsonNode p = Client.json(admin.send(json(admin.admin("/api/v1/peers"), "POST",
+                        "{\"address\":\"127.0.0.1:" + guarded.port() + "\"}"))).path("peer");
+                String key = p.path("key").asText();
+                try {
+                    assertThat(p.path("reachable").asBoolean()).isFalse();
+                    assertThat(p.path("refused").asBoolean()).isTrue();
+                    assertThat(p.path("problem").asText()).contains("sync token");
+                    String page = admin.send(admin.admin("/admin/peers")).body();
+                    assertThat(page).as("the form is open, saying what to type").contains(
+                            "<details class=\"peer-token\" open>",
+                            "shares only with servers that know its sync token",
+                            "action=\"/admin/peers/" + key + "/token\"");
+
+                    HttpResponse<String> spaced = admin.send(json(admin.admin("/api/v1/peers/" + key + "/token"),
+                            "PUT", "{\"token\":\"two words\"}"));
+                    assertThat(spaced.statusCode()).isEqualTo(400);
+                    assertThat(Client.json(spaced).path("message").asText()).contains("without spaces");
+                    HttpResponse<String> wrong = admin.send(json(admin.admin("/api/v1/peers/" + key + "/token"),
+                            "PUT", "{\"token\":\"not-the-token\"}"));
+                    assertThat(wrong.statusCode()).isEqualTo(200);
+                    JsonNode stillRefused = Client.json(admin.send(admin.admin("/api/v1/peers"))).path("peers").get(0);
+                    assertThat(stillRefused.path("refused").asBoolean()).as("a wrong token").isTrue();
+
+                    HttpResponse<String> saved = admin.send(admin.request("/admin/peers/" + key + "/token")
+                            .header("Cookie", admin.cookie).header("Origin", origin)
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString("csrf=" + admin.csrf + "&token=" + secret)));
+                    assertThat(saved.statusCode()).isEqualTo(303);
+                    assertThat(saved.headers().firstValue("Location")).hasValue("/admin/peers?token=saved");
+                    JsonNode accepted = Client.json(admin.send(admin.admin("/api/v1/peers"))).path("peers").get(0);
+                    assertThat(accepted.path("reachable").asBoolean()).as(accepted.toString()).isTrue();
+                    assertThat(accepted.path("theyHave").path("packs")).extracting(n -> n.path("id").asText())
+                            .contains("maps");
+                    String after = admin.send(admin.admin("/admin/peers?token=saved")).body();
+                    assertThat(after).contains("The sync token was saved", "Sync token (saved)")
+                            .as("a saved token is never shown again").doesNotContain(secret);
+
+                    HttpResponse<String> started = admin.send(json(admin.admin("/api/v1/peers/" + key + "/sync"),
+                            "POST", "{\"packs\":[\"maps\"]}"));
+                    assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+                    String job = Client.json(started).path("job").path("id").asText();
+                    assertThat(AdminFixtures.awaitJob(hereJobs, job).state()).isEqualTo(JobState.SUCCEEDED);
+                    assertThat(here.catalog().pack("maps")).isPresent();
+                } finally {
+                    // The other tests start from a library with "ours" alone and no peer.
+                    here.delete("maps");
+                    assertThat(admin.send(admin.admin("/api/v1/peers/" + key).DELETE()).statusCode()).isEqualTo(200);
+                }
+                assertThat(here.setting("discovery.peer-tokens").orElse("")).as("forgotten with the peer")
+                        .doesNotContain(secret);
+            }
+        }
+    }
 }
