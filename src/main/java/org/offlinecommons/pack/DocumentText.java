@@ -6,9 +6,6 @@ import org.commonmark.node.AbstractVisitor;
 import org.commonmark.node.Node;
 import org.commonmark.parser.Parser;
 import org.commonmark.renderer.text.TextContentRenderer;
-import org.jsoup.Jsoup;
-import org.jsoup.nodes.Document;
-import org.jsoup.nodes.Element;
 
 /** Titles and searchable text read from a document's bytes. */
 final class DocumentText {
@@ -35,16 +32,8 @@ final class DocumentText {
     }
 
     private static Extract html(byte[] bytes) {
-        Document doc = Jsoup.parse(new String(bytes, StandardCharsets.UTF_8));
-        String title = doc.title().strip();
-        if (title.isEmpty()) {
-            Element h = doc.selectFirst("h1, h2, h3");
-            if (h != null) {
-                title = h.text().strip();
-            }
-        }
-        doc.select("script, style, noscript, template, head").remove();
-        return new Extract(title, limit(doc.body() == null ? doc.text() : doc.body().text()));
+        HtmlText.Result r = HtmlText.read(new String(bytes, StandardCharsets.UTF_8), MAX_TEXT_CHARS);
+        return new Extract(r.title(), r.text());
     }
 
     private static Extract markdown(String text) {

@@ -73,7 +73,7 @@ public final class PackImporter {
         long total = manifest.totalSize();
         // Inflating, hashing and reading documents here; storing chunks and indexing text on the
         // writer's thread: the two halves of an import take about as long, and most boxes have two cores.
-        try (WriteBehind writer = new WriteBehind("import-writer", WRITES_AHEAD)) {
+        try (WriteBehind writer = library.chunks().bulkWriter("import-writer", WRITES_AHEAD)) {
             ChunkStore.Batch batch = library.chunks().batch(writer);
             ItemStaging items = new ItemStaging(library, manifest, writer);
             boolean published = false;

@@ -120,6 +120,14 @@ public final class ChunkStore {
         return staged;
     }
 
+    /**
+     * A writer thread for bulk staging ({@link #batch(WriteBehind)}) whose WAL checkpoints run
+     * beside its writes rather than inside them; close it when the bulk writing is done.
+     */
+    public WriteBehind bulkWriter(String name, int depth) {
+        return new WriteBehind(name, depth, db);
+    }
+
     /** Stages many small files per transaction; see {@link Batch}. */
     public Batch batch() {
         return new Batch(null);

@@ -33,6 +33,7 @@ public final class Database implements AutoCloseable {
     /** Large pages make 1 MiB chunk inserts about 2.5x faster than the default 4 KiB. */
     static final int PAGE_SIZE = 65536;
     static final int BUSY_TIMEOUT_MS = 30_000;
+    private static final int AUTO_CHECKPOINT_PAGES = 1000;
 
     private final Path file;
     private final Connection writer;
@@ -64,6 +65,11 @@ public final class Database implements AutoCloseable {
      * next to the server): nobody notices a tenth of a second, and it saves a query per request.
      */
     static final long OTHER_PROCESS_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    /** Opened on first use by {@link #checkpointAside}; guarded by itself. */
+    private final Connection[] checkpointer = {null};
+    /** How many bulk writers asked the writer connection not to checkpoint; guarded by writeLock. */
+    private int autoCheckpointHolds;
 
     private Database(Path file, int readerCount) throws SQLException {
         this.file = file;
@@ -117,7 +123,7 @@ public final class Database implements AutoCloseable {
                 s.execute("PRAGMA synchronous=NORMAL");
                 s.execute("PRAGMA foreign_keys=ON");
                 // Checkpoint about every 64 MiB of WAL so one large pack cannot grow it unbounded.
-                s.execute("PRAGMA wal_autocheckpoint=1000");
+                s.execute("PRAGMA wal_autocheckpoint=" + AUTO_CHECKPOINT_PAGES);
             }
             s.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MS);
             // The server must fit a small box: 8 MiB for the writer (imports), 2 MiB for each reader,
@@ -274,6 +280,51 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * Copies what the WAL holds into the database file and syncs it, on a connection of its own
+     * (a PASSIVE checkpoint: it neither waits for nor blocks readers and the writer), so that the
+     * disk writes and fsyncs of a bulk import overlap with its next transactions instead of
+     * stalling the writer after every ~64 MiB. Returns {frames in the WAL, frames now in the
+     * database file}; equal when the next write may start the WAL afresh.
+     */
+    long[] checkpointAside() {
+        ensureOpen();
+        synchronized (checkpointer) {
+            try {
+                if (checkpointer[0] == null) {
+                    checkpointer[0] = open(file, false);
+                }
+                try (Statement s = checkpointer[0].createStatement();
+                     java.sql.ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+                    return rs.next() ? new long[] {rs.getLong(2), rs.getLong(3)} : new long[] {0, 0};
+                }
+            } catch (SQLException e) {
+                throw new StoreException("Library checkpoint failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * Stops (or, when every holder let go, resumes) the writer connection's own checkpoints, for
+     * a bulk writer that runs {@link #checkpointAside} on another thread instead.
+     */
+    void holdAutoCheckpoint(boolean hold) {
+        ensureOpen();
+        writeLock.lock();
+        try {
+            autoCheckpointHolds += hold ? 1 : -1;
+            if (autoCheckpointHolds == (hold ? 1 : 0)) {
+                try (Statement s = writer.createStatement()) {
+                    s.execute("PRAGMA wal_autocheckpoint=" + (hold ? 0 : AUTO_CHECKPOINT_PAGES));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Library setting failed: " + e.getMessage(), e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
      * SQLite's {@code quick_check}, on a connection of its own: FTS5 in a pooled connection can
      * check against a cached index structure that another connection has since changed, and
      * report a checksum mismatch where there is none.
@@ -329,6 +380,11 @@ public final class Database implements AutoCloseable {
                 closeQuietly(watcher);
             } finally {
                 watchLock.unlock();
+            }
+            synchronized (checkpointer) {
+                if (checkpointer[0] != null) {
+                    closeQuietly(checkpointer[0]);
+                }
             }
             try (Statement s = writer.createStatement()) {
                 s.execute("PRAGMA wal_checkpoint(TRUNCATE)");

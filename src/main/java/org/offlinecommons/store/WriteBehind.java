@@ -21,8 +21,20 @@ public final class WriteBehind implements AutoCloseable {
     private final ExecutorService thread;
     private final Semaphore room;
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    /** Null: the writer connection checkpoints by itself, as usual. */
+    private final WalCheckpoints checkpoints;
 
     public WriteBehind(String name, int depth) {
+        this(name, depth, (WalCheckpoints) null);
+    }
+
+    /** With {@code db}: the WAL is checkpointed beside the writes (see {@link WalCheckpoints}). */
+    WriteBehind(String name, int depth, Database db) {
+        this(name, depth, db == null ? null : new WalCheckpoints(db, name + "-checkpoints"));
+    }
+
+    WriteBehind(String name, int depth, WalCheckpoints checkpoints) {
+        this.checkpoints = checkpoints;
         this.room = new Semaphore(depth);
         this.thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, name);
@@ -43,8 +55,16 @@ public final class WriteBehind implements AutoCloseable {
         thread.execute(() -> {
             try {
                 if (failure.get() == null) {
+                    if (checkpoints != null) {
+                        checkpoints.awaitRoom();
+                    }
                     write.run();
+                    if (checkpoints != null) {
+                        checkpoints.committed();
+                    }
                 }
+            } catch (InterruptedException e) {
+                failure.compareAndSet(null, new StoreException("Interrupted while writing to the library", e));
             } catch (RuntimeException | Error e) {
                 failure.compareAndSet(null, e instanceof RuntimeException r ? r
                         : new StoreException("Library write failed: " + e, e));
@@ -87,6 +107,9 @@ public final class WriteBehind implements AutoCloseable {
             } catch (InterruptedException e) {
                 interrupted = true;
             }
+        }
+        if (checkpoints != null) {
+            checkpoints.close();
         }
         if (interrupted) {
             Thread.currentThread().interrupt();

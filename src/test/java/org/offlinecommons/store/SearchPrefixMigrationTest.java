@@ -1,0 +1,73 @@
+package org.offlinecommons.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A library indexed with the old prefix indexes keeps its search when it is opened by this version. */
+class SearchPrefixMigrationTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theIndexIsRebuiltWithFewerPrefixIndexesAndFindsTheSameItems() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + tmp.resolve("library.db"))) {
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA page_size=65536");
+            }
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA journal_mode=WAL")) {
+                assertThat(rs.getString(1)).isEqualTo("wal");
+            }
+            Schema.migrate(c, 4);
+            Statement s = c.createStatement();
+            assertThat(searchSql(c)).contains("prefix = '2 3 4'");
+            s.execute("""
+                    INSERT INTO pack(id, version, title, description, language, license, authors, created, entry,
+                      manifest, digest, total_size, file_count, item_count, installed_at)
+                    VALUES ('p', 1, 'Pack', '', 'en', '', '[]', '2024-01-01', NULL, '{}', 'd', 0, 0, 2, 0)""");
+            s.execute("INSERT INTO item(id, pack_id, position, path, title, kind) VALUES (7, 'p', 0, 'a.html', 'Photosynthesis', 'html')");
+            s.execute("INSERT INTO item(id, pack_id, position, path, title, kind) VALUES (9, 'p', 1, 'b.html', 'Rivers', 'html')");
+            s.execute("INSERT INTO search(rowid, title, body) VALUES (7, 'Photosynthesis', 'how plants use light')");
+            s.execute("INSERT INTO search(rowid, title, body) VALUES (9, 'Rivers', 'water runs to the sea')");
+            s.execute("INSERT INTO staged_search(row, batch, created_at) VALUES (11, 'b', 0)");
+            s.execute("INSERT INTO search(rowid, title, body) VALUES (11, 'Staged', 'not yet published')");
+        }
+        try (Library library = Library.open(tmp)) {
+            library.database().read(c -> {
+                assertThat(searchSql(c)).contains("prefix = '2 3'").doesNotContain("2 3 4");
+                return null;
+            });
+            // Half-typed words of every length, through the prefix indexes (2, 3) and the term list (4+).
+            for (String q : new String[] {"ph", "pho", "phot", "photosynthe", "Photosynthesis", "pl", "lig"}) {
+                assertThat(library.search().search(q, null, 10, 0).hits()).as(q)
+                        .singleElement().satisfies(h -> assertThat(h.item().path()).isEqualTo("a.html"));
+            }
+            assertThat(library.search().search("sea wat", null, 10, 0).hits()).singleElement()
+                    .satisfies(h -> assertThat(h.item().path()).isEqualTo("b.html"));
+            assertThat(library.search().search("published", null, 10, 0).total()).as("staged rows stay hidden").isZero();
+            // The staged row kept its id, so a sweep still finds and removes it.
+            library.chunks().sweep(java.time.Duration.ZERO);
+            long rows = library.database().read(c -> {
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM search")) {
+                    return rs.getLong(1);
+                }
+            });
+            assertThat(rows).isEqualTo(2);
+            assertThat(library.integrityCheck()).containsExactly("ok");
+        }
+    }
+
+    private static String searchSql(Connection c) throws java.sql.SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT sql FROM sqlite_master WHERE name = 'search'")) {
+            return rs.getString(1);
+        }
+    }
+}
