@@ -6,6 +6,9 @@ import org.commonmark.node.AbstractVisitor;
 import org.commonmark.node.Node;
 import org.commonmark.parser.Parser;
 import org.commonmark.renderer.text.TextContentRenderer;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
 
 /** Titles and searchable text read from a document's bytes. */
 final class DocumentText {
@@ -32,8 +35,16 @@ final class DocumentText {
     }
 
     private static Extract html(byte[] bytes) {
-        HtmlText.Result r = HtmlText.read(new String(bytes, StandardCharsets.UTF_8), MAX_TEXT_CHARS);
-        return new Extract(r.title(), r.text());
+        Document doc = Jsoup.parse(new String(bytes, StandardCharsets.UTF_8));
+        String title = doc.title().strip();
+        if (title.isEmpty()) {
+            Element h = doc.selectFirst("h1, h2, h3");
+            if (h != null) {
+                title = h.text().strip();
+            }
+        }
+        doc.select("script, style, noscript, template, head").remove();
+        return new Extract(title, limit(doc.body() == null ? doc.text() : doc.body().text()));
     }
 
     private static Extract markdown(String text) {
