@@ -23,8 +23,23 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /**
+     * Jetty pads its concurrent counters to the references per cache line. Unless told, it asks the
+     * JVM whether references are compressed through the platform MBean server, whose start loads
+     * ~450 JMX classes: 0.1-0.2 s of a small box's start (docs/performance.md, "Startup").
+     */
+    static final String JETTY_REFERENCES_PER_CACHE_LINE = "org.eclipse.jetty.util.referencesPerCacheLine";
+
     public static void main(String[] args) {
+        if (System.getProperty(JETTY_REFERENCES_PER_CACHE_LINE) == null) {
+            System.setProperty(JETTY_REFERENCES_PER_CACHE_LINE, Integer.toString(referencesPerCacheLine()));
+        }
         System.exit(run(args));
+    }
+
+    /** What Jetty would find: 64-byte lines, 4-byte references below a 32 GB heap (compressed oops), else 8. */
+    static int referencesPerCacheLine() {
+        return Runtime.getRuntime().maxMemory() < 32L * 1024 * 1024 * 1024 ? 16 : 8;
     }
 
     static int run(String... args) {
