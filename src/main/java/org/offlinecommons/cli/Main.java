@@ -23,12 +23,40 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /**
+     * Jetty pads its concurrent counters to the references per cache line. Unless told, it asks the
+     * JVM whether references are compressed through the platform MBean server, whose start loads
+     * ~450 JMX classes: 0.1-0.2 s of a small box's start (docs/performance.md, "Startup").
+     */
+    static final String JETTY_REFERENCES_PER_CACHE_LINE = "org.eclipse.jetty.util.referencesPerCacheLine";
+
     public static void main(String[] args) {
-        System.exit(run(args));
+        if (System.getProperty(JETTY_REFERENCES_PER_CACHE_LINE) == null) {
+            System.setProperty(JETTY_REFERENCES_PER_CACHE_LINE, Integer.toString(referencesPerCacheLine()));
+        }
+        // A subcommand is about to open a library: start what it needs while picocli reads the arguments.
+        boolean command = args.length > 0 && !args[0].startsWith("-") && !args[0].equals("help");
+        System.exit(run(command ? WarmUp.start() : WarmUp.NONE, args));
+    }
+
+    /** What Jetty would find: 64-byte lines, 4-byte references below a 32 GB heap (compressed oops), else 8. */
+    static int referencesPerCacheLine() {
+        return Runtime.getRuntime().maxMemory() < 32L * 1024 * 1024 * 1024 ? 16 : 8;
     }
 
     static int run(String... args) {
+        return run(WarmUp.NONE, args);
+    }
+
+    static int run(WarmUp warmUp, String... args) {
         CommandLine cli = new CommandLine(new Main());
+        CommandLine.IExecutionStrategy commands = new CommandLine.RunLast();
+        cli.setExecutionStrategy(parsed -> {
+            if (!helpRequested(parsed)) {
+                warmUp.await();
+            }
+            return commands.execute(parsed);
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             if (e instanceof PackException || e instanceof StoreException) {
@@ -38,6 +66,15 @@ public final class Main implements Runnable {
             throw e;
         });
         return cli.execute(args);
+    }
+
+    private static boolean helpRequested(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.isUsageHelpRequested() || p.isVersionHelpRequested()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -36,8 +36,6 @@ import sun.misc.Signal;
                 "On start, imports every pack in --packs that is new or newer than the installed one."})
 final class ServeCommand implements Callable<Integer> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
-
     @Mixin
     DataOption data;
 
@@ -155,7 +153,7 @@ final class ServeCommand implements Callable<Integer> {
             server.close();
             jobs.close();
             library.close();
-            LOG.info("Offline Commons stopped");
+            log().info("Offline Commons stopped");
         };
         Runtime.getRuntime().addShutdownHook(new Thread(stop, "shutdown"));
         // systemctl stop sends SIGTERM: handled here so a clean stop exits 0 instead of the JVM's 143.
@@ -167,9 +165,14 @@ final class ServeCommand implements Callable<Integer> {
                 + server.url());
         System.out.flush();
         stopRequested.await();
-        LOG.info("Stopping: finishing requests in flight, then closing the library");
+        log().info("Stopping: finishing requests in flight, then closing the library");
         stop.run();
         return 0;
+    }
+
+    /** Not a static field: picocli creates this command while logging may still be starting (see WarmUp). */
+    private static Logger log() {
+        return LoggerFactory.getLogger(ServeCommand.class);
     }
 
     private WebServer.Options webOptions() {

@@ -86,6 +86,23 @@ public final class Database implements AutoCloseable {
         this.watcher = open(file, true);
     }
 
+    /**
+     * Loads SQLite's driver and native library (extracted from the jar on every start) and runs one
+     * statement, so that a process can do it on a second thread while its main thread is busy
+     * elsewhere (docs/performance.md, "Startup"). Failures are left to the real open to report.
+     */
+    public static void preload() {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite::memory:", new SQLiteConfig().toProperties());
+             PreparedStatement ps = c.prepareStatement("SELECT ?")) {
+            ps.setLong(1, 1);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+            }
+        } catch (SQLException e) {
+            // Only a head start.
+        }
+    }
+
     /** Opens (creating if needed) the library in {@code dataDir}/library.db. */
     public static Database open(Path dataDir) {
         return open(dataDir, Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors() * 2)));
