@@ -331,32 +331,46 @@ public final class ChunkStore {
         });
     }
 
+    /** One query, prepared once per pooled reader: large files and syncs look recipes up by the thousand. */
+    private static final String RECIPE = """
+            SELECT r.size, c.chunk_hash, c.size FROM file_recipe r
+              LEFT JOIN file_chunk c ON c.file_hash = r.file_hash
+             WHERE r.file_hash = ? ORDER BY c.seq""";
+
     public Optional<FileRecipe> recipe(String fileHash) {
-        return db.read(c -> recipe(c, fileHash));
+        return db.query(RECIPE, ps -> recipe(ps, fileHash));
     }
 
-    static Optional<FileRecipe> recipe(Connection c, String fileHash) throws SQLException {
-        long size;
-        try (PreparedStatement ps = c.prepareStatement("SELECT size FROM file_recipe WHERE file_hash = ?")) {
-            ps.setString(1, fileHash);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
+    /**
+     * The recorded recipes among {@code fileHashes}, by file hash, read on one connection: a sync
+     * or a peer's manifest asks about every file of a pack at once (10,000 for a website).
+     */
+    public java.util.Map<String, FileRecipe> recipes(Collection<String> fileHashes) {
+        return db.read(c -> {
+            java.util.Map<String, FileRecipe> out = new java.util.HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(RECIPE)) {
+                for (String h : new LinkedHashSet<>(fileHashes)) {
+                    recipe(ps, h).ifPresent(r -> out.put(h, r));
                 }
-                size = rs.getLong(1);
             }
-        }
+            return out;
+        });
+    }
+
+    private static Optional<FileRecipe> recipe(PreparedStatement ps, String fileHash) throws SQLException {
+        ps.setString(1, fileHash);
+        long size = -1;
         List<ChunkRef> chunks = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT chunk_hash, size FROM file_chunk WHERE file_hash = ? ORDER BY seq")) {
-            ps.setString(1, fileHash);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    chunks.add(new ChunkRef(rs.getString(1), rs.getLong(2)));
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                size = rs.getLong(1);
+                String chunk = rs.getString(2);
+                if (chunk != null) {
+                    chunks.add(new ChunkRef(chunk, rs.getLong(3)));
                 }
             }
         }
-        return Optional.of(new FileRecipe(fileHash, size, chunks));
+        return size < 0 ? Optional.empty() : Optional.of(new FileRecipe(fileHash, size, chunks));
     }
 
     /**
@@ -364,12 +378,11 @@ public final class ChunkStore {
      * downloading a large file never holds a connection while its socket drains.
      */
     public Optional<byte[]> readChunk(String hash) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT data FROM chunk WHERE hash = ?")) {
-                ps.setString(1, hash);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
-                }
+        // The statement is prepared once per pooled reader: a sync or a video reads thousands of chunks.
+        return db.query("SELECT data FROM chunk WHERE hash = ?", ps -> {
+            ps.setString(1, hash);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
             }
         });
     }

@@ -81,11 +81,17 @@ public final class LibraryTree {
 
     /** The recipes of a pack's files, in path order, one per distinct content. */
     public List<FileRecipe> recipes(PackRecord pack) {
+        List<StoredFile> files = library.catalog().files(pack.id());
+        Map<String, FileRecipe> recorded = library.chunks().recipes(files.stream().map(StoredFile::sha256).toList());
         Map<String, FileRecipe> out = new LinkedHashMap<>();
-        for (StoredFile f : library.catalog().files(pack.id())) {
+        for (StoredFile f : files) {
             if (!out.containsKey(f.sha256())) {
-                out.put(f.sha256(), library.chunks().recipe(f.sha256()).orElseThrow(() -> new StoreException(
-                        pack.id() + "/" + f.path() + ": its content is missing from the library; run verify", null)));
+                FileRecipe r = recorded.get(f.sha256());
+                if (r == null) {
+                    throw new StoreException(pack.id() + "/" + f.path()
+                            + ": its content is missing from the library; run verify", null);
+                }
+                out.put(f.sha256(), r);
             }
         }
         return List.copyOf(out.values());

@@ -4,18 +4,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.offlinecommons.pack.ItemStaging;
 import org.offlinecommons.pack.PackException;
 import org.offlinecommons.pack.PackImporter;
@@ -28,6 +25,7 @@ import org.offlinecommons.store.Hashes;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.PackRecord;
 import org.offlinecommons.store.StoreException;
+import org.offlinecommons.store.WriteBehind;
 
 /**
  * Pulls packs from a peer into the library: only chunks not already stored cross the wire,
@@ -40,8 +38,6 @@ public final class PackPuller {
     /** A few connections fill a LAN link; more would only compete for the disk. */
     public static final int DEFAULT_CONNECTIONS = 4;
     public static final int MAX_CONNECTIONS = 16;
-    /** Retries of a chunk after a network failure; a chunk with wrong bytes is retried once. */
-    private static final int NETWORK_RETRIES = 2;
     /**
      * Verified chunks are stored at the end of each answer, and at least every MiB: a kill loses
      * little more than what is in flight (the resume tests allow 5 %), while small chunks still
@@ -51,12 +47,14 @@ public final class PackPuller {
     private static final int STORE_BATCH_CHUNKS = 512;
     /** Bytes asked for per bulk request: a few requests in flight keep a LAN busy, and memory small. */
     private static final long BULK_BYTES = 1L << 20;
+    /** Writes waiting for the writer thread: bounded memory, and little lost to a kill. */
+    private static final int WRITES_AHEAD = 2;
 
     private final Library library;
     private final PeerClient peer;
     private final int connections;
     /** Whether the peer takes bulk chunk requests; false once it answered one with an error. */
-    private final java.util.concurrent.atomic.AtomicBoolean bulk = new java.util.concurrent.atomic.AtomicBoolean(true);
+    private final AtomicBoolean bulk = new AtomicBoolean(true);
 
     public PackPuller(Library library, PeerClient peer) {
         this(library, peer, DEFAULT_CONNECTIONS);
@@ -207,28 +205,43 @@ public final class PackPuller {
         return plan;
     }
 
-    /** The files of a manifest whose content is not stored here yet, and the chunks they lack. */
-    private record Needs(Map<String, FileRecipe> files, List<ChunkRef> chunks) {
+    /**
+     * The files of a manifest whose content is not stored here yet, in pack.json's order (one per
+     * distinct content), the chunks they lack, and the recipes already recorded for some of them.
+     */
+    private record Needs(List<FileRecipe> files, List<ChunkRef> chunks, Map<String, FileRecipe> recorded) {
         long bytes() {
             return chunks.stream().mapToLong(ChunkRef::size).sum();
         }
     }
 
     private Needs needs(PeerManifest manifest) {
-        Map<String, FileRecipe> files = new LinkedHashMap<>();
+        List<FileRecipe> files = new ArrayList<>();
+        Map<String, FileRecipe> recorded = new HashMap<>();
         Map<String, ChunkRef> chunks = new LinkedHashMap<>();
-        for (FileRecipe theirs : manifest.recipes().values()) {
-            Optional<FileRecipe> ours = library.chunks().recipe(theirs.fileHash());
-            if (ours.isPresent() && library.chunks().missing(hashes(ours.get())).isEmpty()) {
+        Set<String> seen = new HashSet<>();
+        Map<String, FileRecipe> ourRecipes = library.chunks().recipes(manifest.recipes().keySet());
+        Set<String> ourMissing = library.chunks().missing(ourRecipes.values().stream()
+                .flatMap(r -> r.chunks().stream()).map(ChunkRef::hash).toList());
+        for (PackManifest.FileEntry f : manifest.pack().files()) {
+            FileRecipe theirs = manifest.recipes().get(f.sha256());
+            if (!seen.add(f.sha256())) {
                 continue;
             }
-            files.put(theirs.fileHash(), theirs);
+            FileRecipe ours = ourRecipes.get(theirs.fileHash());
+            if (ours != null && ours.chunks().stream().noneMatch(c -> ourMissing.contains(c.hash()))) {
+                continue;
+            }
+            if (ours != null) {
+                recorded.put(ours.fileHash(), ours);
+            }
+            files.add(theirs);
             for (ChunkRef c : theirs.chunks()) {
                 chunks.putIfAbsent(c.hash(), c);
             }
         }
         Set<String> missing = library.chunks().missing(chunks.keySet());
-        return new Needs(files, missing.stream().map(chunks::get).toList());
+        return new Needs(files, missing.stream().map(chunks::get).toList(), recorded);
     }
 
     private SyncStatus.State pull(Plan plan, int index, SyncProgress progress) {
@@ -240,205 +253,260 @@ public final class PackPuller {
         progress.pack(index, p -> p.withFetch(toFetch, 0));
         checkFreeSpace(source, toFetch);
 
-        download(needs.chunks(), index, progress);
-        Map<String, String> pathByHash = new java.util.HashMap<>();
+        Map<String, String> pathByHash = new HashMap<>();
         for (PackManifest.FileEntry f : manifest.pack().files()) {
             pathByHash.putIfAbsent(f.sha256(), f.path());
         }
-        ItemStaging items = new ItemStaging(library, manifest.pack());
-        try {
-            List<FileRecipe> checked = new ArrayList<>();
-            for (FileRecipe recipe : needs.files().values()) {
-                if (stage(recipe, pathByHash.getOrDefault(recipe.fileHash(), recipe.fileHash()), source, items)) {
-                    checked.add(recipe);
+        // Storing chunks and recipes and indexing text run on the writer's thread, beside the
+        // threads that fetch and hash, and this one, which checks files and reads documents.
+        try (WriteBehind writer = new WriteBehind("sync-writer", WRITES_AHEAD)) {
+            ItemStaging items = new ItemStaging(library, manifest.pack(), writer);
+            boolean published = false;
+            try {
+                Assembly assembly = new Assembly(needs, pathByHash, source, items, writer, index, progress);
+                new ChunkFetcher(peer, connections, bulk).fetch(assembly.groups(), assembly);
+                assembly.flush();
+                writer.finish(); // the chunks the files below read back are stored
+                List<FileRecipe> checked = new ArrayList<>();
+                for (FileRecipe recipe : assembly.readBack()) {
+                    if (stage(recipe, pathByHash.getOrDefault(recipe.fileHash(), recipe.fileHash()), source, items)) {
+                        checked.add(recipe);
+                    }
+                    if (checked.size() >= STORE_BATCH_CHUNKS) {
+                        library.chunks().putRecipes(checked);
+                        checked.clear();
+                    }
                 }
-                if (checked.size() >= STORE_BATCH_CHUNKS) {
-                    library.chunks().putRecipes(checked);
-                    checked.clear();
+                library.chunks().putRecipes(checked);
+                try {
+                    new PackPublisher(library).publish(items, source, plan.here == null ? null : plan.here.digest());
+                    published = true;
+                } catch (PackException e) {
+                    published = true; // publish discarded what was staged
+                    Optional<PackRecord> now = library.catalog().pack(plan.entry.id());
+                    if (now.isPresent() && now.get().digest().equals(manifest.digest())) {
+                        return SyncStatus.State.UNCHANGED;
+                    }
+                    throw e;
+                }
+            } finally {
+                if (!published) {
+                    items.discard();
                 }
             }
-            library.chunks().putRecipes(checked);
-        } catch (RuntimeException e) {
-            items.discard();
-            throw e;
-        }
-        try {
-            new PackPublisher(library).publish(items, source, plan.here == null ? null : plan.here.digest());
-        } catch (PackException e) {
-            Optional<PackRecord> now = library.catalog().pack(plan.entry.id());
-            if (now.isPresent() && now.get().digest().equals(manifest.digest())) {
-                return SyncStatus.State.UNCHANGED;
-            }
-            throw e;
         }
         progress.reused(Math.max(0, manifest.pack().totalSize() - toFetch));
         return plan.here == null ? SyncStatus.State.ADDED : SyncStatus.State.UPDATED;
     }
 
-    /**
-     * Fetches chunks over a few connections, many per request where the peer takes bulk
-     * requests (else one by one); each is verified and stored before the next are taken.
-     */
-    private void download(List<ChunkRef> refs, int index, SyncProgress progress) {
-        if (refs.isEmpty()) {
-            return;
-        }
-        List<List<ChunkRef>> requests = requests(refs);
-        AtomicInteger next = new AtomicInteger();
-        AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        int threads = Math.min(connections, requests.size());
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "sync-fetch");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<?>> workers = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                workers.add(pool.submit(() -> {
-                    List<ChunkRef> batchRefs = new ArrayList<>();
-                    List<byte[]> batchData = new ArrayList<>();
-                    long batchBytes = 0;
-                    try {
-                        while (failure.get() == null) {
-                            int i = next.getAndIncrement();
-                            if (i >= requests.size()) {
-                                break;
-                            }
-                            List<ChunkRef> asked = requests.get(i);
-                            List<byte[]> got = fetchMany(asked);
-                            for (int c = 0; c < asked.size() && failure.get() == null; c++) {
-                                ChunkRef ref = asked.get(c);
-                                byte[] data = c < got.size() && got.get(c) != null && problem(ref, got.get(c)) == null
-                                        ? got.get(c) : fetchVerified(ref);
-                                batchRefs.add(ref);
-                                batchData.add(data);
-                                batchBytes += ref.size();
-                                if (batchBytes >= STORE_BATCH_BYTES || batchRefs.size() >= STORE_BATCH_CHUNKS
-                                        || c == asked.size() - 1) {
-                                    library.chunks().putChunks(batchRefs, batchData);
-                                    progress.fetched(index, batchBytes);
-                                    batchRefs.clear();
-                                    batchData.clear();
-                                    batchBytes = 0;
-                                }
-                            }
-                        }
-                        library.chunks().putChunks(batchRefs, batchData);
-                        progress.fetched(index, batchBytes);
-                    } catch (RuntimeException e) {
-                        failure.compareAndSet(null, e);
-                        try {
-                            // What was verified before the failure is kept: a retry resumes after it.
-                            library.chunks().putChunks(batchRefs, batchData);
-                        } catch (RuntimeException alsoFailed) {
-                            e.addSuppressed(alsoFailed);
-                        }
-                    }
-                }));
-            }
-            for (Future<?> w : workers) {
-                w.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SyncException(SyncException.Reason.UNREACHABLE, "the sync was interrupted", e);
-        } catch (ExecutionException e) {
-            failure.compareAndSet(null, new IllegalStateException(e.getCause()));
-        } finally {
-            pool.shutdownNow();
-        }
-        if (failure.get() != null) {
-            throw failure.get();
-        }
+    /** One chunk to fetch and, when it is part of a file checked as it arrives, which file and where in it. */
+    private record Part(ChunkRef ref, FileRecipe file, int seq) {
     }
 
     /**
-     * Chunks grouped for bulk requests: up to 256, and at most 1 MiB (or one chunk), each. More
-     * per request would gain little (the round trips that matter are those of small files) and
-     * a kill would lose more: what is in flight is not stored.
+     * Receives the fetched chunks in order: stores them (on the writer), checks each file whose
+     * chunks all arrive in this sync against its SHA-256 as its last chunk goes by, hands the
+     * documents to {@link ItemStaging}, and records each checked file's recipe after its chunks.
+     * Files that cannot be checked on the way (some chunk already stored, as after an
+     * interrupted sync, or shared with another file) are read back from the library at the end.
      */
-    private static List<List<ChunkRef>> requests(List<ChunkRef> refs) {
-        List<List<ChunkRef>> out = new ArrayList<>();
-        List<ChunkRef> current = new ArrayList<>();
-        long bytes = 0;
-        for (ChunkRef ref : refs) {
-            if (!current.isEmpty() && (current.size() >= SyncTree.MAX_BULK_CHUNKS || bytes + ref.size() > BULK_BYTES)) {
-                out.add(current);
-                current = new ArrayList<>();
-                bytes = 0;
+    private final class Assembly implements ChunkFetcher.Sink {
+        private final Needs needs;
+        private final Map<String, String> pathByHash;
+        private final String source;
+        private final ItemStaging items;
+        private final WriteBehind writer;
+        private final int index;
+        private final SyncProgress progress;
+        private final List<List<Part>> parts = new ArrayList<>();
+        private final List<FileRecipe> readBack = new ArrayList<>();
+        private List<ChunkRef> chunkRefs = new ArrayList<>();
+        private List<byte[]> chunkData = new ArrayList<>();
+        private long chunkBytes;
+        private List<FileRecipe> recipes = new ArrayList<>();
+        /** The file being checked, and its state: the next chunk due, the hash and bytes so far. */
+        private FileRecipe file;
+        private MessageDigest digest;
+        private java.io.ByteArrayOutputStream document;
+
+        Assembly(Needs needs, Map<String, String> pathByHash, String source, ItemStaging items, WriteBehind writer,
+                 int index, SyncProgress progress) {
+            this.needs = needs;
+            this.pathByHash = pathByHash;
+            this.source = source;
+            this.items = items;
+            this.writer = writer;
+            this.index = index;
+            this.progress = progress;
+            Map<String, ChunkRef> toFetch = new LinkedHashMap<>();
+            for (ChunkRef c : needs.chunks()) {
+                toFetch.put(c.hash(), c);
             }
-            current.add(ref);
-            bytes += ref.size();
-        }
-        out.add(current);
-        return out;
-    }
-
-    /**
-     * The chunks of one bulk request as the peer sent them, unverified, possibly fewer than
-     * asked for (the caller fetches the rest one by one); empty once the peer turned out not
-     * to take bulk requests, or when the request failed on the network.
-     */
-    private List<byte[]> fetchMany(List<ChunkRef> asked) {
-        if (!bulk.get()) {
-            return List.of();
-        }
-        try {
-            Optional<List<byte[]>> got = peer.chunks(asked);
-            if (got.isEmpty()) {
-                bulk.set(false); // a static tree or an older server: chunk by chunk from now on
-                return List.of();
-            }
-            return got.get();
-        } catch (SyncException e) {
-            return List.of(); // fetched one by one, with their own retries
-        }
-    }
-
-    /** Why {@code data} is not the chunk {@code ref} names; null if it is. */
-    private static String problem(ChunkRef ref, byte[] data) {
-        return data.length != ref.size()
-                ? (data.length > ref.size() ? "more than" : "only " + data.length + " of") + " its " + ref.size()
-                + " bytes"
-                : Hashes.sha256Hex(data).equals(ref.hash()) ? null : "bytes that do not match its SHA-256";
-    }
-
-    private byte[] fetchVerified(ChunkRef ref) {
-        int networkFailures = 0;
-        String firstProblem = null;
-        while (true) {
-            byte[] data;
-            try {
-                data = peer.chunk(ref);
-            } catch (SyncException e) {
-                if (e.reason() != SyncException.Reason.UNREACHABLE || ++networkFailures > NETWORK_RETRIES
-                        || Thread.currentThread().isInterrupted()) {
-                    throw e;
+            List<Part> order = new ArrayList<>();
+            for (FileRecipe f : needs.files()) {
+                Set<String> own = new HashSet<>();
+                boolean whole = !f.chunks().isEmpty();
+                for (ChunkRef c : f.chunks()) {
+                    whole &= toFetch.containsKey(c.hash()) && own.add(c.hash());
                 }
-                pause(500L * networkFailures);
-                continue;
+                if (!whole) {
+                    readBack.add(f);
+                    continue;
+                }
+                for (int s = 0; s < f.chunks().size(); s++) {
+                    order.add(new Part(toFetch.remove(f.chunks().get(s).hash()), f, s));
+                }
             }
-            String problem = problem(ref, data);
-            if (problem == null) {
-                return data;
+            for (ChunkRef c : toFetch.values()) {
+                order.add(new Part(c, null, -1)); // for files read back
             }
-            if (firstProblem != null) {
-                throw new SyncException(SyncException.Reason.INVALID_PEER, PeerUrl.resolve(peer.base(),
-                        SyncTree.chunk(ref.hash())) + ": the peer sent a damaged chunk twice (" + firstProblem
-                        + ", then " + problem + "); the pack was not published");
+            List<Part> current = new ArrayList<>();
+            long bytes = 0;
+            for (Part p : order) {
+                if (!current.isEmpty() && (current.size() >= SyncTree.MAX_BULK_CHUNKS
+                        || bytes + p.ref().size() > BULK_BYTES)) {
+                    parts.add(current);
+                    current = new ArrayList<>();
+                    bytes = 0;
+                }
+                current.add(p);
+                bytes += p.ref().size();
             }
-            firstProblem = problem;
+            if (!current.isEmpty()) {
+                parts.add(current);
+            }
+        }
+
+        /**
+         * Chunks grouped for bulk requests in the order files are checked: up to 256, and at
+         * most 1 MiB (or one chunk), each. More per request would gain little (the round trips
+         * that matter are those of small files) and a kill would lose more: what is in flight
+         * is not stored.
+         */
+        List<List<ChunkRef>> groups() {
+            return parts.stream().map(g -> g.stream().map(Part::ref).toList()).toList();
+        }
+
+        List<FileRecipe> readBack() {
+            return readBack;
+        }
+
+        @Override
+        public void accept(int group, List<byte[]> chunks) {
+            List<Part> asked = parts.get(group);
+            long bytes = 0;
+            for (int i = 0; i < asked.size(); i++) {
+                Part p = asked.get(i);
+                byte[] data = chunks.get(i);
+                chunkRefs.add(p.ref());
+                chunkData.add(data);
+                chunkBytes += data.length;
+                bytes += data.length;
+                if (p.file() != null) {
+                    check(p, data);
+                }
+                if (chunkBytes >= STORE_BATCH_BYTES || chunkRefs.size() >= STORE_BATCH_CHUNKS
+                        || recipes.size() >= STORE_BATCH_CHUNKS) {
+                    flush();
+                }
+            }
+            progress.fetched(index, bytes);
+        }
+
+        /** Hashes a file's next chunk (already verified as a chunk); at its last, checks the whole file. */
+        private void check(Part p, byte[] data) {
+            FileRecipe f = p.file();
+            boolean single = f.chunks().size() == 1;
+            if (p.seq() == 0) {
+                file = f;
+                // A one-chunk file's SHA-256 is its chunk's, which was just verified: no second hash.
+                digest = single ? null : Hashes.sha256();
+                document = !single && items.wants(f.fileHash())
+                        ? new java.io.ByteArrayOutputStream((int) Math.min(f.size(), 8L << 20)) : null;
+            } else if (file != f) {
+                throw new IllegalStateException("chunks out of order"); // a bug here, never the peer's doing
+            }
+            if (digest != null) {
+                digest.update(data);
+            }
+            if (document != null) {
+                document.writeBytes(data);
+            }
+            if (p.seq() < f.chunks().size() - 1) {
+                return;
+            }
+            String hash = single ? p.ref().hash() : Hashes.hex(digest.digest());
+            if (!hash.equals(f.fileHash())) {
+                throw new SyncException(SyncException.Reason.INVALID_PEER, source + ": '" + path(f) + "': its chunks"
+                        + " do not make up its content (SHA-256 mismatch); the peer's manifest is wrong, nothing was"
+                        + " published");
+            }
+            if (single ? items.wants(f.fileHash()) : document != null) {
+                items.offer(f.fileHash(), single ? data : document.toByteArray());
+            }
+            FileRecipe ours = needs.recorded().get(f.fileHash());
+            if (ours == null) {
+                recipes.add(f);
+            } else if (!ours.chunks().equals(f.chunks())) {
+                throw damagedCopy(source + ": '" + path(f) + "'");
+            }
+            file = null;
+            digest = null;
+            document = null;
+        }
+
+        private String path(FileRecipe f) {
+            return pathByHash.getOrDefault(f.fileHash(), f.fileHash());
+        }
+
+        /** Hands the chunks and the recipes of the files they complete to the writer, chunks first. */
+        void flush() {
+            if (chunkRefs.isEmpty() && recipes.isEmpty()) {
+                return;
+            }
+            List<ChunkRef> refs = chunkRefs;
+            List<byte[]> data = chunkData;
+            List<FileRecipe> done = recipes;
+            writer.submit(() -> {
+                library.chunks().putChunks(refs, data);
+                library.chunks().putRecipes(done);
+            });
+            chunkRefs = new ArrayList<>();
+            chunkData = new ArrayList<>();
+            recipes = new ArrayList<>();
+            chunkBytes = 0;
+        }
+
+        @Override
+        public void leftovers(List<ChunkRef> refs, List<byte[]> chunks) {
+            // What was verified before the failure is kept (a retry resumes after it), but no
+            // recipe of a file not yet checked; the writer may have failed, so store directly.
+            RuntimeException failed = null;
+            try {
+                writer.finish();
+            } catch (RuntimeException e) {
+                failed = e;
+            }
+            List<ChunkRef> allRefs = new ArrayList<>(chunkRefs);
+            List<byte[]> allData = new ArrayList<>(chunkData);
+            allRefs.addAll(refs);
+            allData.addAll(chunks);
+            chunkRefs = new ArrayList<>();
+            chunkData = new ArrayList<>();
+            library.chunks().putChunks(allRefs, allData);
+            if (failed == null) {
+                library.chunks().putRecipes(recipes);
+            }
+            recipes = new ArrayList<>();
+            if (failed != null) {
+                throw failed;
+            }
         }
     }
 
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SyncException(SyncException.Reason.UNREACHABLE, "the sync was interrupted", e);
-        }
+    private static PackException damagedCopy(String where) {
+        return new PackException(PackException.Reason.CONFLICT, where + ": this library holds"
+                + " a damaged copy of this content; run 'offline-commons verify'");
     }
 
     /**
@@ -478,8 +546,7 @@ public final class PackPuller {
         if (ours.isEmpty()) {
             return true;
         } else if (!ours.get().chunks().equals(theirs.chunks())) {
-            throw new PackException(PackException.Reason.CONFLICT, source + ": '" + path + "': this library holds"
-                    + " a damaged copy of this content; run 'offline-commons verify'");
+            throw damagedCopy(source + ": '" + path + "'");
         }
         return false;
     }
@@ -497,9 +564,5 @@ public final class PackPuller {
         } catch (IOException e) {
             // Unknown free space: go ahead; a full disk still fails cleanly, just later.
         }
-    }
-
-    private static List<String> hashes(FileRecipe r) {
-        return r.chunks().stream().map(ChunkRef::hash).toList();
     }
 }

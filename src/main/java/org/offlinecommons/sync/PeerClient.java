@@ -37,6 +37,18 @@ public final class PeerClient {
     private static final int MAX_ERROR_BODY = 4096;
     private static final String USER_AGENT = "OfflineCommons-sync/1";
 
+    static {
+        // The JDK's HTTP client reads sockets 16 KiB at a time by default: 65,000 reads and as
+        // many buffers for a 1 GB pack. 256 KiB cut the client's CPU by ~9 % on the bench pack
+        // (docs/performance.md, Sync) and is the largest read the JDK keeps a direct buffer for
+        // under scripts/java-opts (jdk.nio.maxCachedBufferSize). Read once, when the JDK's client
+        // first loads, and PeerClient is the only user of that client here; a value given on the
+        // command line wins.
+        if (System.getProperty("jdk.httpclient.bufsize") == null) {
+            System.setProperty("jdk.httpclient.bufsize", Integer.toString(256 * 1024));
+        }
+    }
+
     /** What a peer answered to a pull request. */
     public record PullRequestAnswer(String jobId) {
     }

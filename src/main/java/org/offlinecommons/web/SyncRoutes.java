@@ -38,6 +38,7 @@ import org.offlinecommons.sync.SyncTree;
 final class SyncRoutes {
 
     private static final int KEEP_JOBS = 200;
+    private static final int WRITE_SLICE = 256 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Library library;
@@ -148,8 +149,11 @@ final class SyncRoutes {
             byte[] data = tree.chunk(hash).orElse(null);
             java.nio.ByteBuffer.wrap(length).putInt(data == null ? SyncTree.NOT_STORED : data.length);
             out.write(length);
-            if (data != null) {
-                out.write(data);
+            // In slices: the JDK copies a heap array into a temporary direct buffer for the socket
+            // and keeps one per thread only up to jdk.nio.maxCachedBufferSize (256 KiB in
+            // scripts/java-opts); a whole 1 MiB chunk would allocate and free one every time.
+            for (int at = 0; data != null && at < data.length; at += WRITE_SLICE) {
+                out.write(data, at, Math.min(WRITE_SLICE, data.length - at));
             }
         }
         out.flush();

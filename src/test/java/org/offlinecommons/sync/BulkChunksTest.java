@@ -223,6 +223,58 @@ class BulkChunksTest {
         }
     }
 
+    @Test
+    void answersThatArriveOutOfOrderAreStillCheckedFileByFileAndThePackIsWhole() throws IOException {
+        String first = firstMultiChunkFile("media").chunks().get(0).hash();
+        List<String> answered = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        try (FakePeer peer = peer(hashes -> {
+            if (hashes.contains(first)) {
+                pause(500); // the answers asked for after this one overtake it
+            }
+            answered.add(hashes.get(0));
+            return framed(hashes, BulkChunksTest::real);
+        }, p -> null)) {
+            SyncStatus status = sync(peer);
+            assertThat(status.ok()).as(status.summary()).isTrue();
+            pulledWhole();
+            assertThat(answered).as("some answer came before the delayed one").isNotEmpty()
+                    .first().isNotEqualTo(first);
+            assertThat(chunkGets(peer)).isZero();
+        }
+    }
+
+    @Test
+    void aFilePartlyStoredByAnEarlierSyncIsCheckedFromTheLibraryAndItsStoredChunkNotFetchedAgain()
+            throws IOException {
+        var file = firstMultiChunkFile("media");
+        var stored = file.chunks().get(0);
+        library.chunks().putChunks(List.of(stored), List.of(real(stored.hash())));
+        List<String> asked = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        try (FakePeer peer = peer(hashes -> {
+            asked.addAll(hashes);
+            return framed(hashes, BulkChunksTest::real);
+        }, p -> null)) {
+            SyncStatus status = sync(peer);
+            assertThat(status.ok()).as(status.summary()).isTrue();
+            pulledWhole();
+            assertThat(asked).doesNotContain(stored.hash()).contains(file.chunks().get(1).hash());
+            assertThat(peer.requests(CHUNKS + stored.hash())).isZero();
+        }
+    }
+
+    private static org.offlinecommons.store.FileRecipe firstMultiChunkFile(String pack) {
+        return peerTree.recipes(peerLibrary.catalog().pack(pack).orElseThrow()).stream()
+                .filter(r -> r.chunks().size() > 1).findFirst().orElseThrow();
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static int offsetOf(List<String> hashes, String hash) {
         int at = 0;
         for (String h : hashes) {
