@@ -258,8 +258,9 @@ public final class PackPuller {
             pathByHash.putIfAbsent(f.sha256(), f.path());
         }
         // Storing chunks and recipes and indexing text run on the writer's thread, beside the
-        // threads that fetch and hash, and this one, which checks files and reads documents.
-        try (WriteBehind writer = new WriteBehind("sync-writer", WRITES_AHEAD)) {
+        // threads that fetch and hash, and this one, which checks files and reads documents; its
+        // WAL checkpoints (and their fsyncs) run beside it too, as in an import.
+        try (WriteBehind writer = library.chunks().bulkWriter("sync-writer", WRITES_AHEAD)) {
             ItemStaging items = new ItemStaging(library, manifest.pack(), writer);
             boolean published = false;
             try {
