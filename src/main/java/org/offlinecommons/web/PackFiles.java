@@ -39,6 +39,7 @@ final class PackFiles {
     private static final int HOT_FILE_MAX_BYTES = ChunkStore.CHUNK_SIZE;
     /** A few hundred typical pages and pictures, small beside the 256 MB heap of a small box. */
     private static final long HOT_BYTES = 32L << 20;
+    private static final int WRITE_SLICE = 256 * 1024;
 
     /** Where a reply's body comes from. */
     sealed interface Body {
@@ -253,7 +254,13 @@ final class PackFiles {
             byte[] chunk = library.chunks().readChunk(ref.hash())
                     .orElseThrow(() -> new IOException("chunk " + ref.hash() + " is missing from the library"));
             int n = (int) Math.min(chunk.length - skip, remaining);
-            out.write(chunk, (int) skip, n);
+            // In slices: the JDK copies a heap array into a temporary direct buffer for the socket
+            // and keeps one per thread only up to jdk.nio.maxCachedBufferSize (256 KiB in
+            // scripts/java-opts); a whole 1 MiB chunk would allocate and free one on every write,
+            // and glibc keeps what dozens of threads freed.
+            for (int at = 0; at < n; at += WRITE_SLICE) {
+                out.write(chunk, (int) skip + at, Math.min(WRITE_SLICE, n - at));
+            }
             remaining -= n;
             skip = 0;
         }
