@@ -161,7 +161,8 @@ final class ServeCommand implements Callable<Integer> {
         for (String name : new String[] {"TERM", "INT"}) {
             Signal.handle(new Signal(name), signal -> stopRequested.countDown());
         }
-        System.out.println("Offline Commons is serving " + library.catalog().packs().size() + " packs at "
+        int packs = library.catalog().count();
+        System.out.println("Offline Commons is serving " + packs + (packs == 1 ? " pack" : " packs") + " at "
                 + server.url());
         System.out.flush();
         stopRequested.await();

@@ -38,6 +38,15 @@ public final class Catalog {
         });
     }
 
+    /** How many packs are installed, without loading their manifests as {@link #packs} does. */
+    public int count() {
+        return db.query("SELECT count(*) FROM pack", ps -> {
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : 0;
+            }
+        });
+    }
+
     /**
      * Whether a pack is installed. Reads none of its manifest, which {@link #pack} loads whole:
      * megabytes for a pack of many files, far too much for a 404 or a link check.

@@ -45,7 +45,9 @@ class PackImporterTest {
     @Test
     void importsAPackWithDerivedItemsInReadingOrder() throws IOException {
         Path zip = PackFixtures.build(site(), "garden", "The Garden", tmp.resolve("garden.zip"));
+        assertThat(library.catalog().count()).isZero();
         ImportResult r = importer.importPack(zip, ProgressListener.NONE);
+        assertThat(library.catalog().count()).isEqualTo(1);
         assertThat(r.outcome()).isEqualTo(ImportResult.Outcome.INSTALLED);
         List<Item> items = library.catalog().items("garden");
         assertThat(items).extracting(Item::path)
