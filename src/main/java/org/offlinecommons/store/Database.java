@@ -47,9 +47,8 @@ public final class Database implements AutoCloseable {
      */
     private final Map<Connection, Map<String, PreparedStatement>> prepared = new IdentityHashMap<>();
     private volatile boolean closed;
-    /** Grows when a commit is seen: ours at once, others' by a reader or the watcher; see {@link #generation()}. */
+    /** Grows when a commit is seen: ours at once, another process's by the watcher; see {@link #generation()}. */
     private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
-    private final Map<Connection, long[]> dataVersions = new IdentityHashMap<>();
     /**
      * A read connection of its own for {@link #generation()}: asking a pooled reader would make
      * every request queue for the pool and take SQLite's read locks just to learn that nothing changed.
@@ -80,7 +79,6 @@ public final class Database implements AutoCloseable {
             Connection reader = open(file, true);
             allReaders.add(reader);
             prepared.put(reader, new HashMap<>());
-            dataVersions.put(reader, new long[] {Long.MIN_VALUE});
             readers.add(reader);
         }
         this.watcher = open(file, true);
@@ -239,30 +237,6 @@ public final class Database implements AutoCloseable {
         } finally {
             ps.clearParameters();
         }
-    }
-
-    /**
-     * A number that has grown if any connection, of this process or another (the CLI next to the
-     * server), committed anything before this call, for caches of what was read. {@code reader} is
-     * the pooled read connection the caller holds inside {@link #read}: SQLite's data_version
-     * tells each connection whether others committed since it last asked, so the first reader to
-     * ask after a commit moves the number on for everyone.
-     */
-    public long generation(Connection reader) throws SQLException {
-        long[] seen = dataVersions.get(reader);
-        if (seen == null) {
-            throw new IllegalArgumentException("not a pooled read connection");
-        }
-        long version = run(reader, "PRAGMA data_version", ps -> {
-            try (java.sql.ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0L;
-            }
-        });
-        if (version != seen[0]) {
-            seen[0] = version;
-            return generation.incrementAndGet();
-        }
-        return generation.get();
     }
 
     /**

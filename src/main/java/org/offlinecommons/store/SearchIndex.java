@@ -72,13 +72,14 @@ public final class SearchIndex {
             return new SearchResults(q, 0, off, List.of());
         }
         String packFilter = packId == null ? "" : " AND i.pack_id = ?";
+        // Read before the search, so an answer can only be older than its generation says.
+        long generation = db.generation();
+        AnswerKey key = new AnswerKey(q, packId, lim, off);
+        SearchResults reused = reuse ? recent.get(key, generation) : null;
+        if (reused != null) {
+            return reused;
+        }
         return db.read(c -> {
-            long generation = db.generation(c);
-            AnswerKey key = new AnswerKey(q, packId, lim, off);
-            SearchResults answer = reuse ? recent.get(key, generation) : null;
-            if (answer != null) {
-                return answer;
-            }
             int total;
             try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM search JOIN item i ON i.id = search.rowid"
                     + " WHERE search MATCH ?" + packFilter)) {
@@ -133,7 +134,7 @@ public final class SearchIndex {
                     }
                 }
             }
-            answer = new SearchResults(q, total, off, hits);
+            SearchResults answer = new SearchResults(q, total, off, hits);
             recent.put(key, generation, answer);
             return answer;
         });
