@@ -6,8 +6,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import org.offlinecommons.store.Library;
+import org.offlinecommons.sync.PeerClient;
 import org.offlinecommons.sync.SyncException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,10 +54,11 @@ public final class PeerTokens {
         if (t.isEmpty()) {
             tokens.remove(url.toString());
         } else {
-            Optional<String> problem = problem(t);
-            if (problem.isPresent()) {
-                throw new SyncException(SyncException.Reason.BAD_REQUEST, problem.get());
+            if (t.length() > MAX_LENGTH) {
+                throw new SyncException(SyncException.Reason.BAD_REQUEST,
+                        "A sync token is at most " + MAX_LENGTH + " characters");
             }
+            PeerClient.checkToken(t);
             if (!tokens.containsKey(url.toString()) && tokens.size() >= MAX_TOKENS) {
                 throw new SyncException(SyncException.Reason.BAD_REQUEST, "At most " + MAX_TOKENS
                         + " sync tokens are kept; forget one of another server first");
@@ -65,18 +66,6 @@ public final class PeerTokens {
             tokens.put(url.toString(), t);
         }
         save();
-    }
-
-    /** Why this cannot be a sync token (the rule of {@code PeerClient}), or empty. */
-    static Optional<String> problem(String token) {
-        if (token.length() > MAX_LENGTH) {
-            return Optional.of("A sync token is at most " + MAX_LENGTH + " characters");
-        }
-        if (token.chars().anyMatch(ch -> ch < 0x21 || ch > 0x7e)) {
-            return Optional.of("A sync token is printable ASCII without spaces, as the other server's admin set it"
-                    + " with serve --sync-token");
-        }
-        return Optional.empty();
     }
 
     private Map<String, String> load() {

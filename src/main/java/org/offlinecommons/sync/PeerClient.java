@@ -74,9 +74,8 @@ public final class PeerClient {
      *              with every request, or null when the peer shares with anyone on the network
      */
     public PeerClient(URI base, String token) {
-        if (token != null && (token.isBlank() || token.chars().anyMatch(ch -> ch < 0x21 || ch > 0x7e))) {
-            throw new SyncException(SyncException.Reason.BAD_REQUEST,
-                    "The sync token must be printable ASCII without spaces (as the peer's --sync-token)");
+        if (token != null) {
+            checkToken(token);
         }
         this.base = base;
         this.token = token;
@@ -85,6 +84,18 @@ public final class PeerClient {
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
+    }
+
+    /**
+     * Refuses what cannot be a sync token: it goes into a request header as it is.
+     *
+     * @throws SyncException (BAD_REQUEST) saying why
+     */
+    public static void checkToken(String token) {
+        if (token.isBlank() || token.chars().anyMatch(ch -> ch < 0x21 || ch > 0x7e)) {
+            throw new SyncException(SyncException.Reason.BAD_REQUEST,
+                    "The sync token must be printable ASCII without spaces (as the peer's --sync-token)");
+        }
     }
 
     public URI base() {
