@@ -6,6 +6,8 @@ import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -43,6 +45,14 @@ public final class SearchIndex {
      */
     private static final int CACHED_ANSWERS = 1024;
 
+    /**
+     * Searches computed at once. FTS5 is pure CPU once its pages are cached, so a third search on
+     * two cores only waits in the scheduler instead of here, while holding a pooled reader and
+     * SQLite's working memory for its terms: the server's peak RSS was made by four fresh
+     * searches at once (docs/performance.md, "Memory"). Waiting here also lets a pupil asking
+     * what the class just asked get the answer a neighbour is computing.
+     */
+    private final Semaphore computing = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()), true);
     private final Database db;
     private final RecentAnswers recent = new RecentAnswers(CACHED_ANSWERS);
 
@@ -71,7 +81,6 @@ public final class SearchIndex {
         if (match.isEmpty()) {
             return new SearchResults(q, 0, off, List.of());
         }
-        String packFilter = packId == null ? "" : " AND i.pack_id = ?";
         // Read before the search, so an answer can only be older than its generation says.
         long generation = db.generation();
         AnswerKey key = new AnswerKey(q, packId, lim, off);
@@ -79,6 +88,25 @@ public final class SearchIndex {
         if (reused != null) {
             return reused;
         }
+        try {
+            if (!computing.tryAcquire(Database.BUSY_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+                throw new StoreException("The library is too busy right now; try again in a moment", null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("Interrupted while waiting to search", e);
+        }
+        try {
+            reused = reuse ? recent.get(key, generation) : null;
+            return reused != null ? reused : compute(q, match, packId, lim, off, key, generation);
+        } finally {
+            computing.release();
+        }
+    }
+
+    private SearchResults compute(String q, String match, String packId, int lim, int off, AnswerKey key,
+                                  long generation) {
+        String packFilter = packId == null ? "" : " AND i.pack_id = ?";
         return db.read(c -> {
             int total;
             try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM search JOIN item i ON i.id = search.rowid"
