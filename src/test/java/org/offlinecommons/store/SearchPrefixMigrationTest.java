@@ -10,7 +10,7 @@ import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A library indexed with the old prefix indexes keeps its search when it is opened by this version. */
+/** A library indexed with older full-text settings keeps its search when it is opened by this version. */
 class SearchPrefixMigrationTest {
 
     @TempDir
@@ -62,6 +62,38 @@ class SearchPrefixMigrationTest {
             assertThat(rows).isEqualTo(2);
             assertThat(library.integrityCheck()).containsExactly("ok");
         }
+    }
+
+    @Test
+    void aLibraryOfSchemaFiveIndexesInLargerSegmentsAndKeepsItsRows() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + tmp.resolve("library.db"))) {
+            Schema.migrate(c, 5);
+            assertThat(searchConfig(c)).doesNotContainKeys("hashsize", "automerge");
+            try (Statement s = c.createStatement()) {
+                s.execute("INSERT INTO search(rowid, title, body) VALUES (7, 'Photosynthesis', 'how plants use light')");
+            }
+        }
+        try (Library library = Library.open(tmp)) {
+            library.database().read(c -> {
+                assertThat(searchConfig(c)).containsEntry("hashsize", "8388608").containsEntry("automerge", "8");
+                try (Statement s = c.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT rowid FROM search WHERE search MATCH 'plants'")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getLong(1)).isEqualTo(7);
+                }
+                return null;
+            });
+        }
+    }
+
+    private static java.util.Map<String, String> searchConfig(Connection c) throws java.sql.SQLException {
+        java.util.Map<String, String> config = new java.util.HashMap<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT k, v FROM search_config")) {
+            while (rs.next()) {
+                config.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return config;
     }
 
     private static String searchSql(Connection c) throws java.sql.SQLException {
