@@ -9,6 +9,8 @@ import org.commonmark.renderer.text.TextContentRenderer;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
+import org.jsoup.select.Evaluator;
+import org.jsoup.select.QueryParser;
 
 /** Titles and searchable text read from a document's bytes. */
 final class DocumentText {
@@ -17,6 +19,12 @@ final class DocumentText {
     static final int MAX_TEXT_CHARS = 512 * 1024;
     private static final Parser MARKDOWN = Parser.builder().build();
     private static final TextContentRenderer MARKDOWN_TEXT = TextContentRenderer.builder().build();
+    /*
+     * Parsed once: jsoup parses a selector string on every call, and for 10,000 pages that parsing
+     * was hot enough for the JIT to spend ~1 s of a 20 s import compiling it (docs/performance.md).
+     */
+    private static final Evaluator HEADINGS = QueryParser.parse("h1, h2, h3");
+    private static final Evaluator NOT_TEXT = QueryParser.parse("script, style, noscript, template, head");
 
     private DocumentText() {
     }
@@ -38,12 +46,12 @@ final class DocumentText {
         Document doc = Jsoup.parse(new String(bytes, StandardCharsets.UTF_8));
         String title = doc.title().strip();
         if (title.isEmpty()) {
-            Element h = doc.selectFirst("h1, h2, h3");
+            Element h = doc.selectFirst(HEADINGS);
             if (h != null) {
                 title = h.text().strip();
             }
         }
-        doc.select("script, style, noscript, template, head").remove();
+        doc.select(NOT_TEXT).remove();
         return new Extract(title, limit(doc.body() == null ? doc.text() : doc.body().text()));
     }
 

@@ -128,6 +128,10 @@ public final class Database implements AutoCloseable {
         SQLiteConfig config = new SQLiteConfig();
         config.setBusyTimeout(BUSY_TIMEOUT_MS);
         config.setReadOnly(readOnly);
+        // The driver otherwise runs "SELECT last_insert_rowid()" as a second statement after every
+        // INSERT, in case someone asks for the keys; nobody here does, and an import inserts
+        // tens of thousands of rows on its critical writer thread.
+        config.setGetGeneratedKeys(false);
         Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), config.toProperties());
         try (Statement s = c.createStatement()) {
             if (!readOnly) {
