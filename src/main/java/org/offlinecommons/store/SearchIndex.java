@@ -97,8 +97,10 @@ public final class SearchIndex {
             throw new StoreException("Interrupted while waiting to search", e);
         }
         try {
-            reused = reuse ? recent.get(key, generation) : null;
-            return reused != null ? reused : compute(q, match, packId, lim, off, key, generation);
+            // The library may have changed while this search waited.
+            long current = db.generation();
+            reused = reuse ? recent.get(key, current) : null;
+            return reused != null ? reused : compute(q, match, packId, lim, off, key, current);
         } finally {
             computing.release();
         }
