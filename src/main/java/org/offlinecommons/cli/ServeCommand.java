@@ -3,7 +3,9 @@ package org.offlinecommons.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.offlinecommons.admin.AdminPassword;
@@ -120,20 +122,26 @@ final class ServeCommand implements Callable<Integer> {
         JobRunner jobs = new JobRunner();
         Drives drives = new Drives(library, DriveSettings.of(data.dir).withMountRoots(driveRoots)
                 .withReserve(reserveBytes));
-        // Printed, never logged: it must not end up in log files or the journal.
-        new AdminPassword(library).createIfMissing().ifPresent(password -> {
-            System.out.println("Admin password (shown only this once; write it down): " + password);
-            System.out.println("Change it with: offline-commons admin-password --data " + data.dir);
-        });
+        // A first start makes up the admin password while the web server starts: PBKDF2 is slow on
+        // purpose (~0.5 s here, docs/performance.md "Startup") and pupils need not wait for it. It
+        // is shown only once stored, so nobody can try it before it works.
+        CompletableFuture<Optional<String>> madeUp =
+                CompletableFuture.supplyAsync(() -> new AdminPassword(library).createIfMissing());
         WebServer server;
         try {
             server = WebServer.start(library, jobs, options, drives);
         } catch (IllegalArgumentException e) { // the TLS files
             System.err.println("offline-commons: " + e.getMessage());
+            madeUp.join();
             jobs.close();
             library.close();
             return Main.EXIT_REFUSED;
         }
+        // Printed, never logged: it must not end up in log files or the journal.
+        madeUp.join().ifPresent(password -> {
+            System.out.println("Admin password (shown only this once; write it down): " + password);
+            System.out.println("Change it with: offline-commons admin-password --data " + data.dir);
+        });
         Discovery discovery = Discovery.start(library, server.peers(),
                 new Discovery.Settings(!noDiscovery, discoveryInterface, bind), server.port(), server.scheme());
         // Imports, syncs and uploads end as jobs: announce the new catalog at once (deletes are seen within seconds).
