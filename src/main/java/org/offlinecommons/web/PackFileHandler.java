@@ -23,6 +23,7 @@ import org.eclipse.jetty.util.Callback;
  * admin gate lets every GET and HEAD under {@code /packs/} through. A missing file gets the 404
  * body of {@link ErrorMapping#body}; anything else, and every other failure (a bad path, an
  * unreadable library), goes on to Javalin, so that {@link ErrorMapping} answers it.
+ * {@link InlineFileHandler}, outermost, sends the same answers when memory alone can give them.
  */
 final class PackFileHandler extends Handler.Wrapper {
 
@@ -39,26 +40,38 @@ final class PackFileHandler extends Handler.Wrapper {
         this.json = json;
     }
 
-    @Override
-    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    /** A GET or HEAD of a file in a pack, as asked; {@code path} is decoded. */
+    record Asked(String method, boolean head, String path, String packId, String file) {
+    }
+
+    /** What the request asks for, or null when it is not a plain GET or HEAD of a pack file. */
+    static Asked asked(Request request) {
         String method = request.getMethod();
         boolean head = HttpMethod.HEAD.is(method);
         String raw = request.getHttpURI().getPath();
         if (!head && !HttpMethod.GET.is(method) || raw == null || !raw.startsWith(PREFIX) || raw.endsWith("/")
                 || SecurityHeaders.traversalProblem(raw) != null) {
-            return super.handle(request, response, callback);
+            return null;
         }
         String path = request.getHttpURI().getDecodedPath();
         int slash = path.indexOf('/', PREFIX.length());
         if (slash <= PREFIX.length() || !path.startsWith(PREFIX)) {
+            return null;
+        }
+        return new Asked(method, head, path, path.substring(PREFIX.length(), slash), path.substring(slash + 1));
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        Asked asked = asked(request);
+        if (asked == null) {
             return super.handle(request, response, callback);
         }
         long started = System.nanoTime();
-        String file = path.substring(slash + 1);
         PackFiles.Reply reply;
         try {
             HttpFields requestHeaders = request.getHeaders();
-            reply = files.reply(path.substring(PREFIX.length(), slash), file, head, requestHeaders::get);
+            reply = files.reply(asked.packId(), asked.file(), asked.head(), requestHeaders::get);
         } catch (HttpProblem e) {
             if (e.status() != 404 || ErrorPages.isNavigation(request.getHeaders().get(HttpHeader.ACCEPT))) {
                 // A student following a broken link gets the page in words from Javalin (ErrorMapping).
@@ -66,25 +79,32 @@ final class PackFileHandler extends Handler.Wrapper {
             }
             // Broken links are common (a half-copied site, a typo): answered here, without Javalin's cost.
             response.setStatus(404);
-            SecurityHeaders.applyToPack(path, response.getHeaders()::put);
+            SecurityHeaders.applyToPack(asked.path(), response.getHeaders()::put);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
             byte[] json = this.json.writeValueAsBytes(ErrorMapping.body(e));
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, Integer.toString(json.length));
-            response.write(true, head ? null : ByteBuffer.wrap(json), recorded(callback, method, 404, started, path,
-                    request));
+            response.write(true, asked.head() ? null : ByteBuffer.wrap(json),
+                    recorded(callback, asked, 404, started, request));
             return true;
         } catch (RuntimeException e) {
             // Javalin runs the same lookup again and maps the failure to its answer (ErrorMapping).
             return super.handle(request, response, callback);
         }
+        send(request, response, callback, asked, reply, started);
+        return true;
+    }
+
+    /** Sends {@code reply}; a body of stored chunks is written blocking, on this thread. */
+    void send(Request request, Response response, Callback callback, Asked asked, PackFiles.Reply reply,
+              long started) {
         response.setStatus(reply.status());
         HttpFields.Mutable headers = response.getHeaders();
-        SecurityHeaders.applyToPack(path, headers::put);
+        SecurityHeaders.applyToPack(asked.path(), headers::put);
         List<String> replyHeaders = reply.headers();
         for (int i = 0; i < replyHeaders.size(); i += 2) {
             headers.put(replyHeaders.get(i), replyHeaders.get(i + 1));
         }
-        Callback done = recorded(callback, method, reply.status(), started, path, request);
+        Callback done = recorded(callback, asked, reply.status(), started, request);
         PackFiles.Body body = reply.body();
         if (body instanceof PackFiles.NoBody) {
             response.write(true, null, done);
@@ -97,19 +117,17 @@ final class PackFileHandler extends Handler.Wrapper {
             } catch (Throwable e) {
                 // Usually the client went away (closed the tab, seeked elsewhere).
                 callback.failed(e);
-                return true;
+                return;
             }
             done.succeeded();
         }
-        return true;
     }
 
-    private Callback recorded(Callback callback, String method, int status, long started, String path,
-                              Request request) {
+    private Callback recorded(Callback callback, Asked asked, int status, long started, Request request) {
         return new Callback.Nested(callback) {
             @Override
             public void succeeded() {
-                metrics.record(method, ROUTE, status, System.nanoTime() - started, path, request);
+                metrics.record(asked.method(), ROUTE, status, System.nanoTime() - started, asked.path(), request);
                 super.succeeded();
             }
         };

@@ -2,6 +2,7 @@ package org.offlinecommons.web;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -90,7 +91,28 @@ final class PackFiles {
      * @throws HttpProblem for a bad path (400) or a missing pack or file (404)
      */
     Reply reply(String packId, String path, boolean head, UnaryOperator<String> requestHeader) throws IOException {
-        Located located = locate(packId, path);
+        return reply(packId, path, head, requestHeader, false);
+    }
+
+    /**
+     * The same answer when memory alone can give it, else null: a file asked for before, whose
+     * catalog entry and bytes are still at hand, under the same library generation. For Jetty's
+     * selector thread, which serves every connection and so must never wait for SQLite or a disk.
+     */
+    Reply replyFromMemory(String packId, String path, boolean head, UnaryOperator<String> requestHeader) {
+        try {
+            return reply(packId, path, head, requestHeader, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // memory alone never reads
+        }
+    }
+
+    private Reply reply(String packId, String path, boolean head, UnaryOperator<String> requestHeader,
+                        boolean memoryOnly) throws IOException {
+        Located located = memoryOnly ? locatedInMemory(packId, path) : locate(packId, path);
+        if (located == null) {
+            return null;
+        }
         StoredFile file = located.file();
         String etag = located.etag();
         String type = located.type();
@@ -131,8 +153,14 @@ final class PackFiles {
             if (head) {
                 body = NO_BODY;
             } else if (small) {
-                body = new Bytes(smallFile(file, packId, path).position((int) r.start())
+                ByteBuffer bytes = memoryOnly ? hot.get(file.sha256()) : smallFile(file, packId, path);
+                if (bytes == null) {
+                    return null;
+                }
+                body = new Bytes(bytes.duplicate().position((int) r.start())
                         .limit((int) (r.start() + r.length())).slice());
+            } else if (memoryOnly) {
+                return null;
             } else {
                 body = new Chunks(recipe(file, packId, path), r.start(), r.length());
             }
@@ -142,14 +170,23 @@ final class PackFiles {
         headers.add("Vary");
         headers.add("Accept-Encoding");
         Body body;
+        if (memoryOnly && !head && !small) {
+            return null;
+        }
         if (gzip && small) {
-            ByteBuffer gz = gzippedSmallFile(file, packId, path);
+            ByteBuffer gz = memoryOnly ? inMemory(file.sha256() + ".gz") : gzippedSmallFile(file, packId, path);
+            if (gz == null) {
+                return null;
+            }
             headers.add("Content-Encoding");
             headers.add("gzip");
             headers.add("Content-Length");
             headers.add(Integer.toString(gz.remaining()));
             body = head ? NO_BODY : new Bytes(gz);
         } else if (gzip) {
+            if (memoryOnly) {
+                return null;
+            }
             headers.add("Content-Encoding");
             headers.add("gzip");
             body = head ? NO_BODY : new Gzipped(recipe(file, packId, path));
@@ -159,7 +196,11 @@ final class PackFiles {
             if (head) {
                 body = NO_BODY;
             } else if (small) {
-                body = new Bytes(smallFile(file, packId, path));
+                ByteBuffer bytes = memoryOnly ? inMemory(file.sha256()) : smallFile(file, packId, path);
+                if (bytes == null) {
+                    return null;
+                }
+                body = new Bytes(bytes);
             } else {
                 body = new Chunks(recipe(file, packId, path), 0, file.size());
             }
@@ -182,6 +223,17 @@ final class PackFiles {
      *
      * @throws HttpProblem for a bad path (400) or a missing pack or file (404)
      */
+    /** A current catalog entry from memory, or null. */
+    private Located locatedInMemory(String packId, String path) {
+        Located known = located.get(new FileKey(packId, path));
+        return known != null && known.generation() == library.generation() ? known : null;
+    }
+
+    private ByteBuffer inMemory(String key) {
+        ByteBuffer bytes = hot.get(key);
+        return bytes == null ? null : bytes.duplicate();
+    }
+
     private Located locate(String packId, String path) {
         // Read before the lookup, so an entry can only be older than its generation says, never newer.
         long generation = library.generation();

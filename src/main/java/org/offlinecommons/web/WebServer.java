@@ -151,6 +151,8 @@ public final class WebServer implements AutoCloseable {
                 PageRoutes.baseLayout(messages, assets), templates);
         ExportJobs exports = new ExportJobs(drives, jobs);
         List<Endpoint> endpoints = new ArrayList<>();
+        // A Pi-class box: enough threads for dozens of slow phones, not hundreds of stacks.
+        QueuedThreadPool pool = new QueuedThreadPool(64, 4, 60_000);
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.events.handlerAdded(h -> {
@@ -160,14 +162,19 @@ public final class WebServer implements AutoCloseable {
             });
             // Our own connector, for the idle timeout and HTTPS (Javalin's jetty.host/port do not apply to it).
             config.jetty.addConnector((server, http) -> connector(server, http, options, keys));
-            // A Pi-class box: enough threads for dozens of slow phones, not hundreds of stacks.
-            config.jetty.threadPool = new QueuedThreadPool(64, 4, 60_000);
+            config.jetty.threadPool = pool;
             // Stopping closes the listening socket first, then lets requests in flight finish, within a bound.
             config.jetty.modifyServer(server -> {
                 server.setStopTimeout(STOP_TIMEOUT_MILLIS);
                 server.insertHandler(new GracefulHandler());
                 // Innermost, so statistics and graceful stop still see its requests; Javalin's servlet goes below it.
-                innermost(server).setHandler(new PackFileHandler(packFiles, metrics, json));
+                PackFileHandler packFileHandler = new PackFileHandler(packFiles, metrics, json);
+                innermost(server).setHandler(packFileHandler);
+                if (keys == null) {
+                    // Outermost, answering from memory on the selector thread. Not over TLS, where each
+                    // handshake is milliseconds of CPU that the pool spreads over the cores.
+                    server.insertHandler(new InlineFileHandler(packFiles, packFileHandler, pool));
+                }
             });
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setRequestHeaderSize(16 * 1024);

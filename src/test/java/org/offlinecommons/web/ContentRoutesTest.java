@@ -171,6 +171,42 @@ class ContentRoutesTest {
         assertThat(identity.body()).isEqualTo(plain);
     }
 
+    /**
+     * The first answer of each kind needs the library; the same question again is answered from
+     * memory on Jetty's selector thread (InlineFileHandler). Both must be the same answer.
+     */
+    @Test
+    void aFileAskedAgainIsAnsweredFromMemoryExactlyAsTheFirstTime() throws Exception {
+        String etag = get("/packs/garden/long.html").headers().firstValue("ETag").orElseThrow();
+        String[][] asks = {
+                {"Accept-Encoding", "gzip"},
+                {"Range", "bytes=5-20"},
+                {"If-None-Match", etag},
+                {"Accept-Encoding", "identity"},
+        };
+        for (String[] headers : asks) {
+            HttpResponse<byte[]> first = get("/packs/garden/long.html", headers);
+            HttpResponse<byte[]> again = get("/packs/garden/long.html", headers);
+            assertThat(again.statusCode()).as(headers[0]).isEqualTo(first.statusCode());
+            assertThat(again.body()).as(headers[0]).isEqualTo(first.body());
+            for (String name : new String[] {"ETag", "Content-Type", "Content-Length", "Content-Encoding",
+                    "Content-Range", "Cache-Control", "Vary", "Content-Security-Policy", "X-Content-Type-Options"}) {
+                assertThat(again.headers().allValues(name)).as(headers[0] + ": " + name)
+                        .isEqualTo(first.headers().allValues(name));
+            }
+        }
+        assertThat(get("/packs/garden/long.html", "If-None-Match", etag).statusCode()).isEqualTo(304);
+        HttpResponse<byte[]> ranged = get("/packs/garden/long.html", "Range", "bytes=5-20");
+        assertThat(ranged.statusCode()).isEqualTo(206);
+        assertThat(new String(ranged.body(), StandardCharsets.UTF_8)).isEqualTo("e>Long</title><p");
+        HttpResponse<byte[]> head = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + server.port() + "/packs/garden/long.html"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+        assertThat(head.headers().firstValue("Content-Length")).hasValue(Integer.toString(19 + 38 * 200));
+    }
+
     @Test
     void headAnswersWithHeadersOnly() throws Exception {
         HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(
