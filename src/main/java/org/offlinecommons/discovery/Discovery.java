@@ -209,7 +209,7 @@ public final class Discovery implements AutoCloseable {
             return;
         }
         try {
-            // Building catalog.json reads every pack's manifest: do it only when something was committed.
+            // Build catalog.json again only when something was committed.
             long generation = library.generation();
             if (generation == checkedGeneration) {
                 return;

@@ -200,8 +200,9 @@ public final class DriveExporter {
 
     /** A generous guess of the zip's size: the pack's bytes plus each entry's headers. */
     private long estimate(PackRecord pack) {
-        long bytes = pack.totalSize() + pack.totalSize() / 1000 + 2L * pack.manifest().getBytes(
-                StandardCharsets.UTF_8).length + 1024;
+        long manifest = library.catalog().manifest(pack.id(), pack.digest())
+                .map(m -> m.getBytes(StandardCharsets.UTF_8).length).orElse(0);
+        long bytes = pack.totalSize() + pack.totalSize() / 1000 + 2L * manifest + 1024;
         for (StoredFile f : library.catalog().files(pack.id())) {
             bytes += ZIP_OVERHEAD_PER_FILE + 2L * f.path().getBytes(StandardCharsets.UTF_8).length;
         }

@@ -26,7 +26,10 @@ public final class PackExporter {
     public PackManifest manifest(String packId) {
         PackRecord pack = library.catalog().pack(packId).orElseThrow(() ->
                 new PackException(PackException.Reason.NOT_FOUND, "pack '" + packId + "' is not installed"));
-        return ManifestCodec.parse(pack.manifest().getBytes(StandardCharsets.UTF_8), "pack '" + packId + "'");
+        String json = library.catalog().manifest(packId, pack.digest()).orElseThrow(() ->
+                new PackException(PackException.Reason.NOT_FOUND, "pack '" + packId + "' was removed or replaced"
+                        + " while it was being read; try again"));
+        return ManifestCodec.parse(json.getBytes(StandardCharsets.UTF_8), "pack '" + packId + "'");
     }
 
     public void export(String packId, Path target, ProgressListener progress) {

@@ -106,11 +106,10 @@ public final class PackPublisher {
         }
         PackRecord record = new PackRecord(manifest.id(), manifest.version(), manifest.title(),
                 manifest.description(), manifest.language(), manifest.license(), manifest.authors(),
-                manifest.created(), manifest.entry(), new String(ManifestCodec.write(manifest), StandardCharsets.UTF_8),
-                ManifestCodec.digest(manifest), manifest.totalSize(), files.size(), items.size(),
-                System.currentTimeMillis());
+                manifest.created(), manifest.entry(), ManifestCodec.digest(manifest), manifest.totalSize(),
+                files.size(), items.size(), System.currentTimeMillis());
         try {
-            library.publish(record, files, items, rows, staging.batch(), replacesDigest);
+            library.publish(record, new String(ManifestCodec.write(manifest), StandardCharsets.UTF_8), files, items, rows, staging.batch(), replacesDigest);
         } catch (Catalog.ConcurrentChangeException | Catalog.IncompleteContentException e) {
             throw new PackException(PackException.Reason.CONFLICT, source + ": " + e.getMessage(), e);
         }

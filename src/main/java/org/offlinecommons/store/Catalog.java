@@ -16,7 +16,7 @@ public final class Catalog {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PACK_COLUMNS = "id, version, title, description, language, license, authors,"
-            + " created, entry, manifest, digest, total_size, file_count, item_count, installed_at";
+            + " created, entry, digest, total_size, file_count, item_count, installed_at";
 
     private final Database db;
 
@@ -38,7 +38,7 @@ public final class Catalog {
         });
     }
 
-    /** How many packs are installed, without loading their manifests as {@link #packs} does. */
+    /** How many packs are installed. */
     public int count() {
         return db.query("SELECT count(*) FROM pack", ps -> {
             try (ResultSet rs = ps.executeQuery()) {
@@ -48,8 +48,7 @@ public final class Catalog {
     }
 
     /**
-     * Whether a pack is installed. Reads none of its manifest, which {@link #pack} loads whole:
-     * megabytes for a pack of many files, far too much for a 404 or a link check.
+     * Whether a pack is installed: one index lookup, for a 404 or a link check.
      */
     public boolean exists(String id) {
         return db.query("SELECT 1 FROM pack WHERE id = ?", ps -> {
@@ -71,6 +70,20 @@ public final class Catalog {
                 return rs.next() ? Optional.of(pack(rs)) : Optional.empty();
             }
         }
+    }
+
+    /**
+     * The canonical pack.json of the installed pack {@code packId} whose digest is {@code digest};
+     * empty when that pack is not (or no longer) installed in that version.
+     */
+    public Optional<String> manifest(String packId, String digest) {
+        return db.query("SELECT manifest FROM pack WHERE id = ? AND digest = ?", ps -> {
+            ps.setString(1, packId);
+            ps.setString(2, digest);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        });
     }
 
     public List<StoredFile> files(String packId) {
@@ -144,7 +157,7 @@ public final class Catalog {
      * {@link SearchIndex#stage}), must already be stored; if any is missing (a concurrent delete
      * swept it), nothing changes and the caller may stage again.
      */
-    public void publish(PackRecord pack, List<StoredFile> files, List<Item> items, long[] searchRows,
+    public void publish(PackRecord pack, String manifest, List<StoredFile> files, List<Item> items, long[] searchRows,
                         String textBatch, String replacesDigest) {
         if (searchRows.length != items.size()) {
             throw new IllegalArgumentException(items.size() + " items but " + searchRows.length + " search rows");
@@ -157,7 +170,7 @@ public final class Catalog {
             requireStaged(c, files);
             deletePack(c, pack.id());
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO pack(" + PACK_COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + ", manifest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, pack.id());
                 ps.setLong(2, pack.version());
                 ps.setString(3, pack.title());
@@ -167,12 +180,12 @@ public final class Catalog {
                 ps.setString(7, toJson(pack.authors()));
                 ps.setString(8, pack.created());
                 ps.setString(9, pack.entry());
-                ps.setString(10, pack.manifest());
-                ps.setString(11, pack.digest());
-                ps.setLong(12, pack.totalSize());
-                ps.setInt(13, pack.fileCount());
-                ps.setInt(14, pack.itemCount());
-                ps.setLong(15, pack.installedAt());
+                ps.setString(10, pack.digest());
+                ps.setLong(11, pack.totalSize());
+                ps.setInt(12, pack.fileCount());
+                ps.setInt(13, pack.itemCount());
+                ps.setLong(14, pack.installedAt());
+                ps.setString(15, manifest);
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement(
@@ -290,7 +303,7 @@ public final class Catalog {
     private static PackRecord pack(ResultSet rs) throws SQLException {
         return new PackRecord(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 rs.getString(6), fromJson(rs.getString(7)), rs.getString(8), rs.getString(9), rs.getString(10),
-                rs.getString(11), rs.getLong(12), rs.getInt(13), rs.getInt(14), rs.getLong(15));
+                rs.getLong(11), rs.getInt(12), rs.getInt(13), rs.getLong(14));
     }
 
     private static String toJson(List<String> list) {

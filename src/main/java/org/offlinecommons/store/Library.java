@@ -61,10 +61,10 @@ public final class Library implements AutoCloseable {
      * alone used. {@code replacesDigest} is the installed version this replaces (null if none):
      * if that changed meanwhile, nothing is published.
      */
-    public void publish(PackRecord pack, List<StoredFile> files, List<Item> items, long[] searchRows,
-                        String textBatch, String replacesDigest) {
+    public void publish(PackRecord pack, String manifest, List<StoredFile> files, List<Item> items,
+                        long[] searchRows, String textBatch, String replacesDigest) {
         List<String> before = catalog.files(pack.id()).stream().map(StoredFile::sha256).toList();
-        catalog.publish(pack, files, items, searchRows, textBatch, replacesDigest);
+        catalog.publish(pack, manifest, files, items, searchRows, textBatch, replacesDigest);
         chunks.release(before);
     }
 

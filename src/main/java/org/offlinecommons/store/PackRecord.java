@@ -3,8 +3,9 @@ package org.offlinecommons.store;
 import java.util.List;
 
 /**
- * An installed pack as the library lists it. {@code manifest} is the canonical pack.json the
- * pack was installed from, and {@code digest} its SHA-256: equal digests mean equal packs.
+ * An installed pack as the library lists it. {@code digest} is the SHA-256 of the canonical
+ * pack.json it was installed from (equal digests mean equal packs); that pack.json itself, megabytes
+ * for a pack of many files, is read only when asked for ({@link Catalog#manifest}).
  */
 public record PackRecord(
         String id,
@@ -16,7 +17,6 @@ public record PackRecord(
         List<String> authors,
         String created,
         String entry,
-        String manifest,
         String digest,
         long totalSize,
         int fileCount,

@@ -16,7 +16,7 @@ class SearchStagingTest {
     Path tmp;
 
     private static PackRecord pack(String id) {
-        return new PackRecord(id, 1, "Pack " + id, "", "en", "", List.of(), "2024-01-01", null, "{}", "digest-" + id,
+        return new PackRecord(id, 1, "Pack " + id, "", "en", "", List.of(), "2024-01-01", null, "digest-" + id,
                 0, 0, 1, 0);
     }
 
@@ -30,12 +30,12 @@ class SearchStagingTest {
             long[] rows = library.search().stage("b1", List.of(new SearchIndex.Text("Apples", "crunchy apples")));
             assertThat(library.search().search("crunchy", null, 10, 0).total()).isZero();
 
-            library.publish(pack("p"), List.of(), oneItem(), rows, "b1", null);
+            library.publish(pack("p"), "{}", List.of(), oneItem(), rows, "b1", null);
             assertThat(library.search().search("crunchy", null, 10, 0).hits())
                     .singleElement().satisfies(h -> assertThat(h.packId()).isEqualTo("p"));
 
             // The rows were claimed by that publish: another pack cannot take them again.
-            assertThatThrownBy(() -> library.publish(pack("q"), List.of(), oneItem(), rows, "b1", null))
+            assertThatThrownBy(() -> library.publish(pack("q"), "{}", List.of(), oneItem(), rows, "b1", null))
                     .isInstanceOf(Catalog.IncompleteContentException.class);
             assertThat(library.catalog().pack("q")).isEmpty();
 
@@ -50,7 +50,7 @@ class SearchStagingTest {
             long[] kept = library.search().stage("kept", List.of(new SearchIndex.Text("Figs", "sweet figs")));
             library.search().stage("dropped", List.of(new SearchIndex.Text("Plums", "sour plums")));
             library.search().discard("dropped");
-            library.publish(pack("p"), List.of(), List.of(new Item(0, "f.html", null, "Figs", "html", null)), kept,
+            library.publish(pack("p"), "{}", List.of(), List.of(new Item(0, "f.html", null, "Figs", "html", null)), kept,
                     "kept", null);
             long[] abandoned = library.search().stage("killed", List.of(new SearchIndex.Text("Kiwis", "kiwis")));
 
@@ -59,7 +59,7 @@ class SearchStagingTest {
             library.chunks().sweep(Duration.ZERO);
             assertThat(indexRows(library)).as("only the published row is left").isEqualTo(1);
             assertThat(library.search().search("figs", null, 10, 0).total()).isEqualTo(1);
-            assertThatThrownBy(() -> library.publish(pack("k"), List.of(), oneItem(), abandoned, "killed", null))
+            assertThatThrownBy(() -> library.publish(pack("k"), "{}", List.of(), oneItem(), abandoned, "killed", null))
                     .isInstanceOf(Catalog.IncompleteContentException.class);
         }
     }

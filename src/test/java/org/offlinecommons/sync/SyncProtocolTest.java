@@ -65,7 +65,9 @@ class SyncProtocolTest {
         try (Library library = Library.open(tmp.resolve("lib"))) {
             SyncFixtures.importFolder(library, folder, "numbers", "Numbers", 1, tmp);
             PackRecord pack = library.catalog().pack("numbers").orElseThrow();
-            assertThat(pack.manifest()).contains("x-rating").contains("x-nested");
+            assertThat(library.catalog().manifest("numbers", pack.digest())).get().asString()
+                    .contains("x-rating").contains("x-nested");
+            assertThat(library.catalog().manifest("numbers", "another digest")).isEmpty();
             PeerManifest parsed = PeerManifest.parse(new LibraryTree(library).manifest(pack), "test");
             assertThat(parsed.digest()).isEqualTo(pack.digest());
             assertThat(parsed.recipes()).hasSize(1);
