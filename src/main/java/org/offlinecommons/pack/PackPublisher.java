@@ -109,7 +109,8 @@ public final class PackPublisher {
                 manifest.created(), manifest.entry(), ManifestCodec.digest(manifest), manifest.totalSize(),
                 files.size(), items.size(), System.currentTimeMillis());
         try {
-            library.publish(record, new String(ManifestCodec.write(manifest), StandardCharsets.UTF_8), files, items, rows, staging.batch(), replacesDigest);
+            library.publish(record, new String(ManifestCodec.write(manifest), StandardCharsets.UTF_8), files, items,
+                    rows, staging.batch(), replacesDigest);
         } catch (Catalog.ConcurrentChangeException | Catalog.IncompleteContentException e) {
             throw new PackException(PackException.Reason.CONFLICT, source + ": " + e.getMessage(), e);
         }

@@ -157,8 +157,8 @@ public final class Catalog {
      * {@link SearchIndex#stage}), must already be stored; if any is missing (a concurrent delete
      * swept it), nothing changes and the caller may stage again.
      */
-    public void publish(PackRecord pack, String manifest, List<StoredFile> files, List<Item> items, long[] searchRows,
-                        String textBatch, String replacesDigest) {
+    public void publish(PackRecord pack, String manifest, List<StoredFile> files, List<Item> items,
+                        long[] searchRows, String textBatch, String replacesDigest) {
         if (searchRows.length != items.size()) {
             throw new IllegalArgumentException(items.size() + " items but " + searchRows.length + " search rows");
         }

@@ -72,9 +72,8 @@ public final class LibraryTree {
                 return cached;
             }
         }
-        String manifest = library.catalog().manifest(pack.id(), pack.digest()).orElseThrow(() ->
-                new StoreException("pack '" + pack.id() + "' was removed or replaced while it was being read; try again",
-                        null));
+        String manifest = library.catalog().manifest(pack.id(), pack.digest()).orElseThrow(() -> new StoreException(
+                "pack '" + pack.id() + "' was removed or replaced while it was being read; try again", null));
         byte[] json = PeerManifest.toJson(manifest, recipes(pack));
         synchronized (manifests) {
             manifests.put(pack.digest(), json);
