@@ -143,6 +143,9 @@ final class PackFiles {
             return new Reply(416, headers, NO_BODY);
         }
         boolean small = file.size() <= HOT_FILE_MAX_BYTES;
+        if (memoryOnly && !small && !head) {
+            return null; // streamed from the library
+        }
         if (range.isPresent()) {
             ByteRange r = range.get();
             headers.add("Content-Range");
@@ -153,14 +156,11 @@ final class PackFiles {
             if (head) {
                 body = NO_BODY;
             } else if (small) {
-                ByteBuffer bytes = memoryOnly ? hot.get(file.sha256()) : smallFile(file, packId, path);
+                ByteBuffer bytes = memoryOnly ? inMemory(file.sha256()) : smallFile(file, packId, path);
                 if (bytes == null) {
                     return null;
                 }
-                body = new Bytes(bytes.duplicate().position((int) r.start())
-                        .limit((int) (r.start() + r.length())).slice());
-            } else if (memoryOnly) {
-                return null;
+                body = new Bytes(bytes.position((int) r.start()).limit((int) (r.start() + r.length())).slice());
             } else {
                 body = new Chunks(recipe(file, packId, path), r.start(), r.length());
             }
@@ -170,9 +170,6 @@ final class PackFiles {
         headers.add("Vary");
         headers.add("Accept-Encoding");
         Body body;
-        if (memoryOnly && !head && !small) {
-            return null;
-        }
         if (gzip && small) {
             ByteBuffer gz = memoryOnly ? inMemory(file.sha256() + ".gz") : gzippedSmallFile(file, packId, path);
             if (gz == null) {
@@ -184,9 +181,6 @@ final class PackFiles {
             headers.add(Integer.toString(gz.remaining()));
             body = head ? NO_BODY : new Bytes(gz);
         } else if (gzip) {
-            if (memoryOnly) {
-                return null;
-            }
             headers.add("Content-Encoding");
             headers.add("gzip");
             body = head ? NO_BODY : new Gzipped(recipe(file, packId, path));
