@@ -5,6 +5,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -71,7 +72,7 @@ public final class ZimArchive implements AutoCloseable {
 
   public static ZimArchive open(Path path, ZimLimits limits) throws IOException {
     List<Path> parts = ZimSource.partsOf(path);
-    if (parts.isEmpty()) {
+    if (parts.isEmpty() || !Files.isRegularFile(parts.get(0))) {
       throw new ZimFormatException(path.getFileName() + ": no such file, and no split parts (.zimaa, ...) beside it");
     }
     return open(parts, limits);
@@ -372,7 +373,8 @@ public final class ZimArchive implements AutoCloseable {
       return next;
     }
     long end = dataEnd;
-    for (long table : new long[] {header.pathPtrPos(), header.titlePtrPos(), header.clusterPtrPos()}) {
+    // Not the v0 title list: libzim 7 writes it as the blob of an entry, inside the last cluster.
+    for (long table : new long[] {header.pathPtrPos(), header.clusterPtrPos()}) {
       if (table > start && table < end) {
         end = table;
       }

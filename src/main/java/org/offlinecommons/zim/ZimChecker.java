@@ -49,6 +49,10 @@ public final class ZimChecker {
   }
 
   void check() throws IOException {
+    if (!archive.header().hasChecksum()) {
+      throw source.problem("it has no checksum (the header's checksum position is 0), so its content cannot be "
+          + "verified");
+    }
     int clusters = archive.clusterCount();
     for (int window = 0; window < Math.max(clusters, 1); window += CLUSTER_WINDOW) {
       int width = Math.min(CLUSTER_WINDOW, clusters - window);
