@@ -18,6 +18,7 @@ import java.util.List;
  */
 final class ZimSource implements AutoCloseable {
   private static final int WINDOW = 64 * 1024;
+  private static final int JUMP = 2 * 1024;
 
   private final String name;
   private final FileChannel[] parts;
@@ -117,7 +118,7 @@ final class ZimSource implements AutoCloseable {
     }
     if (length <= WINDOW / 4) {
       if (position < windowStart || position + length > windowStart + windowLength) {
-        fillWindow(position);
+        fillWindow(position, length);
       }
       System.arraycopy(window, (int) (position - windowStart), dst, offset, length);
       return;
@@ -125,8 +126,11 @@ final class ZimSource implements AutoCloseable {
     readDirect(position, ByteBuffer.wrap(dst, offset, length));
   }
 
-  private void fillWindow(long position) throws IOException {
-    int length = (int) Math.min(WINDOW, size - position);
+  private void fillWindow(long position, int needed) throws IOException {
+    // A read just past the window continues a walk (dirents, pointer lists): read ahead. Any other read is
+    // a jump (a title list points anywhere): read a little, or jumps would cost a whole window each.
+    boolean sequential = windowLength > 0 && position >= windowStart && position <= windowStart + windowLength + JUMP;
+    int length = (int) Math.min(Math.max(sequential ? WINDOW : JUMP, needed), size - position);
     windowStart = position;
     windowLength = 0;
     readDirect(position, ByteBuffer.wrap(window, 0, length));

@@ -144,6 +144,18 @@ class ZimWriterfsIT {
     }
   }
 
+  /** Checking and reading the whole 29 MB file twice in a JVM of 24 MB heap: memory does not follow the file. */
+  @Test
+  void readsAFileLargerThanItsHeap() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    byte[] out = ZimSamples.run(java, "-Xmx24m", "-cp", System.getProperty("java.class.path"),
+        ZimReadAll.class.getName(), zim.toString());
+    assertThat(Files.size(zim)).isGreaterThan(24L << 20);
+    String[] bytes = new String(out, StandardCharsets.US_ASCII).trim().split(" ");
+    assertThat(Long.parseLong(bytes[0])).isGreaterThan(24L << 20);
+    assertThat(bytes[1]).isEqualTo(bytes[0]);
+  }
+
   /**
    * The whole file in cluster order, each cluster decoded once, with no cache and blob and xz caps just
    * above the largest file: what an importer does, in memory bounded by those caps.
