@@ -46,11 +46,21 @@ record Cluster(ZimSource source, int index, long start, long end, ClusterCompres
         case NONE -> raw;
         // The array cache lets one cluster's 64 MiB dictionary (xz preset 9, as libzim wrote) serve the next.
         case XZ -> new SingleXZInputStream(raw, limits.xzMemoryLimitKiB(), true, BasicArrayCache.getInstance());
-        case ZSTD -> new ZstdInputStreamNoFinalizer(raw).setLongMax(limits.zstdWindowLogMax());
+        case ZSTD -> zstd(raw);
       };
       return new GuardedStream(decoded);
     } catch (IOException | RuntimeException e) {
       throw damaged(e);
+    }
+  }
+
+  private InputStream zstd(InputStream raw) throws IOException {
+    ZstdInputStreamNoFinalizer decoder = new ZstdInputStreamNoFinalizer(raw);
+    try {
+      return decoder.setLongMax(limits.zstdWindowLogMax());
+    } catch (IOException | RuntimeException e) {
+      decoder.close();
+      throw e;
     }
   }
 
