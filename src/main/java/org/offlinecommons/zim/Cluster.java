@@ -3,8 +3,6 @@ package org.offlinecommons.zim;
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import java.io.IOException;
 import java.io.InputStream;
-import org.tukaani.xz.BasicArrayCache;
-import org.tukaani.xz.SingleXZInputStream;
 
 /**
  * One cluster: a byte of compression and offset width, then (compressed or not) a table of blob offsets
@@ -44,8 +42,10 @@ record Cluster(ZimSource source, int index, long start, long end, ClusterCompres
     try {
       InputStream decoded = switch (compression) {
         case NONE -> raw;
-        // The array cache lets one cluster's 64 MiB dictionary (xz preset 9, as libzim wrote) serve the next.
-        case XZ -> new SingleXZInputStream(raw, limits.xzMemoryLimitKiB(), true, BasicArrayCache.getInstance());
+        case XZ -> {
+          raw.close();
+          yield XzClusterStream.open(() -> source.stream(start + 1, end), limits.xzMemoryLimitKiB());
+        }
         case ZSTD -> zstd(raw);
       };
       return new GuardedStream(decoded);
@@ -109,7 +109,8 @@ record Cluster(ZimSource source, int index, long start, long end, ClusterCompres
   /** Checks that blob {@code blob} spans {@code from..to} sensibly and within every limit. */
   void checkBlob(long blob, long from, long to, long tableSize) throws ZimFormatException {
     if (from < tableSize || to < from) {
-      throw source.problem(name() + ": the offsets of blob " + blob + " are out of order (" + from + " then " + to + ")");
+      throw source.problem(name() + ": the offsets of blob " + blob + " are out of order (" + from + " then " + to
+          + ")");
     }
     long size = to - from;
     if (size > limits.maxBlobBytes()) {
@@ -160,7 +161,8 @@ record Cluster(ZimSource source, int index, long start, long end, ClusterCompres
   private long readOffsetAt(long i) throws IOException {
     int w = offsetWidth();
     long at = start + 1 + i * w;
-    long value = extended ? source.u64(at, name() + "'s blob offset table") : source.u32(at, name() + "'s blob offset table");
+    String what = name() + "'s blob offset table";
+    long value = extended ? source.u64(at, what) : source.u32(at, what);
     if (value < 0) {
       throw source.problem(name() + ": blob offset " + i + " is out of range");
     }

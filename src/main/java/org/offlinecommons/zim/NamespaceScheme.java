@@ -11,7 +11,10 @@ public enum NamespaceScheme {
    * {@code V}, {@code W}, {@code Z}).
    */
   OLD,
-  /** libzim 7 on (ZIM 5.1+, 6.1+): {@code C} every user content, {@code M} metadata, {@code W} well-known, {@code X} indexes. */
+  /**
+   * libzim 7 on (ZIM 5.1+, 6.1+): {@code C} every user content, {@code M} metadata, {@code W} well-known,
+   * {@code X} indexes.
+   */
   NEW;
 
   public static final char CONTENT = 'C';

@@ -14,7 +14,8 @@ import java.util.HexFormat;
  * @param entryCount directory entries (libzim's article count)
  * @param clusterCount clusters
  * @param pathPtrPos start of the path (URL) pointer list: {@code entryCount} 64-bit dirent offsets
- * @param titlePtrPos start of the v0 title pointer list ({@code entryCount} 32-bit entry indexes), or {@link #NO_TITLE_LIST}
+ * @param titlePtrPos start of the v0 title pointer list ({@code entryCount} 32-bit entry indexes), or
+ *     {@link #NO_TITLE_LIST}
  * @param clusterPtrPos start of the cluster pointer list: {@code clusterCount} 64-bit cluster offsets
  * @param mimeListPos start of the MIME type list (80; 72 in very old files)
  * @param mainPage entry index of the main page, or {@link #NO_PAGE}
@@ -156,7 +157,8 @@ public record ZimHeader(
       throw source.problem("the main page is entry " + mainPage + ", but there are only " + entryCount + " entries");
     }
     if (layoutPage != NO_PAGE && layoutPage >= entryCount) {
-      throw source.problem("the layout page is entry " + layoutPage + ", but there are only " + entryCount + " entries");
+      throw source.problem("the layout page is entry " + layoutPage + ", but there are only " + entryCount
+          + " entries");
     }
   }
 

@@ -42,7 +42,10 @@ public final class ZimPackMapping {
     return isValidPackPath(path) ? Optional.of(path) : Optional.empty();
   }
 
-  /** Relative, '/'-separated, no empty, '.' or '..' segment, no control characters, at most {@value #MAX_PATH_BYTES} bytes. */
+  /**
+   * Relative, '/'-separated, no empty, '.' or '..' segment, no control characters or backslash, at most
+   * {@value #MAX_PATH_BYTES} bytes.
+   */
   public static boolean isValidPackPath(String path) {
     if (path.isEmpty() || path.getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
       return false;

@@ -188,7 +188,7 @@ final class ZimSource implements AutoCloseable {
     return Bytes.u32(b, 0);
   }
 
-  /** An unsigned 64-bit value; values above {@link Long#MAX_VALUE} come back negative, and callers treat them as out of range. */
+  /** An unsigned 64-bit value; one above {@link Long#MAX_VALUE} comes back negative, which callers refuse. */
   long u64(long position, String what) throws IOException {
     byte[] b = new byte[8];
     readFully(position, b, 0, 8, what);

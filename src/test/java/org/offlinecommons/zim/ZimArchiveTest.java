@@ -126,7 +126,8 @@ class ZimArchiveTest {
         });
         // kiwix-manage counts 66 articles in both files.
         assertThat(articles).hasSize(66);
-        assertThat(articles).extracting(ZimEntry::title).contains("Італьянская мова", "Эспэранта");
+        assertThat(articles).extracting(ZimEntry::title)
+            .contains("Італьянская мова", "Эспэранта");
         List<String> titles = articles.stream().map(ZimEntry::title).toList();
         assertThat(titles).isSortedAccordingTo((a, b) -> Bytes.compare(a.getBytes(StandardCharsets.UTF_8),
             b.getBytes(StandardCharsets.UTF_8)));

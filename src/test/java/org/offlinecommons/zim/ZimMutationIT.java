@@ -152,7 +152,8 @@ class ZimMutationIT {
       assertThatThrownBy(() -> archive.resolve(favicon)).isInstanceOf(ZimFormatException.class)
           .hasMessageContaining("redirect loop");
       assertThatThrownBy(archive::check).isInstanceOf(ZimFormatException.class)
-          .hasMessageContaining("self-loop.zim: entry 0 '-/favicon' starts a redirect chain").hasMessageContaining("loop");
+          .hasMessageContaining("self-loop.zim: entry 0 '-/favicon' starts a redirect chain")
+          .hasMessageContaining("loop");
     }
     assertThat(exercise(file)).isNotNull();
   }

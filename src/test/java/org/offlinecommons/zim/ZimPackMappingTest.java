@@ -121,7 +121,8 @@ class ZimPackMappingTest {
       assertThat(ZimPackMapping.tags(m.tags())).contains("nopic").noneMatch(t -> t.startsWith("_"));
     }
     ZimMetadata unnamed = new ZimMetadata("", "", "", "", "", "", "", "", "", "", "nopic", "", "");
-    assertThat(ZimPackMapping.packId(unnamed, "wikipedia_en_all_nopic_2024-06.zim")).isEqualTo("wikipedia-en-all-nopic");
+    assertThat(ZimPackMapping.packId(unnamed, "wikipedia_en_all_nopic_2024-06.zim"))
+        .isEqualTo("wikipedia-en-all-nopic");
     ZimMetadata flavoured = new ZimMetadata("wikipedia_en_all", "", "", "", "", "", "", "", "", "", "maxi", "", "");
     assertThat(ZimPackMapping.packId(flavoured, "x.zim")).isEqualTo("wikipedia-en-all-maxi");
     assertThat(ZimPackMapping.version("2024-6-1")).isEmpty();
