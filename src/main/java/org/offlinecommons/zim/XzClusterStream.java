@@ -27,8 +27,14 @@ final class XzClusterStream extends InputStream {
   private final Supplier<InputStream> compressed;
   private final int memoryLimitKiB;
   private InputStream current;
+  private FirstTry first;
   private boolean full;
+  private boolean ended;
   private long position;
+
+  /** The first try's decoder, what it reads from, and what is needed to find out whether another block follows. */
+  private record FirstTry(LZMA2InputStream decoder, CountingStream in, int blockHeaderSize, int checkSize, int dict) {
+  }
 
   private XzClusterStream(Supplier<InputStream> compressed, int memoryLimitKiB) {
     this.compressed = compressed;
@@ -38,15 +44,18 @@ final class XzClusterStream extends InputStream {
   /** {@code compressed} opens the cluster's bytes after its first byte, each time from the start. */
   static InputStream open(Supplier<InputStream> compressed, int memoryLimitKiB) throws IOException {
     XzClusterStream stream = new XzClusterStream(compressed, memoryLimitKiB);
-    stream.current = firstTry(compressed.get());
-    if (stream.current == null) {
+    stream.first = firstTry(compressed.get());
+    if (stream.first == null) {
       stream.openFull();
+    } else {
+      stream.current = stream.first.decoder();
     }
     return stream;
   }
 
   /** The raw LZMA2 data of the first block with a small dictionary, or null if the stream is not that simple. */
-  private static InputStream firstTry(InputStream in) throws IOException {
+  private static FirstTry firstTry(InputStream raw) throws IOException {
+    CountingStream in = new CountingStream(raw);
     byte[] header = in.readNBytes(STREAM_HEADER + 1);
     if (header.length < STREAM_HEADER + 1 || !java.util.Arrays.equals(header, 0, MAGIC.length, MAGIC, 0, MAGIC.length)
         || header[STREAM_HEADER] == 0) {
@@ -88,7 +97,23 @@ final class XzClusterStream extends InputStream {
     if (uncompressed >= 0) {
       dict = Math.min(dict, uncompressed);
     }
-    return new LZMA2InputStream(in, (int) Math.max(dict, LZMA2InputStream.DICT_SIZE_MIN));
+    int size = (int) Math.max(dict, LZMA2InputStream.DICT_SIZE_MIN);
+    int checkType = header[7] & 0x0f;
+    int checkSize = checkType == 0 ? 0 : 4 << ((checkType - 1) / 3);
+    in.count = 0;
+    return new FirstTry(new LZMA2InputStream(in, size), in, blockHeaderSize, checkSize, size);
+  }
+
+  /**
+   * Whether the xz stream goes on after the first block's LZMA2 data: skips the block padding and check,
+   * and looks for another block header (the index starts with a zero byte instead).
+   */
+  private boolean anotherBlockFollows() throws IOException {
+    CountingStream in = first.in();
+    long padding = (4 - (first.blockHeaderSize() + in.count) % 4) % 4;
+    in.skipNBytes(Math.min(padding + first.checkSize(), Long.MAX_VALUE));
+    int next = in.read();
+    return next > 0;
   }
 
   private static long varint(byte[] b, int[] at) {
@@ -140,6 +165,9 @@ final class XzClusterStream extends InputStream {
     if (len == 0) {
       return 0;
     }
+    if (ended) {
+      return -1;
+    }
     int n;
     if (full) {
       n = current.read(b, off, len);
@@ -147,11 +175,25 @@ final class XzClusterStream extends InputStream {
       try {
         n = current.read(b, off, len);
       } catch (IOException | RuntimeException e) {
+        if (position + len < first.dict()) {
+          // The dictionary has not wrapped yet: the full decoder would fail here the same way.
+          throw e;
+        }
         fallBack(current);
         return read(b, off, len);
       }
       if (n < 0) {
-        // The first block ended; a stream of several blocks goes on, which only the full decoder reads.
+        boolean more;
+        try {
+          more = anotherBlockFollows();
+        } catch (IOException e) {
+          more = false;
+        }
+        if (!more) {
+          ended = true;
+          return -1;
+        }
+        // A stream of several blocks goes on, which only the full decoder reads.
         fallBack(current);
         return read(b, off, len);
       }
@@ -165,5 +207,39 @@ final class XzClusterStream extends InputStream {
   @Override
   public void close() throws IOException {
     current.close();
+  }
+
+  /** Counts the compressed bytes the first try's decoder takes (it reads exactly its chunks, no more). */
+  private static final class CountingStream extends java.io.FilterInputStream {
+    long count;
+
+    CountingStream(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        count++;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        count += n;
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long skipped = super.skip(n);
+      count += skipped;
+      return skipped;
+    }
   }
 }
