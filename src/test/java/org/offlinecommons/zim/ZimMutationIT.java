@@ -45,7 +45,7 @@ class ZimMutationIT {
     Random random = new Random(sample.hashCode());
     int refused = 0;
     int runs = 0;
-    for (int i = 0; i < 150; i++) {
+    for (int i = 0; i < 100; i++) {
       byte[] damaged = original.clone();
       int flips = 1 + random.nextInt(4);
       for (int f = 0; f < flips; f++) {
