@@ -176,9 +176,13 @@ record Cluster(ZimSource source, int index, long start, long end, ClusterCompres
   }
 
   void readFully(InputStream in, byte[] b, String what) throws IOException {
+    readFully(in, b, 0, b.length, what);
+  }
+
+  void readFully(InputStream in, byte[] b, int off, int len, String what) throws IOException {
     int done = 0;
-    while (done < b.length) {
-      int n = in.read(b, done, b.length - done);
+    while (done < len) {
+      int n = in.read(b, off + done, len - done);
       if (n < 0) {
         throw source.problem(name() + " ends before " + what);
       }

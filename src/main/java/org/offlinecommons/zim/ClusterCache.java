@@ -12,6 +12,14 @@ final class ClusterCache {
   private final long capacity;
   private final LinkedHashMap<Integer, byte[]> clusters = new LinkedHashMap<>(16, 0.75f, true);
   private long used;
+  /** Clusters found too large to keep, so that their offset tables are not decoded again on every read. */
+  private final LinkedHashMap<Integer, Boolean> tooLarge = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Integer, Boolean> eldest) {
+      return size() > TOO_LARGE_REMEMBERED;
+    }
+  };
+  private static final int TOO_LARGE_REMEMBERED = 256;
 
   ClusterCache(long capacity) {
     this.capacity = capacity;
@@ -40,6 +48,14 @@ final class ClusterCache {
       used -= e.getValue().length;
       eldest.remove();
     }
+  }
+
+  synchronized boolean isTooLarge(int cluster) {
+    return tooLarge.containsKey(cluster);
+  }
+
+  synchronized void markTooLarge(int cluster) {
+    tooLarge.put(cluster, Boolean.TRUE);
   }
 
   synchronized long usedBytes() {

@@ -227,12 +227,15 @@ public final class ZimArchive implements AutoCloseable {
           + ", not content");
     }
     Cluster cluster = cluster(entry.cluster());
-    if (cluster.compression() != ClusterCompression.NONE && cache.enabled()) {
+    if (cluster.compression() != ClusterCompression.NONE && cache.enabled()
+        && !cache.isTooLarge(entry.cluster())) {
       byte[] decoded = cache.get(entry.cluster());
       if (decoded == null) {
         decoded = decodeWhole(cluster);
         if (decoded != null) {
           cache.put(entry.cluster(), decoded);
+        } else {
+          cache.markTooLarge(entry.cluster());
         }
       }
       if (decoded != null) {
@@ -324,11 +327,8 @@ public final class ZimArchive implements AutoCloseable {
       if (count > 0) {
         cluster.checkBlob(count - 1, offsetIn(table, count - 1, w), end, first);
       }
-      byte[] decoded = new byte[(int) end];
-      System.arraycopy(table, 0, decoded, 0, table.length);
-      byte[] body = new byte[(int) (end - first)];
-      cluster.readFully(in, body, "its last blob ends");
-      System.arraycopy(body, 0, decoded, table.length, body.length);
+      byte[] decoded = java.util.Arrays.copyOf(table, (int) end);
+      cluster.readFully(in, decoded, table.length, decoded.length - table.length, "its last blob ends");
       return decoded;
     }
   }
