@@ -324,6 +324,17 @@ class MessageBundlesTest {
                 }
             }
         }
+        // A country's or script's variant (pt_PT, zh_Hant) holds only what differs; ResourceBundle
+        // takes the rest from the language's file, so it is checked with that file under it.
+        for (Map.Entry<String, Bundle> e : bundles.entrySet()) {
+            int cut = e.getKey().indexOf('_');
+            Bundle parent = cut < 0 ? null : bundles.get(e.getKey().substring(0, cut));
+            if (parent != null) {
+                Map<String, String> merged = new LinkedHashMap<>(parent.messages());
+                merged.putAll(e.getValue().messages());
+                e.setValue(new Bundle(e.getValue().fileName(), e.getKey(), merged));
+            }
+        }
         return bundles;
     }
 
