@@ -14,6 +14,9 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -45,6 +48,7 @@ class MessageBundlesTest {
     /** Before one of these, an ASCII apostrophe starts quoted text in ICU's default apostrophe mode. */
     private static final Pattern QUOTING_APOSTROPHE = Pattern.compile("'[{}#|]|''");
     /** Counts that reach every CLDR plural category of our languages (Arabic's and Russian's included). */
+    private static final ZonedDateTime SAMPLE_TIME = ZonedDateTime.of(2013, 3, 16, 12, 24, 0, 0, ZoneOffset.UTC);
     private static final long[] COUNTS = {0, 1, 2, 3, 5, 11, 21, 22, 25, 100, 101, 102, 1234567};
 
     record Bundle(String fileName, String tag, Map<String, String> messages) {
@@ -138,13 +142,23 @@ class MessageBundlesTest {
     }
 
     @Test
-    void everyMessageOfEveryBundleFormatsWithSampleArguments() throws Exception {
+    void everyMessageAndDatePatternOfEveryBundleFormatsWithSampleArguments() throws Exception {
         Bundle english = english();
         List<String> problems = new ArrayList<>();
         List<Bundle> all = new ArrayList<>(translations().values());
         all.add(english);
         for (Bundle b : all) {
             Messages messages = Messages.load(Locale.forLanguageTag(b.tag().isEmpty() ? "und" : b.tag().replace('_', '-')));
+            for (String key : List.of("date.short", "date.long")) {
+                try {
+                    String date = DateTimeFormatter.ofPattern(messages.get(key), messages.locale()).format(SAMPLE_TIME);
+                    if (!date.contains("2013")) {
+                        problems.add(b.fileName() + ": " + key + ": shows no year: " + date);
+                    }
+                } catch (RuntimeException bad) {
+                    problems.add(b.fileName() + ": " + key + ": not a date pattern: " + bad.getMessage());
+                }
+            }
             for (String key : english.messages().keySet()) {
                 Map<Integer, Boolean> numeric = argumentKinds(english.messages().get(key));
                 if (numeric.isEmpty()) {
