@@ -99,6 +99,13 @@ class MessageBundlesTest {
                     if (!args.equals(arguments(en))) {
                         problems.add(where + "uses arguments " + args + ", the English " + arguments(en));
                     }
+                    // The code may pass text where the English takes no number: a plural there would throw.
+                    Map<Integer, Boolean> englishKinds = argumentKinds(en);
+                    argumentKinds(e.getValue()).forEach((i, number) -> {
+                        if (number && !englishKinds.getOrDefault(i, false)) {
+                            problems.add(where + "{" + i + "} is a number or plural here, but plain text in the English");
+                        }
+                    });
                 } catch (IllegalArgumentException bad) {
                     problems.add(where + "ICU MessageFormat cannot read it: " + bad.getMessage());
                 }
