@@ -47,8 +47,8 @@ class MessageBundlesTest {
     private static final Pattern TAG = Pattern.compile("</?[a-zA-Z][^>]*>");
     /** Before one of these, an ASCII apostrophe starts quoted text in ICU's default apostrophe mode. */
     private static final Pattern QUOTING_APOSTROPHE = Pattern.compile("'[{}#|]|''");
-    /** Counts that reach every CLDR plural category of our languages (Arabic's and Russian's included). */
     private static final ZonedDateTime SAMPLE_TIME = ZonedDateTime.of(2013, 3, 16, 12, 24, 0, 0, ZoneOffset.UTC);
+    /** Counts that reach every CLDR plural category of our languages (Arabic's and Russian's included). */
     private static final long[] COUNTS = {0, 1, 2, 3, 5, 11, 21, 22, 25, 100, 101, 102, 1234567};
 
     record Bundle(String fileName, String tag, Map<String, String> messages) {
@@ -62,8 +62,7 @@ class MessageBundlesTest {
         Map<String, Bundle> bundles = translations();
         assertThat(bundles.keySet()).containsAll(PROMISED);
         for (Bundle b : bundles.values()) {
-            Locale asked = Locale.forLanguageTag(b.tag().replace('_', '-'));
-            assertThat(Messages.load(asked).locale().toLanguageTag()).as(b.fileName())
+            assertThat(Messages.load(localeOf(b)).locale().toLanguageTag()).as(b.fileName())
                     .isEqualTo(b.messages().get("locale"));
         }
         // The tags browsers send for these languages find them too (Java 17 maps "in" to "id").
@@ -71,7 +70,8 @@ class MessageBundlesTest {
                 "id-ID", "id", "in", "id", "pt-BR", "pt", "ar-EG", "ar", "fr-CA", "fr", "es-419", "es");
         asks.forEach((tag, expected) -> {
             if (bundles.containsKey(Locale.forLanguageTag(expected).getLanguage())) {
-                assertThat(Messages.load(Locale.forLanguageTag(tag)).locale().toLanguageTag()).as(tag).isEqualTo(expected);
+                assertThat(Messages.load(Locale.forLanguageTag(tag)).locale().toLanguageTag()).as(tag)
+                        .isEqualTo(expected);
             }
         });
     }
@@ -103,7 +103,8 @@ class MessageBundlesTest {
                     Map<Integer, Boolean> englishKinds = argumentKinds(en);
                     argumentKinds(e.getValue()).forEach((i, number) -> {
                         if (number && !englishKinds.getOrDefault(i, false)) {
-                            problems.add(where + "{" + i + "} is a number or plural here, but plain text in the English");
+                            problems.add(where + "{" + i + "} is a number or plural here, but plain text in the"
+                                    + " English");
                         }
                     });
                 } catch (IllegalArgumentException bad) {
@@ -155,7 +156,7 @@ class MessageBundlesTest {
         List<Bundle> all = new ArrayList<>(translations().values());
         all.add(english);
         for (Bundle b : all) {
-            Messages messages = Messages.load(Locale.forLanguageTag(b.tag().isEmpty() ? "und" : b.tag().replace('_', '-')));
+            Messages messages = Messages.load(localeOf(b));
             for (String key : List.of("date.short", "date.long")) {
                 try {
                     String date = DateTimeFormatter.ofPattern(messages.get(key), messages.locale()).format(SAMPLE_TIME);
@@ -190,7 +191,8 @@ class MessageBundlesTest {
                     }
                 }
                 numeric.forEach((i, isNumber) -> {
-                    if (!isNumber && problems.size() == before && !everything.toString().contains("\u2039arg" + i + "\u203a")) {
+                    String sample = "\u2039arg" + i + "\u203a";
+                    if (!isNumber && problems.size() == before && !everything.toString().contains(sample)) {
                         problems.add(where + "never shows {" + i + "} (quoted away by an apostrophe?)");
                     }
                 });
@@ -215,9 +217,10 @@ class MessageBundlesTest {
         Pattern prefix = Pattern.compile("\"([\\w.]+\\.)\"\\s*\\+");
         Pattern suffix = Pattern.compile("\\+\\s*\"(\\.[\\w.]+)\"");
         List<Path> sources;
-        try (Stream<Path> java = Files.walk(Path.of("src/main/java")); Stream<Path> jte = Files.walk(Path.of("src/main/jte"))) {
-            sources = Stream.concat(java, jte).filter(p -> p.toString().endsWith(".java") || p.toString().endsWith(".jte"))
-                    .toList();
+        try (Stream<Path> java = Files.walk(Path.of("src/main/java"));
+             Stream<Path> jte = Files.walk(Path.of("src/main/jte"))) {
+            sources = Stream.concat(java, jte)
+                    .filter(p -> p.toString().endsWith(".java") || p.toString().endsWith(".jte")).toList();
         }
         assertThat(sources).hasSizeGreaterThan(10);
         for (Path p : sources) {
@@ -284,7 +287,8 @@ class MessageBundlesTest {
     }
 
     /** Plural and select arguments: keywords the language has, and always "other". */
-    private static void checkSelectors(MessagePattern pattern, Set<String> keywords, String where, List<String> problems) {
+    private static void checkSelectors(MessagePattern pattern, Set<String> keywords, String where,
+                                       List<String> problems) {
         for (int i = 0; i < pattern.countParts(); i++) {
             MessagePattern.Part start = pattern.getPart(i);
             if (start.getType() != MessagePattern.Part.Type.ARG_START
@@ -325,6 +329,10 @@ class MessageBundlesTest {
             tags.add(m.group());
         }
         return tags.stream().sorted().toList();
+    }
+
+    private static Locale localeOf(Bundle b) {
+        return Locale.forLanguageTag(b.tag().isEmpty() ? "und" : b.tag().replace('_', '-'));
     }
 
     private static Path bundleDirectory() throws URISyntaxException {
