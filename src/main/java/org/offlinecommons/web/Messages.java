@@ -1,6 +1,6 @@
 package org.offlinecommons.web;
 
-import java.text.MessageFormat;
+import com.ibm.icu.text.MessageFormat;
 import java.util.Locale;
 import java.util.MissingResourceException;
 import java.util.ResourceBundle;
@@ -40,7 +40,10 @@ public final class Messages {
         }
     }
 
-    /** A message with {@link MessageFormat} arguments, e.g. counts with plural choices. */
+    /**
+     * A message with ICU {@link MessageFormat} arguments: counts take the language's CLDR plural
+     * forms ({@code {0, plural, one{# pack} other{# packs}}}) and numbers are written its way.
+     */
     public String format(String key, Object... args) {
         return new MessageFormat(get(key), locale()).format(args);
     }
