@@ -19,6 +19,7 @@ public final class Job implements ProgressListener {
     private volatile long startedAt;
     private volatile long startedNanos;
     private volatile long finishedAt;
+    private volatile Object detail;
 
     Job(String id, String kind, String title) {
         this.id = id;
@@ -39,6 +40,20 @@ public final class Job implements ProgressListener {
     /** A line for people: what the job is doing now, or what it did. */
     public void message(String text) {
         this.message = text == null ? "" : text;
+    }
+
+    /**
+     * What this kind of job can tell beyond bytes and a message (a sync's packs, an export's
+     * files), kept with the job so that every page and API finds it by the job's id.
+     */
+    public void detail(Object value) {
+        this.detail = value;
+    }
+
+    /** The detail, if one of this type was attached. */
+    public <T> java.util.Optional<T> detail(Class<T> type) {
+        Object d = detail;
+        return type.isInstance(d) ? java.util.Optional.of(type.cast(d)) : java.util.Optional.empty();
     }
 
     void started() {

@@ -97,6 +97,13 @@ public final class JobRunner implements AutoCloseable {
         }
     }
 
+    /** The kind-specific detail the job with this id attached (see {@link Job#detail(Object)}). */
+    public <T> Optional<T> detail(String id, Class<T> type) {
+        synchronized (jobs) {
+            return Optional.ofNullable(jobs.get(id)).flatMap(j -> j.detail(type));
+        }
+    }
+
     /** Recent jobs, newest first. */
     public List<JobStatus> recent() {
         List<JobStatus> out = new ArrayList<>();

@@ -18,6 +18,8 @@ import java.util.stream.Collectors;
 import org.offlinecommons.drive.Disks;
 import org.offlinecommons.drive.Drive;
 import org.offlinecommons.drive.DriveExporter;
+import org.offlinecommons.app.ExportJobs;
+import org.offlinecommons.app.Services;
 import org.offlinecommons.drive.DriveImports;
 import org.offlinecommons.drive.DriveReport;
 import org.offlinecommons.drive.Drives;
@@ -62,12 +64,12 @@ final class DrivePages {
     private final String styleUrl;
     private final String scriptUrl;
 
-    DrivePages(Drives drives, JobRunner jobs, ExportJobs exports, Messages messages, Layout base, Templates templates,
-               AdminGate gate, StaticAssets assets) {
-        this.drives = drives;
-        this.imports = new DriveImports(drives, jobs);
-        this.exports = exports;
-        this.jobs = jobs;
+    DrivePages(Services services, Messages messages, Layout base, Templates templates, AdminGate gate,
+               StaticAssets assets) {
+        this.drives = services.drives();
+        this.imports = services.driveImports();
+        this.exports = services.exports();
+        this.jobs = services.jobs();
         this.t = messages;
         this.base = base;
         this.templates = templates;

@@ -7,12 +7,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.offlinecommons.app.ExportJobs;
 import org.offlinecommons.drive.DriveImports;
 import org.offlinecommons.drive.DriveReport;
 import org.offlinecommons.drive.Drives;
 import org.offlinecommons.drive.FoundPack;
 import org.offlinecommons.job.Job;
-import org.offlinecommons.job.JobRunner;
 
 /**
  * The JSON API for USB drives: what is on them, importing from them, exporting to them. The
@@ -33,9 +33,9 @@ final class DriveRoutes {
     private final DriveImports imports;
     private final ExportJobs exports;
 
-    DriveRoutes(Drives drives, JobRunner jobs, ExportJobs exports) {
+    DriveRoutes(Drives drives, DriveImports imports, ExportJobs exports) {
         this.drives = drives;
-        this.imports = new DriveImports(drives, jobs);
+        this.imports = imports;
         this.exports = exports;
     }
 
@@ -79,7 +79,7 @@ final class DriveRoutes {
     }
 
     private void startImport(Context ctx) {
-        ImportRequest request = body(ctx, ImportRequest.class, "{\"paths\": [\"/media/stick/pack.zip\"]}");
+        ImportRequest request = JsonBody.as(ctx, ImportRequest.class, "{\"paths\": [\"/media/stick/pack.zip\"]}");
         if (request.paths() == null || request.paths().isEmpty()) {
             throw HttpProblem.badRequest("Name at least one pack file in 'paths'");
         }
@@ -98,7 +98,7 @@ final class DriveRoutes {
     }
 
     private void startExport(Context ctx) {
-        ExportRequest request = body(ctx, ExportRequest.class,
+        ExportRequest request = JsonBody.as(ctx, ExportRequest.class,
                 "{\"packs\": [\"pack-id\"], \"target\": \"/media/stick\", \"mirror\": false}");
         if (request.packs() == null || request.packs().isEmpty()) {
             throw HttpProblem.badRequest("Name at least one pack in 'packs'");
@@ -117,27 +117,5 @@ final class DriveRoutes {
 
     private static Map<String, Object> job(Job job) {
         return Map.of("id", job.id(), "url", "/api/v1/jobs/" + job.id());
-    }
-
-    private static <T> T body(Context ctx, Class<T> type, String example) {
-        String contentType = ctx.contentType();
-        if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-            // A page on another site can post a plain form but not JSON, so this also keeps
-            // other sites from starting imports and exports through an admin's browser.
-            throw new HttpProblem(415, "unsupported_media_type", "Send the request body as application/json");
-        }
-        T value;
-        try {
-            value = ctx.bodyAsClass(type);
-        } catch (Exception e) { // Javalin passes on Jackson's IOExceptions undeclared
-            if (e instanceof HttpProblem || e instanceof io.javalin.http.HttpResponseException) {
-                throw e;
-            }
-            throw HttpProblem.badRequest("The request body must be JSON like " + example);
-        }
-        if (value == null) {
-            throw HttpProblem.badRequest("The request body must be JSON like " + example);
-        }
-        return value;
     }
 }

@@ -6,6 +6,7 @@ import io.javalin.http.HttpResponseException;
 import org.offlinecommons.admin.UploadTooLargeException;
 import org.offlinecommons.pack.PackException;
 import org.offlinecommons.store.StoreException;
+import org.offlinecommons.sync.SyncException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,10 @@ final class ErrorMapping {
             int status = status(e);
             respond(ctx, pages, status, e.reason().name().toLowerCase(java.util.Locale.ROOT), e.getMessage(),
                     status == 500 ? null : e.getMessage());
+        });
+        config.routes.exception(SyncException.class, (e, ctx) -> {
+            HttpProblem p = problem(e);
+            respond(ctx, pages, p.status(), p.code(), p.getMessage(), p.getMessage());
         });
         config.routes.exception(UploadTooLargeException.class, (e, ctx) ->
                 respond(ctx, pages, 413, "too_large", e.getMessage(), e.getMessage()));
@@ -58,6 +63,17 @@ final class ErrorMapping {
             case NOT_FOUND -> 404;
             case NO_SPACE -> 507;
             case IO -> 500;
+        };
+    }
+
+    /** A sync's failure in HTTP's terms: whose fault it is decides the status. */
+    static HttpProblem problem(SyncException e) {
+        return switch (e.reason()) {
+            case BAD_REQUEST -> HttpProblem.badRequest(e.getMessage());
+            case REFUSED -> new HttpProblem(403, "sync_refused", e.getMessage());
+            case CONFLICT -> new HttpProblem(409, "conflict", e.getMessage());
+            case NO_SPACE -> new HttpProblem(507, "no_space", e.getMessage());
+            case INVALID_PEER, UNREACHABLE -> new HttpProblem(502, "peer_failed", e.getMessage());
         };
     }
 

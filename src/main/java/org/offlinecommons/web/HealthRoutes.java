@@ -2,12 +2,10 @@ package org.offlinecommons.web;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.offlinecommons.pack.DiskReserve;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.StoreException;
 
@@ -17,14 +15,15 @@ import org.offlinecommons.store.StoreException;
  */
 final class HealthRoutes {
 
-    /** Below this, imports refuse to start (the default reserve), so the server is no longer healthy. */
-    static final long MIN_FREE_BYTES = 64L * 1024 * 1024;
     private static final String PROBE_KEY = "healthz.last_write";
 
     private final Library library;
+    /** Below it, imports and syncs refuse to start, so the server is no longer healthy. */
+    private final DiskReserve reserve;
 
-    HealthRoutes(Library library) {
+    HealthRoutes(Library library, DiskReserve reserve) {
         this.library = library;
+        this.reserve = reserve;
     }
 
     void register(JavalinConfig config) {
@@ -45,16 +44,14 @@ final class HealthRoutes {
         database.put("writable", writable);
 
         Map<String, Object> disk = new LinkedHashMap<>();
-        boolean diskOk;
-        try {
-            long free = Files.getFileStore(existing(library.dataDir())).getUsableSpace();
-            diskOk = free >= MIN_FREE_BYTES;
+        long free = DiskReserve.usableBytes(library.dataDir());
+        boolean diskOk = free >= reserve.bytes();
+        if (free < 0) {
+            disk.put("error", "The free space of " + library.dataDir() + " cannot be read");
+        } else {
             disk.put("freeBytes", free);
-        } catch (IOException e) {
-            diskOk = false;
-            disk.put("error", e.getMessage());
         }
-        disk.put("minimumBytes", MIN_FREE_BYTES);
+        disk.put("minimumBytes", reserve.bytes());
         disk.put("ok", diskOk);
 
         boolean healthy = writable && diskOk;
@@ -65,13 +62,5 @@ final class HealthRoutes {
         body.put("disk", disk);
         ctx.header("Cache-Control", "no-store");
         ctx.status(healthy ? 200 : 503).json(body);
-    }
-
-    private static Path existing(Path dir) {
-        Path p = dir.toAbsolutePath();
-        while (p != null && !Files.exists(p)) {
-            p = p.getParent();
-        }
-        return p == null ? dir : p;
     }
 }

@@ -1,11 +1,9 @@
 package org.offlinecommons.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -22,16 +20,10 @@ import org.offlinecommons.discovery.PeerSource;
 import org.offlinecommons.discovery.PeerStatus;
 import org.offlinecommons.discovery.PeerSurvey;
 import org.offlinecommons.job.Job;
-import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.job.JobStatus;
 import org.offlinecommons.pack.Sizes;
-import org.offlinecommons.store.Library;
-import org.offlinecommons.sync.PackPuller;
-import org.offlinecommons.sync.PeerClient;
+import org.offlinecommons.sync.PeerPulls;
 import org.offlinecommons.sync.SyncException;
-import org.offlinecommons.sync.SyncProgress;
-import org.offlinecommons.sync.SyncStatus;
-import org.offlinecommons.sync.SyncTree;
 
 /**
  * Peers found on the LAN or added by address, what they have that we lack, and syncing from
@@ -42,24 +34,19 @@ final class PeerRoutes {
 
     static final String API = "/api/v1/peers";
     static final String PAGE = "/admin/peers";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int REFRESH_SECONDS = 2;
 
-    private final Library library;
-    private final JobRunner jobs;
     private final PeerSurvey survey;
-    private final AdminRoutes admin;
+    private final PeerPulls pulls;
     private final AdminGate gate;
     private final Messages t;
     private final Layout base;
     private final Templates templates;
 
-    PeerRoutes(Library library, JobRunner jobs, PeerSurvey survey, AdminRoutes admin, AdminGate gate,
-               Messages messages, Layout base, Templates templates) {
-        this.library = library;
-        this.jobs = jobs;
+    PeerRoutes(PeerSurvey survey, PeerPulls pulls, AdminGate gate, Messages messages, Layout base,
+               Templates templates) {
         this.survey = survey;
-        this.admin = admin;
+        this.pulls = pulls;
         this.gate = gate;
         this.t = messages;
         this.base = base;
@@ -90,7 +77,7 @@ final class PeerRoutes {
     }
 
     private void addApi(Context ctx) {
-        JsonNode body = body(ctx);
+        JsonNode body = JsonBody.object(ctx);
         JsonNode address = body.get("address");
         if (address == null || !address.isTextual()) {
             throw HttpProblem.badRequest("'address' is missing: the other server's address, such as 10.0.0.2:8080");
@@ -105,13 +92,13 @@ final class PeerRoutes {
     }
 
     private void syncApi(Context ctx) {
-        JsonNode body = ctx.body().isBlank() ? JSON.createObjectNode() : body(ctx);
-        Job job = sync(ctx, ctx.pathParam("key"), packIds(body.get("packs")));
+        JsonNode body = JsonBody.objectOrEmpty(ctx);
+        Job job = sync(ctx, ctx.pathParam("key"), JsonBody.packIds(body.get("packs")));
         ctx.status(202).json(Map.of("job", Map.of("id", job.id(), "url", "/api/v1/jobs/" + job.id())));
     }
 
     private void tokenApi(Context ctx) {
-        JsonNode token = body(ctx).get("token");
+        JsonNode token = JsonBody.object(ctx).get("token");
         if (token != null && !token.isNull() && !token.isTextual()) {
             throw HttpProblem.badRequest("'token' must be the other server's sync token as text, or null to forget it");
         }
@@ -143,7 +130,7 @@ final class PeerRoutes {
 
     private void syncForm(Context ctx) {
         String pack = ctx.formParam("pack");
-        List<String> packs = pack == null || pack.isBlank() ? List.of() : List.of(checkedPackId(pack));
+        List<String> packs = pack == null || pack.isBlank() ? List.of() : List.of(JsonBody.packId(pack));
         Job job = sync(ctx, ctx.pathParam("key"), packs);
         ctx.redirect(PAGE + "?job=" + job.id() + "#job", HttpStatus.SEE_OTHER);
     }
@@ -168,7 +155,7 @@ final class PeerRoutes {
         try {
             survey.tokens().put(peer.url(), token);
         } catch (SyncException e) {
-            throw HttpProblem.badRequest(e.getMessage());
+            throw ErrorMapping.problem(e);
         }
         // Asked again at once, with the token: the page shows whether it is accepted.
         survey.catalogs().forget(peer.url());
@@ -183,7 +170,7 @@ final class PeerRoutes {
         AdminViews.JobRow job = null;
         String jobId = ctx.queryParam("job");
         if (jobId != null) {
-            JobStatus status = jobs.status(jobId).filter(s -> s.kind().equals("sync")).orElse(null);
+            JobStatus status = pulls.job(jobId).orElse(null);
             if (status != null) {
                 job = AdminRoutes.jobRow(t, status);
                 if (!status.state().finished()) {
@@ -297,7 +284,7 @@ final class PeerRoutes {
         try {
             peer = survey.directory().addManual(address);
         } catch (SyncException e) {
-            throw HttpProblem.badRequest(e.getMessage());
+            throw ErrorMapping.problem(e);
         }
         gate.audit(ctx, "add peer", peer.url().toString());
         return survey.one(peer.key()).orElseThrow();
@@ -319,21 +306,9 @@ final class PeerRoutes {
                 .orElseThrow(() -> HttpProblem.notFound(t.format("peers.noPeer", key)));
         URI url = peer.url();
         String who = peer.name() == null ? url.toString() : peer.name() + " (" + url + ")";
-        Job job = jobs.submit("sync", packs.isEmpty() ? t.format("peers.job.all", who)
-                : t.format("peers.job.one", packs.get(0), who), j -> {
-                    try {
-                        j.message(t.format("peers.job.pulling", url.toString()));
-                        SyncStatus status = new PackPuller(library, new PeerClient(url, survey.tokens().token(url)))
-                                .sync(packs, false, new SyncProgress(url.toString(), false, j));
-                        if (!status.ok()) {
-                            throw new SyncException(SyncException.Reason.UNREACHABLE, status.summary() + " "
-                                    + String.join("; ", status.problems()));
-                        }
-                        return status.summary();
-                    } finally {
-                        survey.catalogs().forget(url);
-                    }
-                });
+        Job job = pulls.start(new PeerPulls.Pull(url, survey.tokens().token(url), packs, false,
+                packs.isEmpty() ? t.format("peers.job.all", who) : t.format("peers.job.one", packs.get(0), who),
+                t.format("peers.job.pulling", url.toString()), 0));
         gate.audit(ctx, "sync from peer", url + (packs.isEmpty() ? ", every pack it has that this library lacks"
                 : ", pack " + packs.get(0)) + ": job " + job.id());
         return job;
@@ -395,40 +370,6 @@ final class PeerRoutes {
 
     private static String address(URI url) {
         return url.getRawAuthority();
-    }
-
-    private static JsonNode body(Context ctx) {
-        JsonNode body;
-        try {
-            body = JSON.readTree(ctx.bodyAsBytes());
-        } catch (IOException e) {
-            throw HttpProblem.badRequest("The request body must be JSON");
-        }
-        if (body == null || !body.isObject()) {
-            throw HttpProblem.badRequest("The request body must be a JSON object");
-        }
-        return body;
-    }
-
-    private static List<String> packIds(JsonNode node) {
-        List<String> out = new ArrayList<>();
-        if (node == null || node.isNull()) {
-            return out;
-        }
-        if (!node.isArray()) {
-            throw HttpProblem.badRequest("'packs' must be a list of pack ids (empty for all)");
-        }
-        for (JsonNode n : node) {
-            out.add(checkedPackId(n.isTextual() ? n.asText() : n.toString()));
-        }
-        return out;
-    }
-
-    private static String checkedPackId(String id) {
-        if (!SyncTree.isPackId(id)) {
-            throw HttpProblem.badRequest("'" + (id.length() > 80 ? id.substring(0, 80) : id) + "' is not a pack id");
-        }
-        return id;
     }
 
     private static String enc(String s) {

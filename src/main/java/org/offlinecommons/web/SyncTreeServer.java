@@ -3,6 +3,7 @@ package org.offlinecommons.web;
 import io.javalin.Javalin;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.offlinecommons.store.Library;
+import org.offlinecommons.sync.LibraryTree;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +21,7 @@ public final class SyncTreeServer implements AutoCloseable {
     }
 
     public static SyncTreeServer start(Library library, String bindAddress, int port) {
-        SyncRoutes routes = new SyncRoutes(library, null); // the tree alone runs no jobs
+        SyncTreeRoutes routes = new SyncTreeRoutes(library, new LibraryTree(library));
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jetty.host = bindAddress;
@@ -35,7 +36,7 @@ public final class SyncTreeServer implements AutoCloseable {
                 LOG.error("Unexpected failure on {} {}", ctx.method(), ctx.path(), e);
                 ErrorMapping.respond(ctx, 500, "internal", "Something went wrong on the server; the error was logged.");
             });
-            routes.registerTree(config);
+            routes.register(config);
         });
         app.start();
         return new SyncTreeServer(app);

@@ -8,7 +8,6 @@ import io.javalin.compression.Gzip;
 import io.javalin.json.JavalinJackson;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,15 +22,10 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.offlinecommons.admin.AdminPassword;
-import org.offlinecommons.admin.Audit;
 import org.offlinecommons.admin.LoginThrottle;
+import org.offlinecommons.app.Services;
 import org.offlinecommons.admin.PackUploads;
 import org.offlinecommons.admin.Sessions;
-import org.offlinecommons.discovery.PeerCatalogs;
-import org.offlinecommons.discovery.PeerDirectory;
-import org.offlinecommons.discovery.PeerSurvey;
-import org.offlinecommons.discovery.PeerTokens;
 import org.offlinecommons.drive.Drives;
 import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.store.Library;
@@ -106,21 +100,42 @@ public final class WebServer implements AutoCloseable {
     private final Javalin app;
     private final Options options;
     private final List<Endpoint> endpoints;
-    private final PeerSurvey peers;
+    /** The services this server built for itself (the test entry points), closed with it; else null. */
+    private Services owned;
 
-    private WebServer(Javalin app, Options options, List<Endpoint> endpoints, PeerSurvey peers) {
+    private WebServer(Javalin app, Options options, List<Endpoint> endpoints) {
         this.app = app;
         this.options = options;
         this.endpoints = List.copyOf(endpoints);
-        this.peers = peers;
     }
 
+    /** A server for tests: its services built from the library, the jobs and the usual drive settings. */
     public static WebServer start(Library library, JobRunner jobs, Options options) {
         return start(library, jobs, options, Drives.defaults(library));
     }
 
-    /** {@code drives}: where USB drives are looked for, and the reserve imports from them keep. */
+    /** A server for tests: {@code drives} says where USB drives are looked for, and the reserve. */
     public static WebServer start(Library library, JobRunner jobs, Options options, Drives drives) {
+        Services services = Services.create(library, jobs, drives, options.maxUploadBytes());
+        try {
+            WebServer server = start(services, options);
+            server.owned = services;
+            return server;
+        } catch (RuntimeException e) {
+            services.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Serves the library through {@code services}, built once by whoever starts the server, which
+     * also closes them (after this server).
+     *
+     * @throws IllegalArgumentException when the TLS files cannot be used
+     */
+    public static WebServer start(Services services, Options options) {
+        Library library = services.library();
+        JobRunner jobs = services.jobs();
         ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
         PackFiles packFiles = new PackFiles(library);
         ContentRoutes content = new ContentRoutes(library, packFiles);
@@ -136,20 +151,12 @@ public final class WebServer implements AutoCloseable {
         if (!loginRequired) {
             LOG.warn("The admin login is off: anyone on the network may change this library");
         }
-        AdminPassword password = new AdminPassword(library);
-        Audit audit = new Audit(library);
-        AdminGate gate = new AdminGate(new Sessions(), password, audit, loginRequired, options.syncToken());
-        PackUploads uploads = new PackUploads(library, jobs, drives.settings().limits(),
-                drives.settings().reserveBytes(), options.maxUploadBytes());
-        uploads.clearLeftovers();
-        AdminRoutes admin = new AdminRoutes(library, jobs, messages, PageRoutes.baseLayout(messages, assets), templates,
-                gate, password, new LoginThrottle(), audit, uploads);
-        PeerTokens peerTokens = new PeerTokens(library);
-        PeerSurvey peers = new PeerSurvey(library, new PeerDirectory(library, Clock.systemUTC()),
-                new PeerCatalogs(Clock.systemUTC(), peerTokens), peerTokens);
-        PeerRoutes peerRoutes = new PeerRoutes(library, jobs, peers, admin, gate, messages,
-                PageRoutes.baseLayout(messages, assets), templates);
-        ExportJobs exports = new ExportJobs(drives, jobs);
+        AdminGate gate = new AdminGate(new Sessions(), services.password(), services.audit(), loginRequired,
+                options.syncToken());
+        Layout base = PageRoutes.baseLayout(messages, assets);
+        AdminRoutes admin = new AdminRoutes(library, jobs, messages, base, templates, gate, services.password(),
+                new LoginThrottle(), services.audit(), services.uploads());
+        PeerRoutes peerRoutes = new PeerRoutes(services.peers(), services.pulls(), gate, messages, base, templates);
         List<Endpoint> endpoints = new ArrayList<>();
         // A Pi-class box: enough threads for dozens of slow phones, not hundreds of stacks.
         QueuedThreadPool pool = new QueuedThreadPool(64, 4, 60_000);
@@ -195,16 +202,16 @@ public final class WebServer implements AutoCloseable {
             content.register(config);
             assets.register(config);
             pages.register(config);
-            new SyncRoutes(library, jobs).register(config);
-            new DriveRoutes(drives, jobs, exports).register(config);
-            new DrivePages(drives, jobs, exports, messages, PageRoutes.baseLayout(messages, assets), templates, gate,
-                    assets).register(config);
-            new HealthRoutes(library).register(config);
+            new SyncTreeRoutes(library, services.tree()).register(config);
+            new SyncRoutes(services.pulls()).register(config);
+            new DriveRoutes(services.drives(), services.driveImports(), services.exports()).register(config);
+            new DrivePages(services, messages, base, templates, gate, assets).register(config);
+            new HealthRoutes(library, services.reserve()).register(config);
             metrics.register(config);
             peerRoutes.register(config);
         });
         app.start();
-        return new WebServer(app, options, endpoints, peers);
+        return new WebServer(app, options, endpoints);
     }
 
     private static Handler.Wrapper innermost(Server server) {
@@ -246,11 +253,6 @@ public final class WebServer implements AutoCloseable {
         return endpoints;
     }
 
-    /** The peers this server knows, which discovery (started once the port is known) adds to. */
-    public PeerDirectory peers() {
-        return peers.directory();
-    }
-
     /** "http" or "https": how peers reach this server. */
     public String scheme() {
         return options.tls() == null ? "http" : "https";
@@ -274,6 +276,8 @@ public final class WebServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
-        peers.catalogs().close();
+        if (owned != null) {
+            owned.close();
+        }
     }
 }

@@ -1,9 +1,7 @@
-package org.offlinecommons.web;
+package org.offlinecommons.app;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.offlinecommons.drive.DriveExporter;
 import org.offlinecommons.drive.Drives;
@@ -15,9 +13,9 @@ import org.offlinecommons.sync.MirrorWriter;
 /**
  * Exports to drives as jobs, for the JSON API and the export page alike. A request is checked
  * before its job starts (the target is on a drive, the packs exist and fit), so a refused one
- * starts nothing. What each job wrote is kept for a while, so the page can list every file.
+ * starts nothing. What each job wrote is kept with the job, so the page can list every file.
  */
-final class ExportJobs {
+public final class ExportJobs {
 
     /**
      * What an export job did.
@@ -25,32 +23,23 @@ final class ExportJobs {
      * @param written the pack zips, each read back and checked; empty when none were asked for
      * @param mirror  the mirror tree's numbers, or null when none was asked for
      */
-    record Outcome(Path target, List<DriveExporter.Written> written, MirrorWriter.Result mirror) {
+    public record Outcome(Path target, List<DriveExporter.Written> written, MirrorWriter.Result mirror) {
     }
 
-    record Started(Job job, Path target) {
+    public record Started(Job job, Path target) {
     }
-
-    /** As many as the job list keeps in view; older outcomes are only in the jobs' messages. */
-    private static final int REMEMBERED = 50;
 
     private final Drives drives;
     private final DriveExporter exporter;
     private final JobRunner jobs;
-    private final Map<String, Outcome> outcomes = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Outcome> eldest) {
-            return size() > REMEMBERED;
-        }
-    };
 
-    ExportJobs(Drives drives, JobRunner jobs) {
+    public ExportJobs(Drives drives, JobRunner jobs) {
         this.drives = drives;
         this.exporter = new DriveExporter(drives.library(), drives.disks());
         this.jobs = jobs;
     }
 
-    DriveExporter exporter() {
+    public DriveExporter exporter() {
         return exporter;
     }
 
@@ -61,7 +50,7 @@ final class ExportJobs {
      * @throws org.offlinecommons.pack.PackException when the target is not on a drive, a pack is
      *         unknown, or the zips would not fit; nothing was started
      */
-    Started start(List<String> packIds, String target, boolean zips, boolean mirror) {
+    public Started start(List<String> packIds, String target, boolean zips, boolean mirror) {
         Path folder = drives.folderOnDrive(target);
         List<String> ids = List.copyOf(packIds);
         if (zips) {
@@ -87,18 +76,14 @@ final class ExportJobs {
                 result.append(result.length() == 0 ? "" : "; ").append("mirrored ").append(mirrored.packs())
                         .append(mirrored.packs() == 1 ? " pack" : " packs").append(" to ").append(folder);
             }
-            synchronized (outcomes) {
-                outcomes.put(j.id(), new Outcome(folder, written, mirrored));
-            }
+            j.detail(new Outcome(folder, written, mirrored));
             return result.toString();
         });
         return new Started(job, folder);
     }
 
     /** What a finished export job wrote; empty while it runs, if it failed, or long after. */
-    Optional<Outcome> outcome(String jobId) {
-        synchronized (outcomes) {
-            return Optional.ofNullable(outcomes.get(jobId));
-        }
+    public Optional<Outcome> outcome(String jobId) {
+        return jobs.detail(jobId, Outcome.class);
     }
 }
