@@ -20,6 +20,7 @@ public final class Job implements ProgressListener {
     private volatile long startedNanos;
     private volatile long finishedAt;
     private volatile Object detail;
+    private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
 
     Job(String id, String kind, String title) {
         this.id = id;
@@ -68,12 +69,19 @@ public final class Job implements ProgressListener {
         }
         finishedAt = System.currentTimeMillis();
         state = JobState.SUCCEEDED;
+        finished.countDown();
     }
 
     void failed(String why) {
         error = why;
         finishedAt = System.currentTimeMillis();
         state = JobState.FAILED;
+        finished.countDown();
+    }
+
+    /** Waits until the job succeeded or failed; false if {@code timeout} passed first. */
+    boolean awaitFinished(java.time.Duration timeout) throws InterruptedException {
+        return finished.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     public JobStatus status() {

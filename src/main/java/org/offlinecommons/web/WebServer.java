@@ -47,9 +47,16 @@ public final class WebServer implements AutoCloseable {
     public record Options(String bindAddress, int port, Access access, long maxUploadBytes, String syncToken,
                           Tls tls, Duration idleTimeout) {
 
-        /** Plain HTTP and no admin login at all: for servers embedded in tests. */
+        /** Plain HTTP with the admin login, as {@code serve} runs. */
         public Options(String bindAddress, int port) {
-            this(bindAddress, port, Access.OPEN, PackUploads.DEFAULT_MAX_BYTES, null, null, DEFAULT_IDLE_TIMEOUT);
+            this(bindAddress, port, Access.ADMIN_LOGIN, PackUploads.DEFAULT_MAX_BYTES, null, null,
+                    DEFAULT_IDLE_TIMEOUT);
+        }
+
+        /** Plain HTTP and no admin login at all: only for servers embedded in tests, said out loud. */
+        public static Options withoutLogin(String bindAddress, int port) {
+            return new Options(bindAddress, port, Access.OPEN, PackUploads.DEFAULT_MAX_BYTES, null, null,
+                    DEFAULT_IDLE_TIMEOUT);
         }
 
         public Options withAdminLogin() {

@@ -58,7 +58,7 @@ class DriveApiTest {
         jobs = new JobRunner();
         Drives drives = new Drives(library, DriveSettings.of(tmp.resolve("data"))
                 .withMountRoots(List.of(tmp.resolve("media"))));
-        server = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0), drives);
+        server = WebServer.start(library, jobs, WebServer.Options.withoutLogin("127.0.0.1", 0), drives);
     }
 
     @AfterAll
@@ -106,7 +106,7 @@ class DriveApiTest {
         try (Library other = Library.open(tmp.resolve("other"))) {
             Path bad = DriveFixtures.notAZip(Files.createDirectories(tmp.resolve("other/inbox")).resolve("photos.zip"));
             JobRunner otherJobs = new JobRunner();
-            WebServer plain = WebServer.start(other, otherJobs, new WebServer.Options("127.0.0.1", 0));
+            WebServer plain = WebServer.start(other, otherJobs, WebServer.Options.withoutLogin("127.0.0.1", 0));
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                         + plain.port() + "/api/v1/drives/import")).header("Content-Type", "application/json")

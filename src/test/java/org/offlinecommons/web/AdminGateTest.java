@@ -48,7 +48,7 @@ class AdminGateTest {
                 ProgressListener.NONE);
         new AdminPassword(library).set(PASSWORD.toCharArray());
         jobs = new JobRunner();
-        server = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0).withAdminLogin());
+        server = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0));
         origin = "http://127.0.0.1:" + server.port();
     }
 
@@ -241,7 +241,7 @@ class AdminGateTest {
     @Test
     void guessingFromOneAddressIsSlowedDown() throws Exception {
         // A server of its own: its throttle must not slow the other tests' logins.
-        try (WebServer other = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0).withAdminLogin())) {
+        try (WebServer other = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0))) {
             Client guesser = new Client(other);
             List<Integer> answers = new ArrayList<>();
             HttpResponse<String> last = null;
@@ -261,7 +261,7 @@ class AdminGateTest {
     @Test
     void aSyncTokenClosesTheSyncTreeToPeersWithoutItAndOnlyIt() throws Exception {
         String token = "0123456789abcdef0123456789abcdef";
-        try (WebServer closed = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0).withAdminLogin()
+        try (WebServer closed = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0)
                 .withSyncToken(token))) {
             Client peer = new Client(closed);
             HttpResponse<String> none = peer.get("/sync/v1/catalog.json");

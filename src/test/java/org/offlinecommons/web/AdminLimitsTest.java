@@ -33,7 +33,7 @@ class AdminLimitsTest {
         library = Library.open(tmp.resolve("data"));
         new AdminPassword(library).set(AdminFixtures.PASSWORD.toCharArray());
         jobs = new JobRunner();
-        server = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0).withAdminLogin()
+        server = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0)
                 .withIdleTimeout(Duration.ofSeconds(1)));
     }
 

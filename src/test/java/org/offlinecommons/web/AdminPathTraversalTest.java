@@ -70,7 +70,7 @@ class AdminPathTraversalTest {
                 "<title>Garden</title>", "docs/page.html", "<title>Page</title>"), ProgressListener.NONE);
         new AdminPassword(library).set(AdminFixtures.PASSWORD.toCharArray());
         jobs = new JobRunner();
-        server = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0).withAdminLogin());
+        server = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0));
     }
 
     @AfterAll

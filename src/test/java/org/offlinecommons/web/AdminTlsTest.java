@@ -61,7 +61,7 @@ class AdminTlsTest {
         library = Library.open(tmp.resolve("data"));
         new AdminPassword(library).set(AdminFixtures.PASSWORD.toCharArray());
         jobs = new JobRunner();
-        server = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0).withAdminLogin()
+        server = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0)
                 .withTls(cert, key));
         base = "https://127.0.0.1:" + server.port();
         https = HttpClient.newBuilder().sslContext(trusting(cert)).build();
@@ -131,7 +131,7 @@ class AdminTlsTest {
         assertThatThrownBy(() -> PemKeyStore.load(key, key)).hasMessageContaining("not a PEM certificate");
         assertThatThrownBy(() -> PemKeyStore.load(cert, cert)).hasMessageContaining("holds no private key");
         assertThatThrownBy(() -> PemKeyStore.load(cert, tmp.resolve("missing.pem"))).hasMessageContaining("Cannot read");
-        assertThatThrownBy(() -> WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0)
+        assertThatThrownBy(() -> WebServer.start(library, jobs, WebServer.Options.withoutLogin("127.0.0.1", 0)
                 .withTls(cert, cert))).isInstanceOf(IllegalArgumentException.class);
     }
 

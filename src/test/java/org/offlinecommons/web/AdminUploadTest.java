@@ -47,7 +47,7 @@ class AdminUploadTest {
         uploads = library.dataDir().resolve("uploads");
         new AdminPassword(library).set(AdminFixtures.PASSWORD.toCharArray());
         jobs = new JobRunner();
-        WebServer.Options options = new WebServer.Options("127.0.0.1", 0).withAdminLogin();
+        WebServer.Options options = new WebServer.Options("127.0.0.1", 0);
         server = WebServer.start(library, jobs, options);
         small = WebServer.start(library, jobs, options.withMaxUpload(SMALL_LIMIT));
         admin = new Client(server).loggedIn();
@@ -209,7 +209,7 @@ class AdminUploadTest {
         Path stale = uploads.resolve("upload-123/half.zip");
         Files.createDirectories(stale.getParent());
         Files.write(stale, new byte[1000]);
-        try (WebServer again = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0))) {
+        try (WebServer again = WebServer.start(library, jobs, WebServer.Options.withoutLogin("127.0.0.1", 0))) {
             assertThat(AdminFixtures.filesIn(uploads)).isEmpty();
             assertThat(again.port()).isPositive();
         }

@@ -44,7 +44,7 @@ class ContentRoutesTest {
         library = Library.open(tmp.resolve("data"));
         new PackImporter(library).importPack(PackFixtures.build(site, "garden", "Garden", tmp.resolve("g.zip")),
                 ProgressListener.NONE);
-        server = WebServer.start(library, new JobRunner(), new WebServer.Options("127.0.0.1", 0));
+        server = WebServer.start(library, new JobRunner(), WebServer.Options.withoutLogin("127.0.0.1", 0));
     }
 
     @AfterAll

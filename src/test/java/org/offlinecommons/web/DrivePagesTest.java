@@ -87,7 +87,7 @@ class DrivePagesTest {
         jobs = new JobRunner();
         Drives drives = new Drives(library, DriveSettings.of(tmp.resolve("data"))
                 .withMountRoots(List.of(tmp.resolve("media"))));
-        server = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0).withAdminLogin(), drives);
+        server = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0), drives);
         admin = new Client(server).loggedIn();
     }
 
@@ -310,7 +310,7 @@ class DrivePagesTest {
                     .withMountRoots(List.of(dir.resolve("media"))), small, java.time.Clock.systemUTC());
             try (JobRunner crampedJobs = new JobRunner();
                  WebServer other = WebServer.start(cramped, crampedJobs,
-                         new WebServer.Options("127.0.0.1", 0).withAdminLogin(), drives)) {
+                         new WebServer.Options("127.0.0.1", 0), drives)) {
                 Client c = new Client(other).loggedIn();
                 Document page = Jsoup.parse(get(c, "/admin/drives").body());
                 assertThat(page.selectFirst("form.drive-form > .alert").text()).startsWith("Not everything fits: the"
@@ -361,7 +361,7 @@ class DrivePagesTest {
                     .withMountRoots(List.of(dir.resolve("media"))));
             try (JobRunner bareJobs = new JobRunner();
                  WebServer other = WebServer.start(bare, bareJobs,
-                         new WebServer.Options("127.0.0.1", 0).withAdminLogin(), drives)) {
+                         new WebServer.Options("127.0.0.1", 0), drives)) {
                 Client c = new Client(other).loggedIn();
                 Document page = Jsoup.parse(get(c, "/admin/drives").body());
                 Element empty = page.selectFirst(".drive-empty");

@@ -49,7 +49,7 @@ class HealthMetricsTest {
         new PackImporter(library).importPack(PackFixtures.build(site, "garden", "Garden", tmp.resolve("g.zip")),
                 ProgressListener.NONE);
         jobs = new JobRunner();
-        server = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0));
+        server = WebServer.start(library, jobs, WebServer.Options.withoutLogin("127.0.0.1", 0));
     }
 
     @AfterAll

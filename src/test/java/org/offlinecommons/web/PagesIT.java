@@ -63,7 +63,7 @@ class PagesIT {
     @BeforeAll
     static void start() throws Exception {
         library = Library.open(tmp.resolve("data"));
-        server = WebServer.start(library, new JobRunner(), new WebServer.Options("127.0.0.1", 0));
+        server = WebServer.start(library, new JobRunner(), WebServer.Options.withoutLogin("127.0.0.1", 0));
         base = "http://127.0.0.1:" + server.port();
         driver = HeadlessChromium.start(tmp.resolve("browser-profile"), LogType.PERFORMANCE);
         wait = new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(50));

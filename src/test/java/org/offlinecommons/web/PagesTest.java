@@ -37,7 +37,7 @@ class PagesTest {
     static void start() throws Exception {
         library = Library.open(tmp.resolve("data"));
         ReadingFixtures.importAll(library, tmp);
-        server = WebServer.start(library, new JobRunner(), new WebServer.Options("127.0.0.1", 0));
+        server = WebServer.start(library, new JobRunner(), WebServer.Options.withoutLogin("127.0.0.1", 0));
     }
 
     @AfterAll
@@ -107,7 +107,7 @@ class PagesTest {
     @Test
     void anEmptyLibrarySaysWhatToDo() throws Exception {
         try (Library empty = Library.open(tmp.resolve("empty"));
-             WebServer other = WebServer.start(empty, new JobRunner(), new WebServer.Options("127.0.0.1", 0))) {
+             WebServer other = WebServer.start(empty, new JobRunner(), WebServer.Options.withoutLogin("127.0.0.1", 0))) {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + other.port() + "/")).build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -50,8 +50,8 @@ class PeersApiIT {
         new AdminPassword(here).set(PASSWORD.toCharArray());
         hereJobs = new JobRunner();
         thereJobs = new JobRunner();
-        server = WebServer.start(here, hereJobs, new WebServer.Options("127.0.0.1", 0).withAdminLogin());
-        peer = WebServer.start(there, thereJobs, new WebServer.Options("127.0.0.1", 0));
+        server = WebServer.start(here, hereJobs, new WebServer.Options("127.0.0.1", 0));
+        peer = WebServer.start(there, thereJobs, WebServer.Options.withoutLogin("127.0.0.1", 0));
         origin = "http://127.0.0.1:" + server.port();
     }
 
@@ -177,7 +177,7 @@ class PeersApiIT {
             new PackImporter(guardedLibrary).importPack(AdminFixtures.pack(tmp, "maps", "Maps", "index.html",
                     "<title>Maps</title>"), ProgressListener.NONE);
             try (WebServer guarded = WebServer.start(guardedLibrary, guardedJobs,
-                    new WebServer.Options("127.0.0.1", 0).withSyncToken(secret))) {
+                    WebServer.Options.withoutLogin("127.0.0.1", 0).withSyncToken(secret))) {
                 Client admin = new Client(server).loggedIn();
                 JsonNode p = Client.json(admin.send(json(admin.admin("/api/v1/peers"), "POST",
                         "{\"address\":\"127.0.0.1:" + guarded.port() + "\"}"))).path("peer");

@@ -45,7 +45,7 @@ class SyncRoutesTest {
                 ProgressListener.NONE);
         garden = library.catalog().pack("garden").orElseThrow();
         jobs = new JobRunner();
-        server = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0));
+        server = WebServer.start(library, jobs, WebServer.Options.withoutLogin("127.0.0.1", 0));
     }
 
     @AfterAll
