@@ -4,10 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.offlinecommons.job.JobRunner;
+import org.offlinecommons.store.GenerationCache;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.PackRecord;
 import org.offlinecommons.store.SearchIndex;
@@ -22,18 +22,10 @@ final class ApiRoutes {
     private final Library library;
     private final JobRunner jobs;
     private final ObjectMapper json;
-    private final Map<SearchRequest, Rendered> rendered = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<SearchRequest, Rendered> eldest) {
-            return size() > RENDERED_ANSWERS;
-        }
-    };
+    /** A layer over SearchIndex's cache of results: the same answers, as the JSON sent. */
+    private final GenerationCache<SearchRequest, byte[]> rendered = new GenerationCache<>(RENDERED_ANSWERS);
 
     private record SearchRequest(String q, String pack, int limit, int offset) {
-    }
-
-    /** An answer's JSON, valid while the library is at {@code generation}. */
-    private record Rendered(long generation, byte[] json) {
     }
 
     ApiRoutes(Library library, JobRunner jobs, ObjectMapper json) {
@@ -69,12 +61,9 @@ final class ApiRoutes {
         // A class types the same words: an answer asked for again is sent as it was rendered,
         // without the index, a database connection or building the JSON, which cost 5 x more.
         long generation = library.generation();
-        Rendered known;
-        synchronized (rendered) {
-            known = fresh ? null : rendered.get(request);
-        }
-        if (known != null && known.generation() == generation) {
-            ctx.contentType("application/json").result(known.json());
+        byte[] known = fresh ? null : rendered.get(request, generation);
+        if (known != null) {
+            ctx.contentType("application/json").result(known);
             return;
         }
         SearchResults results = fresh
@@ -97,9 +86,7 @@ final class ApiRoutes {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("search answer could not be written as JSON", e);
         }
-        synchronized (rendered) {
-            rendered.put(request, new Rendered(generation, answer));
-        }
+        rendered.put(request, generation, answer);
         ctx.contentType("application/json").result(answer);
     }
 

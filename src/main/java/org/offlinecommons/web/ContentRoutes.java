@@ -68,8 +68,4 @@ final class ContentRoutes {
             // The client went away (closed the tab, seeked elsewhere): not an error.
         }
     }
-
-    static String contentType(String path) {
-        return PackFiles.contentType(path);
-    }
 }

@@ -87,6 +87,7 @@ final class ErrorMapping {
         } else {
             respond(ctx, status, code, message);
         }
+        RefusalDrain.ifBodyUnread(ctx);
     }
 
     /**

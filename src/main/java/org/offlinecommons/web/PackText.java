@@ -4,13 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.offlinecommons.notes.NoteEntry;
 import org.offlinecommons.notes.NotesParser;
 import org.offlinecommons.store.FileRecipe;
+import org.offlinecommons.store.GenerationCache;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.StoredFile;
 
@@ -28,12 +27,7 @@ final class PackText {
     private static final int CACHED_NOTES_FILES = 16;
 
     private final Library library;
-    private final Map<String, List<NoteEntry>> notesByHash = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, List<NoteEntry>> eldest) {
-            return size() > CACHED_NOTES_FILES;
-        }
-    };
+    private final GenerationCache<String, List<NoteEntry>> notesByHash = new GenerationCache<>(CACHED_NOTES_FILES);
 
     PackText(Library library) {
         this.library = library;
@@ -56,18 +50,8 @@ final class PackText {
 
     /** The entries of a notes file in the order the importer numbered them, or empty if too large. */
     Optional<List<NoteEntry>> notes(StoredFile file) {
-        synchronized (notesByHash) {
-            List<NoteEntry> cached = notesByHash.get(file.sha256());
-            if (cached != null) {
-                return Optional.of(cached);
-            }
-        }
-        Optional<List<NoteEntry>> parsed = read(file, MAX_NOTES_BYTES).map(NotesParser::parse);
-        parsed.ifPresent(entries -> {
-            synchronized (notesByHash) {
-                notesByHash.put(file.sha256(), entries);
-            }
-        });
-        return parsed;
+        // Content named by its hash: the entries never go stale.
+        return Optional.ofNullable(notesByHash.get(file.sha256(), GenerationCache.TIMELESS,
+                () -> read(file, MAX_NOTES_BYTES).map(NotesParser::parse).orElse(null)));
     }
 }

@@ -138,6 +138,20 @@ class AdminUploadTest {
     }
 
     @Test
+    void aDeclaredTooLargeUploadIsAnsweredReadablyWhetherTheClientAskedFirstOrSentAtOnce() throws Exception {
+        Http client = new Http(small).loggedIn();
+        long fiveGigabytes = 5_000_000_000L;
+        // Asked first: the 413 instead of "100 Continue", and not a byte of the body sent.
+        assertThat(client.rawUpload("/api/v1/packs?name=huge.zip", fiveGigabytes, true, 0))
+                .startsWith("HTTP/1.1 413").doesNotContain("100 Continue").contains("too_large");
+        // Sent at once: what is on the way when the answer goes out is read and dropped, so the
+        // connection ends in an orderly close (a reset would fail readAllBytes) after the 413.
+        assertThat(client.rawUpload("/api/v1/packs?name=huge.zip", fiveGigabytes, false, 4 << 20))
+                .startsWith("HTTP/1.1 413").contains("too_large");
+        assertThat(AdminFixtures.filesIn(uploads)).isEmpty();
+    }
+
+    @Test
     void anUploadOverTheLimitIsRefusedByItsDeclaredSizeAndWhileCounting() throws Exception {
         byte[] big = new byte[(int) SMALL_LIMIT * 3];
         HttpResponse<String> declared = smallAdmin.send(smallAdmin.admin("/api/v1/packs?name=big.zip")

@@ -95,6 +95,31 @@ final class Http {
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
     }
 
+    /**
+     * A POST that declares {@code declaredBytes} over a raw socket (the JDK's client cannot stop
+     * sending a body, nor finish an exchange whose 100-continue is answered with a final status):
+     * with {@code expectContinue} it waits for the answer before sending anything; otherwise it
+     * sends {@code sentBytes} of zeros at once, as browsers and scripts do, then reads. Returns
+     * everything the server sent until it closed; a reset instead of an orderly close fails.
+     */
+    String rawUpload(String path, long declaredBytes, boolean expectContinue, int sentBytes) throws IOException {
+        URI address = URI.create(base);
+        try (java.net.Socket s = new java.net.Socket(address.getHost(), address.getPort())) {
+            s.setSoTimeout(60_000);
+            String head = "POST " + path + " HTTP/1.1\r\nHost: " + address.getAuthority() + "\r\n"
+                    + (cookie == null ? "" : "Cookie: " + cookie + "\r\n")
+                    + (csrf == null ? "" : AdminGate.CSRF_HEADER + ": " + csrf + "\r\n")
+                    + "Content-Type: application/zip\r\nContent-Length: " + declaredBytes + "\r\n"
+                    + (expectContinue ? "Expect: 100-continue\r\n" : "") + "\r\n";
+            s.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            if (!expectContinue) {
+                s.getOutputStream().write(new byte[sentBytes]);
+            }
+            s.getOutputStream().flush();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        }
+    }
+
     static JsonNode json(HttpResponse<String> r) throws IOException {
         return JSON.readTree(r.body());
     }
