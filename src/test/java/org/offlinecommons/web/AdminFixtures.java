@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.job.JobStatus;
 import org.offlinecommons.pack.PackFixtures;
+import org.offlinecommons.web.http.AdminGate;
 
 /** Shared by the admin tests: pack zips, an HTTP client that logs in as the admin, waiting for jobs. */
 final class AdminFixtures {

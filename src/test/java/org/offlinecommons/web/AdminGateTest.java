@@ -19,6 +19,9 @@ import org.offlinecommons.pack.PackImporter;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.ProgressListener;
 import org.offlinecommons.web.AdminFixtures.Client;
+import org.offlinecommons.web.admin.AdminRoutes;
+import org.offlinecommons.web.http.AdminGate;
+import org.offlinecommons.web.http.SecurityHeaders;
 
 /**
  * Who may change the library, checked on every state-changing endpoint the running server

@@ -22,6 +22,7 @@ import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.pack.PackImporter;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.ProgressListener;
+import org.offlinecommons.web.http.AdminGate;
 
 /**
  * Climbing out with the URL, on every route that takes a path, sent byte for byte over a raw

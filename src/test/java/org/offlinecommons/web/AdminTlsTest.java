@@ -28,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.offlinecommons.admin.AdminPassword;
 import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.store.Library;
+import org.offlinecommons.web.http.AdminGate;
+import org.offlinecommons.web.http.PemKeyStore;
 
 /**
  * HTTPS from the PEM files a school has, with a self-signed certificate made by openssl (or

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import org.offlinecommons.web.http.AdminGate;
 
 /**
  * The tests' one HTTP client for a server: plain requests, JSON, forms, and the admin's session

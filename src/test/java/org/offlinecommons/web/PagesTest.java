@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.store.Library;
+import org.offlinecommons.web.reading.LibraryPages;
+import org.offlinecommons.web.reading.PageUrls;
 
 /** The reading pages over real HTTP, against a library holding real (and hostile) packs. */
 class PagesTest {
