@@ -1,8 +1,10 @@
 package org.offlinecommons.app;
 
 import java.time.Clock;
+import org.offlinecommons.admin.AdminLogins;
 import org.offlinecommons.admin.AdminPassword;
 import org.offlinecommons.admin.Audit;
+import org.offlinecommons.admin.LoginThrottle;
 import org.offlinecommons.admin.PackUploads;
 import org.offlinecommons.discovery.PeerCatalogs;
 import org.offlinecommons.discovery.PeerDirectory;
@@ -26,7 +28,7 @@ import org.offlinecommons.sync.PeerPulls;
  * @param tree    what peers pull from this server
  */
 public record Services(Library library, JobRunner jobs, DiskReserve reserve, Drives drives, DriveImports driveImports,
-                       ExportJobs exports, PackUploads uploads, AdminPassword password, Audit audit,
+                       ExportJobs exports, PackUploads uploads, AdminPassword password, Audit audit, AdminLogins logins,
                        PeerSurvey peers, PeerPulls pulls, LibraryTree tree) implements AutoCloseable {
 
     /**
@@ -45,8 +47,10 @@ public record Services(Library library, JobRunner jobs, DiskReserve reserve, Dri
         PeerPulls pulls = new PeerPulls(library, jobs, reserve, url -> peers.catalogs().forget(url));
         LibraryTree tree = new LibraryTree(library);
         tree.identity(); // created on first start, so it is stable before any peer asks
+        AdminPassword password = new AdminPassword(library);
+        Audit audit = new Audit(library);
         return new Services(library, jobs, reserve, drives, new DriveImports(drives, jobs), new ExportJobs(drives, jobs),
-                uploads, new AdminPassword(library), new Audit(library), peers, pulls, tree);
+                uploads, password, audit, new AdminLogins(password, new LoginThrottle(), audit), peers, pulls, tree);
     }
 
     /** Stops asking peers for their catalogs; the library and the jobs are their owner's to close. */

@@ -22,7 +22,6 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.offlinecommons.admin.LoginThrottle;
 import org.offlinecommons.admin.PackUploads;
 import org.offlinecommons.admin.Sessions;
 import org.offlinecommons.app.Services;
@@ -179,8 +178,8 @@ public final class WebServer implements AutoCloseable {
         AdminGate gate = new AdminGate(new Sessions(), services.password(), services.audit(), loginRequired,
                 options.syncToken());
         Layout base = PageRoutes.baseLayout(messages, assets);
-        AdminRoutes admin = new AdminRoutes(library, jobs, messages, base, templates, gate, services.password(),
-                new LoginThrottle(), services.audit(), services.uploads());
+        AdminRoutes admin = new AdminRoutes(library, jobs, messages, base, templates, gate, services.logins(),
+                services.audit(), services.uploads());
         PeerRoutes peerRoutes = new PeerRoutes(services.peers(), services.pulls(), gate, messages, base, templates);
         List<Endpoint> endpoints = new ArrayList<>();
         // A Pi-class box: enough threads for dozens of slow phones, not hundreds of stacks.

@@ -1,12 +1,10 @@
 package org.offlinecommons.web.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -16,12 +14,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import org.offlinecommons.admin.AdminPassword;
+import org.offlinecommons.admin.AdminLogins;
 import org.offlinecommons.admin.AdminSession;
 import org.offlinecommons.admin.Audit;
-import org.offlinecommons.admin.LoginThrottle;
 import org.offlinecommons.admin.PackUploads;
 import org.offlinecommons.admin.UploadFile;
 import org.offlinecommons.admin.UploadTooLargeException;
@@ -41,6 +36,7 @@ import org.offlinecommons.web.Messages;
 import org.offlinecommons.web.Templates;
 import org.offlinecommons.web.http.AdminGate;
 import org.offlinecommons.web.http.ErrorMapping;
+import org.offlinecommons.web.http.JsonBody;
 import org.offlinecommons.web.http.MultipartUpload;
 import org.offlinecommons.web.http.SecurityHeaders;
 import org.offlinecommons.web.reading.PageRoutes;
@@ -53,12 +49,9 @@ import org.offlinecommons.web.reading.PageRoutes;
  */
 public final class AdminRoutes {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int DASHBOARD_JOBS = 5;
     private static final int DASHBOARD_AUDIT = 15;
     private static final int REFRESH_SECONDS = 2;
-    /** Two cores: two password checks at once at most, so a login flood cannot starve the readers. */
-    private final Semaphore hashing = new Semaphore(2);
 
     private final Library library;
     private final JobRunner jobs;
@@ -66,22 +59,20 @@ public final class AdminRoutes {
     private final Layout base;
     private final Templates templates;
     private final AdminGate gate;
-    private final AdminPassword password;
-    private final LoginThrottle throttle;
+    private final AdminLogins logins;
     private final Audit audit;
     private final PackUploads uploads;
     private final DateTimeFormatter dates;
 
-    public AdminRoutes(Library library, JobRunner jobs, Messages messages, Layout base, Templates templates, AdminGate gate,
-                AdminPassword password, LoginThrottle throttle, Audit audit, PackUploads uploads) {
+    public AdminRoutes(Library library, JobRunner jobs, Messages messages, Layout base, Templates templates,
+                       AdminGate gate, AdminLogins logins, Audit audit, PackUploads uploads) {
         this.library = library;
         this.jobs = jobs;
         this.t = messages;
         this.base = base;
         this.templates = templates;
         this.gate = gate;
-        this.password = password;
-        this.throttle = throttle;
+        this.logins = logins;
         this.audit = audit;
         this.uploads = uploads;
         this.dates = DateTimeFormatter.ofPattern(messages.get("date.short"), messages.locale())
@@ -114,45 +105,28 @@ public final class AdminRoutes {
     }
 
     private void login(Context ctx) {
-        boolean json = isJson(ctx);
+        boolean json = JsonBody.isJson(ctx);
         String next = json ? "/admin" : nextPage(ctx.formParam("next"));
         if (!gate.loginRequired()) {
             ctx.redirect(next, io.javalin.http.HttpStatus.SEE_OTHER);
             return;
         }
-        String address = AdminGate.address(ctx);
-        Duration wait = throttle.waitBefore(address);
-        if (!wait.isZero()) {
-            long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
-            ctx.header("Retry-After", Long.toString(seconds));
-            loginRefused(ctx, json, next, 429, "too_many_tries", t.format("admin.login.wait", seconds));
-            return;
-        }
         String given = json ? passwordFromJson(ctx) : ctx.formParam("password");
-        boolean ok;
-        try {
-            if (!hashing.tryAcquire(20, TimeUnit.SECONDS)) {
-                loginRefused(ctx, json, next, 503, "busy", t.get("admin.login.busy"));
-                return;
+        AdminLogins.Outcome outcome = logins.attempt(AdminGate.address(ctx), given);
+        switch (outcome.result()) {
+            case WAIT -> {
+                ctx.header("Retry-After", Long.toString(outcome.waitSeconds()));
+                loginRefused(ctx, json, next, 429, "too_many_tries", t.format("admin.login.wait",
+                        outcome.waitSeconds()));
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HttpProblem(503, "busy", t.get("admin.login.busy"));
+            case BUSY -> loginRefused(ctx, json, next, 503, "busy", t.get("admin.login.busy"));
+            case WRONG -> loginRefused(ctx, json, next, 401, "wrong_password", t.get("admin.login.wrong"));
+            case OK -> loggedIn(ctx, json, next);
         }
-        try {
-            ok = given != null && password.check(given.toCharArray());
-        } finally {
-            hashing.release();
-        }
-        if (!ok) {
-            throttle.failed(address);
-            audit.record("log in failed", "wrong password", address);
-            loginRefused(ctx, json, next, 401, "wrong_password", t.get("admin.login.wrong"));
-            return;
-        }
-        throttle.succeeded(address);
+    }
+
+    private void loggedIn(Context ctx, boolean json, String next) {
         AdminSession session = gate.logIn(ctx);
-        audit.record("log in", "admin session opened", address);
         if (json) {
             ctx.header("Cache-Control", "no-store");
             ctx.json(Map.of("csrfToken", session.csrfToken(), "header", AdminGate.CSRF_HEADER));
@@ -176,7 +150,7 @@ public final class AdminRoutes {
             gate.audit(ctx, "log out", "admin session closed");
         }
         gate.logOut(ctx);
-        if (isJson(ctx)) {
+        if (JsonBody.isJson(ctx)) {
             ctx.status(204);
         } else {
             ctx.redirect("/", io.javalin.http.HttpStatus.SEE_OTHER);
@@ -346,6 +320,16 @@ public final class AdminRoutes {
         if (declared > 0) {
             uploads.checkDeclaredSize(declared);
         }
+        try (UploadFile file = store(ctx)) {
+            if (file.size() == 0) {
+                throw PackException.invalid(file.name() + ": the upload is empty");
+            }
+            return uploads.startImport(file);
+        }
+    }
+
+    /** The body onto disk: a raw zip, or the {@code pack} field of a form after its token. */
+    private UploadFile store(Context ctx) throws IOException {
         String type = ctx.contentType();
         UploadFile file;
         try (InputStream body = ctx.req().getInputStream()) {
@@ -365,12 +349,7 @@ public final class AdminRoutes {
                 }
             }
         }
-        try (file) {
-            if (file.size() == 0) {
-                throw PackException.invalid(file.name() + ": the upload is empty");
-            }
-            return uploads.startImport(file);
-        }
+        return file;
     }
 
     // --- Helpers
@@ -408,18 +387,8 @@ public final class AdminRoutes {
         return "/admin";
     }
 
-    private static boolean isJson(Context ctx) {
-        String type = ctx.contentType();
-        return type != null && type.toLowerCase(Locale.ROOT).startsWith("application/json");
-    }
-
     private static String passwordFromJson(Context ctx) {
-        try {
-            JsonNode body = JSON.readTree(ctx.bodyAsBytes());
-            JsonNode p = body == null ? null : body.get("password");
-            return p != null && p.isTextual() ? p.asText() : null;
-        } catch (IOException e) {
-            throw HttpProblem.badRequest("The request body must be JSON like {\"password\": \"...\"}");
-        }
+        JsonNode p = JsonBody.object(ctx).get("password");
+        return p != null && p.isTextual() ? p.asText() : null;
     }
 }

@@ -1,40 +1,26 @@
 package org.offlinecommons.web.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import java.util.List;
 import java.util.Map;
 import org.offlinecommons.job.JobRunner;
-import org.offlinecommons.store.GenerationCache;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.PackRecord;
 import org.offlinecommons.store.SearchIndex;
-import org.offlinecommons.store.SearchResults;
 import org.offlinecommons.web.HttpProblem;
-import org.offlinecommons.web.content.ContentUrls;
-import org.offlinecommons.web.reading.SnippetHtml;
 
 /** The read-only JSON API under {@code /api/v1}. */
 public final class ApiRoutes {
 
-    /** As many as SearchIndex keeps; an answer is a few KB of JSON. */
-    private static final int RENDERED_ANSWERS = 1024;
-
     private final Library library;
     private final JobRunner jobs;
-    private final ObjectMapper json;
-    /** A layer over SearchIndex's cache of results: the same answers, as the JSON sent. */
-    private final GenerationCache<SearchRequest, byte[]> rendered = new GenerationCache<>(RENDERED_ANSWERS);
-
-    private record SearchRequest(String q, String pack, int limit, int offset) {
-    }
+    private final SearchJson search;
 
     public ApiRoutes(Library library, JobRunner jobs, ObjectMapper json) {
         this.library = library;
         this.jobs = jobs;
-        this.json = json;
+        this.search = new SearchJson(library, json);
     }
 
     public void register(JavalinConfig config) {
@@ -54,43 +40,12 @@ public final class ApiRoutes {
 
     private void search(Context ctx) {
         String q = ctx.queryParam("q");
-        String pack = blankToNull(ctx.queryParam("pack"));
-        int limit = intParam(ctx, "limit", 20, 1, SearchIndex.MAX_LIMIT);
-        int offset = intParam(ctx, "offset", 0, 0, 100_000);
+        SearchJson.Request request = new SearchJson.Request(q == null ? "" : q, blankToNull(ctx.queryParam("pack")),
+                intParam(ctx, "limit", 20, 1, SearchIndex.MAX_LIMIT), intParam(ctx, "offset", 0, 0, 100_000));
         // Cache-Control: no-cache asks for an answer computed now (scripts/bench measures both).
         String cacheControl = ctx.header("Cache-Control");
         boolean fresh = cacheControl != null && cacheControl.contains("no-cache");
-        SearchRequest request = new SearchRequest(q == null ? "" : q, pack, limit, offset);
-        // A class types the same words: an answer asked for again is sent as it was rendered,
-        // without the index, a database connection or building the JSON, which cost 5 x more.
-        long generation = library.generation();
-        byte[] known = fresh ? null : rendered.get(request, generation);
-        if (known != null) {
-            ctx.contentType("application/json").result(known);
-            return;
-        }
-        SearchResults results = fresh
-                ? library.search().searchFresh(request.q(), pack, limit, offset)
-                : library.search().search(request.q(), pack, limit, offset);
-        List<Map<String, Object>> hits = results.hits().stream().map(h -> Map.<String, Object>of(
-                "pack", h.packId(),
-                "packTitle", h.packTitle(),
-                "position", h.item().position(),
-                "path", h.item().path(),
-                "title", h.item().title(),
-                "kind", h.item().kind(),
-                "url", ContentUrls.file(h.packId(), h.item().path()),
-                "snippet", h.snippet().replace(SearchIndex.MARK_START, '[').replace(SearchIndex.MARK_END, ']'),
-                "snippetHtml", SnippetHtml.render(h.snippet()))).toList();
-        byte[] answer;
-        try {
-            answer = json.writeValueAsBytes(Map.of("query", results.query(), "total", results.total(),
-                    "offset", results.offset(), "hits", hits));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("search answer could not be written as JSON", e);
-        }
-        rendered.put(request, generation, answer);
-        ctx.contentType("application/json").result(answer);
+        ctx.contentType("application/json").result(search.answer(request, fresh));
     }
 
     public static int intParam(Context ctx, String name, int fallback, int min, int max) {

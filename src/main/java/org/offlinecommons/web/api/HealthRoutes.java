@@ -31,6 +31,19 @@ public final class HealthRoutes {
     }
 
     private void health(Context ctx) {
+        Map<String, Object> database = database();
+        Map<String, Object> disk = disk();
+        boolean healthy = (boolean) database.get("writable") && (boolean) disk.get("ok");
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", healthy ? "ok" : "unhealthy");
+        body.put("serving", true);
+        body.put("database", database);
+        body.put("disk", disk);
+        ctx.header("Cache-Control", "no-store");
+        ctx.status(healthy ? 200 : 503).json(body);
+    }
+
+    private Map<String, Object> database() {
         Map<String, Object> database = new LinkedHashMap<>();
         boolean writable;
         try {
@@ -42,25 +55,20 @@ public final class HealthRoutes {
             database.put("error", e.getMessage());
         }
         database.put("writable", writable);
+        return database;
+    }
 
+    /** Healthy while the free space is at least the reserve: below it, imports and syncs are refused. */
+    private Map<String, Object> disk() {
         Map<String, Object> disk = new LinkedHashMap<>();
         long free = DiskReserve.usableBytes(library.dataDir());
-        boolean diskOk = free >= reserve.bytes();
         if (free < 0) {
             disk.put("error", "The free space of " + library.dataDir() + " cannot be read");
         } else {
             disk.put("freeBytes", free);
         }
         disk.put("minimumBytes", reserve.bytes());
-        disk.put("ok", diskOk);
-
-        boolean healthy = writable && diskOk;
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", healthy ? "ok" : "unhealthy");
-        body.put("serving", true);
-        body.put("database", database);
-        body.put("disk", disk);
-        ctx.header("Cache-Control", "no-store");
-        ctx.status(healthy ? 200 : 503).json(body);
+        disk.put("ok", free >= reserve.bytes());
+        return disk;
     }
 }

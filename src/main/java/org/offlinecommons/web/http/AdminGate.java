@@ -101,26 +101,33 @@ public final class AdminGate {
             }
             throw new HttpProblem(401, "login_required", "Log in as the admin first: this changes the library.");
         }
-        if (safe) {
+        if (safe || requireToken(ctx, session.get())) {
+            // Only now is this the admin's own request: the audit and the routes may rely on it.
             ctx.attribute(SESSION_ATTRIBUTE, session.get());
-            return;
         }
+    }
+
+    /**
+     * Checks a change's CSRF token: from the header, or a plain form's field. False when a
+     * multipart body carries it, which the upload checks before it stores a byte.
+     */
+    private boolean requireToken(Context ctx, AdminSession session) {
+        String path = ctx.path();
         String token = ctx.header(CSRF_HEADER);
         if (token == null && isMultipart(ctx)) {
             if (!MULTIPART_PATHS.contains(path)) {
                 throw csrfProblem();
             }
-            ctx.attribute(DEFERRED_TOKEN_ATTRIBUTE, session.get());
-            return;
+            ctx.attribute(DEFERRED_TOKEN_ATTRIBUTE, session);
+            return false;
         }
         if (token == null && isForm(ctx)) {
             token = ctx.formParam(CSRF_FIELD);
         }
-        if (!Sessions.sameSecret(session.get().csrfToken(), token)) {
+        if (!Sessions.sameSecret(session.csrfToken(), token)) {
             throw csrfProblem();
         }
-        // Only now is this the admin's own request: the audit and the routes may rely on it.
-        ctx.attribute(SESSION_ATTRIBUTE, session.get());
+        return true;
     }
 
     /** The {@code after} handler: every admin change that its route did not record itself. */

@@ -33,46 +33,49 @@ public final class SyncTreeRoutes {
     }
 
     public void register(JavalinConfig config) {
-        Handler catalog = ctx -> {
-            byte[] body = tree.catalog();
-            ctx.header("Cache-Control", "no-cache");
-            ctx.header("ETag", "\"" + Hashes.sha256Hex(body) + "\"");
-            ctx.contentType("application/json").result(body);
-        };
-        Handler manifest = ctx -> {
-            String id = ctx.pathParam("id");
-            long version = version(ctx.pathParam("version"));
-            if (!SyncTree.isPackId(id) || version < 1) {
-                throw HttpProblem.notFound("There is no pack '" + id + "' version " + ctx.pathParam("version"));
-            }
-            var pack = library.catalog().pack(id).filter(p -> p.version() == version)
-                    .orElseThrow(() -> HttpProblem.notFound("This server has no pack '" + id + "' version " + version));
-            ctx.header("Cache-Control", "no-cache");
-            ctx.header("ETag", "\"" + pack.digest() + "\"");
-            ctx.contentType("application/json").result(tree.manifest(pack));
-        };
-        Handler chunk = ctx -> {
-            String hash = ctx.pathParam("hash");
-            if (!Hashes.isSha256Hex(hash)) {
-                throw HttpProblem.badRequest("'" + hash + "' is not a chunk name (64 lowercase hexadecimal digits)");
-            }
-            byte[] data = tree.chunk(hash).orElseThrow(() -> HttpProblem.notFound("This server has no chunk " + hash));
-            ctx.disableCompression();
-            // Content-addressed: the bytes under this name can never change.
-            ctx.header("Cache-Control", "public, max-age=31536000, immutable");
-            ctx.header("ETag", "\"" + hash + "\"");
-            // Set by hand so that HEAD tells the size too, and GET is not sent chunked.
-            ctx.header("Content-Length", Integer.toString(data.length));
-            ctx.contentType("application/octet-stream").result(data);
-        };
         config.routes.post("/" + SyncTree.BULK_CHUNKS, this::bulkChunks);
         String root = "/" + SyncTree.ROOT;
-        for (var route : List.of(Map.entry(root + "/catalog.json", catalog),
-                Map.entry(root + "/packs/{id}/{version}/manifest.json", manifest),
-                Map.entry(root + "/chunks/{hash}", chunk))) {
+        for (var route : List.<Map.Entry<String, Handler>>of(Map.entry(root + "/catalog.json", this::catalog),
+                Map.entry(root + "/packs/{id}/{version}/manifest.json", this::manifest),
+                Map.entry(root + "/chunks/{hash}", this::chunk))) {
             config.routes.get(route.getKey(), route.getValue());
             config.routes.head(route.getKey(), route.getValue());
         }
+    }
+
+    private void catalog(Context ctx) {
+        byte[] body = tree.catalog();
+        ctx.header("Cache-Control", "no-cache");
+        ctx.header("ETag", "\"" + Hashes.sha256Hex(body) + "\"");
+        ctx.contentType("application/json").result(body);
+    }
+
+    private void manifest(Context ctx) {
+        String id = ctx.pathParam("id");
+        long version = version(ctx.pathParam("version"));
+        if (!SyncTree.isPackId(id) || version < 1) {
+            throw HttpProblem.notFound("There is no pack '" + id + "' version " + ctx.pathParam("version"));
+        }
+        var pack = library.catalog().pack(id).filter(p -> p.version() == version)
+                .orElseThrow(() -> HttpProblem.notFound("This server has no pack '" + id + "' version " + version));
+        ctx.header("Cache-Control", "no-cache");
+        ctx.header("ETag", "\"" + pack.digest() + "\"");
+        ctx.contentType("application/json").result(tree.manifest(pack));
+    }
+
+    private void chunk(Context ctx) {
+        String hash = ctx.pathParam("hash");
+        if (!Hashes.isSha256Hex(hash)) {
+            throw HttpProblem.badRequest("'" + hash + "' is not a chunk name (64 lowercase hexadecimal digits)");
+        }
+        byte[] data = tree.chunk(hash).orElseThrow(() -> HttpProblem.notFound("This server has no chunk " + hash));
+        ctx.disableCompression();
+        // Content-addressed: the bytes under this name can never change.
+        ctx.header("Cache-Control", "public, max-age=31536000, immutable");
+        ctx.header("ETag", "\"" + hash + "\"");
+        // Set by hand so that HEAD tells the size too, and GET is not sent chunked.
+        ctx.header("Content-Length", Integer.toString(data.length));
+        ctx.contentType("application/octet-stream").result(data);
     }
 
     /**
@@ -80,7 +83,29 @@ public final class SyncTreeRoutes {
      * bytes, streamed one chunk at a time so that memory holds one chunk whatever is asked.
      */
     private void bulkChunks(Context ctx) throws IOException {
-        byte[] body = ctx.bodyAsBytes();
+        List<String> hashes = chunkNames(ctx.bodyAsBytes());
+        ctx.status(200);
+        ctx.contentType("application/octet-stream");
+        ctx.header("Cache-Control", "no-store");
+        // Written straight to Jetty: never compressed, never held whole.
+        OutputStream out = ctx.res().getOutputStream();
+        byte[] length = new byte[4];
+        for (String hash : hashes) {
+            byte[] data = tree.chunk(hash).orElse(null);
+            ByteBuffer.wrap(length).putInt(data == null ? SyncTree.NOT_STORED : data.length);
+            out.write(length);
+            // In slices: the JDK copies a heap array into a temporary direct buffer for the socket
+            // and keeps one per thread only up to jdk.nio.maxCachedBufferSize (256 KiB in
+            // scripts/java-opts); a whole 1 MiB chunk would allocate and free one every time.
+            for (int at = 0; data != null && at < data.length; at += WRITE_SLICE) {
+                out.write(data, at, Math.min(WRITE_SLICE, data.length - at));
+            }
+        }
+        out.flush();
+    }
+
+    /** The body of a bulk request: chunk names, one per line, 1 to {@link SyncTree#MAX_BULK_CHUNKS} of them. */
+    private static List<String> chunkNames(byte[] body) {
         if (body.length > SyncTree.MAX_BULK_CHUNKS * 66) {
             throw new HttpProblem(413, "too_many_chunks", "Ask for 1 to " + SyncTree.MAX_BULK_CHUNKS
                     + " chunks per request");
@@ -101,24 +126,7 @@ public final class SyncTreeRoutes {
             throw new HttpProblem(hashes.isEmpty() ? 400 : 413, hashes.isEmpty() ? "bad_request" : "too_many_chunks",
                     "Ask for 1 to " + SyncTree.MAX_BULK_CHUNKS + " chunks per request");
         }
-        ctx.status(200);
-        ctx.contentType("application/octet-stream");
-        ctx.header("Cache-Control", "no-store");
-        // Written straight to Jetty: never compressed, never held whole.
-        OutputStream out = ctx.res().getOutputStream();
-        byte[] length = new byte[4];
-        for (String hash : hashes) {
-            byte[] data = tree.chunk(hash).orElse(null);
-            ByteBuffer.wrap(length).putInt(data == null ? SyncTree.NOT_STORED : data.length);
-            out.write(length);
-            // In slices: the JDK copies a heap array into a temporary direct buffer for the socket
-            // and keeps one per thread only up to jdk.nio.maxCachedBufferSize (256 KiB in
-            // scripts/java-opts); a whole 1 MiB chunk would allocate and free one every time.
-            for (int at = 0; data != null && at < data.length; at += WRITE_SLICE) {
-                out.write(data, at, Math.min(WRITE_SLICE, data.length - at));
-            }
-        }
-        out.flush();
+        return hashes;
     }
 
     private static long version(String text) {
