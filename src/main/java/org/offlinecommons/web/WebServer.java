@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.compression.Gzip;
+import io.javalin.config.JavalinConfig;
 import io.javalin.json.JavalinJackson;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -158,29 +159,9 @@ public final class WebServer implements AutoCloseable {
      * @throws IllegalArgumentException when the TLS files cannot be used
      */
     public static WebServer start(Services services, Options options) {
-        Library library = services.library();
-        JobRunner jobs = services.jobs();
-        ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
-        PackFiles packFiles = new PackFiles(library);
-        ContentRoutes content = new ContentRoutes(library, packFiles);
-        MetricsRoutes metrics = new MetricsRoutes(library, jobs);
-        ApiRoutes api = new ApiRoutes(library, jobs, json);
-        Messages messages = Messages.load(Locale.getDefault());
-        StaticAssets assets = StaticAssets.load();
-        Templates templates = new Templates();
-        PageRoutes pages = PageRoutes.create(library, messages, assets, templates);
         KeyStore keys = options.tls() == null ? null
                 : PemKeyStore.load(options.tls().certificate(), options.tls().privateKey());
-        boolean loginRequired = options.access() == Access.ADMIN_LOGIN;
-        if (!loginRequired) {
-            LOG.warn("The admin login is off: anyone on the network may change this library");
-        }
-        AdminGate gate = new AdminGate(new Sessions(), services.password(), services.audit(), loginRequired,
-                options.syncToken());
-        Layout base = PageRoutes.baseLayout(messages, assets);
-        AdminRoutes admin = new AdminRoutes(library, jobs, messages, base, templates, gate, services.logins(),
-                services.audit(), services.uploads());
-        PeerRoutes peerRoutes = new PeerRoutes(services.peers(), services.pulls(), gate, messages, base, templates);
+        Parts parts = parts(services, options);
         List<Endpoint> endpoints = new ArrayList<>();
         // A Pi-class box: enough threads for dozens of slow phones, not hundreds of stacks.
         QueuedThreadPool pool = new QueuedThreadPool(64, 4, 60_000);
@@ -191,51 +172,84 @@ public final class WebServer implements AutoCloseable {
                     endpoints.add(new Endpoint(h.getHttpMethod().name(), h.getPath()));
                 }
             });
-            // Our own connector, for the idle timeout and HTTPS (Javalin's jetty.host/port do not apply to it).
-            config.jetty.addConnector((server, http) -> connector(server, http, options, keys));
-            config.jetty.threadPool = pool;
-            // Stopping closes the listening socket first, then lets requests in flight finish, within a bound.
-            config.jetty.modifyServer(server -> {
-                server.setStopTimeout(STOP_TIMEOUT_MILLIS);
-                server.insertHandler(new GracefulHandler());
-                // Innermost, so statistics and graceful stop still see its requests; Javalin's servlet goes below it.
-                PackFileHandler packFileHandler = new PackFileHandler(packFiles, metrics, json);
-                innermost(server).setHandler(packFileHandler);
-                if (keys == null) {
-                    // Outermost, answering from memory on the selector thread. Not over TLS, where each
-                    // handshake is milliseconds of CPU that the pool spreads over the cores.
-                    server.insertHandler(new InlineFileHandler(packFiles, packFileHandler, pool));
-                }
-            });
-            config.jetty.modifyHttpConfiguration(http -> {
-                http.setRequestHeaderSize(16 * 1024);
-                http.setSendServerVersion(false);
-            });
-            config.jsonMapper(new JavalinJackson(json, false));
+            jetty(config, options, keys, pool, parts);
+            config.jsonMapper(new JavalinJackson(parts.json(), false));
             CompressionStrategy compression = new CompressionStrategy(null, new Gzip(6));
             compression.setDefaultMinSizeForCompression(1024);
             config.http.compressionStrategy = compression;
-            // Every request, before any route: browser defences, then the URL, then who is asking.
-            config.routes.before(SecurityHeaders::apply);
-            config.routes.before(SecurityHeaders::refuseTraversal);
-            config.routes.before(gate::check);
-            config.routes.after(gate::auditChange);
-            ErrorMapping.register(config, pages.errorPages());
-            admin.register(config);
-            api.register(config);
-            content.register(config);
-            assets.register(config);
-            pages.register(config);
-            new SyncTreeRoutes(library, services.tree()).register(config);
-            new SyncRoutes(services.pulls()).register(config);
-            new DriveRoutes(services.drives(), services.driveImports(), services.exports()).register(config);
-            new DrivePages(services, messages, base, templates, gate, assets).register(config);
-            new HealthRoutes(library, services.reserve()).register(config);
-            metrics.register(config);
-            peerRoutes.register(config);
+            routes(config, services, parts);
         });
         app.start();
         return new WebServer(app, options, endpoints);
+    }
+
+    /** What several routes or handlers share, built once per server. */
+    private record Parts(ObjectMapper json, PackFiles packFiles, MetricsRoutes metrics, Messages messages,
+                         StaticAssets assets, Templates templates, PageRoutes pages, Layout base, AdminGate gate) {
+    }
+
+    private static Parts parts(Services services, Options options) {
+        Library library = services.library();
+        Messages messages = Messages.load(Locale.getDefault());
+        StaticAssets assets = StaticAssets.load();
+        Templates templates = new Templates();
+        boolean loginRequired = options.access() == Access.ADMIN_LOGIN;
+        if (!loginRequired) {
+            LOG.warn("The admin login is off: anyone on the network may change this library");
+        }
+        AdminGate gate = new AdminGate(new Sessions(), services.password(), services.audit(), loginRequired,
+                options.syncToken());
+        return new Parts(new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS), new PackFiles(library),
+                new MetricsRoutes(library, services.jobs()), messages, assets, templates,
+                PageRoutes.create(library, messages, assets, templates), PageRoutes.baseLayout(messages, assets), gate);
+    }
+
+    private static void jetty(JavalinConfig config, Options options, KeyStore keys, QueuedThreadPool pool,
+                              Parts parts) {
+        // Our own connector, for the idle timeout and HTTPS (Javalin's jetty.host/port do not apply to it).
+        config.jetty.addConnector((server, http) -> connector(server, http, options, keys));
+        config.jetty.threadPool = pool;
+        // Stopping closes the listening socket first, then lets requests in flight finish, within a bound.
+        config.jetty.modifyServer(server -> {
+            server.setStopTimeout(STOP_TIMEOUT_MILLIS);
+            server.insertHandler(new GracefulHandler());
+            // Innermost, so statistics and graceful stop still see its requests; Javalin's servlet goes below it.
+            PackFileHandler packFileHandler = new PackFileHandler(parts.packFiles(), parts.metrics(), parts.json());
+            innermost(server).setHandler(packFileHandler);
+            if (keys == null) {
+                // Outermost, answering from memory on the selector thread. Not over TLS, where each
+                // handshake is milliseconds of CPU that the pool spreads over the cores.
+                server.insertHandler(new InlineFileHandler(parts.packFiles(), packFileHandler, pool));
+            }
+        });
+        config.jetty.modifyHttpConfiguration(http -> {
+            http.setRequestHeaderSize(16 * 1024);
+            http.setSendServerVersion(false);
+        });
+    }
+
+    private static void routes(JavalinConfig config, Services services, Parts p) {
+        Library library = services.library();
+        // Every request, before any route: browser defences, then the URL, then who is asking.
+        config.routes.before(SecurityHeaders::apply);
+        config.routes.before(SecurityHeaders::refuseTraversal);
+        config.routes.before(p.gate()::check);
+        config.routes.after(p.gate()::auditChange);
+        ErrorMapping.register(config, p.pages().errorPages());
+        new AdminRoutes(library, services.jobs(), p.messages(), p.base(), p.templates(), p.gate(), services.logins(),
+                services.audit(), services.uploads()).register(config);
+        new ApiRoutes(library, services.jobs(), p.json()).register(config);
+        new ContentRoutes(library, p.packFiles()).register(config);
+        p.assets().register(config);
+        p.pages().register(config);
+        new SyncTreeRoutes(library, services.tree()).register(config);
+        new SyncRoutes(services.pulls()).register(config);
+        new DriveRoutes(services.drives(), services.driveImports(), services.exports()).register(config);
+        new DrivePages(services, p.messages(), p.base(), p.templates(), p.gate(), p.assets()).register(config);
+        new HealthRoutes(library, services.reserve()).register(config);
+        p.metrics().register(config);
+        new PeerRoutes(services.peers(), services.pulls(), p.gate(), p.messages(), p.base(), p.templates())
+                .register(config);
     }
 
     private static Handler.Wrapper innermost(Server server) {

@@ -116,32 +116,30 @@ public final class DrivePages {
 
 
     private void exportForm(Context ctx) {
-        List<String> ids = ctx.formParams("pack");
         String folder = Optional.ofNullable(ctx.formParam("folder")).orElse("").strip();
-        String target = folder.isEmpty() ? ctx.formParam("target") : folder;
-        boolean zips = ctx.formParam("zips") != null;
-        boolean mirror = ctx.formParam("mirror") != null;
-        DriveScreens.ExportChoice choice = new DriveScreens.ExportChoice(new HashSet<>(ids), ctx.formParam("target"), folder, zips, mirror);
+        DriveScreens.ExportChoice choice = new DriveScreens.ExportChoice(new HashSet<>(ctx.formParams("pack")),
+                ctx.formParam("target"), folder, ctx.formParam("zips") != null, ctx.formParam("mirror") != null);
+        List<String> ids = ctx.formParams("pack");
+        String target = folder.isEmpty() ? choice.target() : folder;
         String problem = ids.isEmpty() ? t.get("admin.export.noneTicked")
                 : target == null || target.isBlank() ? t.get("admin.export.noTarget")
-                : !zips && !mirror ? t.get("admin.export.nothingToWrite") : null;
+                : !choice.zips() && !choice.mirror() ? t.get("admin.export.nothingToWrite") : null;
         if (problem != null) {
             ctx.status(400);
             renderExport(ctx, List.of(), problem, choice);
             return;
         }
-        ExportJobs.Started started;
         try {
-            started = exports.start(ids, target, zips, mirror);
+            ExportJobs.Started started = exports.start(ids, target, choice.zips(), choice.mirror());
+            gate.audit(ctx, "export to drive", String.join(", ", ids) + " to " + started.target()
+                    + (choice.zips() ? " (pack zips)" : "") + (choice.mirror() ? " (mirror tree)" : "") + ", job "
+                    + started.job().id());
+            ctx.redirect(EXPORT_PATH + "?jobs=" + started.job().id(), HttpStatus.SEE_OTHER);
         } catch (PackException e) {
             gate.audit(ctx, "export to drive refused", e.getMessage());
             ctx.status(ErrorMapping.status(e));
             renderExport(ctx, List.of(), e.getMessage(), choice);
-            return;
         }
-        gate.audit(ctx, "export to drive", String.join(", ", ids) + " to " + started.target()
-                + (zips ? " (pack zips)" : "") + (mirror ? " (mirror tree)" : "") + ", job " + started.job().id());
-        ctx.redirect(EXPORT_PATH + "?jobs=" + started.job().id(), HttpStatus.SEE_OTHER);
     }
 
 

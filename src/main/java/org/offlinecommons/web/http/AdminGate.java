@@ -85,12 +85,7 @@ public final class AdminGate {
             requireSyncToken(ctx);
             return;
         }
-        if (!loginRequired || path.equals(LOGIN_PATH)) {
-            return;
-        }
-        boolean adminPage = path.equals("/admin") || path.startsWith("/admin/")
-                || ADMIN_READS.stream().anyMatch(p -> path.equals(p) || path.startsWith(p + "/"));
-        if (safe && !adminPage) {
+        if (!loginRequired || path.equals(LOGIN_PATH) || safe && !isAdminRead(path)) {
             return;
         }
         Optional<AdminSession> session = fromCookie(ctx);
@@ -105,6 +100,12 @@ public final class AdminGate {
             // Only now is this the admin's own request: the audit and the routes may rely on it.
             ctx.attribute(SESSION_ATTRIBUTE, session.get());
         }
+    }
+
+    /** The admin pages, and {@link #ADMIN_READS}: what only the admin may read. */
+    private static boolean isAdminRead(String path) {
+        return path.equals("/admin") || path.startsWith("/admin/")
+                || ADMIN_READS.stream().anyMatch(p -> path.equals(p) || path.startsWith(p + "/"));
     }
 
     /**
