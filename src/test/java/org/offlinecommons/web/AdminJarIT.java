@@ -27,7 +27,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.offlinecommons.it.JarProcess;
-import org.offlinecommons.web.AdminFixtures.Client;
 
 /**
  * The packaged server in its own small JVM (-Xmx128m), as a school runs it: the admin password
@@ -99,7 +98,7 @@ class AdminJarIT {
     @Order(1)
     void theFirstStartShowsAPasswordOnceAndNeitherLogsNorStoresIt() throws Exception {
         assertThat(password).as(String.join("\n", output)).isNotNull().hasSizeGreaterThanOrEqualTo(16);
-        Client admin = new Client(base);
+        Http admin = new Http(base);
         assertThat(admin.login("not " + password).statusCode()).isEqualTo(401);
         assertThat(admin.login(password).statusCode()).isEqualTo(200);
         assertThat(admin.send(admin.admin("/admin")).statusCode()).isEqualTo(200);
@@ -117,7 +116,7 @@ class AdminJarIT {
     @Test
     @Order(2)
     void aFiveGigabyteUploadIsRefusedAtTheLimitWhileCountingAndTheServerLivesOn() throws Exception {
-        Client admin = new Client(base);
+        Http admin = new Http(base);
         admin.login(password);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         // No Content-Length: the body is sent chunked, so only counting can stop it.
@@ -125,9 +124,9 @@ class AdminJarIT {
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new Zeros(FIVE_GB))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(413);
-        assertThat(Client.json(r).path("error").asText()).isEqualTo("too_large");
+        assertThat(Http.json(r).path("error").asText()).isEqualTo("too_large");
         assertThat(server.isAlive()).isTrue();
-        assertThat(new Client(base).get("/").statusCode()).isEqualTo(200);
+        assertThat(new Http(base).get("/").statusCode()).isEqualTo(200);
         assertThat(AdminFixtures.filesIn(data.resolve("uploads"))).as("nothing of it kept").isEmpty();
         assertThat(linesContaining("OutOfMemoryError")).isEmpty();
     }
@@ -149,7 +148,7 @@ class AdminJarIT {
     @Test
     @Order(4)
     void theCommandLineSetsANewPasswordWithoutShowingItAndLogsEveryoneOut() throws Exception {
-        Client admin = new Client(base);
+        Http admin = new Http(base);
         admin.login(password);
         String newPassword = "maths-room-" + Long.toHexString(System.nanoTime());
         Process p = new ProcessBuilder(JarProcess.command(List.of("-Xmx128m"), "admin-password", "--data",
@@ -163,8 +162,8 @@ class AdminJarIT {
 
         assertThat(admin.send(admin.admin("/api/v1/admin/session")).statusCode()).as("the old session ended")
                 .isEqualTo(401);
-        assertThat(new Client(base).login(password).statusCode()).isEqualTo(401);
-        assertThat(new Client(base).login(newPassword).statusCode()).isEqualTo(200);
+        assertThat(new Http(base).login(password).statusCode()).isEqualTo(401);
+        assertThat(new Http(base).login(newPassword).statusCode()).isEqualTo(200);
 
         Path tooShort = Files.writeString(tmp.resolve("short.txt"), "abc\n");
         JarProcess.Result refused = JarProcess.run("admin-password", "--data", data.toString(), "--password-file",

@@ -108,7 +108,7 @@ class AdminPathTraversalTest {
 
     @Test
     void theAdminCannotBeTrickedIntoDeletingAnotherPackByItsPath() throws Exception {
-        AdminFixtures.Client admin = new AdminFixtures.Client(server).loggedIn();
+        Http admin = new Http(server).loggedIn();
         for (String target : List.of("/api/v1/packs/x%2f..%2fgarden", "/api/v1/packs/%2e%2e%2fgarden",
                 "/api/v1/packs/nope/../garden", "/api/v1/packs/x%252f..%252fgarden", "/admin/packs/x/../garden/delete")) {
             Answer a = raw(target.startsWith("/admin") ? "POST" : "DELETE", target, admin);
@@ -126,7 +126,7 @@ class AdminPathTraversalTest {
         }
     }
 
-    private static Answer raw(String method, String target, AdminFixtures.Client admin) throws IOException {
+    private static Answer raw(String method, String target, Http admin) throws IOException {
         try (Socket s = new Socket("127.0.0.1", server.port())) {
             s.setSoTimeout(20_000);
             StringBuilder request = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:"

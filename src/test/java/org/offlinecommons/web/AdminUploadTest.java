@@ -22,7 +22,6 @@ import org.offlinecommons.pack.PackImporter;
 import org.offlinecommons.store.AuditLog;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.ProgressListener;
-import org.offlinecommons.web.AdminFixtures.Client;
 import org.offlinecommons.web.AdminFixtures.Form;
 
 /** Adding packs by upload and removing them, through the API and the admin's forms. */
@@ -37,8 +36,8 @@ class AdminUploadTest {
     static WebServer server;
     /** The same library behind a small upload limit. */
     static WebServer small;
-    static Client admin;
-    static Client smallAdmin;
+    static Http admin;
+    static Http smallAdmin;
     static Path uploads;
 
     @BeforeAll
@@ -50,8 +49,8 @@ class AdminUploadTest {
         WebServer.Options options = new WebServer.Options("127.0.0.1", 0);
         server = WebServer.start(library, jobs, options);
         small = WebServer.start(library, jobs, options.withMaxUpload(SMALL_LIMIT));
-        admin = new Client(server).loggedIn();
-        smallAdmin = new Client(small).loggedIn();
+        admin = new Http(server).loggedIn();
+        smallAdmin = new Http(small).loggedIn();
     }
 
     @AfterAll
@@ -63,7 +62,7 @@ class AdminUploadTest {
     }
 
     static JobStatus jobOf(HttpResponse<String> started) throws Exception {
-        JsonNode body = Client.json(started);
+        JsonNode body = Http.json(started);
         return AdminFixtures.awaitJob(jobs, body.path("job").path("id").asText());
     }
 
@@ -73,7 +72,7 @@ class AdminUploadTest {
         HttpResponse<String> r = admin.send(admin.admin("/api/v1/packs?name=raw.zip")
                 .header("Content-Type", "application/zip").POST(HttpRequest.BodyPublishers.ofFile(zip)));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-        assertThat(Client.json(r).path("pack").asText()).isEqualTo("raw");
+        assertThat(Http.json(r).path("pack").asText()).isEqualTo("raw");
         JobStatus job = jobOf(r);
         assertThat(job.state()).as(job.error()).isEqualTo(JobState.SUCCEEDED);
         assertThat(job.title()).contains("raw.zip");
@@ -126,7 +125,7 @@ class AdminUploadTest {
         HttpResponse<String> r = admin.send(admin.admin("/api/v1/packs?name=homework.zip")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(junk)));
         assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(Client.json(r).path("message").asText()).contains("homework.zip");
+        assertThat(Http.json(r).path("message").asText()).contains("homework.zip");
         assertThat(AdminFixtures.filesIn(uploads)).isEmpty();
 
         Form form = new Form().field("csrf", admin.csrf).file("pack", "homework.zip", junk);
@@ -157,7 +156,7 @@ class AdminUploadTest {
         HttpResponse<String> declared = smallAdmin.send(smallAdmin.admin("/api/v1/packs?name=big.zip")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(big)));
         assertThat(declared.statusCode()).isEqualTo(413);
-        assertThat(Client.json(declared).path("error").asText()).isEqualTo("too_large");
+        assertThat(Http.json(declared).path("error").asText()).isEqualTo("too_large");
 
         // No Content-Length (chunked): refused while the bytes are counted.
         HttpResponse<String> counted = smallAdmin.send(smallAdmin.admin("/api/v1/packs?name=big.zip")
@@ -184,7 +183,7 @@ class AdminUploadTest {
 
         HttpResponse<String> r = admin.send(admin.admin("/api/v1/packs/old").DELETE());
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(Client.json(r).path("deleted").asText()).isEqualTo("old");
+        assertThat(Http.json(r).path("deleted").asText()).isEqualTo("old");
         assertThat(library.catalog().pack("old")).isEmpty();
         assertThat(admin.send(admin.admin("/api/v1/packs/old").DELETE()).statusCode()).isEqualTo(404);
         assertThat(new Audit(library).recent(5)).anySatisfy(e -> {

@@ -55,11 +55,7 @@ class ContentRoutesTest {
     }
 
     static HttpResponse<byte[]> get(String path, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
-        if (headers.length > 0) {
-            b.headers(headers);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return new Http(server).bytes("GET", path, null, headers);
     }
 
     @Test

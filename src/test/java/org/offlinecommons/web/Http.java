@@ -17,7 +17,7 @@ import org.offlinecommons.web.http.AdminGate;
  * The tests' one HTTP client for a server: plain requests, JSON, forms, and the admin's session
  * (cookie and CSRF token kept by hand, as a script would).
  */
-final class Http {
+public final class Http {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -26,16 +26,16 @@ final class Http {
     String cookie;
     String csrf;
 
-    Http(String base) {
+    public Http(String base) {
         this.base = base;
     }
 
-    Http(WebServer server) {
+    public Http(WebServer server) {
         this("http://127.0.0.1:" + server.port());
     }
 
     /** Logs in with JSON; returns the answer, keeping the cookie and token on success. */
-    HttpResponse<String> login(String password) throws IOException, InterruptedException {
+    public HttpResponse<String> login(String password) throws IOException, InterruptedException {
         HttpResponse<String> r = send(request("/admin/login").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("password", password)))));
         if (r.statusCode() == 200) {
@@ -46,17 +46,22 @@ final class Http {
         return r;
     }
 
-    Http loggedIn() throws IOException, InterruptedException {
+    public Http loggedIn() throws IOException, InterruptedException {
         HttpResponse<String> r = login(AdminFixtures.PASSWORD);
         if (r.statusCode() != 200) {
-            throw new AssertionError("login failed: " + r.statusCode() + " " + r.headers().map() + " " + r.body());
+            throw new AssertionError("login failed: " + r.statusCode() + " " + " " + r.body());
         }
         return this;
     }
 
-    /** A request with the session cookie and the token header when logged in, from this server's own pages. */
-    HttpRequest.Builder request(String path) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
+    /** A plain request, with neither cookie nor token. */
+    public HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
+    }
+
+    /** With the session cookie and the token header, when logged in. */
+    public HttpRequest.Builder admin(String path) {
+        HttpRequest.Builder b = request(path);
         if (cookie != null) {
             b.header("Cookie", cookie);
         }
@@ -66,34 +71,63 @@ final class Http {
         return b;
     }
 
-    HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {
+    public HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
-    HttpResponse<byte[]> sendForBytes(HttpRequest.Builder b) throws IOException, InterruptedException {
+    public HttpResponse<byte[]> sendForBytes(HttpRequest.Builder b) throws IOException, InterruptedException {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
-    HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return send(request(path).GET());
+    /** With the session cookie when logged in; {@code headers} alternate names and values. */
+    public HttpResponse<String> get(String path, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder b = admin(path).GET();
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return send(b);
+    }
+
+    /** Any method, the body as it is (null for none) and the answer as bytes. */
+    public HttpResponse<byte[]> bytes(String method, String path, String body, String... headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = admin(path).method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body));
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return sendForBytes(b);
     }
 
     /** {@code body}: a JSON text, or anything Jackson writes as JSON. */
-    HttpResponse<String> json(String method, String path, Object body) throws IOException, InterruptedException {
+    public HttpResponse<String> json(String method, String path, Object body) throws IOException, InterruptedException {
         String text = body instanceof String s ? s : JSON.writeValueAsString(body);
-        return send(request(path).header("Content-Type", "application/json")
+        return send(admin(path).header("Content-Type", "application/json").header("Accept", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(text)));
     }
 
-    /** A plain form post, as a browser sends it from this server's page: {@code fields} alternate names and values. */
-    HttpResponse<String> form(String path, String... fields) throws IOException, InterruptedException {
+    /**
+     * A form as a browser posts it from this server's page: the session cookie (no token header:
+     * the page's token is one of the fields), our own Origin, the fields url-encoded.
+     * {@code fields} alternate names and values.
+     */
+    public HttpRequest.Builder formRequest(String path, String... fields) {
         StringBuilder body = new StringBuilder();
         for (int i = 0; i < fields.length; i += 2) {
-            body.append(body.length() == 0 ? "" : "&").append(URLEncoder.encode(fields[i], StandardCharsets.UTF_8))
-                    .append('=').append(URLEncoder.encode(fields[i + 1], StandardCharsets.UTF_8));
+            body.append(i == 0 ? "" : "&").append(URLEncoder.encode(fields[i], StandardCharsets.UTF_8)).append('=')
+                    .append(URLEncoder.encode(fields[i + 1], StandardCharsets.UTF_8));
         }
-        return send(request(path).header("Origin", base).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+        HttpRequest.Builder b = request(path).header("Origin", base).header("Accept", "text/html")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+        if (cookie != null) {
+            b.header("Cookie", cookie);
+        }
+        return b;
+    }
+
+    public HttpResponse<String> form(String path, String... fields) throws IOException, InterruptedException {
+        return send(formRequest(path, fields));
     }
 
     /**
@@ -103,7 +137,7 @@ final class Http {
      * sends {@code sentBytes} of zeros at once, as browsers and scripts do, then reads. Returns
      * everything the server sent until it closed; a reset instead of an orderly close fails.
      */
-    String rawUpload(String path, long declaredBytes, boolean expectContinue, int sentBytes) throws IOException {
+    public String rawUpload(String path, long declaredBytes, boolean expectContinue, int sentBytes) throws IOException {
         URI address = URI.create(base);
         try (java.net.Socket s = new java.net.Socket(address.getHost(), address.getPort())) {
             s.setSoTimeout(60_000);
@@ -121,7 +155,7 @@ final class Http {
         }
     }
 
-    static JsonNode json(HttpResponse<String> r) throws IOException {
+    public static JsonNode json(HttpResponse<String> r) throws IOException {
         return JSON.readTree(r.body());
     }
 }
