@@ -1,10 +1,13 @@
 package org.offlinecommons.web.content;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.component.Graceful;
 
 /**
  * The outermost handler: answers what memory alone can answer (a page, stylesheet or picture
@@ -16,14 +19,17 @@ import org.eclipse.jetty.util.Callback;
  * over the selecting) cost about a third of a small page's CPU (docs/performance.md, "Pages").
  * So this handler says it never blocks, and keeps that promise: a reply from memory is written
  * without waiting (a slow client's rest is sent when its socket drains), and anything else is
- * dispatched. Answers from memory take microseconds, so they are not among the requests a
- * graceful stop waits for (its handler is below this one).
+ * dispatched. The graceful stop's handler is below this one, so this handler counts its own
+ * answers still being sent (a slow client draining a page) and a stop waits for them too.
  */
-public final class InlineFileHandler extends Handler.Wrapper {
+public final class InlineFileHandler extends Handler.Wrapper implements Graceful {
 
     private final PackFiles files;
     private final PackFileHandler packFiles;
     private final Executor pool;
+    /** Answers from memory whose bytes are not all sent yet. */
+    private final AtomicInteger sending = new AtomicInteger();
+    private volatile CompletableFuture<Void> stopped;
 
     public InlineFileHandler(PackFiles files, PackFileHandler packFiles, Executor pool) {
         this.files = files;
@@ -59,7 +65,8 @@ public final class InlineFileHandler extends Handler.Wrapper {
                 // Left to the handlers below, which answer failures.
             }
             if (reply != null && inlineSized(reply.body())) {
-                packFiles.send(request, response, callback, asked, reply, started);
+                sending.incrementAndGet();
+                packFiles.send(request, response, counted(callback), asked, reply, started);
                 return true;
             }
         }
@@ -73,5 +80,60 @@ public final class InlineFileHandler extends Handler.Wrapper {
             }
         });
         return true;
+    }
+
+    /** The callback, and one answer fewer in flight once it completes either way. */
+    private Callback counted(Callback callback) {
+        return new Callback() {
+            @Override
+            public void succeeded() {
+                try {
+                    callback.succeeded();
+                } finally {
+                    sent();
+                }
+            }
+
+            @Override
+            public void failed(Throwable x) {
+                try {
+                    callback.failed(x);
+                } finally {
+                    sent();
+                }
+            }
+
+            @Override
+            public InvocationType getInvocationType() {
+                return callback.getInvocationType();
+            }
+        };
+    }
+
+    private void sent() {
+        // The count first, then the stop: a stop that starts in between sees the count at zero.
+        if (sending.decrementAndGet() == 0) {
+            CompletableFuture<Void> waiting = stopped;
+            if (waiting != null) {
+                waiting.complete(null);
+            }
+        }
+    }
+
+    /** Called by the server's stop once the connectors are closed: done when every answer is sent. */
+    @Override
+    public synchronized CompletableFuture<Void> shutdown() {
+        if (stopped == null) {
+            stopped = new CompletableFuture<>();
+        }
+        if (sending.get() == 0) {
+            stopped.complete(null);
+        }
+        return stopped;
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return stopped != null;
     }
 }
