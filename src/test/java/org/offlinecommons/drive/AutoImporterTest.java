@@ -6,11 +6,8 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -19,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.offlinecommons.admin.TestClock;
 import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.job.JobState;
 import org.offlinecommons.job.JobStatus;
@@ -36,41 +34,13 @@ class AutoImporterTest {
 
     static final Duration SETTLE = Duration.ofSeconds(10);
 
-    /** The drives' clock and the watcher's, moved together by the test. */
-    static final class HandClock extends Clock {
-        private final Instant start = Instant.now();
-        private volatile Duration moved = Duration.ZERO;
-
-        void advance(Duration d) {
-            moved = moved.plus(d);
-        }
-
-        long nanos() {
-            return moved.toNanos();
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return start.plus(moved);
-        }
-    }
-
     @TempDir
     Path tmp;
     Path media;
     Library library;
     JobRunner jobs;
-    final HandClock clock = new HandClock();
+    /** The drives' clock and the watcher's, moved together by the test. */
+    final TestClock clock = new TestClock(Instant.now());
     AutoImporter watcher;
     final List<String> started = new CopyOnWriteArrayList<>();
     final List<String> jobIds = new CopyOnWriteArrayList<>();

@@ -153,19 +153,8 @@ public final class PackFiles {
             headers.add("bytes " + r.start() + "-" + r.end() + "/" + file.size());
             headers.add("Content-Length");
             headers.add(Long.toString(r.length()));
-            Body body;
-            if (head) {
-                body = NO_BODY;
-            } else if (small) {
-                ByteBuffer bytes = memoryOnly ? inMemory(file.sha256()) : smallFile(file, packId, path);
-                if (bytes == null) {
-                    return null;
-                }
-                body = new Bytes(bytes.position((int) r.start()).limit((int) (r.start() + r.length())).slice());
-            } else {
-                body = new Chunks(recipe(file, packId, path), r.start(), r.length());
-            }
-            return new Reply(206, headers, body);
+            Body body = head ? NO_BODY : plain(file, packId, path, small, memoryOnly, r);
+            return body == null ? null : new Reply(206, headers, body);
         }
         boolean gzip = located.compressible() && acceptsGzip(requestHeader);
         headers.add("Vary");
@@ -188,19 +177,30 @@ public final class PackFiles {
         } else {
             headers.add("Content-Length");
             headers.add(located.length());
-            if (head) {
-                body = NO_BODY;
-            } else if (small) {
-                ByteBuffer bytes = memoryOnly ? inMemory(file.sha256()) : smallFile(file, packId, path);
-                if (bytes == null) {
-                    return null;
-                }
-                body = new Bytes(bytes);
-            } else {
-                body = new Chunks(recipe(file, packId, path), 0, file.size());
+            body = head ? NO_BODY : plain(file, packId, path, small, memoryOnly, null);
+            if (body == null) {
+                return null;
             }
         }
         return new Reply(200, headers, body);
+    }
+
+    /**
+     * The file's bytes as they are stored, or a range of them: from memory when the file is
+     * small, else streamed from its chunks. Null when {@code memoryOnly} and memory has not got them.
+     */
+    private Body plain(StoredFile file, String packId, String path, boolean small, boolean memoryOnly, ByteRange range)
+            throws IOException {
+        if (!small) {
+            return range == null ? new Chunks(recipe(file, packId, path), 0, file.size())
+                    : new Chunks(recipe(file, packId, path), range.start(), range.length());
+        }
+        ByteBuffer bytes = memoryOnly ? inMemory(file.sha256()) : smallFile(file, packId, path);
+        if (bytes == null) {
+            return null;
+        }
+        return new Bytes(range == null ? bytes
+                : bytes.position((int) range.start()).limit((int) (range.start() + range.length())).slice());
     }
 
     /** What every answer about one file needs, worked out once per library generation. */
