@@ -10,6 +10,7 @@ import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.pack.ImportResult;
 import org.offlinecommons.pack.PackArchive;
 import org.offlinecommons.pack.PackException;
+import org.offlinecommons.pack.DiskReserve;
 import org.offlinecommons.pack.PackImporter;
 import org.offlinecommons.pack.PackLimits;
 import org.offlinecommons.pack.PackManifest;
@@ -71,18 +72,7 @@ public final class PackUploads {
         if (declaredBytes > maxBytes) {
             throw new UploadTooLargeException(maxBytes);
         }
-        long usable;
-        try {
-            Files.createDirectories(folder);
-            usable = Files.getFileStore(folder).getUsableSpace();
-        } catch (IOException e) {
-            return; // unknown: writing will tell
-        }
-        if (declaredBytes + reserveBytes > usable) {
-            throw new PackException(PackException.Reason.NO_SPACE, "The upload needs " + Sizes.human(declaredBytes)
-                    + " of free disk space plus a reserve of " + Sizes.human(reserveBytes) + ", but only "
-                    + Sizes.human(usable) + " is free; free some space or delete packs");
-        }
+        new DiskReserve(reserveBytes).check(folder, "The upload", "the pack", declaredBytes);
     }
 
     /** A new, empty file for an upload named {@code fileName} by the admin's browser, or null. */

@@ -9,10 +9,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.offlinecommons.admin.AdminPassword;
+import org.offlinecommons.app.Services;
 import org.offlinecommons.discovery.Discovery;
 import org.offlinecommons.drive.AutoImporter;
 import org.offlinecommons.drive.ByteSize;
-import org.offlinecommons.drive.DriveImports;
 import org.offlinecommons.drive.DriveSettings;
 import org.offlinecommons.drive.Drives;
 import org.offlinecommons.job.JobRunner;
@@ -127,12 +127,14 @@ final class ServeCommand implements Callable<Integer> {
         // is shown only once stored, so nobody can try it before it works.
         CompletableFuture<Optional<String>> madeUp =
                 CompletableFuture.supplyAsync(() -> new AdminPassword(library).createIfMissing());
+        Services services = Services.create(library, jobs, drives, options.maxUploadBytes());
         WebServer server;
         try {
-            server = WebServer.start(library, jobs, options, drives);
+            server = WebServer.start(services, options);
         } catch (IllegalArgumentException e) { // the TLS files
             System.err.println("offline-commons: " + e.getMessage());
             madeUp.join();
+            services.close();
             jobs.close();
             library.close();
             return Main.EXIT_REFUSED;
@@ -142,11 +144,11 @@ final class ServeCommand implements Callable<Integer> {
             System.out.println("Admin password (shown only this once; write it down): " + password);
             System.out.println("Change it with: offline-commons admin-password --data " + data.dir);
         });
-        Discovery discovery = Discovery.start(library, server.peers(),
+        Discovery discovery = Discovery.start(library, services.peers().directory(),
                 new Discovery.Settings(!noDiscovery, discoveryInterface, bind), server.port(), server.scheme());
         // Imports, syncs and uploads end as jobs: announce the new catalog at once (deletes are seen within seconds).
         jobs.addListener((kind, succeeded) -> discovery.catalogChanged());
-        AutoImporter watcher = autoImport ? AutoImporter.start(drives, new DriveImports(drives, jobs)) : null;
+        AutoImporter watcher = autoImport ? AutoImporter.start(drives, services.driveImports()) : null;
         AtomicBoolean stopping = new AtomicBoolean();
         // Order matters: stop taking work, drain requests in flight (bounded, see WebServer), interrupt
         // jobs (imports and syncs resume from their stored chunks), and only then close the database.
@@ -159,6 +161,7 @@ final class ServeCommand implements Callable<Integer> {
             }
             discovery.close(); // says goodbye on mDNS while the server still answers
             server.close();
+            services.close();
             jobs.close();
             library.close();
             log().info("Offline Commons stopped");

@@ -13,7 +13,7 @@ import org.offlinecommons.sync.PeerUrl;
 import org.offlinecommons.sync.SyncException;
 import org.offlinecommons.sync.SyncProgress;
 import org.offlinecommons.sync.SyncStatus;
-import org.offlinecommons.web.SyncTreeServer;
+import org.offlinecommons.web.sync.SyncTreeServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;

@@ -92,10 +92,6 @@ public final class BroadcastDiscovery implements AutoCloseable {
         return d;
     }
 
-    public int localPort() {
-        return socket.getLocalPort();
-    }
-
     /** Datagrams taken as announcements or queries so far. */
     public long accepted() {
         return accepted.get();

@@ -16,11 +16,6 @@ public final class DiscoveryInterfaces {
             subnets = List.copyOf(subnets);
             looked = List.copyOf(looked);
         }
-
-        /** Whether any used interface supports multicast (mDNS is pointless on the others). */
-        public boolean anyMulticast() {
-            return looked.stream().anyMatch(i -> i.used() && i.multicast());
-        }
     }
 
     private DiscoveryInterfaces() {

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.offlinecommons.pack.PackException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,12 +46,15 @@ public final class AutoImporter implements AutoCloseable {
     private final DriveImports imports;
     private final Listener listener;
     private final Map<Path, Seen> seen = new HashMap<>();
+    /** Monotonic: a wall clock set back must not hold a file back, nor one set forward let it in half-copied. */
+    private final LongSupplier nanoTime;
     private final ScheduledExecutorService timer;
 
-    private AutoImporter(Drives drives, DriveImports imports, Listener listener) {
+    private AutoImporter(Drives drives, DriveImports imports, Listener listener, LongSupplier nanoTime) {
         this.drives = drives;
         this.imports = imports;
         this.listener = listener;
+        this.nanoTime = nanoTime;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "auto-import");
             t.setDaemon(true);
@@ -60,13 +64,19 @@ public final class AutoImporter implements AutoCloseable {
 
     /** Starts watching, looking every {@code pollEvery}. */
     public static AutoImporter start(Drives drives, DriveImports imports, Duration pollEvery, Listener listener) {
-        AutoImporter watcher = new AutoImporter(drives, imports, listener == null ? logging() : listener);
+        AutoImporter watcher = new AutoImporter(drives, imports, listener == null ? logging() : listener,
+                System::nanoTime);
         watcher.timer.scheduleWithFixedDelay(watcher::pollSafely, 0, pollEvery.toMillis(), TimeUnit.MILLISECONDS);
         return watcher;
     }
 
     public static AutoImporter start(Drives drives, DriveImports imports) {
         return start(drives, imports, DEFAULT_POLL, null);
+    }
+
+    /** A watcher that looks only when {@link #poll} is called, on the given clock: for tests that move time by hand. */
+    static AutoImporter manual(Drives drives, DriveImports imports, Listener listener, LongSupplier nanoTime) {
+        return new AutoImporter(drives, imports, listener, nanoTime);
     }
 
     /** A listener that writes to the server's log. */
@@ -94,7 +104,7 @@ public final class AutoImporter implements AutoCloseable {
     }
 
     void poll() {
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         long settle = drives.settle().toNanos();
         Map<Path, Drives.FileStamp> current = new HashMap<>();
         for (Drives.FileStamp stamp : drives.packFiles()) {

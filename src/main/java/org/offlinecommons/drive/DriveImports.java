@@ -10,9 +10,9 @@ import java.util.Map;
 import org.offlinecommons.job.Job;
 import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.pack.ImportResult;
+import org.offlinecommons.pack.DiskReserve;
 import org.offlinecommons.pack.PackException;
 import org.offlinecommons.pack.PackImporter;
-import org.offlinecommons.pack.Sizes;
 
 /**
  * Imports packs from drives as background jobs, one per pack, each with its own progress.
@@ -104,7 +104,7 @@ public final class DriveImports {
 
         /** Unknown free space counts as enough: each import checks again, and a full disk fails cleanly. */
         public boolean enough() {
-            return packBytes == 0 || usableBytes < 0 || usableBytes >= neededBytes();
+            return new DiskReserve(reserveBytes).fits(packBytes, usableBytes);
         }
     }
 
@@ -126,13 +126,8 @@ public final class DriveImports {
      */
     private void checkFreeSpace(List<FoundPack> packs) {
         Space space = space(packs);
-        if (!space.enough()) {
-            throw new PackException(PackException.Reason.NO_SPACE, (packs.size() == 1 ? packs.get(0).fileName()
-                    + ": needs " : "Importing these " + packs.size() + " packs needs ")
-                    + Sizes.human(space.neededBytes()) + " of free disk space (the packs plus a reserve of "
-                    + Sizes.human(space.reserveBytes()) + "), but only " + Sizes.human(space.usableBytes())
-                    + " is free; free some space or delete packs");
-        }
+        new DiskReserve(space.reserveBytes()).check(packs.size() == 1 ? packs.get(0).fileName()
+                : "Importing these " + packs.size() + " packs", "the packs", space.packBytes(), space.usableBytes());
     }
 
     private static PackException combined(List<PackException> problems) {

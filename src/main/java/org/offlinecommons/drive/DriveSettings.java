@@ -53,8 +53,4 @@ public record DriveSettings(Path inbox, List<MountRoot> mountRoots, long reserve
     public DriveSettings withSettle(Duration duration) {
         return new DriveSettings(inbox, mountRoots, reserveBytes, duration, limits);
     }
-
-    public DriveSettings withLimits(PackLimits packLimits) {
-        return new DriveSettings(inbox, mountRoots, reserveBytes, settle, packLimits);
-    }
 }

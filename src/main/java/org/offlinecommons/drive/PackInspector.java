@@ -6,14 +6,13 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import org.offlinecommons.pack.ManifestCodec;
 import org.offlinecommons.pack.PackArchive;
 import org.offlinecommons.pack.PackException;
 import org.offlinecommons.pack.PackLimits;
 import org.offlinecommons.pack.PackManifest;
+import org.offlinecommons.store.GenerationCache;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.PackRecord;
 
@@ -37,12 +36,8 @@ final class PackInspector {
 
     private final Library library;
     private final PackLimits limits;
-    private final Map<Key, Contents> remembered = new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Key, Contents> eldest) {
-            return size() > REMEMBERED;
-        }
-    };
+    /** By file, size and time: a zip that changes is read again. */
+    private final GenerationCache<Key, Contents> remembered = new GenerationCache<>(REMEMBERED);
 
     PackInspector(Library library, PackLimits limits) {
         this.library = library;
@@ -58,16 +53,7 @@ final class PackInspector {
             return Optional.empty();
         }
         Key key = new Key(file, attrs.size(), attrs.lastModifiedTime().toMillis());
-        Contents contents;
-        synchronized (remembered) {
-            contents = remembered.get(key);
-        }
-        if (contents == null) {
-            contents = read(file);
-            synchronized (remembered) {
-                remembered.put(key, contents);
-            }
-        }
+        Contents contents = remembered.get(key, GenerationCache.TIMELESS, () -> read(file));
         return Optional.of(compare(file, attrs, contents));
     }
 

@@ -19,6 +19,8 @@ public final class Job implements ProgressListener {
     private volatile long startedAt;
     private volatile long startedNanos;
     private volatile long finishedAt;
+    private volatile Object detail;
+    private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
 
     Job(String id, String kind, String title) {
         this.id = id;
@@ -41,6 +43,20 @@ public final class Job implements ProgressListener {
         this.message = text == null ? "" : text;
     }
 
+    /**
+     * What this kind of job can tell beyond bytes and a message (a sync's packs, an export's
+     * files), kept with the job so that every page and API finds it by the job's id.
+     */
+    public void detail(Object value) {
+        this.detail = value;
+    }
+
+    /** The detail, if one of this type was attached. */
+    public <T> java.util.Optional<T> detail(Class<T> type) {
+        Object d = detail;
+        return type.isInstance(d) ? java.util.Optional.of(type.cast(d)) : java.util.Optional.empty();
+    }
+
     void started() {
         startedAt = System.currentTimeMillis();
         startedNanos = System.nanoTime();
@@ -53,12 +69,19 @@ public final class Job implements ProgressListener {
         }
         finishedAt = System.currentTimeMillis();
         state = JobState.SUCCEEDED;
+        finished.countDown();
     }
 
     void failed(String why) {
         error = why;
         finishedAt = System.currentTimeMillis();
         state = JobState.FAILED;
+        finished.countDown();
+    }
+
+    /** Waits until the job succeeded or failed; false if {@code timeout} passed first. */
+    boolean awaitFinished(java.time.Duration timeout) throws InterruptedException {
+        return finished.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     public JobStatus status() {

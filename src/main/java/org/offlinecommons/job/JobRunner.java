@@ -97,6 +97,35 @@ public final class JobRunner implements AutoCloseable {
         }
     }
 
+    /** The kind-specific detail the job with this id attached (see {@link Job#detail(Object)}). */
+    public <T> Optional<T> detail(String id, Class<T> type) {
+        synchronized (jobs) {
+            return Optional.ofNullable(jobs.get(id)).flatMap(j -> j.detail(type));
+        }
+    }
+
+    /**
+     * Waits for a job to end, for callers that have nothing else to do meanwhile (a command, a test).
+     *
+     * @return its final state, or empty for an unknown id
+     * @throws java.util.concurrent.TimeoutException when it is still running after {@code timeout}
+     */
+    public Optional<JobStatus> await(String id, java.time.Duration timeout)
+            throws InterruptedException, java.util.concurrent.TimeoutException {
+        Job job;
+        synchronized (jobs) {
+            job = jobs.get(id);
+        }
+        if (job == null) {
+            return Optional.empty();
+        }
+        if (!job.awaitFinished(timeout)) {
+            throw new java.util.concurrent.TimeoutException("Job " + id + " (" + job.status().title()
+                    + ") is still running after " + timeout.toSeconds() + " s");
+        }
+        return Optional.of(job.status());
+    }
+
     /** Recent jobs, newest first. */
     public List<JobStatus> recent() {
         List<JobStatus> out = new ArrayList<>();

@@ -2,7 +2,6 @@ package org.offlinecommons.pack;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.offlinecommons.store.ChunkStore;
@@ -19,7 +18,7 @@ import org.offlinecommons.store.WriteBehind;
 public final class PackImporter {
 
     /** Disk space left free after an import, so the server and its database can keep working. */
-    public static final long DEFAULT_RESERVE_BYTES = 64L << 20;
+    public static final long DEFAULT_RESERVE_BYTES = DiskReserve.DEFAULT.bytes();
     /** Writes (about 8 MiB each) waiting for the writer thread: bounds the memory they hold. */
     private static final int WRITES_AHEAD = 2;
 
@@ -129,16 +128,6 @@ public final class PackImporter {
     }
 
     private void checkFreeSpace(String name, PackManifest manifest) {
-        long needed = manifest.totalSize() + reserveBytes;
-        try {
-            long usable = Files.getFileStore(library.databaseFile().toAbsolutePath().getParent()).getUsableSpace();
-            if (usable < needed) {
-                throw new PackException(PackException.Reason.NO_SPACE, name + ": needs " + Sizes.human(needed)
-                        + " of free disk space (the pack plus a reserve of " + Sizes.human(reserveBytes)
-                        + "), but only " + Sizes.human(usable) + " is free; free some space or delete packs");
-            }
-        } catch (IOException e) {
-            // Unknown free space: go ahead; a full disk still fails cleanly, just later.
-        }
+        new DiskReserve(reserveBytes).check(library.dataDir(), name, "the pack", manifest.totalSize());
     }
 }

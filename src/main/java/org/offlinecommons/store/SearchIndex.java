@@ -54,7 +54,7 @@ public final class SearchIndex {
      */
     private final Semaphore computing = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()), true);
     private final Database db;
-    private final RecentAnswers recent = new RecentAnswers(CACHED_ANSWERS);
+    private final GenerationCache<AnswerKey, SearchResults> recent = new GenerationCache<>(CACHED_ANSWERS);
 
     public SearchIndex(Database db) {
         this.db = db;
@@ -171,39 +171,6 @@ public final class SearchIndex {
     }
 
     private record AnswerKey(String query, String packId, int limit, int offset) {
-    }
-
-    /** A least-recently-used map of answers, each valid for one {@link Database#generation}. */
-    private static final class RecentAnswers {
-        private record Entry(long generation, SearchResults answer) {
-        }
-
-        private final java.util.LinkedHashMap<AnswerKey, Entry> entries;
-
-        RecentAnswers(int capacity) {
-            this.entries = new java.util.LinkedHashMap<>(capacity * 2, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(java.util.Map.Entry<AnswerKey, Entry> eldest) {
-                    return size() > capacity;
-                }
-            };
-        }
-
-        synchronized SearchResults get(AnswerKey key, long generation) {
-            Entry e = entries.get(key);
-            if (e == null) {
-                return null;
-            }
-            if (e.generation() != generation) {
-                entries.remove(key);
-                return null;
-            }
-            return e.answer();
-        }
-
-        synchronized void put(AnswerKey key, long generation, SearchResults answer) {
-            entries.put(key, new Entry(generation, answer));
-        }
     }
 
     /** Text for the index: an item's title and the words it is found by. */

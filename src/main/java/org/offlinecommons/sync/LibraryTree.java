@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.offlinecommons.store.FileRecipe;
+import org.offlinecommons.store.GenerationCache;
 import org.offlinecommons.store.Hashes;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.PackRecord;
@@ -22,12 +23,7 @@ public final class LibraryTree {
     private static final int CACHED_MANIFESTS = 8;
 
     private final Library library;
-    private final Map<String, byte[]> manifests = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
-            return size() > CACHED_MANIFESTS;
-        }
-    };
+    private final GenerationCache<String, byte[]> manifests = new GenerationCache<>(CACHED_MANIFESTS);
 
     private record Catalog(long generation, byte[] json) {
     }
@@ -66,19 +62,12 @@ public final class LibraryTree {
     }
 
     public byte[] manifest(PackRecord pack) {
-        synchronized (manifests) {
-            byte[] cached = manifests.get(pack.digest());
-            if (cached != null) {
-                return cached;
-            }
-        }
-        String manifest = library.catalog().manifest(pack.id(), pack.digest()).orElseThrow(() -> new StoreException(
-                "pack '" + pack.id() + "' was removed or replaced while it was being read; try again", null));
-        byte[] json = PeerManifest.toJson(manifest, recipes(pack));
-        synchronized (manifests) {
-            manifests.put(pack.digest(), json);
-        }
-        return json;
+        return manifests.get(pack.digest(), GenerationCache.TIMELESS, () -> {
+            String manifest = library.catalog().manifest(pack.id(), pack.digest()).orElseThrow(() ->
+                    new StoreException("pack '" + pack.id() + "' was removed or replaced while it was being read;"
+                            + " try again", null));
+            return PeerManifest.toJson(manifest, recipes(pack));
+        });
     }
 
     /** The recipes of a pack's files, in path order, one per distinct content. */

@@ -1,7 +1,5 @@
 package org.offlinecommons.sync;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,10 +13,9 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.offlinecommons.pack.ItemStaging;
 import org.offlinecommons.pack.PackException;
-import org.offlinecommons.pack.PackImporter;
+import org.offlinecommons.pack.DiskReserve;
 import org.offlinecommons.pack.PackManifest;
 import org.offlinecommons.pack.PackPublisher;
-import org.offlinecommons.pack.Sizes;
 import org.offlinecommons.store.ChunkRef;
 import org.offlinecommons.store.FileRecipe;
 import org.offlinecommons.store.Hashes;
@@ -53,6 +50,7 @@ public final class PackPuller {
     private final Library library;
     private final PeerClient peer;
     private final int connections;
+    private final DiskReserve reserve;
     /** Whether the peer takes bulk chunk requests; false once it answered one with an error. */
     private final AtomicBoolean bulk = new AtomicBoolean(true);
 
@@ -61,9 +59,15 @@ public final class PackPuller {
     }
 
     public PackPuller(Library library, PeerClient peer, int connections) {
+        this(library, peer, connections, DiskReserve.DEFAULT);
+    }
+
+    /** {@code reserve}: the free space the admin configured, the same every import keeps. */
+    public PackPuller(Library library, PeerClient peer, int connections, DiskReserve reserve) {
         this.library = library;
         this.peer = peer;
         this.connections = Math.max(1, Math.min(MAX_CONNECTIONS, connections));
+        this.reserve = reserve;
     }
 
     /**
@@ -553,17 +557,8 @@ public final class PackPuller {
     }
 
     private void checkFreeSpace(String source, long needed) {
-        long withReserve = needed + PackImporter.DEFAULT_RESERVE_BYTES;
-        try {
-            long usable = Files.getFileStore(library.databaseFile().toAbsolutePath().getParent()).getUsableSpace();
-            if (usable < withReserve) {
-                throw new SyncException(SyncException.Reason.NO_SPACE, source + ": needs " + Sizes.human(withReserve)
-                        + " of free disk space (what is missing plus a reserve of "
-                        + Sizes.human(PackImporter.DEFAULT_RESERVE_BYTES) + "), but only " + Sizes.human(usable)
-                        + " is free; free some space or delete packs");
-            }
-        } catch (IOException e) {
-            // Unknown free space: go ahead; a full disk still fails cleanly, just later.
-        }
+        reserve.shortfall(library.dataDir(), source, "the pack", needed).ifPresent(message -> {
+            throw new SyncException(SyncException.Reason.NO_SPACE, message);
+        });
     }
 }

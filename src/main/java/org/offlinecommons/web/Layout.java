@@ -50,15 +50,15 @@ public record Layout(Messages messages, String cssUrl, String iconUrl, String ti
         return title == null ? libraryName() : title + " · " + libraryName();
     }
 
-    Layout titled(String newTitle) {
+    public Layout titled(String newTitle) {
         return new Layout(messages, cssUrl, iconUrl, newTitle, query, searchPackId, admin);
     }
 
-    Layout searching(String newQuery, String packId) {
+    public Layout searching(String newQuery, String packId) {
         return new Layout(messages, cssUrl, iconUrl, title, newQuery, packId, admin);
     }
 
-    Layout withAdminBar(AdminBar bar) {
+    public Layout withAdminBar(AdminBar bar) {
         return new Layout(messages, cssUrl, iconUrl, title, query, searchPackId, bar);
     }
 }

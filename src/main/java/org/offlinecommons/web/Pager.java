@@ -6,7 +6,7 @@ package org.offlinecommons.web;
  */
 public record Pager(String previousUrl, String nextUrl, String label) {
 
-    static final Pager NONE = new Pager(null, null, null);
+    public static final Pager NONE = new Pager(null, null, null);
 
     public boolean isShown() {
         return previousUrl != null || nextUrl != null;

@@ -54,7 +54,7 @@ public final class StaticAssets {
         return url;
     }
 
-    void register(JavalinConfig config) {
+    public void register(JavalinConfig config) {
         Handler serve = this::serve;
         config.routes.get("/static/{name}", serve);
         config.routes.head("/static/{name}", serve);

@@ -8,7 +8,7 @@ import gg.jte.output.StringOutput;
  * The page templates (src/main/jte), compiled to classes at build time: the server needs no
  * Java compiler and starts rendering at once. Their {@code ${...}} escapes everything it prints.
  */
-final class Templates {
+public final class Templates {
 
     private static final String PACKAGE = "org.offlinecommons.web.jte";
 
@@ -16,7 +16,7 @@ final class Templates {
             TemplateEngine.createPrecompiled(null, ContentType.Html, Templates.class.getClassLoader(), PACKAGE);
 
     /** Renders {@code name} (e.g. "home.jte") with its single parameter. */
-    String render(String name, Object view) {
+    public String render(String name, Object view) {
         StringOutput out = new StringOutput(16 * 1024);
         engine.render(name, view, out);
         return out.toString();

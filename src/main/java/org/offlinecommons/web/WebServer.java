@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.compression.Gzip;
+import io.javalin.config.JavalinConfig;
 import io.javalin.json.JavalinJackson;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,18 +23,30 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.offlinecommons.admin.AdminPassword;
-import org.offlinecommons.admin.Audit;
-import org.offlinecommons.admin.LoginThrottle;
 import org.offlinecommons.admin.PackUploads;
 import org.offlinecommons.admin.Sessions;
-import org.offlinecommons.discovery.PeerCatalogs;
-import org.offlinecommons.discovery.PeerDirectory;
-import org.offlinecommons.discovery.PeerSurvey;
-import org.offlinecommons.discovery.PeerTokens;
+import org.offlinecommons.app.Services;
 import org.offlinecommons.drive.Drives;
 import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.store.Library;
+import org.offlinecommons.web.admin.AdminRoutes;
+import org.offlinecommons.web.api.ApiRoutes;
+import org.offlinecommons.web.api.HealthRoutes;
+import org.offlinecommons.web.api.MetricsRoutes;
+import org.offlinecommons.web.content.ContentRoutes;
+import org.offlinecommons.web.content.InlineFileHandler;
+import org.offlinecommons.web.content.PackFileHandler;
+import org.offlinecommons.web.content.PackFiles;
+import org.offlinecommons.web.drives.DrivePages;
+import org.offlinecommons.web.drives.DriveRoutes;
+import org.offlinecommons.web.http.AdminGate;
+import org.offlinecommons.web.http.ErrorMapping;
+import org.offlinecommons.web.http.PemKeyStore;
+import org.offlinecommons.web.http.SecurityHeaders;
+import org.offlinecommons.web.peers.PeerRoutes;
+import org.offlinecommons.web.reading.PageRoutes;
+import org.offlinecommons.web.sync.SyncRoutes;
+import org.offlinecommons.web.sync.SyncTreeRoutes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,9 +65,16 @@ public final class WebServer implements AutoCloseable {
     public record Options(String bindAddress, int port, Access access, long maxUploadBytes, String syncToken,
                           Tls tls, Duration idleTimeout) {
 
-        /** Plain HTTP and no admin login at all: for servers embedded in tests. */
+        /** Plain HTTP with the admin login, as {@code serve} runs. */
         public Options(String bindAddress, int port) {
-            this(bindAddress, port, Access.OPEN, PackUploads.DEFAULT_MAX_BYTES, null, null, DEFAULT_IDLE_TIMEOUT);
+            this(bindAddress, port, Access.ADMIN_LOGIN, PackUploads.DEFAULT_MAX_BYTES, null, null,
+                    DEFAULT_IDLE_TIMEOUT);
+        }
+
+        /** Plain HTTP and no admin login at all: only for servers embedded in tests, said out loud. */
+        public static Options withoutLogin(String bindAddress, int port) {
+            return new Options(bindAddress, port, Access.OPEN, PackUploads.DEFAULT_MAX_BYTES, null, null,
+                    DEFAULT_IDLE_TIMEOUT);
         }
 
         public Options withAdminLogin() {
@@ -106,50 +125,43 @@ public final class WebServer implements AutoCloseable {
     private final Javalin app;
     private final Options options;
     private final List<Endpoint> endpoints;
-    private final PeerSurvey peers;
+    /** The services this server built for itself (the test entry points), closed with it; else null. */
+    private Services owned;
 
-    private WebServer(Javalin app, Options options, List<Endpoint> endpoints, PeerSurvey peers) {
+    private WebServer(Javalin app, Options options, List<Endpoint> endpoints) {
         this.app = app;
         this.options = options;
         this.endpoints = List.copyOf(endpoints);
-        this.peers = peers;
     }
 
+    /** A server for tests: its services built from the library, the jobs and the usual drive settings. */
     public static WebServer start(Library library, JobRunner jobs, Options options) {
         return start(library, jobs, options, Drives.defaults(library));
     }
 
-    /** {@code drives}: where USB drives are looked for, and the reserve imports from them keep. */
+    /** A server for tests: {@code drives} says where USB drives are looked for, and the reserve. */
     public static WebServer start(Library library, JobRunner jobs, Options options, Drives drives) {
-        ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
-        PackFiles packFiles = new PackFiles(library);
-        ContentRoutes content = new ContentRoutes(library, packFiles);
-        MetricsRoutes metrics = new MetricsRoutes(library, jobs);
-        ApiRoutes api = new ApiRoutes(library, jobs, json);
-        Messages messages = Messages.load(Locale.getDefault());
-        StaticAssets assets = StaticAssets.load();
-        Templates templates = new Templates();
-        PageRoutes pages = PageRoutes.create(library, messages, assets, templates);
+        Services services = Services.create(library, jobs, drives, options.maxUploadBytes());
+        try {
+            WebServer server = start(services, options);
+            server.owned = services;
+            return server;
+        } catch (RuntimeException e) {
+            services.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Serves the library through {@code services}, built once by whoever starts the server, which
+     * also closes them (after this server).
+     *
+     * @throws IllegalArgumentException when the TLS files cannot be used
+     */
+    public static WebServer start(Services services, Options options) {
         KeyStore keys = options.tls() == null ? null
                 : PemKeyStore.load(options.tls().certificate(), options.tls().privateKey());
-        boolean loginRequired = options.access() == Access.ADMIN_LOGIN;
-        if (!loginRequired) {
-            LOG.warn("The admin login is off: anyone on the network may change this library");
-        }
-        AdminPassword password = new AdminPassword(library);
-        Audit audit = new Audit(library);
-        AdminGate gate = new AdminGate(new Sessions(), password, audit, loginRequired, options.syncToken());
-        PackUploads uploads = new PackUploads(library, jobs, drives.settings().limits(),
-                drives.settings().reserveBytes(), options.maxUploadBytes());
-        uploads.clearLeftovers();
-        AdminRoutes admin = new AdminRoutes(library, jobs, messages, PageRoutes.baseLayout(messages, assets), templates,
-                gate, password, new LoginThrottle(), audit, uploads);
-        PeerTokens peerTokens = new PeerTokens(library);
-        PeerSurvey peers = new PeerSurvey(library, new PeerDirectory(library, Clock.systemUTC()),
-                new PeerCatalogs(Clock.systemUTC(), peerTokens), peerTokens);
-        PeerRoutes peerRoutes = new PeerRoutes(library, jobs, peers, admin, gate, messages,
-                PageRoutes.baseLayout(messages, assets), templates);
-        ExportJobs exports = new ExportJobs(drives, jobs);
+        Parts parts = parts(services, options);
         List<Endpoint> endpoints = new ArrayList<>();
         // A Pi-class box: enough threads for dozens of slow phones, not hundreds of stacks.
         QueuedThreadPool pool = new QueuedThreadPool(64, 4, 60_000);
@@ -160,51 +172,84 @@ public final class WebServer implements AutoCloseable {
                     endpoints.add(new Endpoint(h.getHttpMethod().name(), h.getPath()));
                 }
             });
-            // Our own connector, for the idle timeout and HTTPS (Javalin's jetty.host/port do not apply to it).
-            config.jetty.addConnector((server, http) -> connector(server, http, options, keys));
-            config.jetty.threadPool = pool;
-            // Stopping closes the listening socket first, then lets requests in flight finish, within a bound.
-            config.jetty.modifyServer(server -> {
-                server.setStopTimeout(STOP_TIMEOUT_MILLIS);
-                server.insertHandler(new GracefulHandler());
-                // Innermost, so statistics and graceful stop still see its requests; Javalin's servlet goes below it.
-                PackFileHandler packFileHandler = new PackFileHandler(packFiles, metrics, json);
-                innermost(server).setHandler(packFileHandler);
-                if (keys == null) {
-                    // Outermost, answering from memory on the selector thread. Not over TLS, where each
-                    // handshake is milliseconds of CPU that the pool spreads over the cores.
-                    server.insertHandler(new InlineFileHandler(packFiles, packFileHandler, pool));
-                }
-            });
-            config.jetty.modifyHttpConfiguration(http -> {
-                http.setRequestHeaderSize(16 * 1024);
-                http.setSendServerVersion(false);
-            });
-            config.jsonMapper(new JavalinJackson(json, false));
+            jetty(config, options, keys, pool, parts);
+            config.jsonMapper(new JavalinJackson(parts.json(), false));
             CompressionStrategy compression = new CompressionStrategy(null, new Gzip(6));
             compression.setDefaultMinSizeForCompression(1024);
             config.http.compressionStrategy = compression;
-            // Every request, before any route: browser defences, then the URL, then who is asking.
-            config.routes.before(SecurityHeaders::apply);
-            config.routes.before(SecurityHeaders::refuseTraversal);
-            config.routes.before(gate::check);
-            config.routes.after(gate::auditChange);
-            ErrorMapping.register(config, pages.errorPages());
-            admin.register(config);
-            api.register(config);
-            content.register(config);
-            assets.register(config);
-            pages.register(config);
-            new SyncRoutes(library, jobs).register(config);
-            new DriveRoutes(drives, jobs, exports).register(config);
-            new DrivePages(drives, jobs, exports, messages, PageRoutes.baseLayout(messages, assets), templates, gate,
-                    assets).register(config);
-            new HealthRoutes(library).register(config);
-            metrics.register(config);
-            peerRoutes.register(config);
+            routes(config, services, parts);
         });
         app.start();
-        return new WebServer(app, options, endpoints, peers);
+        return new WebServer(app, options, endpoints);
+    }
+
+    /** What several routes or handlers share, built once per server. */
+    private record Parts(ObjectMapper json, PackFiles packFiles, MetricsRoutes metrics, Messages messages,
+                         StaticAssets assets, Templates templates, PageRoutes pages, Layout base, AdminGate gate) {
+    }
+
+    private static Parts parts(Services services, Options options) {
+        Library library = services.library();
+        Messages messages = Messages.load(Locale.getDefault());
+        StaticAssets assets = StaticAssets.load();
+        Templates templates = new Templates();
+        boolean loginRequired = options.access() == Access.ADMIN_LOGIN;
+        if (!loginRequired) {
+            LOG.warn("The admin login is off: anyone on the network may change this library");
+        }
+        AdminGate gate = new AdminGate(new Sessions(), services.password(), services.audit(), loginRequired,
+                options.syncToken());
+        return new Parts(new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS), new PackFiles(library),
+                new MetricsRoutes(library, services.jobs()), messages, assets, templates,
+                PageRoutes.create(library, messages, assets, templates), PageRoutes.baseLayout(messages, assets), gate);
+    }
+
+    private static void jetty(JavalinConfig config, Options options, KeyStore keys, QueuedThreadPool pool,
+                              Parts parts) {
+        // Our own connector, for the idle timeout and HTTPS (Javalin's jetty.host/port do not apply to it).
+        config.jetty.addConnector((server, http) -> connector(server, http, options, keys));
+        config.jetty.threadPool = pool;
+        // Stopping closes the listening socket first, then lets requests in flight finish, within a bound.
+        config.jetty.modifyServer(server -> {
+            server.setStopTimeout(STOP_TIMEOUT_MILLIS);
+            server.insertHandler(new GracefulHandler());
+            // Innermost, so statistics and graceful stop still see its requests; Javalin's servlet goes below it.
+            PackFileHandler packFileHandler = new PackFileHandler(parts.packFiles(), parts.metrics(), parts.json());
+            innermost(server).setHandler(packFileHandler);
+            if (keys == null) {
+                // Outermost, answering from memory on the selector thread. Not over TLS, where each
+                // handshake is milliseconds of CPU that the pool spreads over the cores.
+                server.insertHandler(new InlineFileHandler(parts.packFiles(), packFileHandler, pool));
+            }
+        });
+        config.jetty.modifyHttpConfiguration(http -> {
+            http.setRequestHeaderSize(16 * 1024);
+            http.setSendServerVersion(false);
+        });
+    }
+
+    private static void routes(JavalinConfig config, Services services, Parts p) {
+        Library library = services.library();
+        // Every request, before any route: browser defences, then the URL, then who is asking.
+        config.routes.before(SecurityHeaders::apply);
+        config.routes.before(SecurityHeaders::refuseTraversal);
+        config.routes.before(p.gate()::check);
+        config.routes.after(p.gate()::auditChange);
+        ErrorMapping.register(config, p.pages().errorPages());
+        new AdminRoutes(library, services.jobs(), p.messages(), p.base(), p.templates(), p.gate(), services.logins(),
+                services.audit(), services.uploads()).register(config);
+        new ApiRoutes(library, services.jobs(), p.json()).register(config);
+        new ContentRoutes(library, p.packFiles()).register(config);
+        p.assets().register(config);
+        p.pages().register(config);
+        new SyncTreeRoutes(library, services.tree()).register(config);
+        new SyncRoutes(services.pulls()).register(config);
+        new DriveRoutes(services.drives(), services.driveImports(), services.exports()).register(config);
+        new DrivePages(services, p.messages(), p.base(), p.templates(), p.gate(), p.assets()).register(config);
+        new HealthRoutes(library, services.reserve()).register(config);
+        p.metrics().register(config);
+        new PeerRoutes(services.peers(), services.pulls(), p.gate(), p.messages(), p.base(), p.templates())
+                .register(config);
     }
 
     private static Handler.Wrapper innermost(Server server) {
@@ -246,11 +291,6 @@ public final class WebServer implements AutoCloseable {
         return endpoints;
     }
 
-    /** The peers this server knows, which discovery (started once the port is known) adds to. */
-    public PeerDirectory peers() {
-        return peers.directory();
-    }
-
     /** "http" or "https": how peers reach this server. */
     public String scheme() {
         return options.tls() == null ? "http" : "https";
@@ -274,6 +314,8 @@ public final class WebServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
-        peers.catalogs().close();
+        if (owned != null) {
+            owned.close();
+        }
     }
 }

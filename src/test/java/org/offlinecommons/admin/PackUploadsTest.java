@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.offlinecommons.job.JobRunner;
+import org.offlinecommons.job.Jobs;
 import org.offlinecommons.job.JobState;
 import org.offlinecommons.job.JobStatus;
 import org.offlinecommons.pack.PackException;
@@ -107,14 +108,7 @@ class PackUploadsTest {
     }
 
     static JobStatus await(JobRunner jobs, String id) throws InterruptedException {
-        for (int i = 0; i < 3000; i++) {
-            JobStatus s = jobs.status(id).orElseThrow();
-            if (s.state().finished()) {
-                return s;
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("job did not finish");
+        return Jobs.await(jobs, id);
     }
 
     static java.util.List<Path> files(Path folder) throws java.io.IOException {

@@ -64,7 +64,7 @@ class SyncCommandTest {
         String here = tmp.resolve("here").toString();
         try (Library there = Library.open(tmp.resolve("there"));
              JobRunner jobs = new JobRunner();
-             WebServer peer = WebServer.start(there, jobs, new WebServer.Options("127.0.0.1", 0).withSyncToken(token))) {
+             WebServer peer = WebServer.start(there, jobs, WebServer.Options.withoutLogin("127.0.0.1", 0).withSyncToken(token))) {
             new PackImporter(there).importPack(zip, ProgressListener.NONE);
             String url = "http://127.0.0.1:" + peer.port();
 

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -14,28 +16,34 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.offlinecommons.admin.TestClock;
 import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.job.JobState;
 import org.offlinecommons.job.JobStatus;
+import org.offlinecommons.job.Jobs;
 import org.offlinecommons.pack.PackImporter;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.ProgressListener;
 
-/** --auto-import: packs go in once their files are complete, and only then, and only once. */
+/**
+ * --auto-import: packs go in once their files are complete, and only then, and only once. Time
+ * is moved by hand and the watcher looks when told, so "nothing happened" is proven by looks
+ * that were made, not by sleeping and hoping.
+ */
 class AutoImporterTest {
 
-    /** Short so the tests are quick; the pauses while copying stay well inside it. */
-    static final Duration SETTLE = Duration.ofMillis(1500);
-    static final Duration POLL = Duration.ofMillis(100);
+    static final Duration SETTLE = Duration.ofSeconds(10);
 
     @TempDir
     Path tmp;
     Path media;
     Library library;
     JobRunner jobs;
-    Drives drives;
+    /** The drives' clock and the watcher's, moved together by the test. */
+    final TestClock clock = new TestClock(Instant.now());
     AutoImporter watcher;
     final List<String> started = new CopyOnWriteArrayList<>();
+    final List<String> jobIds = new CopyOnWriteArrayList<>();
     final List<String> refused = new CopyOnWriteArrayList<>();
 
     @BeforeEach
@@ -43,19 +51,20 @@ class AutoImporterTest {
         media = Files.createDirectories(tmp.resolve("media"));
         library = Library.open(tmp.resolve("data"));
         jobs = new JobRunner();
-        drives = new Drives(library, DriveSettings.of(tmp.resolve("data")).withMountRoots(List.of(media))
-                .withSettle(SETTLE));
-        watcher = AutoImporter.start(drives, new DriveImports(drives, jobs), POLL, new AutoImporter.Listener() {
+        Drives drives = new Drives(library, DriveSettings.of(tmp.resolve("data")).withMountRoots(List.of(media))
+                .withSettle(SETTLE), Disks.SYSTEM, clock);
+        watcher = AutoImporter.manual(drives, new DriveImports(drives, jobs), new AutoImporter.Listener() {
             @Override
             public void started(FoundPack pack, DriveImports.Started s) {
                 started.add(pack.fileName());
+                jobIds.add(s.job().id());
             }
 
             @Override
             public void refused(FoundPack pack, String why) {
                 refused.add(why);
             }
-        });
+        }, clock::nanos);
     }
 
     @AfterEach
@@ -63,6 +72,18 @@ class AutoImporterTest {
         watcher.close();
         jobs.close();
         library.close();
+    }
+
+    /** Looks, then lets {@code d} pass. */
+    void lookAndWait(Duration d) {
+        watcher.poll();
+        clock.advance(d);
+    }
+
+    void awaitStartedJobs() throws InterruptedException {
+        for (String id : jobIds) {
+            Jobs.await(jobs, id);
+        }
     }
 
     @Test
@@ -76,14 +97,20 @@ class AutoImporterTest {
                 int to = zip.length * (i + 1) / pieces;
                 out.write(zip, from, to - from);
                 out.flush();
-                Thread.sleep(SETTLE.toMillis() / 6);
-                assertThat(library.catalog().packs()).as("imported while still being copied").isEmpty();
+                // Pauses while copying, each shorter than the settle time, looked at twice.
+                lookAndWait(SETTLE.dividedBy(3));
+                lookAndWait(SETTLE.dividedBy(3));
+                assertThat(started).as("imported while still being copied").isEmpty();
             }
         }
-        DriveFixtures.await(Duration.ofSeconds(20), () -> library.catalog().pack("garden").isPresent(),
-                "the pack is imported");
-        // A few more looks at the finished file must not import it again.
-        Thread.sleep(SETTLE.toMillis() + 5 * POLL.toMillis());
+        lookAndWait(SETTLE.dividedBy(2));
+        lookAndWait(SETTLE.dividedBy(2));
+        assertThat(started).as("complete, and unchanged for the settle time").containsExactly("garden.zip");
+        awaitStartedJobs();
+        // More looks at the finished file, long after, do not import it again.
+        for (int i = 0; i < 5; i++) {
+            lookAndWait(SETTLE);
+        }
         assertThat(started).containsExactly("garden.zip");
         assertThat(refused).as("a half-written file was read").isEmpty();
         List<JobStatus> imports = jobs.recent();
@@ -91,6 +118,7 @@ class AutoImporterTest {
             assertThat(j.kind()).isEqualTo("import");
             assertThat(j.state()).isEqualTo(JobState.SUCCEEDED);
         });
+        assertThat(library.catalog().pack("garden")).isPresent();
         assertThat(Files.readAllBytes(target)).isEqualTo(zip);
     }
 
@@ -105,15 +133,18 @@ class AutoImporterTest {
         DriveFixtures.notAZip(stick.resolve("photos.zip"));
         Files.move(stick, media.resolve("STICK"));
 
-        DriveFixtures.await(Duration.ofSeconds(20), () -> library.catalog().pack("garden").isPresent()
-                && library.catalog().pack("river").map(p -> p.version() == 2).orElse(false)
-                && jobs.recent().stream().allMatch(j -> j.state().finished()), "both packs are imported");
-        // Handled files are not acted on again: a few more looks change nothing.
-        Thread.sleep(5 * POLL.toMillis());
-        List<String> names = new java.util.ArrayList<>(started);
+        lookAndWait(SETTLE.plusSeconds(1));
+        lookAndWait(Duration.ofSeconds(1));
+        awaitStartedJobs();
+        // Handled files are not acted on again: more looks change nothing.
+        for (int i = 0; i < 5; i++) {
+            lookAndWait(SETTLE);
+        }
+        List<String> names = new ArrayList<>(started);
         Collections.sort(names);
         assertThat(names).containsExactly("garden.zip", "river.zip");
         assertThat(refused).containsExactly("photos.zip: is not a readable zip file: it is not a zip at all");
         assertThat(jobs.recent()).hasSize(2).allSatisfy(j -> assertThat(j.state()).isEqualTo(JobState.SUCCEEDED));
+        assertThat(library.catalog().pack("river").orElseThrow().version()).isEqualTo(2);
     }
 }

@@ -10,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +20,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.offlinecommons.job.JobRunner;
+import org.offlinecommons.job.Jobs;
 import org.offlinecommons.pack.LibrarySnapshot;
 import org.offlinecommons.store.Library;
+import org.offlinecommons.web.Http;
 import org.offlinecommons.web.WebServer;
 
 /** The drives JSON API over real HTTP: listing, importing with jobs, refusing, exporting. */
@@ -58,7 +59,7 @@ class DriveApiTest {
         jobs = new JobRunner();
         Drives drives = new Drives(library, DriveSettings.of(tmp.resolve("data"))
                 .withMountRoots(List.of(tmp.resolve("media"))));
-        server = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0), drives);
+        server = WebServer.start(library, jobs, WebServer.Options.withoutLogin("127.0.0.1", 0), drives);
     }
 
     @AfterAll
@@ -106,7 +107,7 @@ class DriveApiTest {
         try (Library other = Library.open(tmp.resolve("other"))) {
             Path bad = DriveFixtures.notAZip(Files.createDirectories(tmp.resolve("other/inbox")).resolve("photos.zip"));
             JobRunner otherJobs = new JobRunner();
-            WebServer plain = WebServer.start(other, otherJobs, new WebServer.Options("127.0.0.1", 0));
+            WebServer plain = WebServer.start(other, otherJobs, WebServer.Options.withoutLogin("127.0.0.1", 0));
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                         + plain.port() + "/api/v1/drives/import")).header("Content-Type", "application/json")
@@ -189,28 +190,15 @@ class DriveApiTest {
         assertThat(json.readTree(unknown.body()).get("message").asText()).isEqualTo("pack 'nope' is not installed");
     }
 
+    /** Waits for the job (never by polling), then reads it as the API shows it. */
     private static JsonNode awaitJob(String url) throws Exception {
-        JsonNode[] last = new JsonNode[1];
-        DriveFixtures.await(Duration.ofSeconds(30), () -> {
-            try {
-                last[0] = json.readTree(send("GET", url, null).body());
-                return !List.of("QUEUED", "RUNNING").contains(last[0].get("state").asText());
-            } catch (Exception ex) {
-                throw new IllegalStateException(ex);
-            }
-        }, "job " + url + " finishes");
-        return last[0];
+        Jobs.await(jobs, url.substring(url.lastIndexOf('/') + 1));
+        return json.readTree(send("GET", url, null).body());
     }
 
     private static HttpResponse<String> send(String method, String path, Object body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .header("Accept", "application/json");
-        if (body == null) {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            String text = body instanceof String s ? s : json.writeValueAsString(body);
-            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(text));
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        Http client = new Http(server);
+        return body == null ? client.send(client.request(path).header("Accept", "application/json")
+                .method(method, HttpRequest.BodyPublishers.noBody())) : client.json(method, path, body);
     }
 }

@@ -186,7 +186,7 @@ class DriveImportTest {
         assertThatThrownBy(() -> tight.start(List.of(a, b)))
                 .isInstanceOf(PackException.class)
                 .satisfies(e -> assertThat(((PackException) e).reason()).isEqualTo(PackException.Reason.NO_SPACE))
-                .hasMessage("Importing these 2 packs needs 400 KB of free disk space (the packs plus a reserve of"
+                .hasMessage("Importing these 2 packs: needs 400 KB of free disk space (the packs plus a reserve of"
                         + " 100 KB), but only 400 KB is free; free some space or delete packs");
         assertThat(jobs.recent()).isEmpty();
         DriveImports.Space both = tight.space(cramped.scan().get(1).packs());

@@ -59,7 +59,7 @@ class SyncIT {
         peerLibrary = Library.open(tmp.resolve("peer-data"));
         SyncFixtures.importFolder(peerLibrary, source, "big", "Big pack", 1, tmp);
         peerJobs = new JobRunner();
-        peer = WebServer.start(peerLibrary, peerJobs, new WebServer.Options("127.0.0.1", 0));
+        peer = WebServer.start(peerLibrary, peerJobs, WebServer.Options.withoutLogin("127.0.0.1", 0));
         proxy = new CountingProxy(peer.port());
     }
 
@@ -76,7 +76,7 @@ class SyncIT {
         static Server start(Path data) {
             Library library = Library.open(data);
             JobRunner jobs = new JobRunner();
-            return new Server(library, jobs, WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0)));
+            return new Server(library, jobs, WebServer.start(library, jobs, WebServer.Options.withoutLogin("127.0.0.1", 0)));
         }
 
         String url() {
@@ -148,7 +148,7 @@ class SyncIT {
             long kept = library.chunks().storedBytes();
             assertThat(kept).isBetween(size / 3, size * 3 / 4);
 
-            peer = WebServer.start(peerLibrary, peerJobs, new WebServer.Options("127.0.0.1", 0));
+            peer = WebServer.start(peerLibrary, peerJobs, WebServer.Options.withoutLogin("127.0.0.1", 0));
             proxy.target(peer.port());
             SyncStatus resumed = pull(library);
             assertThat(resumed.ok()).as(resumed.summary()).isTrue();

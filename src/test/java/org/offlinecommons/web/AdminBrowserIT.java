@@ -106,7 +106,7 @@ class AdminBrowserIT {
                 stick.resolve("packs/oceans.zip"));
         AdminFixtures.evilZip(stick.resolve("evil.zip"));
         jobs = new JobRunner();
-        server = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0).withAdminLogin(),
+        server = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0),
                 new Drives(library, DriveSettings.of(tmp.resolve("data")).withMountRoots(List.of(tmp.resolve("media")))));
         base = "http://127.0.0.1:" + server.port();
         driver = HeadlessChromium.start(tmp.resolve("browser-profile"), LogType.BROWSER);

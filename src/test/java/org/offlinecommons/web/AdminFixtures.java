@@ -1,12 +1,7 @@
 package org.offlinecommons.web;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,14 +80,7 @@ final class AdminFixtures {
     }
 
     static JobStatus awaitJob(JobRunner jobs, String id) throws InterruptedException {
-        for (int i = 0; i < 3000; i++) {
-            JobStatus s = jobs.status(id).orElseThrow();
-            if (s.state().finished()) {
-                return s;
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("job " + id + " did not finish");
+        return org.offlinecommons.job.Jobs.await(jobs, id);
     }
 
     static boolean contains(byte[] haystack, byte[] needle) {
@@ -117,72 +105,6 @@ final class AdminFixtures {
             }
         }
         return all.toByteArray();
-    }
-
-    /** An HTTP client that keeps the admin's cookie and token by hand, as a script would. */
-    static final class Client {
-        final String base;
-        final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        String cookie;
-        String csrf;
-
-        Client(String base) {
-            this.base = base;
-        }
-
-        Client(WebServer server) {
-            this("http://127.0.0.1:" + server.port());
-        }
-
-        /** Logs in with JSON; returns the answer, keeping the cookie and token on success. */
-        HttpResponse<String> login(String password) throws Exception {
-            HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + "/admin/login"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(
-                            java.util.Map.of("password", password)))));
-            if (r.statusCode() == 200) {
-                cookie = r.headers().allValues("Set-Cookie").stream().filter(c -> c.contains("oc_admin="))
-                        .map(c -> c.substring(0, c.indexOf(';'))).findFirst().orElseThrow();
-                csrf = JSON.readTree(r.body()).path("csrfToken").asText();
-            }
-            return r;
-        }
-
-        Client loggedIn() throws Exception {
-            HttpResponse<String> r = login(PASSWORD);
-            if (r.statusCode() != 200) {
-                throw new AssertionError("login failed: " + r.statusCode() + " " + r.body());
-            }
-            return this;
-        }
-
-        HttpRequest.Builder request(String path) {
-            return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
-        }
-
-        /** With the session cookie and the token header, when logged in. */
-        HttpRequest.Builder admin(String path) {
-            HttpRequest.Builder b = request(path);
-            if (cookie != null) {
-                b.header("Cookie", cookie);
-            }
-            if (csrf != null) {
-                b.header(AdminGate.CSRF_HEADER, csrf);
-            }
-            return b;
-        }
-
-        HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        }
-
-        HttpResponse<String> get(String path) throws IOException, InterruptedException {
-            return send(request(path).GET());
-        }
-
-        static JsonNode json(HttpResponse<String> r) throws IOException {
-            return JSON.readTree(r.body());
-        }
     }
 
     /** A multipart/form-data body with its fields in the given order; file fields are [name, fileName, bytes]. */

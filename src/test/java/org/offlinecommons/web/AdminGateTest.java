@@ -18,7 +18,9 @@ import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.pack.PackImporter;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.ProgressListener;
-import org.offlinecommons.web.AdminFixtures.Client;
+import org.offlinecommons.web.admin.AdminRoutes;
+import org.offlinecommons.web.http.AdminGate;
+import org.offlinecommons.web.http.SecurityHeaders;
 
 /**
  * Who may change the library, checked on every state-changing endpoint the running server
@@ -48,7 +50,7 @@ class AdminGateTest {
                 ProgressListener.NONE);
         new AdminPassword(library).set(PASSWORD.toCharArray());
         jobs = new JobRunner();
-        server = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0).withAdminLogin());
+        server = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0));
         origin = "http://127.0.0.1:" + server.port();
     }
 
@@ -79,8 +81,8 @@ class AdminGateTest {
 
     @Test
     void everyChangeIsRefusedWithoutTheAdminOrFromAnotherSiteAndPassesWithASession() throws Exception {
-        Client admin = new Client(server).loggedIn();
-        Client anonymous = new Client(server);
+        Http admin = new Http(server).loggedIn();
+        Http anonymous = new Http(server);
         List<String> checked = new ArrayList<>();
         for (WebServer.Endpoint e : changes()) {
             String key = e.method() + " " + e.path();
@@ -114,13 +116,13 @@ class AdminGateTest {
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder b, WebServer.Endpoint e) throws Exception {
-        return new Client(server).send(b.header("Content-Type", "application/json")
+        return new Http(server).send(b.header("Content-Type", "application/json")
                 .method(e.method(), HttpRequest.BodyPublishers.ofString("{}")));
     }
 
     @Test
     void unknownPathsAndMethodsAreNotAWayAround() throws Exception {
-        Client anonymous = new Client(server);
+        Http anonymous = new Http(server);
         for (String method : List.of("POST", "PUT", "PATCH", "DELETE")) {
             assertThat(anonymous.send(anonymous.request("/api/v1/whatever").method(method,
                     HttpRequest.BodyPublishers.noBody())).statusCode()).as(method).isEqualTo(401);
@@ -132,7 +134,7 @@ class AdminGateTest {
 
     @Test
     void aFormCarriesItsTokenAsAFieldAndIsRefusedWithoutIt() throws Exception {
-        Client admin = new Client(server).loggedIn();
+        Http admin = new Http(server).loggedIn();
         HttpResponse<String> refused = admin.send(admin.request("/admin/packs/spare/delete")
                 .header("Cookie", admin.cookie).header("Origin", origin)
                 .header("Content-Type", "application/x-www-form-urlencoded")
@@ -152,7 +154,7 @@ class AdminGateTest {
 
     @Test
     void aMultipartBodyNeedsItsTokenBeforeTheFileAndOnlyUploadsMayDeferIt() throws Exception {
-        Client admin = new Client(server).loggedIn();
+        Http admin = new Http(server).loggedIn();
         byte[] zip = java.nio.file.Files.readAllBytes(tmp.resolve("garden.zip"));
         AdminFixtures.Form fileFirst = new AdminFixtures.Form().file("pack", "garden.zip", zip).field("csrf", admin.csrf);
         HttpResponse<String> r = admin.send(admin.request("/api/v1/packs").header("Cookie", admin.cookie)
@@ -169,7 +171,7 @@ class AdminGateTest {
 
     @Test
     void readingStaysOpenAndAdminPagesSendPeopleToTheLogin() throws Exception {
-        Client anonymous = new Client(server);
+        Http anonymous = new Http(server);
         for (String path : List.of("/", "/pack/garden", "/search?q=garden", "/packs/garden/", "/api/v1/packs",
                 "/api/v1/packs/garden", "/api/v1/jobs", "/sync/v1/catalog.json", AdminGate.LOGIN_PATH)) {
             assertThat(anonymous.get(path).statusCode()).as(path).isEqualTo(200);
@@ -182,12 +184,12 @@ class AdminGateTest {
         }
         HttpResponse<String> session = anonymous.get("/api/v1/admin/session");
         assertThat(session.statusCode()).isEqualTo(401);
-        assertThat(Client.json(session).path("error").asText()).isEqualTo("login_required");
+        assertThat(Http.json(session).path("error").asText()).isEqualTo("login_required");
     }
 
     @Test
     void theLoginCookieIsHttpOnlyAndStrictAndLoggingOutEndsTheSession() throws Exception {
-        Client admin = new Client(server);
+        Http admin = new Http(server);
         HttpResponse<String> r = admin.login(PASSWORD);
         String setCookie = r.headers().firstValue("Set-Cookie").orElseThrow();
         assertThat(setCookie).startsWith("oc_admin=").contains("; HttpOnly", "; SameSite=Strict", "; Path=/")
@@ -204,7 +206,7 @@ class AdminGateTest {
 
     @Test
     void aWrongPasswordIsRefusedInWordsAndTheFormGoesBackWhereItCameFrom() throws Exception {
-        Client admin = new Client(server);
+        Http admin = new Http(server);
         HttpResponse<String> wrong = admin.send(admin.request(AdminGate.LOGIN_PATH)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("password=nope&next=%2Fadmin%2Fjobs")));
@@ -226,7 +228,7 @@ class AdminGateTest {
 
     @Test
     void aNewPasswordEndsEverySession() throws Exception {
-        Client admin = new Client(server).loggedIn();
+        Http admin = new Http(server).loggedIn();
         AdminPassword password = new AdminPassword(library);
         try {
             password.set("another password entirely".toCharArray());
@@ -241,8 +243,8 @@ class AdminGateTest {
     @Test
     void guessingFromOneAddressIsSlowedDown() throws Exception {
         // A server of its own: its throttle must not slow the other tests' logins.
-        try (WebServer other = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0).withAdminLogin())) {
-            Client guesser = new Client(other);
+        try (WebServer other = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0))) {
+            Http guesser = new Http(other);
             List<Integer> answers = new ArrayList<>();
             HttpResponse<String> last = null;
             for (int i = 0; i < 20 && (last == null || last.statusCode() != 429); i++) {
@@ -252,22 +254,22 @@ class AdminGateTest {
             assertThat(answers.subList(0, 6)).containsOnly(401);
             assertThat(last.statusCode()).isEqualTo(429);
             assertThat(last.headers().firstValue("Retry-After")).isPresent();
-            assertThat(Client.json(last).path("error").asText()).isEqualTo("too_many_tries");
+            assertThat(Http.json(last).path("error").asText()).isEqualTo("too_many_tries");
             // The server it guessed at is not slowed down for anyone else.
-            assertThat(new Client(server).login(PASSWORD).statusCode()).isEqualTo(200);
+            assertThat(new Http(server).login(PASSWORD).statusCode()).isEqualTo(200);
         }
     }
 
     @Test
     void aSyncTokenClosesTheSyncTreeToPeersWithoutItAndOnlyIt() throws Exception {
         String token = "0123456789abcdef0123456789abcdef";
-        try (WebServer closed = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0).withAdminLogin()
+        try (WebServer closed = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0)
                 .withSyncToken(token))) {
-            Client peer = new Client(closed);
+            Http peer = new Http(closed);
             HttpResponse<String> none = peer.get("/sync/v1/catalog.json");
             assertThat(none.statusCode()).isEqualTo(401);
             assertThat(none.headers().firstValue("WWW-Authenticate")).get().asString().startsWith("Bearer");
-            assertThat(Client.json(none).path("error").asText()).isEqualTo("sync_token_required");
+            assertThat(Http.json(none).path("error").asText()).isEqualTo("sync_token_required");
             assertThat(peer.send(peer.request("/sync/v1/catalog.json").header("Authorization", "Bearer " + token + "0"))
                     .statusCode()).isEqualTo(401);
             assertThat(peer.send(peer.request("/sync/v1/catalog.json").header("Authorization", "Bearer " + token))
@@ -276,12 +278,12 @@ class AdminGateTest {
                     .statusCode()).isEqualTo(401);
             assertThat(peer.get("/pack/garden").statusCode()).as("reading pages stay open").isEqualTo(200);
         }
-        assertThat(new Client(server).get("/sync/v1/catalog.json").statusCode()).as("open by default").isEqualTo(200);
+        assertThat(new Http(server).get("/sync/v1/catalog.json").statusCode()).as("open by default").isEqualTo(200);
     }
 
     @Test
     void pagesCarryTheirSecurityHeaders() throws Exception {
-        Client anonymous = new Client(server);
+        Http anonymous = new Http(server);
         HttpResponse<String> page = anonymous.get("/pack/garden");
         assertThat(page.headers().firstValue("Content-Security-Policy")).hasValue(SecurityHeaders.PAGE_POLICY);
         assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");

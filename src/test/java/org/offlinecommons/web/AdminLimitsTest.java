@@ -17,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.offlinecommons.admin.AdminPassword;
 import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.store.Library;
-import org.offlinecommons.web.AdminFixtures.Client;
 
 /** Requests that are too big, too long or too slow are cut off instead of tying the server up. */
 class AdminLimitsTest {
@@ -33,7 +32,7 @@ class AdminLimitsTest {
         library = Library.open(tmp.resolve("data"));
         new AdminPassword(library).set(AdminFixtures.PASSWORD.toCharArray());
         jobs = new JobRunner();
-        server = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0).withAdminLogin()
+        server = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0)
                 .withIdleTimeout(Duration.ofSeconds(1)));
     }
 
@@ -60,7 +59,7 @@ class AdminLimitsTest {
 
     @Test
     void overlongAddressesHeadersAndBodiesAreRefused() throws Exception {
-        Client client = new Client(server);
+        Http client = new Http(server);
         assertThat(client.get("/search?q=" + "x".repeat(20_000)).statusCode()).isIn(414, 431);
         assertThat(client.send(client.request("/").header("X-Big", "y".repeat(20_000)).GET()).statusCode())
                 .isEqualTo(431);

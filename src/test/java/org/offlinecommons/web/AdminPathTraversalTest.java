@@ -22,6 +22,7 @@ import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.pack.PackImporter;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.ProgressListener;
+import org.offlinecommons.web.http.AdminGate;
 
 /**
  * Climbing out with the URL, on every route that takes a path, sent byte for byte over a raw
@@ -70,7 +71,7 @@ class AdminPathTraversalTest {
                 "<title>Garden</title>", "docs/page.html", "<title>Page</title>"), ProgressListener.NONE);
         new AdminPassword(library).set(AdminFixtures.PASSWORD.toCharArray());
         jobs = new JobRunner();
-        server = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0).withAdminLogin());
+        server = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0));
     }
 
     @AfterAll
@@ -107,7 +108,7 @@ class AdminPathTraversalTest {
 
     @Test
     void theAdminCannotBeTrickedIntoDeletingAnotherPackByItsPath() throws Exception {
-        AdminFixtures.Client admin = new AdminFixtures.Client(server).loggedIn();
+        Http admin = new Http(server).loggedIn();
         for (String target : List.of("/api/v1/packs/x%2f..%2fgarden", "/api/v1/packs/%2e%2e%2fgarden",
                 "/api/v1/packs/nope/../garden", "/api/v1/packs/x%252f..%252fgarden", "/admin/packs/x/../garden/delete")) {
             Answer a = raw(target.startsWith("/admin") ? "POST" : "DELETE", target, admin);
@@ -125,7 +126,7 @@ class AdminPathTraversalTest {
         }
     }
 
-    private static Answer raw(String method, String target, AdminFixtures.Client admin) throws IOException {
+    private static Answer raw(String method, String target, Http admin) throws IOException {
         try (Socket s = new Socket("127.0.0.1", server.port())) {
             s.setSoTimeout(20_000);
             StringBuilder request = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:"

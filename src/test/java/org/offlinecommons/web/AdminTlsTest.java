@@ -28,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.offlinecommons.admin.AdminPassword;
 import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.store.Library;
+import org.offlinecommons.web.http.AdminGate;
+import org.offlinecommons.web.http.PemKeyStore;
 
 /**
  * HTTPS from the PEM files a school has, with a self-signed certificate made by openssl (or
@@ -61,7 +63,7 @@ class AdminTlsTest {
         library = Library.open(tmp.resolve("data"));
         new AdminPassword(library).set(AdminFixtures.PASSWORD.toCharArray());
         jobs = new JobRunner();
-        server = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0).withAdminLogin()
+        server = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0)
                 .withTls(cert, key));
         base = "https://127.0.0.1:" + server.port();
         https = HttpClient.newBuilder().sslContext(trusting(cert)).build();
@@ -131,7 +133,7 @@ class AdminTlsTest {
         assertThatThrownBy(() -> PemKeyStore.load(key, key)).hasMessageContaining("not a PEM certificate");
         assertThatThrownBy(() -> PemKeyStore.load(cert, cert)).hasMessageContaining("holds no private key");
         assertThatThrownBy(() -> PemKeyStore.load(cert, tmp.resolve("missing.pem"))).hasMessageContaining("Cannot read");
-        assertThatThrownBy(() -> WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0)
+        assertThatThrownBy(() -> WebServer.start(library, jobs, WebServer.Options.withoutLogin("127.0.0.1", 0)
                 .withTls(cert, cert))).isInstanceOf(IllegalArgumentException.class);
     }
 

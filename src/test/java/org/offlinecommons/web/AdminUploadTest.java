@@ -22,7 +22,6 @@ import org.offlinecommons.pack.PackImporter;
 import org.offlinecommons.store.AuditLog;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.ProgressListener;
-import org.offlinecommons.web.AdminFixtures.Client;
 import org.offlinecommons.web.AdminFixtures.Form;
 
 /** Adding packs by upload and removing them, through the API and the admin's forms. */
@@ -37,8 +36,8 @@ class AdminUploadTest {
     static WebServer server;
     /** The same library behind a small upload limit. */
     static WebServer small;
-    static Client admin;
-    static Client smallAdmin;
+    static Http admin;
+    static Http smallAdmin;
     static Path uploads;
 
     @BeforeAll
@@ -47,11 +46,11 @@ class AdminUploadTest {
         uploads = library.dataDir().resolve("uploads");
         new AdminPassword(library).set(AdminFixtures.PASSWORD.toCharArray());
         jobs = new JobRunner();
-        WebServer.Options options = new WebServer.Options("127.0.0.1", 0).withAdminLogin();
+        WebServer.Options options = new WebServer.Options("127.0.0.1", 0);
         server = WebServer.start(library, jobs, options);
         small = WebServer.start(library, jobs, options.withMaxUpload(SMALL_LIMIT));
-        admin = new Client(server).loggedIn();
-        smallAdmin = new Client(small).loggedIn();
+        admin = new Http(server).loggedIn();
+        smallAdmin = new Http(small).loggedIn();
     }
 
     @AfterAll
@@ -63,7 +62,7 @@ class AdminUploadTest {
     }
 
     static JobStatus jobOf(HttpResponse<String> started) throws Exception {
-        JsonNode body = Client.json(started);
+        JsonNode body = Http.json(started);
         return AdminFixtures.awaitJob(jobs, body.path("job").path("id").asText());
     }
 
@@ -73,7 +72,7 @@ class AdminUploadTest {
         HttpResponse<String> r = admin.send(admin.admin("/api/v1/packs?name=raw.zip")
                 .header("Content-Type", "application/zip").POST(HttpRequest.BodyPublishers.ofFile(zip)));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-        assertThat(Client.json(r).path("pack").asText()).isEqualTo("raw");
+        assertThat(Http.json(r).path("pack").asText()).isEqualTo("raw");
         JobStatus job = jobOf(r);
         assertThat(job.state()).as(job.error()).isEqualTo(JobState.SUCCEEDED);
         assertThat(job.title()).contains("raw.zip");
@@ -126,7 +125,7 @@ class AdminUploadTest {
         HttpResponse<String> r = admin.send(admin.admin("/api/v1/packs?name=homework.zip")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(junk)));
         assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(Client.json(r).path("message").asText()).contains("homework.zip");
+        assertThat(Http.json(r).path("message").asText()).contains("homework.zip");
         assertThat(AdminFixtures.filesIn(uploads)).isEmpty();
 
         Form form = new Form().field("csrf", admin.csrf).file("pack", "homework.zip", junk);
@@ -138,12 +137,26 @@ class AdminUploadTest {
     }
 
     @Test
+    void aDeclaredTooLargeUploadIsAnsweredReadablyWhetherTheClientAskedFirstOrSentAtOnce() throws Exception {
+        Http client = new Http(small).loggedIn();
+        long fiveGigabytes = 5_000_000_000L;
+        // Asked first: the 413 instead of "100 Continue", and not a byte of the body sent.
+        assertThat(client.rawUpload("/api/v1/packs?name=huge.zip", fiveGigabytes, true, 0))
+                .startsWith("HTTP/1.1 413").doesNotContain("100 Continue").contains("too_large");
+        // Sent at once: what is on the way when the answer goes out is read and dropped, so the
+        // connection ends in an orderly close (a reset would fail readAllBytes) after the 413.
+        assertThat(client.rawUpload("/api/v1/packs?name=huge.zip", fiveGigabytes, false, 4 << 20))
+                .startsWith("HTTP/1.1 413").contains("too_large");
+        assertThat(AdminFixtures.filesIn(uploads)).isEmpty();
+    }
+
+    @Test
     void anUploadOverTheLimitIsRefusedByItsDeclaredSizeAndWhileCounting() throws Exception {
         byte[] big = new byte[(int) SMALL_LIMIT * 3];
         HttpResponse<String> declared = smallAdmin.send(smallAdmin.admin("/api/v1/packs?name=big.zip")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(big)));
         assertThat(declared.statusCode()).isEqualTo(413);
-        assertThat(Client.json(declared).path("error").asText()).isEqualTo("too_large");
+        assertThat(Http.json(declared).path("error").asText()).isEqualTo("too_large");
 
         // No Content-Length (chunked): refused while the bytes are counted.
         HttpResponse<String> counted = smallAdmin.send(smallAdmin.admin("/api/v1/packs?name=big.zip")
@@ -170,7 +183,7 @@ class AdminUploadTest {
 
         HttpResponse<String> r = admin.send(admin.admin("/api/v1/packs/old").DELETE());
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(Client.json(r).path("deleted").asText()).isEqualTo("old");
+        assertThat(Http.json(r).path("deleted").asText()).isEqualTo("old");
         assertThat(library.catalog().pack("old")).isEmpty();
         assertThat(admin.send(admin.admin("/api/v1/packs/old").DELETE()).statusCode()).isEqualTo(404);
         assertThat(new Audit(library).recent(5)).anySatisfy(e -> {
@@ -209,7 +222,7 @@ class AdminUploadTest {
         Path stale = uploads.resolve("upload-123/half.zip");
         Files.createDirectories(stale.getParent());
         Files.write(stale, new byte[1000]);
-        try (WebServer again = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0))) {
+        try (WebServer again = WebServer.start(library, jobs, WebServer.Options.withoutLogin("127.0.0.1", 0))) {
             assertThat(AdminFixtures.filesIn(uploads)).isEmpty();
             assertThat(again.port()).isPositive();
         }

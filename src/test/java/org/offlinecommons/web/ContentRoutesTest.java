@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -23,6 +23,7 @@ import org.offlinecommons.pack.PackFixtures;
 import org.offlinecommons.pack.PackImporter;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.ProgressListener;
+import org.offlinecommons.web.content.ContentUrls;
 
 /** Raw pack content over real HTTP: bytes, types, caching, ranges, compression, errors. */
 class ContentRoutesTest {
@@ -44,7 +45,7 @@ class ContentRoutesTest {
         library = Library.open(tmp.resolve("data"));
         new PackImporter(library).importPack(PackFixtures.build(site, "garden", "Garden", tmp.resolve("g.zip")),
                 ProgressListener.NONE);
-        server = WebServer.start(library, new JobRunner(), new WebServer.Options("127.0.0.1", 0));
+        server = WebServer.start(library, new JobRunner(), WebServer.Options.withoutLogin("127.0.0.1", 0));
     }
 
     @AfterAll
@@ -54,11 +55,7 @@ class ContentRoutesTest {
     }
 
     static HttpResponse<byte[]> get(String path, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
-        if (headers.length > 0) {
-            b.headers(headers);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return new Http(server).bytes("GET", path, null, headers);
     }
 
     @Test

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.offlinecommons.web.reading.LibraryPages;
+import org.offlinecommons.web.reading.MarkdownHtml;
 
 class MarkdownHtmlTest {
 

@@ -23,14 +23,15 @@ import org.offlinecommons.pack.PackFixtures;
 import org.offlinecommons.pack.PackImporter;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.ProgressListener;
+import org.offlinecommons.web.reading.PageUrls;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -63,7 +64,7 @@ class PagesIT {
     @BeforeAll
     static void start() throws Exception {
         library = Library.open(tmp.resolve("data"));
-        server = WebServer.start(library, new JobRunner(), new WebServer.Options("127.0.0.1", 0));
+        server = WebServer.start(library, new JobRunner(), WebServer.Options.withoutLogin("127.0.0.1", 0));
         base = "http://127.0.0.1:" + server.port();
         driver = HeadlessChromium.start(tmp.resolve("browser-profile"), LogType.PERFORMANCE);
         wait = new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(50));

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.store.Library;
+import org.offlinecommons.web.reading.LibraryPages;
+import org.offlinecommons.web.reading.PageUrls;
 
 /** The reading pages over real HTTP, against a library holding real (and hostile) packs. */
 class PagesTest {
@@ -37,7 +39,7 @@ class PagesTest {
     static void start() throws Exception {
         library = Library.open(tmp.resolve("data"));
         ReadingFixtures.importAll(library, tmp);
-        server = WebServer.start(library, new JobRunner(), new WebServer.Options("127.0.0.1", 0));
+        server = WebServer.start(library, new JobRunner(), WebServer.Options.withoutLogin("127.0.0.1", 0));
     }
 
     @AfterAll
@@ -47,11 +49,7 @@ class PagesTest {
     }
 
     static HttpResponse<String> get(String path, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
-        if (headers.length > 0) {
-            b.headers(headers);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return new Http(server).get(path, headers);
     }
 
     static String page(String path) throws Exception {
@@ -107,7 +105,7 @@ class PagesTest {
     @Test
     void anEmptyLibrarySaysWhatToDo() throws Exception {
         try (Library empty = Library.open(tmp.resolve("empty"));
-             WebServer other = WebServer.start(empty, new JobRunner(), new WebServer.Options("127.0.0.1", 0))) {
+             WebServer other = WebServer.start(empty, new JobRunner(), WebServer.Options.withoutLogin("127.0.0.1", 0))) {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + other.port() + "/")).build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -17,7 +17,6 @@ import org.offlinecommons.job.JobState;
 import org.offlinecommons.pack.PackImporter;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.ProgressListener;
-import org.offlinecommons.web.AdminFixtures.Client;
 
 /**
  * The peers API and page on two real servers in this JVM (discovery itself is DiscoveryIT's):
@@ -50,8 +49,8 @@ class PeersApiIT {
         new AdminPassword(here).set(PASSWORD.toCharArray());
         hereJobs = new JobRunner();
         thereJobs = new JobRunner();
-        server = WebServer.start(here, hereJobs, new WebServer.Options("127.0.0.1", 0).withAdminLogin());
-        peer = WebServer.start(there, thereJobs, new WebServer.Options("127.0.0.1", 0));
+        server = WebServer.start(here, hereJobs, new WebServer.Options("127.0.0.1", 0));
+        peer = WebServer.start(there, thereJobs, WebServer.Options.withoutLogin("127.0.0.1", 0));
         origin = "http://127.0.0.1:" + server.port();
     }
 
@@ -71,15 +70,15 @@ class PeersApiIT {
 
     @Test
     void onlyTheAdminSeesThePeersAndPeopleAreSentToTheLogin() throws Exception {
-        Client anonymous = new Client(server);
+        Http anonymous = new Http(server);
         HttpResponse<String> api = anonymous.get("/api/v1/peers");
         assertThat(api.statusCode()).isEqualTo(401);
-        assertThat(Client.json(api).path("error").asText()).isEqualTo("login_required");
+        assertThat(Http.json(api).path("error").asText()).isEqualTo("login_required");
         HttpResponse<String> page = anonymous.send(anonymous.request("/admin/peers").header("Accept", "text/html"));
         assertThat(page.statusCode()).isEqualTo(302);
         assertThat(anonymous.send(json(anonymous.request("/api/v1/peers"), "POST", "{\"address\":\"x:1\"}"))
                 .statusCode()).isEqualTo(401);
-        Client admin = new Client(server).loggedIn();
+        Http admin = new Http(server).loggedIn();
         assertThat(admin.send(json(admin.request("/api/v1/peers").header("Cookie", admin.cookie), "POST",
                 "{\"address\":\"x:1\"}")).statusCode()).as("no token").isEqualTo(403);
         assertThat(admin.send(admin.admin("/api/v1/peers").GET()).statusCode()).isEqualTo(200);
@@ -87,15 +86,15 @@ class PeersApiIT {
 
     @Test
     void aPeerAddedByAddressShowsWhatEachSideLacksAndSyncFromPullsAPackAsAJob() throws Exception {
-        Client admin = new Client(server).loggedIn();
+        Http admin = new Http(server).loggedIn();
         HttpResponse<String> bad = admin.send(json(admin.admin("/api/v1/peers"), "POST", "{\"address\":\"ftp://x\"}"));
         assertThat(bad.statusCode()).isEqualTo(400);
-        assertThat(Client.json(bad).path("message").asText()).contains("http://");
+        assertThat(Http.json(bad).path("message").asText()).contains("http://");
 
         HttpResponse<String> added = admin.send(json(admin.admin("/api/v1/peers"), "POST",
                 "{\"address\":\"127.0.0.1:" + peer.port() + "\"}"));
         assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
-        JsonNode p = Client.json(added).path("peer");
+        JsonNode p = Http.json(added).path("peer");
         assertThat(p.path("url").asText()).isEqualTo("http://127.0.0.1:" + peer.port());
         assertThat(p.path("sources").toString()).isEqualTo("[\"manual\"]");
         assertThat(p.path("reachable").asBoolean()).isTrue();
@@ -109,7 +108,7 @@ class PeersApiIT {
                 .isEqualTo(here.catalog().pack("ours").orElseThrow().totalSize());
         String key = p.path("key").asText();
 
-        JsonNode list = Client.json(admin.send(admin.admin("/api/v1/peers")));
+        JsonNode list = Http.json(admin.send(admin.admin("/api/v1/peers")));
         assertThat(list.path("peers")).hasSize(1);
         assertThat(list.path("discovery").path("enabled").asBoolean()).isFalse();
 
@@ -121,15 +120,15 @@ class PeersApiIT {
         HttpResponse<String> started = admin.send(json(admin.admin("/api/v1/peers/" + key + "/sync"), "POST",
                 "{\"packs\":[\"rivers\"]}"));
         assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
-        String job = Client.json(started).path("job").path("id").asText();
+        String job = Http.json(started).path("job").path("id").asText();
         assertThat(AdminFixtures.awaitJob(hereJobs, job).state()).isEqualTo(JobState.SUCCEEDED);
         assertThat(here.catalog().pack("rivers").orElseThrow().digest())
                 .isEqualTo(there.catalog().pack("rivers").orElseThrow().digest());
         assertThat(here.catalog().pack("stars")).isEmpty();
-        JsonNode jobJson = Client.json(admin.send(admin.admin("/api/v1/jobs/" + job)));
+        JsonNode jobJson = Http.json(admin.send(admin.admin("/api/v1/jobs/" + job)));
         assertThat(jobJson.toString()).contains("SUCCEEDED");
 
-        JsonNode after = Client.json(admin.send(admin.admin("/api/v1/peers"))).path("peers").get(0);
+        JsonNode after = Http.json(admin.send(admin.admin("/api/v1/peers"))).path("peers").get(0);
         assertThat(after.path("theyHave").path("packs")).extracting(n -> n.path("id").asText())
                 .containsExactly("stars");
 
@@ -150,19 +149,19 @@ class PeersApiIT {
         HttpResponse<String> removed = admin.send(admin.admin("/api/v1/peers/" + key).DELETE());
         assertThat(removed.statusCode()).isEqualTo(200);
         assertThat(admin.send(admin.admin("/api/v1/peers/" + key).DELETE()).statusCode()).isEqualTo(404);
-        assertThat(Client.json(admin.send(admin.admin("/api/v1/peers"))).path("peers")).isEmpty();
+        assertThat(Http.json(admin.send(admin.admin("/api/v1/peers"))).path("peers")).isEmpty();
     }
 
     @Test
     void withNoPeerThePageSaysWhyAndHowToAddOne() throws Exception {
-        Client admin = new Client(server).loggedIn();
+        Http admin = new Http(server).loggedIn();
         String html = admin.send(admin.admin("/admin/peers")).body();
         assertThat(html).contains("No other server found yet", "switched off", "Add this server",
                 "name=\"address\"");
         assertThat(admin.send(admin.admin("/admin")).body()).contains("href=\"/admin/peers\"");
         HttpResponse<String> unreachable = admin.send(json(admin.admin("/api/v1/peers"), "POST",
                 "{\"address\":\"127.0.0.1:1\"}"));
-        JsonNode p = Client.json(unreachable).path("peer");
+        JsonNode p = Http.json(unreachable).path("peer");
         assertThat(p.path("reachable").asBoolean()).isFalse();
         assertThat(p.path("problem").asText()).contains("cannot connect");
         assertThat(admin.send(admin.admin("/api/v1/peers/" + p.path("key").asText()).DELETE()).statusCode())
@@ -177,9 +176,9 @@ class PeersApiIT {
             new PackImporter(guardedLibrary).importPack(AdminFixtures.pack(tmp, "maps", "Maps", "index.html",
                     "<title>Maps</title>"), ProgressListener.NONE);
             try (WebServer guarded = WebServer.start(guardedLibrary, guardedJobs,
-                    new WebServer.Options("127.0.0.1", 0).withSyncToken(secret))) {
-                Client admin = new Client(server).loggedIn();
-                JsonNode p = Client.json(admin.send(json(admin.admin("/api/v1/peers"), "POST",
+                    WebServer.Options.withoutLogin("127.0.0.1", 0).withSyncToken(secret))) {
+                Http admin = new Http(server).loggedIn();
+                JsonNode p = Http.json(admin.send(json(admin.admin("/api/v1/peers"), "POST",
                         "{\"address\":\"127.0.0.1:" + guarded.port() + "\"}"))).path("peer");
                 String key = p.path("key").asText();
                 try {
@@ -195,11 +194,11 @@ class PeersApiIT {
                     HttpResponse<String> spaced = admin.send(json(admin.admin("/api/v1/peers/" + key + "/token"),
                             "PUT", "{\"token\":\"two words\"}"));
                     assertThat(spaced.statusCode()).isEqualTo(400);
-                    assertThat(Client.json(spaced).path("message").asText()).contains("without spaces");
+                    assertThat(Http.json(spaced).path("message").asText()).contains("without spaces");
                     HttpResponse<String> wrong = admin.send(json(admin.admin("/api/v1/peers/" + key + "/token"),
                             "PUT", "{\"token\":\"not-the-token\"}"));
                     assertThat(wrong.statusCode()).isEqualTo(200);
-                    JsonNode stillRefused = Client.json(admin.send(admin.admin("/api/v1/peers"))).path("peers").get(0);
+                    JsonNode stillRefused = Http.json(admin.send(admin.admin("/api/v1/peers"))).path("peers").get(0);
                     assertThat(stillRefused.path("refused").asBoolean()).as("a wrong token").isTrue();
 
                     HttpResponse<String> saved = admin.send(admin.request("/admin/peers/" + key + "/token")
@@ -208,7 +207,7 @@ class PeersApiIT {
                             .POST(HttpRequest.BodyPublishers.ofString("csrf=" + admin.csrf + "&token=" + secret)));
                     assertThat(saved.statusCode()).isEqualTo(303);
                     assertThat(saved.headers().firstValue("Location")).hasValue("/admin/peers?token=saved");
-                    JsonNode accepted = Client.json(admin.send(admin.admin("/api/v1/peers"))).path("peers").get(0);
+                    JsonNode accepted = Http.json(admin.send(admin.admin("/api/v1/peers"))).path("peers").get(0);
                     assertThat(accepted.path("reachable").asBoolean()).as(accepted.toString()).isTrue();
                     assertThat(accepted.path("theyHave").path("packs")).extracting(n -> n.path("id").asText())
                             .contains("maps");
@@ -219,7 +218,7 @@ class PeersApiIT {
                     HttpResponse<String> started = admin.send(json(admin.admin("/api/v1/peers/" + key + "/sync"),
                             "POST", "{\"packs\":[\"maps\"]}"));
                     assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
-                    String job = Client.json(started).path("job").path("id").asText();
+                    String job = Http.json(started).path("job").path("id").asText();
                     assertThat(AdminFixtures.awaitJob(hereJobs, job).state()).isEqualTo(JobState.SUCCEEDED);
                     assertThat(here.catalog().pack("maps")).isPresent();
                 } finally {

@@ -10,6 +10,7 @@ import org.offlinecommons.pack.PackFixtures;
 import org.offlinecommons.pack.PackImporter;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.ProgressListener;
+import org.offlinecommons.web.reading.PageUrls;
 
 /** The packs the reading pages are tested with: real folders, built and imported as admins do. */
 final class ReadingFixtures {

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -15,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.offlinecommons.job.JobRunner;
+import org.offlinecommons.job.Jobs;
 import org.offlinecommons.pack.PackFixtures;
 import org.offlinecommons.pack.PackImporter;
 import org.offlinecommons.store.FileRecipe;
@@ -45,7 +44,7 @@ class SyncRoutesTest {
                 ProgressListener.NONE);
         garden = library.catalog().pack("garden").orElseThrow();
         jobs = new JobRunner();
-        server = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0));
+        server = WebServer.start(library, jobs, WebServer.Options.withoutLogin("127.0.0.1", 0));
     }
 
     @AfterAll
@@ -56,13 +55,7 @@ class SyncRoutesTest {
     }
 
     static HttpResponse<byte[]> send(String method, String path, String body, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        if (headers.length > 0) {
-            b.headers(headers);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return new Http(server).bytes(method, path, body, headers);
     }
 
     static JsonNode json(HttpResponse<byte[]> r) throws IOException {
@@ -181,14 +174,8 @@ class SyncRoutesTest {
                 "{\"peer\": \"http://127.0.0.1:" + server.port() + "\", \"dryRun\": true}");
         assertThat(started.statusCode()).isEqualTo(202);
         String status = json(started).path("status").asText();
-        JsonNode view = null;
-        for (int i = 0; i < 200; i++) {
-            view = json(send("GET", status, null));
-            if (view.path("job").path("state").asText().equals("SUCCEEDED")) {
-                break;
-            }
-            Thread.sleep(50);
-        }
+        Jobs.await(jobs, json(started).path("job").asText());
+        JsonNode view = json(send("GET", status, null));
         assertThat(view.path("job").path("state").asText()).as(view.toString()).isEqualTo("SUCCEEDED");
         assertThat(view.path("sync").path("packs").get(0).path("action").asText()).isEqualTo("UP_TO_DATE");
         assertThat(view.path("job").path("message").asText()).contains("Dry run");

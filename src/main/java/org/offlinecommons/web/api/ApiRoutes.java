@@ -1,0 +1,66 @@
+package org.offlinecommons.web.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import java.util.Map;
+import org.offlinecommons.job.JobRunner;
+import org.offlinecommons.store.Library;
+import org.offlinecommons.store.PackRecord;
+import org.offlinecommons.store.SearchIndex;
+import org.offlinecommons.web.HttpProblem;
+
+/** The read-only JSON API under {@code /api/v1}. */
+public final class ApiRoutes {
+
+    private final Library library;
+    private final JobRunner jobs;
+    private final SearchJson search;
+
+    public ApiRoutes(Library library, JobRunner jobs, ObjectMapper json) {
+        this.library = library;
+        this.jobs = jobs;
+        this.search = new SearchJson(library, json);
+    }
+
+    public void register(JavalinConfig config) {
+        config.routes.get("/api/v1/packs", ctx -> ctx.json(Map.of("packs",
+                library.catalog().packs().stream().map(PackJson::summary).toList())));
+        config.routes.get("/api/v1/packs/{id}", ctx -> {
+            String id = ctx.pathParam("id");
+            PackRecord pack = library.catalog().pack(id)
+                    .orElseThrow(() -> HttpProblem.notFound("There is no pack '" + id + "' in this library"));
+            ctx.json(PackJson.detail(pack, library.catalog().items(id)));
+        });
+        config.routes.get("/api/v1/search", this::search);
+        config.routes.get("/api/v1/jobs", ctx -> ctx.json(Map.of("jobs", jobs.recent())));
+        config.routes.get("/api/v1/jobs/{id}", ctx -> ctx.json(jobs.status(ctx.pathParam("id"))
+                .orElseThrow(() -> HttpProblem.notFound("There is no job '" + ctx.pathParam("id") + "'"))));
+    }
+
+    private void search(Context ctx) {
+        String q = ctx.queryParam("q");
+        SearchJson.Request request = new SearchJson.Request(q == null ? "" : q, blankToNull(ctx.queryParam("pack")),
+                intParam(ctx, "limit", 20, 1, SearchIndex.MAX_LIMIT), intParam(ctx, "offset", 0, 0, 100_000));
+        // Cache-Control: no-cache asks for an answer computed now (scripts/bench measures both).
+        String cacheControl = ctx.header("Cache-Control");
+        boolean fresh = cacheControl != null && cacheControl.contains("no-cache");
+        ctx.contentType("application/json").result(search.answer(request, fresh));
+    }
+
+    public static int intParam(Context ctx, String name, int fallback, int min, int max) {
+        String v = ctx.queryParam(name);
+        if (v == null || v.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Math.max(min, Math.min(max, Integer.parseInt(v.strip())));
+        } catch (NumberFormatException e) {
+            throw HttpProblem.badRequest("'" + name + "' must be a whole number");
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

@@ -1,0 +1,107 @@
+package org.offlinecommons.web.http;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import org.offlinecommons.admin.UploadTooLargeException;
+import org.offlinecommons.pack.PackException;
+import org.offlinecommons.store.StoreException;
+import org.offlinecommons.sync.SyncException;
+import org.offlinecommons.web.ApiError;
+import org.offlinecommons.web.HttpProblem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where exceptions become HTTP answers: a status and an {@link ApiError} body for
+ * programs, or a page in plain words for people ({@link ErrorPages}). Internal details (stack
+ * traces, SQL) go to the log, never to the client.
+ */
+public final class ErrorMapping {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorMapping.class);
+
+    private ErrorMapping() {
+    }
+
+    public static void register(JavalinConfig config, ErrorPages pages) {
+        config.routes.exception(HttpProblem.class, (e, ctx) ->
+                respond(ctx, pages, e.status(), e.code(), e.getMessage(), e.getMessage()));
+        config.routes.exception(PackException.class, (e, ctx) -> {
+            int status = status(e);
+            respond(ctx, pages, status, e.reason().name().toLowerCase(java.util.Locale.ROOT), e.getMessage(),
+                    status == 500 ? null : e.getMessage());
+        });
+        config.routes.exception(SyncException.class, (e, ctx) -> {
+            HttpProblem p = problem(e);
+            respond(ctx, pages, p.status(), p.code(), p.getMessage(), p.getMessage());
+        });
+        config.routes.exception(UploadTooLargeException.class, (e, ctx) ->
+                respond(ctx, pages, 413, "too_large", e.getMessage(), e.getMessage()));
+        config.routes.exception(StoreException.class, (e, ctx) -> {
+            LOG.error("Storage failure on {} {}", ctx.method(), ctx.path(), e);
+            respond(ctx, pages, 503, "unavailable", "The library could not be read just now; try again in a moment.",
+                    null);
+        });
+        // Javalin's own messages ("Endpoint GET /x not found") are for developers, not for pages.
+        config.routes.exception(HttpResponseException.class, (e, ctx) ->
+                respond(ctx, pages, e.getStatus(), e.getStatus() == 404 ? "not_found" : "http_" + e.getStatus(),
+                        e.getMessage(), null));
+        config.routes.exception(Exception.class, (e, ctx) -> {
+            LOG.error("Unexpected failure on {} {}", ctx.method(), ctx.path(), e);
+            respond(ctx, pages, 500, "internal", "Something went wrong on the server; the error was logged.", null);
+        });
+        config.routes.error(404, ctx -> {
+            if (ctx.endpoints().lastHttpEndpoint() == null) {
+                respond(ctx, pages, 404, "not_found", "There is nothing at " + ctx.path(), null);
+            }
+        });
+    }
+
+    public static int status(PackException e) {
+        return switch (e.reason()) {
+            case INVALID -> 400;
+            case CONFLICT -> 409;
+            case NOT_FOUND -> 404;
+            case NO_SPACE -> 507;
+            case IO -> 500;
+        };
+    }
+
+    /** A sync's failure in HTTP's terms: whose fault it is decides the status. */
+    public static HttpProblem problem(SyncException e) {
+        return switch (e.reason()) {
+            case BAD_REQUEST -> HttpProblem.badRequest(e.getMessage());
+            case REFUSED -> new HttpProblem(403, "sync_refused", e.getMessage());
+            case CONFLICT -> new HttpProblem(409, "conflict", e.getMessage());
+            case NO_SPACE -> new HttpProblem(507, "no_space", e.getMessage());
+            case INVALID_PEER, UNREACHABLE -> new HttpProblem(502, "peer_failed", e.getMessage());
+        };
+    }
+
+    /**
+     * @param pageDetail what a page may add to its plain-words explanation, or null
+     */
+    private static void respond(Context ctx, ErrorPages pages, int status, String code, String message,
+                                String pageDetail) {
+        if (ErrorPages.isForPeople(ctx)) {
+            pages.respond(ctx, status, pageDetail);
+        } else {
+            respond(ctx, status, code, message);
+        }
+        RefusalDrain.ifBodyUnread(ctx);
+    }
+
+    /**
+     * The body of a {@link HttpProblem} for programs; {@link PackFileHandler} answers 404s of pack
+     * files with it before Javalin (pack files are never answered with a page, see {@link ErrorPages}).
+     */
+    public static ApiError body(HttpProblem e) {
+        return new ApiError(e.code(), e.getMessage());
+    }
+
+    public static void respond(Context ctx, int status, String code, String message) {
+        ctx.status(status);
+        ctx.json(new ApiError(code, message));
+    }
+}

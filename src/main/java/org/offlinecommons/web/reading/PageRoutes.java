@@ -1,0 +1,82 @@
+package org.offlinecommons.web.reading;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import org.offlinecommons.store.Item;
+import org.offlinecommons.store.Library;
+import org.offlinecommons.web.Layout;
+import org.offlinecommons.web.Messages;
+import org.offlinecommons.web.StaticAssets;
+import org.offlinecommons.web.Templates;
+import org.offlinecommons.web.content.ContentUrls;
+import org.offlinecommons.web.http.ErrorPages;
+
+/**
+ * The reading pages for people: {@code /} (packs), {@code /pack/{id}} (contents),
+ * {@code /read/{id}/{position}} (an item) and {@code /search}. Plain HTML that works without
+ * JavaScript; web pages of packs are served as they are by {@link ContentRoutes}.
+ */
+public final class PageRoutes {
+
+    public static final String HTML = "text/html; charset=utf-8";
+
+    private final LibraryPages pages;
+    private final Templates templates;
+    private final ErrorPages errorPages;
+
+    public PageRoutes(LibraryPages pages, Templates templates, Messages messages) {
+        this.pages = pages;
+        this.templates = templates;
+        this.errorPages = new ErrorPages(pages, templates, messages);
+    }
+
+    /** Everything the pages need, from the library and the interface's words and files. */
+    public static PageRoutes create(Library library, Messages messages, StaticAssets assets, Templates templates) {
+        return new PageRoutes(new LibraryPages(library, messages, baseLayout(messages, assets)), templates, messages);
+    }
+
+    public static Layout baseLayout(Messages messages, StaticAssets assets) {
+        return new Layout(messages, assets.url("app.css"), assets.url("icon.svg"), null, null, null);
+    }
+
+    /** Error answers in the same layout, for {@link ErrorMapping}. */
+    public ErrorPages errorPages() {
+        return errorPages;
+    }
+
+    public void register(JavalinConfig config) {
+        config.routes.get("/", ctx -> page(ctx, "home.jte", pages.home(ctx.queryParam("lang"))));
+        config.routes.get("/pack/{id}", ctx ->
+                page(ctx, "pack.jte", pages.pack(ctx.pathParam("id"), pageNumber(ctx))));
+        config.routes.get("/read/{id}/{position}", this::read);
+        config.routes.get("/search", ctx ->
+                page(ctx, "search.jte", pages.search(ctx.queryParam("q"), ctx.queryParam("pack"), pageNumber(ctx))));
+    }
+
+    private void read(Context ctx) {
+        String packId = ctx.pathParam("id");
+        Item item = pages.item(packId, ctx.pathParam("position"));
+        if (LibraryPages.isWebPage(item)) {
+            ctx.redirect(ContentUrls.file(packId, item.path()));
+            return;
+        }
+        page(ctx, "reader.jte", pages.read(packId, item));
+    }
+
+    private void page(Context ctx, String template, Object view) {
+        ctx.contentType(HTML).result(templates.render(template, view));
+    }
+
+    /** A bad page number is not worth an error page: the first page is what was meant. */
+    private static int pageNumber(Context ctx) {
+        String p = ctx.queryParam("page");
+        if (p == null) {
+            return 1;
+        }
+        try {
+            return Integer.parseInt(p.strip());
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+}

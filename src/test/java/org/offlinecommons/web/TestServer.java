@@ -1,0 +1,133 @@
+package org.offlinecommons.web;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.offlinecommons.admin.AdminPassword;
+import org.offlinecommons.drive.Drives;
+import org.offlinecommons.job.JobRunner;
+import org.offlinecommons.store.Library;
+
+/**
+ * A real server on port 0 over a real library in a folder of its own, for one test class:
+ * secure by default (the admin login on, with {@link AdminFixtures#PASSWORD}), and the one
+ * HTTP helper ({@link Http}) to call it, logged in when asked.
+ * <pre>
+ * &#64;RegisterExtension
+ * static final TestServer server = TestServer.secure().with(library -> ...);
+ * </pre>
+ */
+final class TestServer implements BeforeAllCallback, AfterAllCallback {
+
+    /** What to put in the library before the server starts. */
+    @FunctionalInterface
+    interface Setup {
+        void accept(Library library, Path dir) throws Exception;
+    }
+
+    private final boolean secure;
+    private Setup setup = (library, dir) -> { };
+    private UnaryOperator<WebServer.Options> options = UnaryOperator.identity();
+    private Function<Library, Drives> drives = Drives::defaults;
+    private Path dir;
+    private Library library;
+    private JobRunner jobs;
+    private WebServer server;
+
+    private TestServer(boolean secure) {
+        this.secure = secure;
+    }
+
+    /** With the admin login, as {@code serve} always runs. */
+    static TestServer secure() {
+        return new TestServer(true);
+    }
+
+    /** Without the admin login: a peer that other servers only read from. */
+    static TestServer open() {
+        return new TestServer(false);
+    }
+
+    TestServer with(Setup s) {
+        this.setup = s;
+        return this;
+    }
+
+    TestServer options(UnaryOperator<WebServer.Options> change) {
+        this.options = change;
+        return this;
+    }
+
+    TestServer drives(Function<Library, Drives> make) {
+        this.drives = make;
+        return this;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        dir = Files.createTempDirectory("oc-server-");
+        library = Library.open(dir.resolve("data"));
+        if (secure) {
+            new AdminPassword(library).set(AdminFixtures.PASSWORD.toCharArray());
+        }
+        setup.accept(library, dir);
+        jobs = new JobRunner();
+        WebServer.Options base = secure ? new WebServer.Options("127.0.0.1", 0)
+                : WebServer.Options.withoutLogin("127.0.0.1", 0);
+        server = WebServer.start(library, jobs, options.apply(base), drives.apply(library));
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+        server.close();
+        jobs.close();
+        library.close();
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    Library library() {
+        return library;
+    }
+
+    JobRunner jobs() {
+        return jobs;
+    }
+
+    WebServer server() {
+        return server;
+    }
+
+    /** The folder the library and anything the setup made live in. */
+    Path dir() {
+        return dir;
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    /** A client that has not logged in. */
+    Http http() {
+        return new Http(server);
+    }
+
+    /** A client logged in as the admin. */
+    Http admin() throws IOException, InterruptedException {
+        return new Http(server).loggedIn();
+    }
+}
