@@ -51,6 +51,7 @@ public final class ZimWriter {
   private long clusterCount;
   private long frontArticles;
   private long mainPageTarget;
+  private long clusterBytesTotal;
   private final long pathPtrPos;
   private final long titlePtrPos;
   private final long clusterPtrPos;
@@ -87,8 +88,6 @@ public final class ZimWriter {
     checksumPos = clusterPos + clusterBytesTotal;
     header = header();
   }
-
-  private long clusterBytesTotal;
 
   /**
    * Computes the layout: one pass over the input by path (checking order, collecting MIME types, sizes and
@@ -158,11 +157,11 @@ public final class ZimWriter {
           + " bytes");
     }
     byte[] sum = checksum;
-    if (to > checksumPos && sum == null) {
+    if (to > checksumPos && from < to && sum == null) {
       throw new IllegalStateException("the slice reaches the checksum, which is not computed yet");
     }
     writeData(from, Math.min(to, checksumPos), out);
-    if (to > checksumPos) {
+    if (to > checksumPos && from < to) {
       RangeSink sink = new RangeSink(out, from, to);
       sink.moveTo(checksumPos);
       sink.write(sum);
@@ -685,7 +684,7 @@ public final class ZimWriter {
     private long stride = 1;
 
     void offer(long key, Checkpoint point) {
-      if (key % stride != 0 || !keys.isEmpty() && keys.get(keys.size() - 1) == key) {
+      if (key % stride != 0 || !keys.isEmpty() && keys.get(keys.size() - 1).longValue() == key) {
         return;
       }
       keys.add(key);
