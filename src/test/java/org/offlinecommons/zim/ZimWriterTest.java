@@ -98,6 +98,65 @@ class ZimWriterTest {
     }
   }
 
+  /** A slice opens only the blobs it covers: the bytes before it are not produced. */
+  @Test
+  void aSliceOpensOnlyTheBlobsItCovers() throws IOException {
+    java.util.concurrent.atomic.AtomicInteger opens = new java.util.concurrent.atomic.AtomicInteger();
+    ZimWriterInput counting = new ZimWriterInput() {
+      @Override
+      public Cursor byPath(String fromPath) {
+        return input.byPath(fromPath);
+      }
+
+      @Override
+      public Cursor byTitle(long skip) {
+        return input.byTitle(skip);
+      }
+
+      @Override
+      public long indexOf(String path) {
+        return input.indexOf(path);
+      }
+
+      @Override
+      public java.io.InputStream open(ZimItem item) throws IOException {
+        opens.incrementAndGet();
+        return input.open(item);
+      }
+    };
+    ZimWriter w = ZimWriter.layOut(counting, ZimWriterFixture.book());
+    assertThat(opens).hasValue(0);
+    byte[] big = Files.readAllBytes(input.folder.resolve("data/deep/er/blob-4.bin"));
+    long at = indexOf(whole, Arrays.copyOf(big, 64));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    w.write(at + 1000, at + 1010, out);
+    assertThat(out.toByteArray()).isEqualTo(Arrays.copyOfRange(big, 1000, 1010));
+    assertThat(opens).hasValue(1);
+    w.write(0, 4096, OutputStreamNull.INSTANCE);
+    assertThat(opens).hasValue(1);
+  }
+
+  private static final class OutputStreamNull extends java.io.OutputStream {
+    static final OutputStreamNull INSTANCE = new OutputStreamNull();
+
+    @Override
+    public void write(int b) {
+    }
+  }
+
+  private static long indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    throw new AssertionError("not found");
+  }
+
   @Test
   void theChecksumPassEqualsTheWrittenOne() throws IOException {
     ZimWriter fresh = ZimWriter.layOut(input, ZimWriterFixture.book());
