@@ -215,6 +215,9 @@ public final class ZimWriter {
                 + Bytes.utf8(previous) + "' (the order must be by UTF-8 bytes, each path once)");
           }
           previous = path;
+          if (item.isRedirect() && item.redirectTarget().equals(item.path())) {
+            throw new IllegalArgumentException("redirect '" + item.path() + "' points at itself");
+          }
           if (item.isRedirect() && input.indexOf(item.redirectTarget()) < 0) {
             throw new IllegalArgumentException("redirect '" + item.path() + "' points at '" + item.redirectTarget()
                 + "', which is not an entry");

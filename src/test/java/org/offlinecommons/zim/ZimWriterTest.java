@@ -177,6 +177,9 @@ class ZimWriterTest {
     FolderZimInput broken = new FolderZimInput(input.folder, Map.of("a-redirect", "nowhere.html"));
     assertThatThrownBy(() -> ZimWriter.layOut(broken, ZimWriterFixture.book()))
         .hasMessageContaining("redirect 'a-redirect' points at 'nowhere.html'");
+    FolderZimInput loop = new FolderZimInput(input.folder, Map.of("self.html", "self.html"));
+    assertThatThrownBy(() -> ZimWriter.layOut(loop, ZimWriterFixture.book()))
+        .hasMessageContaining("redirect 'self.html' points at itself");
   }
 
   private static long direntStart(ZimHeader h) {
