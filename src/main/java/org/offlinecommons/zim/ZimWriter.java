@@ -27,6 +27,11 @@ import java.util.TreeSet;
  * entries ({@link #MAX_BLOBS_PER_CLUSTER}). Thread-safe: each write opens its own cursors.
  */
 public final class ZimWriter {
+  /**
+   * Changes whenever the same input would give different bytes (layout, cluster rule, what is added): a cached
+   * checksum or an ETag must include it along with the input's version.
+   */
+  public static final int OUTPUT_VERSION = 1;
   /** Clusters are closed when the next blob would take them past this size. */
   public static final int CLUSTER_TARGET_BYTES = 1 << 20;
   static final int MAX_BLOBS_PER_CLUSTER = 4096;
