@@ -55,9 +55,15 @@ public final class SearchIndex {
     private final Semaphore computing = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()), true);
     private final Database db;
     private final RecentAnswers recent = new RecentAnswers(CACHED_ANSWERS);
+    private final SnippetTexts texts;
 
     public SearchIndex(Database db) {
+        this(db, new Catalog(db), new ChunkStore(db));
+    }
+
+    SearchIndex(Database db, Catalog catalog, ChunkStore chunks) {
         this.db = db;
+        this.texts = new SnippetTexts(catalog, chunks);
     }
 
     /**
@@ -109,7 +115,7 @@ public final class SearchIndex {
     private SearchResults compute(String q, String match, String packId, int lim, int off, AnswerKey key,
                                   long generation) {
         String packFilter = packId == null ? "" : " AND i.pack_id = ?";
-        return db.read(c -> {
+        Found found = db.read(c -> {
             int total;
             try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM search JOIN item i ON i.id = search.rowid"
                     + " WHERE search MATCH ?" + packFilter)) {
@@ -123,12 +129,8 @@ public final class SearchIndex {
             }
             List<SearchHit> hits = new ArrayList<>();
             if (total > off) {
-                // Snippets are cut here, not by FTS5's snippet(): its cost grows with the square
-                // of a word's occurrences, and "the" in a 500-page book took a second per query.
-                List<String> terms = foldedTerms(q);
                 try (PreparedStatement ps = c.prepareStatement("""
-                        SELECT i.pack_id, p.title, i.position, i.path, i.entry, i.title, i.kind, i.timestamp,
-                               search.rowid
+                        SELECT i.pack_id, p.title, i.position, i.path, i.entry, i.title, i.kind, i.timestamp
                         FROM search
                         JOIN item i ON i.id = search.rowid
                         JOIN pack p ON p.id = i.pack_id
@@ -140,7 +142,6 @@ public final class SearchIndex {
                     }
                     ps.setInt(n++, lim);
                     ps.setInt(n, off);
-                    List<Long> rowIds = new ArrayList<>();
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             int entry = rs.getInt(5);
@@ -148,26 +149,30 @@ public final class SearchIndex {
                             Item item = new Item(rs.getInt(3), rs.getString(4), entryOrNull, rs.getString(6),
                                     rs.getString(7), rs.getString(8));
                             hits.add(new SearchHit(rs.getString(1), rs.getString(2), item, ""));
-                            rowIds.add(rs.getLong(9));
-                        }
-                    }
-                    try (PreparedStatement body = c.prepareStatement("SELECT body FROM search WHERE rowid = ?")) {
-                        for (int h = 0; h < hits.size(); h++) {
-                            body.setLong(1, rowIds.get(h));
-                            try (ResultSet rs = body.executeQuery()) {
-                                String text = rs.next() ? rs.getString(1) : null;
-                                SearchHit hit = hits.get(h);
-                                hits.set(h, new SearchHit(hit.packId(), hit.packTitle(), hit.item(),
-                                        snippet(text == null ? "" : text, terms)));
-                            }
                         }
                     }
                 }
             }
-            SearchResults answer = new SearchResults(q, total, off, hits);
-            recent.put(key, generation, answer);
-            return answer;
+            return new Found(total, hits);
         });
+        List<SearchHit> hits = found.hits();
+        // Snippets are cut here, not by FTS5's snippet(): its cost grows with the square of a
+        // word's occurrences, and "the" in a 500-page book took a second per query. The text is
+        // read from each hit's stored file after the reader went back to the pool (the index
+        // keeps no copy of it), which reading the file borrows again.
+        List<String> terms = foldedTerms(q);
+        for (int h = 0; h < hits.size(); h++) {
+            SearchHit hit = hits.get(h);
+            hits.set(h, new SearchHit(hit.packId(), hit.packTitle(), hit.item(),
+                    snippet(texts.text(hit.packId(), hit.item()), terms)));
+        }
+        SearchResults answer = new SearchResults(q, found.total(), off, hits);
+        recent.put(key, generation, answer);
+        return answer;
+    }
+
+    /** What the index answered: how many match, and the hits of this page, without snippets yet. */
+    private record Found(int total, List<SearchHit> hits) {
     }
 
     private record AnswerKey(String query, String packId, int limit, int offset) {
