@@ -173,6 +173,14 @@ final class Schema {
             INSERT INTO search_rebuilt(rowid, title, body) SELECT rowid, title, body FROM search;
             DROP TABLE search;
             ALTER TABLE search_rebuilt RENAME TO search;
+            -- Long texts (16,000 characters or more) are kept zstd-compressed for their snippets,
+            -- by search row: extracting a long page again costs a search too much. Rows of staged
+            -- texts go with their staged rows; those of published items with their item.
+            CREATE TABLE search_text(
+              row INTEGER PRIMARY KEY,
+              data BLOB NOT NULL
+            );
+            CREATE TRIGGER search_text_of_item AFTER DELETE ON item BEGIN DELETE FROM search_text WHERE row = old.id; END
             """
     );
 

@@ -1,6 +1,9 @@
 package org.offlinecommons.store;
 
+import com.github.luben.zstd.Zstd;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -8,15 +11,22 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 
 /**
- * The text of search hits, for their snippets, re-extracted from their stored files (the index
- * holds no copy of it). A page that matches many queries (a long one, usually) is extracted once
- * and kept while it is used: the texts of recent hits are kept up to a fixed number of chars.
+ * The text of search hits, for their snippets. The index holds no copy of it: it is re-extracted
+ * from the hit's stored file, except for long texts (a page of 16,000 characters or more),
+ * which are also kept zstd-compressed in {@code search_text}: extracting them again made a fresh
+ * search on a documentation site several times slower at the 99th percentile, for a few per
+ * cent of such a library's size (docs/performance.md, "Storage"). Texts of recent hits are kept
+ * in memory up to a fixed number of chars.
  */
 final class SnippetTexts {
+
+    /** Texts at least this long are kept compressed beside the index. */
+    static final int KEPT_TEXT_CHARS = 16 * 1024;
 
     /** About 4-8 MB of heap: the texts of a few hundred typical pages or of a few very long ones. */
     private static final long CACHED_CHARS = 4L << 20;
 
+    private final Database db;
     private final Catalog catalog;
     private final ChunkStore chunks;
     private volatile Optional<IndexedText> source;
@@ -24,13 +34,30 @@ final class SnippetTexts {
     /** Guarded by recent. */
     private long recentChars;
 
-    SnippetTexts(Catalog catalog, ChunkStore chunks) {
+    SnippetTexts(Database db, Catalog catalog, ChunkStore chunks) {
+        this.db = db;
         this.catalog = catalog;
         this.chunks = chunks;
     }
 
-    /** The item's indexed text, or "" when its file cannot be read (it is then found, but shown without snippet). */
-    String text(String packId, Item item) {
+    static byte[] pack(String text) {
+        return Zstd.compress(text.getBytes(StandardCharsets.UTF_8), 3);
+    }
+
+    /**
+     * The indexed text of the item of search row {@code row}, or "" when its file cannot be read
+     * (it is then found, but shown without snippet).
+     */
+    String text(long row, String packId, Item item) {
+        Optional<String> kept = db.query("SELECT data FROM search_text WHERE row = ?", ps -> {
+            ps.setLong(1, row);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(unpack(rs.getBytes(1))) : Optional.empty();
+            }
+        });
+        if (kept.isPresent()) {
+            return kept.get();
+        }
         IndexedText extractor = source();
         if (extractor == null) {
             return item.title();
@@ -55,7 +82,7 @@ final class SnippetTexts {
         }
         String text;
         try (InputStream in = chunks.open(recipe.get())) {
-            text = extractor.text(item, in.readAllBytes());
+            text = SearchIndex.clean(extractor.text(item, in.readAllBytes()));
         } catch (IOException | RuntimeException e) {
             // A damaged or half-deleted file costs its snippet, not the search; verify reports it.
             return "";
@@ -78,6 +105,18 @@ final class SnippetTexts {
                 recentChars -= eldest.getValue().length();
                 it.remove();
             }
+        }
+    }
+
+    private static String unpack(byte[] packed) {
+        try {
+            long size = Zstd.getFrameContentSize(packed);
+            if (size < 0 || size > 64L << 20) {
+                return "";
+            }
+            return new String(Zstd.decompress(packed, (int) size), StandardCharsets.UTF_8);
+        } catch (RuntimeException e) {
+            return ""; // damaged: the hit keeps its place, without snippet
         }
     }
 
