@@ -1,6 +1,7 @@
 package org.offlinecommons.store;
 
 import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdException;
 import java.util.Arrays;
 
@@ -17,7 +18,18 @@ final class ChunkCodec {
     /** A chunk larger than twice this is first judged by a slice of this size from its middle. */
     private static final int PROBE_BYTES = 64 * 1024;
 
+    /**
+     * One compression context per staging thread: {@code Zstd.compress} sets one up per call,
+     * which cost more than compressing a small page.
+     */
+    private static final ThreadLocal<ZstdCompressCtx> CONTEXT = ThreadLocal.withInitial(
+            () -> new ZstdCompressCtx().setContentSize(true).setChecksum(false));
+
     private ChunkCodec() {
+    }
+
+    static byte[] compress(byte[] raw, int level) {
+        return CONTEXT.get().setLevel(level).compress(raw);
     }
 
     /** A chunk ready to store: its encoding and the bytes for the data column. */
@@ -34,12 +46,12 @@ final class ChunkCodec {
         }
         if (raw.length > 2 * PROBE_BYTES) {
             int from = raw.length / 2 - PROBE_BYTES / 2;
-            byte[] probe = Zstd.compress(Arrays.copyOfRange(raw, from, from + PROBE_BYTES), 1);
+            byte[] probe = compress(Arrays.copyOfRange(raw, from, from + PROBE_BYTES), 1);
             if (!worthIt(probe.length, PROBE_BYTES)) {
                 return new Encoded(ChunkEncoding.IDENTITY, raw);
             }
         }
-        byte[] packed = Zstd.compress(raw, LEVEL);
+        byte[] packed = compress(raw, LEVEL);
         return worthIt(packed.length, raw.length)
                 ? new Encoded(ChunkEncoding.ZSTD, packed)
                 : new Encoded(ChunkEncoding.IDENTITY, raw);

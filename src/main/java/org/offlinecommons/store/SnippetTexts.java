@@ -41,7 +41,7 @@ final class SnippetTexts {
     }
 
     static byte[] pack(String text) {
-        return Zstd.compress(text.getBytes(StandardCharsets.UTF_8), 3);
+        return ChunkCodec.compress(text.getBytes(StandardCharsets.UTF_8), 3);
     }
 
     /**
