@@ -52,6 +52,26 @@ final class ItemIndexer {
         return List.of(new NewItem(item(it.path(), null, title, kind, null), extract.text()));
     }
 
+    /**
+     * The search text {@link #items} gave a library item, worked out again from its file's bytes
+     * ({@code null} when the item's file was not read for it): search snippets are cut from it.
+     */
+    static String indexedText(Item item, byte[] bytes) {
+        ItemKind kind = ItemKind.fromId(item.kind()).orElse(null);
+        if (kind == null || !kind.isText() || bytes == null) {
+            return item.title();
+        }
+        if (kind == ItemKind.NOTES) {
+            for (NoteEntry e : NotesParser.parse(DocumentText.decode(bytes))) {
+                if (item.entry() != null && e.index() == item.entry()) {
+                    return NotesRenderer.plainText(e.body());
+                }
+            }
+            return "";
+        }
+        return DocumentText.extract(kind, bytes).text();
+    }
+
     private static String titleOr(PackManifest.ItemEntry it) {
         return it.title().isEmpty() ? DocumentText.titleFromPath(it.path()) : it.title();
     }

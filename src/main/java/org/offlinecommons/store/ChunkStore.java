@@ -24,6 +24,9 @@ import java.util.function.LongConsumer;
  * import or sync reuses what an interrupted one already stored. Orphans are swept after a grace
  * period so that work in progress is not swept from under itself.
  *
+ * <p>Chunks of text are stored compressed ({@link ChunkEncoding}); their hashes and sizes stay
+ * those of the raw bytes, and every read returns raw bytes.
+ *
  * <p>1 MiB chunks: large enough that SQLite stores them at close to disk speed with 64 KiB pages
  * and a 1 GiB pack is only ~1000 rows; small enough that a changed file costs about its own size
  * in a sync, a Range request reads little more than it needs, and dozens of concurrent
@@ -74,7 +77,7 @@ public final class ChunkStore {
             throws IOException {
         MessageDigest fileDigest = Hashes.sha256();
         List<ChunkRef> refs = new ArrayList<>();
-        List<byte[]> batchData = new ArrayList<>();
+        List<ChunkCodec.Encoded> batchData = new ArrayList<>();
         List<ChunkRef> batchRefs = new ArrayList<>();
         long total = 0;
         while (true) {
@@ -90,11 +93,12 @@ public final class ChunkStore {
             ChunkRef ref = new ChunkRef(Hashes.sha256Hex(buf), buf.length);
             refs.add(ref);
             batchRefs.add(ref);
-            batchData.add(buf);
+            // Compressed here, not on the writer: the write lock is held only for the insert.
+            batchData.add(ChunkCodec.encode(buf));
             if (batchRefs.size() >= BATCH_CHUNKS) {
                 List<ChunkRef> r = List.copyOf(batchRefs);
-                List<byte[]> d = List.copyOf(batchData);
-                write(writer, () -> putChunks(r, d));
+                List<ChunkCodec.Encoded> d = List.copyOf(batchData);
+                write(writer, () -> putEncoded(r, d));
                 batchRefs.clear();
                 batchData.clear();
                 // A safe point to stop (server shutdown): what is committed stays, and a retry reuses it.
@@ -114,7 +118,7 @@ public final class ChunkStore {
         }
         StagedFile staged = new StagedFile(Hashes.hex(fileDigest.digest()), total, refs);
         write(writer, () -> {
-            putChunks(batchRefs, batchData);
+            putEncoded(batchRefs, batchData);
             putRecipe(staged.recipe());
         });
         return staged;
@@ -150,7 +154,7 @@ public final class ChunkStore {
         private static final long FLUSH_BYTES = 8L << 20;
         private static final int FLUSH_FILES = 512;
         private final List<ChunkRef> refs = new ArrayList<>();
-        private final List<byte[]> data = new ArrayList<>();
+        private final List<ChunkCodec.Encoded> data = new ArrayList<>();
         private final List<FileRecipe> recipes = new ArrayList<>();
         private final WriteBehind writer;
         private long bytes;
@@ -185,7 +189,7 @@ public final class ChunkStore {
             List<ChunkRef> chunks = buf.length == 0 ? List.of() : List.of(new ChunkRef(hash, buf.length));
             if (buf.length > 0) {
                 refs.add(chunks.get(0));
-                data.add(buf);
+                data.add(ChunkCodec.encode(buf));
             }
             StagedFile staged = new StagedFile(hash, buf.length, chunks);
             smallContent.accept(buf);
@@ -203,18 +207,14 @@ public final class ChunkStore {
                 return;
             }
             List<ChunkRef> refs = List.copyOf(this.refs);
-            List<byte[]> data = List.copyOf(this.data);
+            List<ChunkCodec.Encoded> data = List.copyOf(this.data);
             List<FileRecipe> recipes = List.copyOf(this.recipes);
             write(writer, () -> {
                 long now = System.currentTimeMillis();
                 db.write(c -> {
-                    try (PreparedStatement ps = c.prepareStatement(
-                            "INSERT OR IGNORE INTO chunk(hash, size, created_at, data) VALUES (?, ?, ?, ?)")) {
+                    try (PreparedStatement ps = c.prepareStatement(INSERT_CHUNK)) {
                         for (int i = 0; i < refs.size(); i++) {
-                            ps.setString(1, refs.get(i).hash());
-                            ps.setLong(2, refs.get(i).size());
-                            ps.setLong(3, now);
-                            ps.setBytes(4, data.get(i));
+                            bindChunk(ps, refs.get(i), data.get(i), now);
                             ps.executeUpdate();
                         }
                     }
@@ -250,19 +250,55 @@ public final class ChunkStore {
         if (missing.isEmpty()) {
             return;
         }
+        List<ChunkRef> newRefs = new ArrayList<>();
+        List<ChunkCodec.Encoded> encoded = new ArrayList<>();
+        for (int i = 0; i < refs.size(); i++) {
+            if (missing.remove(refs.get(i).hash())) { // also skips a chunk repeated inside one batch
+                newRefs.add(refs.get(i));
+                encoded.add(ChunkCodec.encode(data.get(i)));
+            }
+        }
+        insertChunks(newRefs, encoded);
+    }
+
+    /** Stores chunks encoded already; existing ones are skipped. */
+    private void putEncoded(List<ChunkRef> refs, List<ChunkCodec.Encoded> data) {
+        if (refs.isEmpty()) {
+            return;
+        }
+        Set<String> missing = missing(refs.stream().map(ChunkRef::hash).toList());
+        List<ChunkRef> newRefs = new ArrayList<>();
+        List<ChunkCodec.Encoded> encoded = new ArrayList<>();
+        for (int i = 0; i < refs.size(); i++) {
+            if (missing.remove(refs.get(i).hash())) {
+                newRefs.add(refs.get(i));
+                encoded.add(data.get(i));
+            }
+        }
+        insertChunks(newRefs, encoded);
+    }
+
+    private static final String INSERT_CHUNK =
+            "INSERT OR IGNORE INTO chunk(hash, size, created_at, data, codec) VALUES (?, ?, ?, ?, ?)";
+
+    private static void bindChunk(PreparedStatement ps, ChunkRef ref, ChunkCodec.Encoded data, long now)
+            throws SQLException {
+        ps.setString(1, ref.hash());
+        ps.setLong(2, ref.size());
+        ps.setLong(3, now);
+        ps.setBytes(4, data.data());
+        ps.setInt(5, data.encoding().code);
+    }
+
+    private void insertChunks(List<ChunkRef> refs, List<ChunkCodec.Encoded> data) {
+        if (refs.isEmpty()) {
+            return;
+        }
         long now = System.currentTimeMillis();
         db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT OR IGNORE INTO chunk(hash, size, created_at, data) VALUES (?, ?, ?, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement(INSERT_CHUNK)) {
                 for (int i = 0; i < refs.size(); i++) {
-                    ChunkRef ref = refs.get(i);
-                    if (!missing.remove(ref.hash())) {
-                        continue; // also skips a chunk repeated inside one batch
-                    }
-                    ps.setString(1, ref.hash());
-                    ps.setLong(2, ref.size());
-                    ps.setLong(3, now);
-                    ps.setBytes(4, data.get(i));
+                    bindChunk(ps, refs.get(i), data.get(i), now);
                     ps.executeUpdate();
                 }
             }
@@ -378,11 +414,27 @@ public final class ChunkStore {
      * downloading a large file never holds a connection while its socket drains.
      */
     public Optional<byte[]> readChunk(String hash) {
+        return readEncoded(hash).map(e -> ChunkCodec.decode(e.encoding(), e.data(), e.size()));
+    }
+
+    /**
+     * A chunk as it is stored, {@code size} being that of its raw bytes. A server may send a
+     * {@link ChunkEncoding#ZSTD} chunk as it is to a client that accepts {@code zstd}, or a file's
+     * chunks in order when all of them are (their frames make one zstd stream), instead of
+     * compressing the file again for every request.
+     */
+    public record EncodedChunk(ChunkEncoding encoding, byte[] data, long size) {
+    }
+
+    /** One chunk as stored; see {@link EncodedChunk}. */
+    public Optional<EncodedChunk> readEncoded(String hash) {
         // The statement is prepared once per pooled reader: a sync or a video reads thousands of chunks.
-        return db.query("SELECT data FROM chunk WHERE hash = ?", ps -> {
+        return db.query("SELECT data, codec, size FROM chunk WHERE hash = ?", ps -> {
             ps.setString(1, hash);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
+                return rs.next()
+                        ? Optional.of(new EncodedChunk(ChunkEncoding.of(rs.getInt(2)), rs.getBytes(1), rs.getLong(3)))
+                        : Optional.empty();
             }
         });
     }

@@ -20,7 +20,7 @@ public final class Library implements AutoCloseable {
         this.db = db;
         this.catalog = new Catalog(db);
         this.chunks = new ChunkStore(db);
-        this.search = new SearchIndex(db);
+        this.search = new SearchIndex(db, catalog, chunks);
     }
 
     public static Library open(Path dataDir) {

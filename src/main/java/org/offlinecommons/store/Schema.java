@@ -148,6 +148,39 @@ final class Schema {
             -- queries no slower (docs/performance.md, Import).
             INSERT INTO search(search, rank) VALUES ('hashsize', 8388608);
             INSERT INTO search(search, rank) VALUES ('automerge', 8);
+            """,
+            """
+            -- Disk like Kiwix (docs/performance.md, "Storage"). Chunks of text are stored as zstd
+            -- frames (codec 1; 0 is the raw bytes); hash and size stay those of the raw bytes.
+            -- Chunks stored before stay raw and readable: compressing them here would rewrite the
+            -- whole library in one transaction.
+            ALTER TABLE chunk ADD COLUMN codec INTEGER NOT NULL DEFAULT 0;
+            -- The index keeps no copy of the text (content=''): snippets are cut from the stored
+            -- file. detail=column keeps which column a word is in but not where: queries are
+            -- words ANDed, never phrases, and the positions were four fifths of the index.
+            -- contentless_delete lets a deleted pack's rows go as before. Built from the old
+            -- table's text in FTS5's bounded batches.
+            CREATE VIRTUAL TABLE search_rebuilt USING fts5(
+              title, body,
+              tokenize = 'unicode61 remove_diacritics 2',
+              prefix = '2 3',
+              detail = column,
+              content = '',
+              contentless_delete = 1
+            );
+            INSERT INTO search_rebuilt(search_rebuilt, rank) VALUES ('hashsize', 8388608);
+            INSERT INTO search_rebuilt(search_rebuilt, rank) VALUES ('automerge', 8);
+            INSERT INTO search_rebuilt(rowid, title, body) SELECT rowid, title, body FROM search;
+            DROP TABLE search;
+            ALTER TABLE search_rebuilt RENAME TO search;
+            -- Long texts (16,000 characters or more) are kept zstd-compressed for their snippets,
+            -- by search row: extracting a long page again costs a search too much. Rows of staged
+            -- texts go with their staged rows; those of published items with their item.
+            CREATE TABLE search_text(
+              row INTEGER PRIMARY KEY,
+              data BLOB NOT NULL
+            );
+            CREATE TRIGGER search_text_of_item AFTER DELETE ON item BEGIN DELETE FROM search_text WHERE row = old.id; END
             """
     );
 

@@ -33,6 +33,12 @@ public final class SearchIndex {
     private static final Pattern CONTROL = Pattern.compile("[\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F]");
     /** Words in a snippet, as FTS5's snippet() would give. */
     private static final int SNIPPET_WORDS = 24;
+    /**
+     * Words a snippet is looked for in: the first ~100 KB of a long page. Scanning the whole
+     * text of long pages was half the CPU of fresh searches on a documentation site; a hit whose
+     * words are together only further on gets a snippet with fewer of them highlighted.
+     */
+    private static final int SNIPPET_SCAN_WORDS = 16 * 1024;
     /** Words shown before the first match, so a snippet does not start on the matched word. */
     private static final int SNIPPET_LEAD = 4;
     private static final Pattern MARKS = Pattern.compile("\\p{M}+");
@@ -55,9 +61,15 @@ public final class SearchIndex {
     private final Semaphore computing = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()), true);
     private final Database db;
     private final GenerationCache<AnswerKey, SearchResults> recent = new GenerationCache<>(CACHED_ANSWERS);
+    private final SnippetTexts texts;
 
     public SearchIndex(Database db) {
+        this(db, new Catalog(db), new ChunkStore(db));
+    }
+
+    SearchIndex(Database db, Catalog catalog, ChunkStore chunks) {
         this.db = db;
+        this.texts = new SnippetTexts(db, catalog, chunks);
     }
 
     /**
@@ -109,7 +121,7 @@ public final class SearchIndex {
     private SearchResults compute(String q, String match, String packId, int lim, int off, AnswerKey key,
                                   long generation) {
         String packFilter = packId == null ? "" : " AND i.pack_id = ?";
-        return db.read(c -> {
+        Found found = db.read(c -> {
             int total;
             try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM search JOIN item i ON i.id = search.rowid"
                     + " WHERE search MATCH ?" + packFilter)) {
@@ -122,13 +134,10 @@ public final class SearchIndex {
                 }
             }
             List<SearchHit> hits = new ArrayList<>();
+            List<Long> rows = new ArrayList<>();
             if (total > off) {
-                // Snippets are cut here, not by FTS5's snippet(): its cost grows with the square
-                // of a word's occurrences, and "the" in a 500-page book took a second per query.
-                List<String> terms = foldedTerms(q);
                 try (PreparedStatement ps = c.prepareStatement("""
-                        SELECT i.pack_id, p.title, i.position, i.path, i.entry, i.title, i.kind, i.timestamp,
-                               search.rowid
+                        SELECT i.pack_id, p.title, i.position, i.path, i.entry, i.title, i.kind, i.timestamp, i.id
                         FROM search
                         JOIN item i ON i.id = search.rowid
                         JOIN pack p ON p.id = i.pack_id
@@ -140,7 +149,6 @@ public final class SearchIndex {
                     }
                     ps.setInt(n++, lim);
                     ps.setInt(n, off);
-                    List<Long> rowIds = new ArrayList<>();
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             int entry = rs.getInt(5);
@@ -148,26 +156,31 @@ public final class SearchIndex {
                             Item item = new Item(rs.getInt(3), rs.getString(4), entryOrNull, rs.getString(6),
                                     rs.getString(7), rs.getString(8));
                             hits.add(new SearchHit(rs.getString(1), rs.getString(2), item, ""));
-                            rowIds.add(rs.getLong(9));
-                        }
-                    }
-                    try (PreparedStatement body = c.prepareStatement("SELECT body FROM search WHERE rowid = ?")) {
-                        for (int h = 0; h < hits.size(); h++) {
-                            body.setLong(1, rowIds.get(h));
-                            try (ResultSet rs = body.executeQuery()) {
-                                String text = rs.next() ? rs.getString(1) : null;
-                                SearchHit hit = hits.get(h);
-                                hits.set(h, new SearchHit(hit.packId(), hit.packTitle(), hit.item(),
-                                        snippet(text == null ? "" : text, terms)));
-                            }
+                            rows.add(rs.getLong(9));
                         }
                     }
                 }
             }
-            SearchResults answer = new SearchResults(q, total, off, hits);
-            recent.put(key, generation, answer);
-            return answer;
+            return new Found(total, hits, rows);
         });
+        List<SearchHit> hits = found.hits();
+        // Snippets are cut here, not by FTS5's snippet(): its cost grows with the square of a
+        // word's occurrences, and "the" in a 500-page book took a second per query. The text is
+        // read from each hit's stored file after the reader went back to the pool (the index
+        // keeps no copy of it), which reading the file borrows again.
+        List<String> terms = foldedTerms(q);
+        for (int h = 0; h < hits.size(); h++) {
+            SearchHit hit = hits.get(h);
+            hits.set(h, new SearchHit(hit.packId(), hit.packTitle(), hit.item(),
+                    snippet(texts.text(found.rows().get(h), hit.packId(), hit.item()), terms)));
+        }
+        SearchResults answer = new SearchResults(q, found.total(), off, hits);
+        recent.put(key, generation, answer);
+        return answer;
+    }
+
+    /** What the index answered: how many match, and the hits of this page, without snippets yet. */
+    private record Found(int total, List<SearchHit> hits, List<Long> rows) {
     }
 
     private record AnswerKey(String query, String packId, int limit, int offset) {
@@ -189,6 +202,14 @@ public final class SearchIndex {
             return new long[0];
         }
         long now = System.currentTimeMillis();
+        // Long texts are also kept compressed, outside the write lock (see SnippetTexts).
+        byte[][] longTexts = new byte[texts.size()][];
+        for (int i = 0; i < longTexts.length; i++) {
+            String body = texts.get(i).body();
+            if (body != null && body.length() >= SnippetTexts.KEPT_TEXT_CHARS) {
+                longTexts[i] = SnippetTexts.pack(clean(body));
+            }
+        }
         return db.write(c -> {
             long first;
             // Above every row in use, staged or published, and every item id: a row id is the id
@@ -201,7 +222,8 @@ public final class SearchIndex {
             long[] rows = new long[texts.size()];
             try (PreparedStatement fts = c.prepareStatement("INSERT INTO search(rowid, title, body) VALUES (?, ?, ?)");
                  PreparedStatement staged = c.prepareStatement(
-                         "INSERT INTO staged_search(row, batch, created_at) VALUES (?, ?, ?)")) {
+                         "INSERT INTO staged_search(row, batch, created_at) VALUES (?, ?, ?)");
+                 PreparedStatement kept = c.prepareStatement("INSERT INTO search_text(row, data) VALUES (?, ?)")) {
                 for (int i = 0; i < rows.length; i++) {
                     Text t = texts.get(i);
                     rows[i] = first + i;
@@ -213,6 +235,11 @@ public final class SearchIndex {
                     staged.setString(2, batch);
                     staged.setLong(3, now);
                     staged.addBatch();
+                    if (longTexts[i] != null) {
+                        kept.setLong(1, rows[i]);
+                        kept.setBytes(2, longTexts[i]);
+                        kept.executeUpdate();
+                    }
                 }
                 staged.executeBatch();
             }
@@ -236,6 +263,11 @@ public final class SearchIndex {
     /** Deletes staged rows matching {@code where} (on staged_search) with their index rows. */
     static int removeStaged(java.sql.Connection c, String where, Binder binder) throws java.sql.SQLException {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM search WHERE rowid IN"
+                + " (SELECT row FROM staged_search WHERE " + where + ")")) {
+            binder.bind(ps);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM search_text WHERE row IN"
                 + " (SELECT row FROM staged_search WHERE " + where + ")")) {
             binder.bind(ps);
             ps.executeUpdate();
@@ -273,24 +305,45 @@ public final class SearchIndex {
     /**
      * About {@value #SNIPPET_WORDS} words of {@code text} where the most different query words
      * are, each match between {@link #MARK_START} and {@link #MARK_END}, with '…' where text was
-     * left out. One pass over the text, so a long document costs only its length.
+     * left out. One pass over at most {@value #SNIPPET_SCAN_WORDS} words of the text.
      */
     static String snippet(String text, List<String> terms) {
-        List<int[]> words = new ArrayList<>(); // start, end, matched term or -1
-        Matcher m = WORD.matcher(text);
+        // Each word as three ints: start, end, matched term or -1. A scan by hand rather than
+        // the WORD pattern, and ASCII words compared in place: this loop is most of the CPU of
+        // a fresh search over long pages (docs/performance.md, "Storage").
+        int[] words = new int[3 * 64];
+        int n = 0;
         int[] inWindow = new int[terms.size()];
         int distinct = 0;
         int best = -1;
         int bestStart = 0;
-        while (m.find()) {
-            int term = matchingTerm(fold(m.group()), terms);
-            words.add(new int[] {m.start(), m.end(), term});
+        int pos = 0;
+        int length = text.length();
+        boolean more = false;
+        while (true) {
+            int wordStart = nextWordStart(text, pos);
+            if (wordStart >= length) {
+                break;
+            }
+            int wordEnd = wordEnd(text, wordStart);
+            pos = wordEnd;
+            if ((best == terms.size() && n >= bestStart + SNIPPET_WORDS) || n >= SNIPPET_SCAN_WORDS) {
+                more = true; // every query word is in it, no later window can be better; or far enough
+                break;
+            }
+            int term = matchingTerm(text, wordStart, wordEnd, terms);
+            if (3 * n + 3 > words.length) {
+                words = java.util.Arrays.copyOf(words, words.length * 2);
+            }
+            words[3 * n] = wordStart;
+            words[3 * n + 1] = wordEnd;
+            words[3 * n + 2] = term;
+            n++;
             if (term >= 0 && inWindow[term]++ == 0) {
                 distinct++;
             }
-            int n = words.size();
             if (n > SNIPPET_WORDS) {
-                int leaving = words.get(n - 1 - SNIPPET_WORDS)[2];
+                int leaving = words[3 * (n - 1 - SNIPPET_WORDS) + 2];
                 if (leaving >= 0 && --inWindow[leaving] == 0) {
                     distinct--;
                 }
@@ -301,7 +354,7 @@ public final class SearchIndex {
                 int[] counts = inWindow.clone();
                 int from = Math.max(0, n - SNIPPET_WORDS);
                 while (from < n - 1) {
-                    int t = words.get(from)[2];
+                    int t = words[3 * from + 2];
                     if (t >= 0 && counts[t] == 1) {
                         break;
                     }
@@ -312,35 +365,120 @@ public final class SearchIndex {
                 }
                 bestStart = best == 0 ? 0 : from;
             }
-            if (best == terms.size() && n >= bestStart + SNIPPET_WORDS) {
-                break; // every query word is in it: no later window can be better
-            }
         }
-        if (words.isEmpty()) {
+        if (n == 0) {
             return "";
         }
         int start = Math.max(0, bestStart - SNIPPET_LEAD);
-        int end = Math.min(words.size(), start + SNIPPET_WORDS);
-        boolean more = end < words.size() || m.find();
+        int end = Math.min(n, start + SNIPPET_WORDS);
+        more |= end < n;
         StringBuilder out = new StringBuilder();
         if (start > 0) {
             out.append('…');
         }
-        int at = words.get(start)[0];
+        int at = words[3 * start];
         for (int w = start; w < end; w++) {
-            int[] word = words.get(w);
-            out.append(text, at, word[0]);
-            if (word[2] >= 0) {
-                out.append(MARK_START).append(text, word[0], word[1]).append(MARK_END);
+            int wordStart = words[3 * w];
+            int wordEnd = words[3 * w + 1];
+            out.append(text, at, wordStart);
+            if (words[3 * w + 2] >= 0) {
+                out.append(MARK_START).append(text, wordStart, wordEnd).append(MARK_END);
             } else {
-                out.append(text, word[0], word[1]);
+                out.append(text, wordStart, wordEnd);
             }
-            at = word[1];
+            at = wordEnd;
         }
         if (more) {
             out.append('…');
         }
         return out.toString();
+    }
+
+    /** Where the next word starts at or after {@code from}, or the text's length. */
+    private static int nextWordStart(String text, int from) {
+        int i = from;
+        while (i < text.length()) {
+            char ch = text.charAt(i);
+            if (ch < 0x80) {
+                if (isAsciiWordChar(ch)) {
+                    return i;
+                }
+                i++;
+            } else {
+                int cp = text.codePointAt(i);
+                if (isWordCodePoint(cp)) {
+                    return i;
+                }
+                i += Character.charCount(cp);
+            }
+        }
+        return i;
+    }
+
+    private static int wordEnd(String text, int from) {
+        int i = from;
+        while (i < text.length()) {
+            char ch = text.charAt(i);
+            if (ch < 0x80) {
+                if (!isAsciiWordChar(ch)) {
+                    return i;
+                }
+                i++;
+            } else {
+                int cp = text.codePointAt(i);
+                if (!isWordCodePoint(cp)) {
+                    return i;
+                }
+                i += Character.charCount(cp);
+            }
+        }
+        return i;
+    }
+
+    private static boolean isAsciiWordChar(char ch) {
+        return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+    }
+
+    /** {@code [\p{L}\p{N}\p{M}]}, the {@link #WORD} pattern's class. */
+    private static boolean isWordCodePoint(int cp) {
+        if (Character.isLetter(cp)) {
+            return true;
+        }
+        int type = Character.getType(cp);
+        return type == Character.DECIMAL_DIGIT_NUMBER || type == Character.LETTER_NUMBER
+                || type == Character.OTHER_NUMBER || type == Character.NON_SPACING_MARK
+                || type == Character.ENCLOSING_MARK || type == Character.COMBINING_SPACING_MARK;
+    }
+
+    /** The first query term the word {@code text[start, end)} begins with, once folded; -1 if none. */
+    private static int matchingTerm(String text, int start, int end, List<String> terms) {
+        boolean ascii = true;
+        for (int i = start; i < end && ascii; i++) {
+            ascii = text.charAt(i) < 0x80;
+        }
+        if (!ascii) {
+            return matchingTerm(fold(text.substring(start, end)), terms);
+        }
+        for (int t = 0; t < terms.size(); t++) {
+            String term = terms.get(t);
+            if (term.length() <= end - start && startsWithLowered(text, start, term)) {
+                return t;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean startsWithLowered(String text, int start, String term) {
+        for (int i = 0; i < term.length(); i++) {
+            char ch = text.charAt(start + i);
+            if (ch >= 'A' && ch <= 'Z') {
+                ch = (char) (ch + ('a' - 'A'));
+            }
+            if (ch != term.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int matchingTerm(String folded, List<String> terms) {
