@@ -130,6 +130,32 @@ public final class Catalog {
         });
     }
 
+    /**
+     * One page of a pack's items in reading order: at most {@code limit} items from position
+     * {@code offset} on, read by the (pack_id, position) index, so a page costs the same in a
+     * pack of ten items or of a million.
+     */
+    public List<Item> items(String packId, int offset, int limit) {
+        if (offset < 0 || limit < 0) {
+            throw new IllegalArgumentException("offset and limit must not be negative");
+        }
+        return db.read(c -> {
+            List<Item> out = new ArrayList<>(Math.min(limit, 1024));
+            try (PreparedStatement ps = c.prepareStatement("SELECT position, path, entry, title, kind, timestamp"
+                    + " FROM item WHERE pack_id = ? AND position >= ? ORDER BY position LIMIT ?")) {
+                ps.setString(1, packId);
+                ps.setInt(2, offset);
+                ps.setInt(3, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(item(rs));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
     public Optional<Item> item(String packId, int position) {
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT position, path, entry, title, kind, timestamp"
