@@ -99,7 +99,8 @@ public final class PackArchive implements AutoCloseable {
         }
         Layout layout;
         try {
-            layout = Layout.read(file, name, Math.max(limits.maxEntries(), limits.maxStreamedFiles() + 2));
+            layout = Layout.read(file, name, Math.max(limits.maxEntries(), limits.maxStreamedFiles() + 2),
+                    limits.maxEntries());
             PackArchive streamed = openStreamed(file, name, layout, limits);
             if (streamed != null) {
                 return streamed;
@@ -360,18 +361,21 @@ public final class PackArchive implements AutoCloseable {
         try (InputStream listBytes = new BufferedInputStream(streamed.open(list), 1 << 16)) {
             FileList.Reader lines = new FileList.Reader(listBytes, name + ": " + FileList.ENTRY_NAME,
                     manifest.fileList());
-            String previous = null;
-            StreamedZip.Entry e;
-            while ((e = cd.next()) != null) {
+            // One record and one line read ahead of the merge, so that an order problem on
+            // either side is named as such before it shows up as a mismatch.
+            StreamedZip.Entry e = cd.next();
+            FileList.Entry f = lines.next();
+            while (e != null) {
                 String where = name + ": zip entry '" + e.name() + "'";
                 checkStreamedEntry(e, name, limits);
-                if (previous != null && FileList.compare(previous, e.name()) >= 0) {
-                    throw PackException.invalid(where + (previous.equals(e.name()) ? " appears twice"
-                            : " comes after '" + previous + "'; a format-2 pack's entries are in path order"));
+                StreamedZip.Entry nextRecord = cd.next();
+                if (nextRecord != null && FileList.compare(e.name(), nextRecord.name()) >= 0) {
+                    throw PackException.invalid(name + ": zip entry '" + nextRecord.name() + "'"
+                            + (e.name().equals(nextRecord.name()) ? " appears twice" : " comes after '" + e.name()
+                            + "'; a format-2 pack's entries are in path order"));
                 }
-                previous = e.name();
+                FileList.Entry nextLine = f == null ? null : lines.next();
                 previousEnd = streamed.checkLocal(e, previousEnd);
-                FileList.Entry f = lines.next();
                 if (f == null || FileList.compare(f.path(), e.name()) > 0) {
                     throw PackException.invalid(where + " is not listed in " + FileList.ENTRY_NAME);
                 }
@@ -393,10 +397,11 @@ public final class PackArchive implements AutoCloseable {
                     StreamedZip.Entry entry = e;
                     visitor.visit(f, () -> streamed.open(entry));
                 }
+                e = nextRecord;
+                f = nextLine;
             }
-            FileList.Entry missing = lines.next();
-            if (missing != null) {
-                throw PackException.invalid(name + ": '" + missing.path() + "' is listed in " + FileList.ENTRY_NAME
+            if (f != null) {
+                throw PackException.invalid(name + ": '" + f.path() + "' is listed in " + FileList.ENTRY_NAME
                         + " but missing from the zip");
             }
         }
@@ -604,7 +609,8 @@ public final class PackArchive implements AutoCloseable {
             return entryCount;
         }
 
-        static Layout read(Path file, String name, long maxEntries) throws IOException {
+        /** {@code smallLimit}: the format-1 limit, named when a miscounting end record hides a count above it. */
+        static Layout read(Path file, String name, long maxEntries, long smallLimit) throws IOException {
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
                 long size = ch.size();
                 if (size == 0) {
@@ -672,7 +678,7 @@ public final class PackArchive implements AutoCloseable {
                     throw damaged(name, "its table of contents (central directory) is not where the zip says;"
                             + " the file may be truncated or have data added");
                 }
-                countCentralEntries(ch, name, maxEntries, centralOffset, centralSize, entries);
+                countCentralEntries(ch, name, maxEntries, smallLimit, centralOffset, centralSize, entries);
                 return new Layout(file, name, centralOffset, centralSize, entries);
             }
         }
@@ -681,8 +687,8 @@ public final class PackArchive implements AutoCloseable {
          * Walks the central directory's records without keeping them, so that the number of
          * entries is known whatever the end record claims.
          */
-        private static void countCentralEntries(FileChannel ch, String name, long maxEntries, long offset,
-                                                long length, long declared) throws IOException {
+        private static void countCentralEntries(FileChannel ch, String name, long maxEntries, long smallLimit,
+                                                long offset, long length, long declared) throws IOException {
             InputStream in = new BufferedInputStream(Channels.newInputStream(ch.position(offset)), 1 << 16);
             byte[] header = new byte[46];
             long pos = 0;
@@ -704,6 +710,10 @@ public final class PackArchive implements AutoCloseable {
                 if (++count > maxEntries) {
                     throw PackException.invalid(name + ": has more than " + maxEntries + " entries");
                 }
+            }
+            if (pos == length && count != declared && count > smallLimit) {
+                throw PackException.invalid(name + ": has more than " + smallLimit + " entries (and its end record"
+                        + " says " + declared + ")");
             }
             if (pos != length || count != declared) {
                 throw damaged(name, "its table of contents (central directory) holds " + count

@@ -450,6 +450,16 @@ public final class Catalog {
         });
     }
 
+    /** The UTF-8 bytes of all a pack's paths together, worked out in SQL. */
+    public long pathBytes(String packId) {
+        return db.query("SELECT coalesce(sum(length(CAST(path AS BLOB))), 0) FROM pack_file WHERE pack_id = ?", ps -> {
+            ps.setString(1, packId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0L;
+            }
+        });
+    }
+
     /** The pack.json format an installed pack was published from (1 or 2). */
     public int format(String packId) {
         return db.query("SELECT format FROM pack WHERE id = ?", ps -> {
