@@ -19,7 +19,7 @@ import org.offlinecommons.store.WriteBehind;
  * document, the entry page first, then in path order; images only in packs without HTML pages,
  * which the publish decides once it knows.
  */
-final class StreamedItems {
+public final class StreamedItems {
 
     private static final int TEXT_BATCH_CHARS = 4 * 1024 * 1024;
     private static final int ROWS_PER_BATCH = 2000;
@@ -37,18 +37,18 @@ final class StreamedItems {
     private record Pending(int rank, long fileSeq, int sub, NewItem item) {
     }
 
-    StreamedItems(Library library, String entryPath, WriteBehind writer) {
+    public StreamedItems(Library library, String entryPath, WriteBehind writer) {
         this.library = library;
         this.entryPath = entryPath;
         this.writer = writer;
     }
 
-    String batch() {
+    public String batch() {
         return batch;
     }
 
     /** The kind of item a file is, if it is one: by its extension, else by its media type. */
-    static Optional<ItemKind> kind(FileList.Entry f) {
+    public static Optional<ItemKind> kind(FileList.Entry f) {
         Optional<ItemKind> byPath = ItemKind.fromPath(f.path());
         if (byPath.isPresent() || f.mediaType() == null) {
             return byPath;
@@ -79,7 +79,7 @@ final class StreamedItems {
     }
 
     /** Whether {@link #add} needs the file's bytes. */
-    static boolean reads(FileList.Entry f) {
+    public static boolean reads(FileList.Entry f) {
         Optional<ItemKind> k = kind(f);
         return k.isPresent() && ItemDeriver.reads(f.file(), k.get());
     }
@@ -88,7 +88,7 @@ final class StreamedItems {
      * Stages the next file in path order, with its verified content when {@link #reads} asked
      * for it (else null).
      */
-    void add(FileList.Entry f, byte[] bytes) {
+    public void add(FileList.Entry f, byte[] bytes) {
         files.add(new Catalog.ListedFile(f.path(), f.size(), f.sha256(), f.mediaType()));
         long seq = fileSeq++;
         Optional<ItemKind> byPath = kind(f);
@@ -117,7 +117,7 @@ final class StreamedItems {
     }
 
     /** Writes what is pending, on the writer thread. */
-    void flush() {
+    public void flush() {
         List<Catalog.ListedFile> f = List.copyOf(files);
         List<Pending> it = List.copyOf(items);
         files.clear();
@@ -144,13 +144,13 @@ final class StreamedItems {
     }
 
     /** Writes what is pending and waits for every write handed to the writer. */
-    void finish() {
+    public void finish() {
         flush();
         writer.finish();
     }
 
     /** Removes what was staged for a pack that will not be published. Never throws. */
-    void discard() {
+    public void discard() {
         files.clear();
         items.clear();
         writer.close();

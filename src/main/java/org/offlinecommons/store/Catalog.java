@@ -450,6 +450,86 @@ public final class Catalog {
         });
     }
 
+    /**
+     * A piece of a format-2 pack's sync manifest: the {@code files} files after {@code afterPath}
+     * (null: from the first) of the pack with {@code digest}, {@code packId} installed.
+     */
+    public record SyncPiece(String packId, String digest, int seq, String hash, long size, int files,
+                            String afterPath) {
+    }
+
+    /** The pieces recorded for the installed pack with {@code digest}, in order; empty if none yet. */
+    public List<SyncPiece> syncPieces(String packId, String digest) {
+        return db.query("SELECT seq, hash, size, files, after_path FROM sync_piece WHERE digest = ? ORDER BY seq",
+                ps -> {
+                    ps.setString(1, digest);
+                    List<SyncPiece> out = new ArrayList<>();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(new SyncPiece(packId, digest, rs.getInt(1), rs.getString(2), rs.getLong(3),
+                                    rs.getInt(4), rs.getString(5)));
+                        }
+                    }
+                    return out;
+                });
+    }
+
+    /** Records a pack's pieces (replacing any), and forgets those of packs no longer installed. */
+    public void putSyncPieces(String digest, List<SyncPiece> pieces) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM sync_piece WHERE digest = ? OR digest NOT IN (SELECT digest FROM pack)")) {
+                ps.setString(1, digest);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_piece(digest, seq, hash, size, files,"
+                    + " after_path) VALUES (?, ?, ?, ?, ?, ?)")) {
+                for (SyncPiece p : pieces) {
+                    ps.setString(1, digest);
+                    ps.setInt(2, p.seq());
+                    ps.setString(3, p.hash());
+                    ps.setLong(4, p.size());
+                    ps.setInt(5, p.files());
+                    ps.setString(6, p.afterPath());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** The recorded piece named {@code hash} of some installed pack. */
+    public Optional<SyncPiece> syncPiece(String hash) {
+        return db.query("SELECT p.id, sp.digest, sp.seq, sp.hash, sp.size, sp.files, sp.after_path FROM sync_piece sp"
+                + " JOIN pack p ON p.digest = sp.digest WHERE sp.hash = ? LIMIT 1", ps -> {
+                    ps.setString(1, hash);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        return rs.next() ? Optional.of(new SyncPiece(rs.getString(1), rs.getString(2), rs.getInt(3),
+                                rs.getString(4), rs.getLong(5), rs.getInt(6), rs.getString(7))) : Optional.empty();
+                    }
+                });
+    }
+
+    /** Whether any file of the packs {@code packIds} is made with the chunk {@code chunkHash}. */
+    public boolean usesChunk(List<String> packIds, String chunkHash) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM file_chunk fc JOIN pack_file pf"
+                    + " ON pf.sha256 = fc.file_hash WHERE fc.chunk_hash = ? AND pf.pack_id = ? LIMIT 1")) {
+                for (String id : packIds) {
+                    ps.setString(1, chunkHash);
+                    ps.setString(2, id);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            return true;
+                        }
+                    }
+                }
+            }
+            return false;
+        });
+    }
+
     /** The UTF-8 bytes of all a pack's paths together, worked out in SQL. */
     public long pathBytes(String packId) {
         return db.query("SELECT coalesce(sum(length(CAST(path AS BLOB))), 0) FROM pack_file WHERE pack_id = ?", ps -> {

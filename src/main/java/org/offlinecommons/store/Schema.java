@@ -184,6 +184,19 @@ final class Schema {
             CREATE TABLE released_file(
               sha256 TEXT PRIMARY KEY
             ) WITHOUT ROWID;
+            -- The pieces of a format-2 pack's sync manifest (docs/sync-protocol.md): which files
+            -- each holds (those after after_path, in path order, files of them), so that a piece
+            -- asked for by its hash is made again from pack_file, not kept.
+            CREATE TABLE sync_piece(
+              digest TEXT NOT NULL,
+              seq INTEGER NOT NULL,
+              hash TEXT NOT NULL,
+              size INTEGER NOT NULL,
+              files INTEGER NOT NULL,
+              after_path TEXT,
+              PRIMARY KEY(digest, seq)
+            ) WITHOUT ROWID;
+            CREATE INDEX sync_piece_by_hash ON sync_piece(hash);
             """
     );
 

@@ -103,11 +103,22 @@ final class SyncRoutes {
             ctx.header("Content-Length", Integer.toString(data.length));
             ctx.contentType("application/octet-stream").result(data);
         };
+        Handler piece = ctx -> {
+            String hash = ctx.pathParam("hash");
+            if (!Hashes.isSha256Hex(hash)) {
+                throw HttpProblem.badRequest("'" + hash + "' is not a piece name (64 lowercase hexadecimal digits)");
+            }
+            byte[] data = tree.piece(hash).orElseThrow(() -> HttpProblem.notFound("This server has no piece " + hash));
+            ctx.header("Cache-Control", "public, max-age=31536000, immutable");
+            ctx.header("ETag", "\"" + hash + "\"");
+            ctx.contentType("text/plain; charset=utf-8").result(data);
+        };
         config.routes.post("/" + SyncTree.BULK_CHUNKS, this::bulkChunks);
         String root = "/" + SyncTree.ROOT;
         for (var route : List.of(Map.entry(root + "/catalog.json", catalog),
                 Map.entry(root + "/packs/{id}/{version}/manifest.json", manifest),
-                Map.entry(root + "/chunks/{hash}", chunk))) {
+                Map.entry(root + "/chunks/{hash}", chunk),
+                Map.entry(root + "/pieces/{hash}", piece))) {
             config.routes.get(route.getKey(), route.getValue());
             config.routes.head(route.getKey(), route.getValue());
         }
