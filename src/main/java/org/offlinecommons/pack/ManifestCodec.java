@@ -167,7 +167,7 @@ public final class ManifestCodec {
         PackManifest read() {
             JsonNode format = root.get("format");
             if (format == null) {
-                throw fail("field 'format' is missing (this program reads format 1)");
+                throw fail("field 'format' is missing (this program reads formats 1 and 2)");
             }
             if (!format.isIntegralNumber()
                     || (format.asLong() != PackManifest.FORMAT && format.asLong() != PackManifest.FORMAT_2)) {

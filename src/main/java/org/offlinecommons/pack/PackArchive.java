@@ -260,22 +260,34 @@ public final class PackArchive implements AutoCloseable {
         StreamedZip zip = new StreamedZip(file, name, layout);
         boolean ok = false;
         try {
-            StreamedZip.Entry first = zip.entries().next();
+            StreamedZip.Entry first;
+            try {
+                first = zip.entries().next();
+            } catch (PackException e) {
+                return null;
+            }
             if (first == null || !first.name().equals(PackManifest.FILE_NAME)
                     || first.size() > MAX_STREAMED_MANIFEST_BYTES) {
                 return null;
             }
-            checkStreamedEntry(first, name, limits);
             byte[] bytes;
-            try (InputStream in = zip.open(first)) {
-                bytes = in.readNBytes((int) first.size() + 1);
-            } catch (IOException e) {
-                throw PackException.invalid(name + ": pack.json cannot be read (" + e.getMessage() + ")");
+            try {
+                checkStreamedEntry(first, name, limits);
+                try (InputStream in = zip.open(first)) {
+                    bytes = in.readNBytes((int) first.size() + 1);
+                }
+            } catch (PackException | IOException e) {
+                return null; // not readable as format 2: the format-1 reader says why, in its order
             }
             if (bytes.length != first.size()) {
-                throw PackException.invalid(name + ": pack.json has more bytes than its zip entry declares");
+                return null;
             }
-            PackManifest manifest = ManifestCodec.parse(bytes, name + ": pack.json");
+            PackManifest manifest;
+            try {
+                manifest = ManifestCodec.parse(bytes, name + ": pack.json");
+            } catch (PackException e) {
+                return null; // the format-1 reader checks every entry first, then says what is wrong here
+            }
             if (!manifest.streamed()) {
                 return null;
             }

@@ -32,7 +32,7 @@ class ScaleIT {
         try {
             Process p = new ProcessBuilder(JarProcess.command(SMALL_HEAP, args)).redirectErrorStream(true)
                     .redirectOutput(out.toFile()).start();
-            if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            if (!p.waitFor(20, TimeUnit.MINUTES)) { // a busy 2-core box is several times slower
                 p.destroyForcibly();
                 throw new IllegalStateException("timed out: " + String.join(" ", args));
             }
