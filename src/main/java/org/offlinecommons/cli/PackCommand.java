@@ -50,14 +50,32 @@ final class PackCommand implements Callable<Integer> {
     @Option(names = "--entry", description = "Path of the start page (default index.html when present).")
     String entry;
 
+    @Option(names = "--format", paramLabel = "1|2", defaultValue = "2",
+            description = {"Pack format (default ${DEFAULT-VALUE}). Format 2 streams its file list: any number of"
+                    + " files in bounded memory; format 1, for libraries older than format 2, lists every file in"
+                    + " pack.json (at most 100,000)."})
+    int format;
+
     @Option(names = "--out", required = true, paramLabel = "FILE.zip", description = "Where to write the pack.")
     Path out;
 
     @Override
     public Integer call() {
+        if (format != 1 && format != 2) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--format must be 1 or 2");
+        }
         ConsoleProgress progress = new ConsoleProgress(System.err, "Packing");
-        PackManifest m = PackBuilder.build(dir, new PackBuilder.Options(id, title, version, language, license,
-                description, authors, created, entry), out, progress);
+        PackBuilder.Options options = new PackBuilder.Options(id, title, version, language, license, description,
+                authors, created, entry);
+        if (format == 2) {
+            PackManifest m = PackBuilder.buildStreamed(dir, options, out, progress);
+            progress.finish();
+            System.out.printf("Wrote %s: pack '%s' version %d (format 2), %d files, %s%n", out, m.id(), m.version(),
+                    m.fileCount(), Sizes.human(m.totalSize()));
+            return 0;
+        }
+        PackManifest m = PackBuilder.build(dir, options, out, progress);
         progress.finish();
         System.out.printf("Wrote %s: pack '%s' version %d, %d files, %d items, %s%n", out, m.id(), m.version(),
                 m.files().size(), m.items().size(), Sizes.human(m.totalSize()));

@@ -25,7 +25,6 @@ import org.offlinecommons.store.Hashes;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.PackRecord;
 import org.offlinecommons.store.ProgressListener;
-import org.offlinecommons.store.StoredFile;
 
 /**
  * Writes installed packs to a drive as pack zips, so that another school's server can import
@@ -176,6 +175,27 @@ public final class DriveExporter {
                 return false;
             }
             byte[] buf = new byte[1 << 16];
+            if (m.streamed()) {
+                boolean[] ok = {true};
+                archive.forEachFile((f, content) -> {
+                    if (!ok[0]) {
+                        return;
+                    }
+                    MessageDigest sha = Hashes.sha256();
+                    long size = 0;
+                    try (InputStream in = content.open()) {
+                        int n;
+                        while ((n = in.read(buf)) > 0) {
+                            sha.update(buf, 0, n);
+                            size += n;
+                            done[0] += n;
+                            progress.update(done[0], pack.totalSize());
+                        }
+                    }
+                    ok[0] = size == f.size() && Hashes.hex(sha.digest()).equals(f.sha256());
+                });
+                return ok[0];
+            }
             for (PackManifest.FileEntry f : m.files()) {
                 MessageDigest sha = Hashes.sha256();
                 long size = 0;
@@ -203,9 +223,8 @@ public final class DriveExporter {
         long manifest = library.catalog().manifest(pack.id(), pack.digest())
                 .map(m -> m.getBytes(StandardCharsets.UTF_8).length).orElse(0);
         long bytes = pack.totalSize() + pack.totalSize() / 1000 + 2L * manifest + 1024;
-        for (StoredFile f : library.catalog().files(pack.id())) {
-            bytes += ZIP_OVERHEAD_PER_FILE + 2L * f.path().getBytes(StandardCharsets.UTF_8).length;
-        }
+        // Per file: its headers, its name twice, and a line of the file list (format 2).
+        bytes += (ZIP_OVERHEAD_PER_FILE + 90L) * pack.fileCount() + 3L * library.catalog().pathBytes(pack.id());
         return bytes;
     }
 

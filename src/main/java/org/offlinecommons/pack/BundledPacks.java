@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -45,9 +44,9 @@ public final class BundledPacks {
             Path zip = dir.resolveSibling(dir.getFileName() + ".zip");
             Path tmp = dir.resolveSibling("." + dir.getFileName() + ".zip.new");
             try {
-                PackBuilder.build(dir, new PackBuilder.Options(null, null, null, null, null, null, null, null, null),
-                        tmp, ProgressListener.NONE);
-                if (Files.exists(zip) && Arrays.equals(Files.readAllBytes(zip), Files.readAllBytes(tmp))) {
+                PackBuilder.buildStreamed(dir, new PackBuilder.Options(null, null, null, null, null, null, null, null,
+                        null), tmp, ProgressListener.NONE);
+                if (Files.exists(zip) && Files.mismatch(zip, tmp) == -1) {
                     Files.delete(tmp);
                 } else {
                     Files.move(tmp, zip, java.nio.file.StandardCopyOption.REPLACE_EXISTING);

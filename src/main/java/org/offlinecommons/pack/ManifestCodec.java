@@ -98,6 +98,14 @@ public final class ManifestCodec {
         if (m.entry() != null) {
             root.put("entry", m.entry());
         }
+        if (m.streamed()) {
+            ObjectNode list = root.putObject("fileList");
+            list.put("count", m.fileList().count());
+            list.put("size", m.fileList().size());
+            list.put("sha256", m.fileList().sha256());
+            m.extra().forEach(root::set);
+            return pretty(root);
+        }
         ArrayNode files = root.putArray("files");
         for (PackManifest.FileEntry f : m.files()) {
             ObjectNode o = files.addObject();
@@ -115,6 +123,10 @@ public final class ManifestCodec {
             }
         }
         m.extra().forEach(root::set); // extra is sorted, so its order is canonical too
+        return pretty(root);
+    }
+
+    private static byte[] pretty(ObjectNode root) {
         DefaultPrettyPrinter printer = new DefaultPrettyPrinter()
                 .withObjectIndenter(new DefaultIndenter("  ", "\n"))
                 .withArrayIndenter(new DefaultIndenter("  ", "\n"));
@@ -155,11 +167,14 @@ public final class ManifestCodec {
         PackManifest read() {
             JsonNode format = root.get("format");
             if (format == null) {
-                throw fail("field 'format' is missing (this program reads format 1)");
+                throw fail("field 'format' is missing (this program reads formats 1 and 2)");
             }
-            if (!format.isIntegralNumber() || format.asLong() != PackManifest.FORMAT) {
-                throw fail("format " + format + " is not supported; this version of Offline Commons reads format 1");
+            if (!format.isIntegralNumber()
+                    || (format.asLong() != PackManifest.FORMAT && format.asLong() != PackManifest.FORMAT_2)) {
+                throw fail("format " + format + " is not supported; this version of Offline Commons reads formats 1"
+                        + " and 2");
             }
+            boolean streamed = format.asLong() == PackManifest.FORMAT_2;
             String id = requiredString("id");
             if (!ID.matcher(id).matches()) {
                 throw fail("field 'id' must be 1 to 64 lowercase letters, digits or '-', starting with a letter or digit");
@@ -186,6 +201,10 @@ public final class ManifestCodec {
             if (!created.isEmpty() && !isIsoDate(created)) {
                 throw fail("field 'created' must be an ISO-8601 date such as 2024-05-01");
             }
+            if (streamed) {
+                return readFormat2(id, versionNode.asLong(), title, description, language, license, authors,
+                        created);
+            }
             List<PackManifest.FileEntry> files = files();
             Set<String> paths = new HashSet<>();
             files.forEach(f -> paths.add(f.path()));
@@ -211,6 +230,55 @@ public final class ManifestCodec {
             }
             return new PackManifest(PackManifest.FORMAT, id, versionNode.asLong(), title, description, language,
                     license, authors, created, entry, files, items, extra);
+        }
+
+        /** Format 2: metadata only; the files are in the file list, the items derived from them. */
+        private PackManifest readFormat2(String id, long version, String title, String description, String language,
+                                         String license, List<String> authors, String created) {
+            if (root.has("files")) {
+                throw fail("field 'files' is not used in format 2: the files are listed in "
+                        + FileList.ENTRY_NAME);
+            }
+            if (root.has("items")) {
+                throw fail("field 'items' is not used in format 2: items are derived from the files");
+            }
+            String entry = null;
+            if (root.hasNonNull("entry")) {
+                entry = requiredString("entry");
+                String problem = PackPath.problem(entry);
+                if (problem != null) {
+                    throw fail("field 'entry': " + problem);
+                }
+            }
+            JsonNode list = root.get("fileList");
+            if (list == null || !list.isObject()) {
+                throw fail("field 'fileList' is missing (format 2 sums up its file list there: count, size, sha256)");
+            }
+            long count = wholeNumber(list, "count");
+            long size = wholeNumber(list, "size");
+            String sha = text(list, "sha256", "fileList");
+            if (!Hashes.isSha256Hex(sha)) {
+                throw fail("fileList: 'sha256' must be 64 lowercase hexadecimal digits");
+            }
+            Map<String, JsonNode> extra = new LinkedHashMap<>();
+            Iterator<Map.Entry<String, JsonNode>> fields = root.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> f = fields.next();
+                if (!KNOWN.contains(f.getKey()) && !f.getKey().equals("fileList")) {
+                    extra.put(f.getKey(), f.getValue());
+                }
+            }
+            return new PackManifest(PackManifest.FORMAT_2, id, version, title, description, language, license,
+                    authors, created, entry, List.of(), null, extra,
+                    new PackManifest.FileListInfo(count, size, sha));
+        }
+
+        private long wholeNumber(JsonNode obj, String field) {
+            JsonNode n = obj.get(field);
+            if (n == null || !n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < 0) {
+                throw fail("fileList: '" + field + "' must be a whole number");
+            }
+            return n.asLong();
         }
 
         private List<String> authors() {

@@ -41,11 +41,17 @@ import org.apache.commons.io.input.BoundedInputStream;
  */
 public final class PackArchive implements AutoCloseable {
 
+    /** A format-2 pack.json is metadata only: read before anything else, so it stays small. */
+    public static final int MAX_STREAMED_MANIFEST_BYTES = 1 << 20;
+
     private final Path file;
     private final ZipFile zip;
     private final PackManifest manifest;
     private final byte[] manifestBytes;
     private final Map<String, ZipArchiveEntry> entries;
+    /** Format 2: the zip read record by record (zip and entries are null). */
+    private final StreamedZip streamed;
+    private final PackLimits limits;
 
     private PackArchive(Path file, ZipFile zip, PackManifest manifest, byte[] manifestBytes,
                         Map<String, ZipArchiveEntry> entries) {
@@ -54,6 +60,31 @@ public final class PackArchive implements AutoCloseable {
         this.manifest = manifest;
         this.manifestBytes = manifestBytes;
         this.entries = entries;
+        this.streamed = null;
+        this.limits = null;
+    }
+
+    private PackArchive(Path file, StreamedZip streamed, PackManifest manifest, byte[] manifestBytes,
+                        PackLimits limits) {
+        this.file = file;
+        this.zip = null;
+        this.manifest = manifest;
+        this.manifestBytes = manifestBytes;
+        this.entries = null;
+        this.streamed = streamed;
+        this.limits = limits;
+    }
+
+    /** Receives a format-2 pack's files in order, each with a way to read its content. */
+    @FunctionalInterface
+    public interface FileVisitor {
+        void visit(FileList.Entry file, Content content) throws IOException;
+    }
+
+    /** Opens a file's checked content (see {@link #open}). */
+    @FunctionalInterface
+    public interface Content {
+        InputStream open() throws IOException;
     }
 
     public static PackArchive open(Path file) {
@@ -68,11 +99,19 @@ public final class PackArchive implements AutoCloseable {
         }
         Layout layout;
         try {
-            layout = Layout.read(file, name, limits);
+            layout = Layout.read(file, name, Math.max(limits.maxEntries(), limits.maxStreamedFiles() + 2),
+                    limits.maxEntries());
+            PackArchive streamed = openStreamed(file, name, layout, limits);
+            if (streamed != null) {
+                return streamed;
+            }
         } catch (NoSuchFileException e) {
             throw new PackException(PackException.Reason.NOT_FOUND, name + ": no such file");
         } catch (IOException e) {
             throw new PackException(PackException.Reason.IO, name + ": cannot be read (" + e.getMessage() + ")", e);
+        }
+        if (layout.entryCount() > limits.maxEntries()) {
+            throw PackException.invalid(name + ": has more than " + limits.maxEntries() + " entries");
         }
         ZipFile zip;
         try {
@@ -181,6 +220,10 @@ public final class PackArchive implements AutoCloseable {
             throw PackException.invalid(name + ": zip entry 'pack.json' is damaged (its CRC-32 does not match)");
         }
         PackManifest manifest = ManifestCodec.parse(manifestBytes, name + ": pack.json");
+        if (manifest.streamed()) {
+            throw PackException.invalid(name + ": pack.json says format 2, whose pack.json (at most 1 MB) must be the"
+                    + " zip's first entry and " + FileList.ENTRY_NAME + " its second");
+        }
 
         Set<String> listed = new HashSet<>();
         for (PackManifest.FileEntry f : manifest.files()) {
@@ -206,6 +249,189 @@ public final class PackArchive implements AutoCloseable {
                     + (unlisted.size() > 1 ? " (and " + (unlisted.size() - 1) + " more)" : ""));
         }
         return new PackArchive(file, zip, manifest, manifestBytes, byName);
+    }
+
+    /**
+     * Opens a format-2 pack (pack.json first, saying format 2) and checks all of it, streamed:
+     * null when the zip is no format-2 pack, for the format-1 reader.
+     */
+    private static PackArchive openStreamed(Path file, String name, Layout layout, PackLimits limits)
+            throws IOException {
+        StreamedZip zip = new StreamedZip(file, name, layout);
+        boolean ok = false;
+        try {
+            StreamedZip.Entry first;
+            try {
+                first = zip.entries().next();
+            } catch (PackException e) {
+                return null;
+            }
+            if (first == null || !first.name().equals(PackManifest.FILE_NAME)
+                    || first.size() > MAX_STREAMED_MANIFEST_BYTES) {
+                return null;
+            }
+            byte[] bytes;
+            try {
+                checkStreamedEntry(first, name, limits);
+                try (InputStream in = zip.open(first)) {
+                    bytes = in.readNBytes((int) first.size() + 1);
+                }
+            } catch (PackException | IOException e) {
+                return null; // not readable as format 2: the format-1 reader says why, in its order
+            }
+            if (bytes.length != first.size()) {
+                return null;
+            }
+            PackManifest manifest;
+            try {
+                manifest = ManifestCodec.parse(bytes, name + ": pack.json");
+            } catch (PackException e) {
+                return null; // the format-1 reader checks every entry first, then says what is wrong here
+            }
+            if (!manifest.streamed()) {
+                return null;
+            }
+            if (manifest.fileCount() > limits.maxStreamedFiles()) {
+                throw PackException.invalid(name + ": pack.json counts " + manifest.fileCount() + " files, more than"
+                        + " the limit of " + limits.maxStreamedFiles());
+            }
+            PackArchive archive = new PackArchive(file, zip, manifest, bytes, limits);
+            archive.walk(null);
+            ok = true;
+            return archive;
+        } catch (RuntimeException e) {
+            if (e instanceof PackException) {
+                throw e;
+            }
+            throw PackException.invalid(name + ": is not a readable zip file (" + e + ")");
+        } finally {
+            if (!ok) {
+                zip.close();
+            }
+        }
+    }
+
+    private static void checkStreamedEntry(StreamedZip.Entry e, String name, PackLimits limits) {
+        String where = name + ": zip entry '" + e.name() + "'";
+        if (e.directory()) {
+            throw PackException.invalid(where + " is a folder; a format-2 pack holds files only");
+        }
+        if (e.symlink()) {
+            throw PackException.invalid(where + " is a symbolic link; packs may only hold plain files");
+        }
+        if ((e.flags() & (1 | 64)) != 0) {
+            throw PackException.invalid(where + " is encrypted; packs must not be encrypted");
+        }
+        if (e.unicodeExtra()) {
+            throw PackException.invalid(where + " carries a second name (a Unicode path field); format 2 names"
+                    + " entries in UTF-8 only");
+        }
+        String problem = PackPath.problem(e.name());
+        if (problem == null && e.name().indexOf('\\') >= 0) {
+            problem = "the path contains a backslash";
+        }
+        if (problem != null) {
+            throw PackException.invalid(where + ": " + problem);
+        }
+        if (e.method() != ZipMethod.STORED.getCode() && e.method() != ZipMethod.DEFLATED.getCode()) {
+            throw PackException.invalid(where + " uses compression method " + e.method()
+                    + "; only stored and deflate are allowed");
+        }
+        if (e.method() == ZipMethod.STORED.getCode() && e.compressedSize() != e.size()) {
+            throw PackException.invalid(where + " is stored uncompressed but declares " + e.compressedSize()
+                    + " bytes in the zip and " + e.size() + " bytes unpacked");
+        }
+        if (e.size() > limits.maxFileBytes()) {
+            throw PackException.invalid(where + " declares " + e.size() + " bytes unpacked, more than the limit of "
+                    + limits.maxFileBytes() + " bytes (a zip bomb?)");
+        }
+        if (!limits.ratioAllowed(e.compressedSize(), e.size())) {
+            throw PackException.invalid(where + " claims a compression ratio over " + limits.maxRatio()
+                    + ":1 (a zip bomb?)");
+        }
+    }
+
+    /**
+     * Format 2: walks the central directory and the file list side by side, both in path order,
+     * checking every entry as it goes (names, sizes, local headers, order, nothing unlisted,
+     * nothing missing); hands each file to {@code visitor} (null: only check). Constant memory.
+     */
+    private void walk(FileVisitor visitor) throws IOException {
+        String name = fileName();
+        StreamedZip.Cursor cd = streamed.entries();
+        StreamedZip.Entry first = cd.next();
+        long previousEnd = streamed.checkLocal(first, 0);
+        StreamedZip.Entry list = cd.next();
+        if (list == null || !list.name().equals(FileList.ENTRY_NAME)) {
+            throw PackException.invalid(name + ": " + FileList.ENTRY_NAME + " is missing: a format-2 pack lists its"
+                    + " files there, in the zip's second entry");
+        }
+        checkStreamedEntry(list, name, limits);
+        previousEnd = streamed.checkLocal(list, previousEnd);
+        long total = 0;
+        boolean entrySeen = manifest.entry() == null;
+        try (InputStream listBytes = new BufferedInputStream(streamed.open(list), 1 << 16)) {
+            FileList.Reader lines = new FileList.Reader(listBytes, name + ": " + FileList.ENTRY_NAME,
+                    manifest.fileList());
+            // One record and one line read ahead of the merge, so that an order problem on
+            // either side is named as such before it shows up as a mismatch.
+            StreamedZip.Entry e = cd.next();
+            FileList.Entry f = lines.next();
+            while (e != null) {
+                String where = name + ": zip entry '" + e.name() + "'";
+                checkStreamedEntry(e, name, limits);
+                StreamedZip.Entry nextRecord = cd.next();
+                if (nextRecord != null && FileList.compare(e.name(), nextRecord.name()) >= 0) {
+                    throw PackException.invalid(name + ": zip entry '" + nextRecord.name() + "'"
+                            + (e.name().equals(nextRecord.name()) ? " appears twice" : " comes after '" + e.name()
+                            + "'; a format-2 pack's entries are in path order"));
+                }
+                FileList.Entry nextLine = f == null ? null : lines.next();
+                previousEnd = streamed.checkLocal(e, previousEnd);
+                if (f == null || FileList.compare(f.path(), e.name()) > 0) {
+                    throw PackException.invalid(where + " is not listed in " + FileList.ENTRY_NAME);
+                }
+                if (!f.path().equals(e.name())) {
+                    throw PackException.invalid(name + ": '" + f.path() + "' is listed in " + FileList.ENTRY_NAME
+                            + " but missing from the zip");
+                }
+                if (f.size() != e.size()) {
+                    throw PackException.invalid(where + " has " + e.size() + " bytes but " + FileList.ENTRY_NAME
+                            + " says " + f.size());
+                }
+                total += e.size();
+                if (total > limits.maxTotalBytes()) {
+                    throw PackException.invalid(name + ": unpacks to more than the limit of " + limits.maxTotalBytes()
+                            + " bytes (a zip bomb?)");
+                }
+                entrySeen |= f.path().equals(manifest.entry());
+                if (visitor != null) {
+                    StreamedZip.Entry entry = e;
+                    visitor.visit(f, () -> streamed.open(entry));
+                }
+                e = nextRecord;
+                f = nextLine;
+            }
+            if (f != null) {
+                throw PackException.invalid(name + ": '" + f.path() + "' is listed in " + FileList.ENTRY_NAME
+                        + " but missing from the zip");
+            }
+        }
+        if (!entrySeen) {
+            throw PackException.invalid(name + ": pack.json: field 'entry' names '" + manifest.entry()
+                    + "', which is not in " + FileList.ENTRY_NAME);
+        }
+    }
+
+    /**
+     * Hands a format-2 pack's files to {@code visitor} in path order, checked again as they are
+     * read (the zip may have changed since it was opened).
+     */
+    public void forEachFile(FileVisitor visitor) throws IOException {
+        if (streamed == null) {
+            throw new IllegalStateException("forEachFile is for format-2 packs; format 1 lists its files in pack.json");
+        }
+        walk(visitor);
     }
 
     /**
@@ -268,6 +494,9 @@ public final class PackArchive implements AutoCloseable {
      * to its end, it fails if the bytes do not match the entry's CRC-32.
      */
     public InputStream open(PackManifest.FileEntry file) throws IOException {
+        if (streamed != null) {
+            throw new IllegalStateException("format-2 files are read in order, by forEachFile");
+        }
         ZipArchiveEntry e = entries.get(file.path());
         if (e == null) {
             throw new PackException(PackException.Reason.NOT_FOUND, fileName() + ": no entry '" + file.path() + "'");
@@ -278,6 +507,14 @@ public final class PackArchive implements AutoCloseable {
 
     @Override
     public void close() {
+        if (streamed != null) {
+            try {
+                streamed.close();
+            } catch (IOException ignored) {
+                // Only read from; nothing to lose.
+            }
+            return;
+        }
         closeQuietly(zip);
     }
 
@@ -290,7 +527,7 @@ public final class PackArchive implements AutoCloseable {
     }
 
     /** Fails at the end of the stream when the bytes read do not have the expected CRC-32. */
-    private static final class CrcCheckingInputStream extends FilterInputStream {
+    static final class CrcCheckingInputStream extends FilterInputStream {
         private final CRC32 crc = new CRC32();
         private final long expected;
 
@@ -346,7 +583,7 @@ public final class PackArchive implements AutoCloseable {
      * refused before they are loaded), and, once the entries are known, whether each local
      * header agrees with the central directory and whether entries' data overlap.
      */
-    private static final class Layout {
+    static final class Layout {
         private static final int EOCD_SIG = 0x06054b50;
         private static final int ZIP64_LOCATOR_SIG = 0x07064b50;
         private static final int ZIP64_EOCD_SIG = 0x06064b50;
@@ -361,14 +598,31 @@ public final class PackArchive implements AutoCloseable {
         private final Path file;
         private final String name;
         private final long centralStart;
+        private final long centralSize;
+        private final long entryCount;
 
-        private Layout(Path file, String name, long centralStart) {
+        private Layout(Path file, String name, long centralStart, long centralSize, long entryCount) {
             this.file = file;
             this.name = name;
             this.centralStart = centralStart;
+            this.centralSize = centralSize;
+            this.entryCount = entryCount;
         }
 
-        static Layout read(Path file, String name, PackLimits limits) throws IOException {
+        long centralStart() {
+            return centralStart;
+        }
+
+        long centralSize() {
+            return centralSize;
+        }
+
+        long entryCount() {
+            return entryCount;
+        }
+
+        /** {@code smallLimit}: the format-1 limit, named when a miscounting end record hides a count above it. */
+        static Layout read(Path file, String name, long maxEntries, long smallLimit) throws IOException {
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
                 long size = ch.size();
                 if (size == 0) {
@@ -429,15 +683,15 @@ public final class PackArchive implements AutoCloseable {
                 if (disk != 0 || centralDisk != 0) {
                     throw PackException.invalid(name + ": is split over several disks; packs must be one zip file");
                 }
-                if (entries < 0 || entries > limits.maxEntries()) {
-                    throw PackException.invalid(name + ": has more than " + limits.maxEntries() + " entries");
+                if (entries < 0 || entries > maxEntries) {
+                    throw PackException.invalid(name + ": has more than " + maxEntries + " entries");
                 }
                 if (centralOffset < 0 || centralSize < 0 || centralOffset + centralSize != centralEnd) {
                     throw damaged(name, "its table of contents (central directory) is not where the zip says;"
                             + " the file may be truncated or have data added");
                 }
-                countCentralEntries(ch, name, limits, centralOffset, centralSize, entries);
-                return new Layout(file, name, centralOffset);
+                countCentralEntries(ch, name, maxEntries, smallLimit, centralOffset, centralSize, entries);
+                return new Layout(file, name, centralOffset, centralSize, entries);
             }
         }
 
@@ -445,8 +699,8 @@ public final class PackArchive implements AutoCloseable {
          * Walks the central directory's records without keeping them, so that the number of
          * entries is known whatever the end record claims.
          */
-        private static void countCentralEntries(FileChannel ch, String name, PackLimits limits, long offset,
-                                                long length, long declared) throws IOException {
+        private static void countCentralEntries(FileChannel ch, String name, long maxEntries, long smallLimit,
+                                                long offset, long length, long declared) throws IOException {
             InputStream in = new BufferedInputStream(Channels.newInputStream(ch.position(offset)), 1 << 16);
             byte[] header = new byte[46];
             long pos = 0;
@@ -465,9 +719,13 @@ public final class PackArchive implements AutoCloseable {
                 long variable = (long) le16(header, 28) + le16(header, 30) + le16(header, 32);
                 in.skipNBytes(Math.min(variable, length - pos - header.length));
                 pos += header.length + variable;
-                if (++count > limits.maxEntries()) {
-                    throw PackException.invalid(name + ": has more than " + limits.maxEntries() + " entries");
+                if (++count > maxEntries) {
+                    throw PackException.invalid(name + ": has more than " + maxEntries + " entries");
                 }
+            }
+            if (pos == length && count != declared && count > smallLimit) {
+                throw PackException.invalid(name + ": has more than " + smallLimit + " entries (and its end record"
+                        + " says " + declared + ")");
             }
             if (pos != length || count != declared) {
                 throw damaged(name, "its table of contents (central directory) holds " + count
@@ -559,7 +817,7 @@ public final class PackArchive implements AutoCloseable {
         }
 
         /** The uncompressed and compressed sizes from a local header's zip64 extra field. */
-        private static long[] zip64Sizes(byte[] variable, int start, int length) {
+        static long[] zip64Sizes(byte[] variable, int start, int length) {
             int pos = start;
             int end = start + length;
             while (pos + 4 <= end) {
@@ -582,7 +840,7 @@ public final class PackArchive implements AutoCloseable {
             return PackException.invalid(name + ": is not a readable zip file: " + what);
         }
 
-        private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+        static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
             long pos = position;
             while (buf.hasRemaining()) {
                 int n = ch.read(buf, pos);
@@ -593,15 +851,15 @@ public final class PackArchive implements AutoCloseable {
             }
         }
 
-        private static int le16(byte[] b, int i) {
+        static int le16(byte[] b, int i) {
             return (b[i] & 0xFF) | (b[i + 1] & 0xFF) << 8;
         }
 
-        private static int le32(byte[] b, int i) {
+        static int le32(byte[] b, int i) {
             return ByteBuffer.wrap(b, i, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
         }
 
-        private static long le64(byte[] b, int i) {
+        static long le64(byte[] b, int i) {
             return ByteBuffer.wrap(b, i, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
         }
     }

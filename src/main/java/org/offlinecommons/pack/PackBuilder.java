@@ -44,6 +44,141 @@ public final class PackBuilder {
         return manifest;
     }
 
+    /**
+     * Writes the folder as a format-2 pack (docs/pack-format.md): the file list is sorted on disk
+     * and streamed, so memory stays bounded whatever the number of files. Items are derived at
+     * import.
+     */
+    public static PackManifest buildStreamed(Path dir, Options options, Path out, ProgressListener progress) {
+        if (!Files.isDirectory(dir)) {
+            throw new PackException(PackException.Reason.NOT_FOUND, dir + ": no such folder");
+        }
+        Path work = out.toAbsolutePath().getParent();
+        Path list = null;
+        try {
+            Files.createDirectories(work);
+            list = Files.createTempFile(work, ".files-", ".tsv");
+            PackManifest.FileListInfo info;
+            boolean[] hasEntry = {false};
+            ObjectNode template = template(dir);
+            String entry = first(options.entry(), text(template, "entry"));
+            if (entry == null && Files.isRegularFile(dir.resolve("index.html"))) {
+                entry = "index.html";
+            }
+            try (ExternalSort sort = new ExternalSort(work)) {
+                try (Stream<Path> walk = Files.walk(dir)) {
+                    for (Path p : (Iterable<Path>) walk::iterator) {
+                        if (!Files.isRegularFile(p) || isHidden(dir, p)) {
+                            continue;
+                        }
+                        String rel = relative(dir, p);
+                        if (rel.equals(PackManifest.FILE_NAME)) {
+                            continue;
+                        }
+                        String problem = rel.equals(FileList.ENTRY_NAME)
+                                ? "it has the name a format-2 pack gives its file list; rename it"
+                                : PackPath.problem(rel);
+                        if (problem != null) {
+                            throw PackException.invalid(p + ": cannot be put in a pack: " + problem);
+                        }
+                        sort.add(rel);
+                    }
+                }
+                try (java.io.OutputStream o = new java.io.BufferedOutputStream(Files.newOutputStream(list), 1 << 16)) {
+                    FileList.Writer writer = new FileList.Writer(o);
+                    for (String rel : sort.sorted()) {
+                        PackManifest.FileEntry f = hash(dir.resolve(rel), rel);
+                        writer.add(new FileList.Entry(rel, f.size(), f.sha256(), null));
+                        hasEntry[0] |= rel.equals(entry);
+                    }
+                    info = writer.info();
+                }
+            }
+            if (entry != null && !hasEntry[0]) {
+                throw PackException.invalid(dir + ": the entry page '" + entry + "' is not one of its files");
+            }
+            ObjectNode root = metadata(template, options, entry);
+            root.put("format", PackManifest.FORMAT_2);
+            root.putObject("fileList").put("count", info.count()).put("size", info.size()).put("sha256", info.sha256());
+            PackManifest manifest = ManifestCodec.parse(new ObjectMapper().writeValueAsBytes(root),
+                    dir.getFileName() + ": pack metadata");
+            Path listFile = list;
+            PackWriter.writeStreamed(manifest, () -> {
+                java.io.InputStream in = new java.io.BufferedInputStream(Files.newInputStream(listFile), 1 << 16);
+                FileList.Reader reader = new FileList.Reader(in, listFile.toString(), info);
+                return new PackWriter.FileCursor() {
+                    @Override
+                    public FileList.Entry next() throws IOException {
+                        return reader.next();
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        in.close();
+                    }
+                };
+            }, f -> verified(dir.resolve(f.path()), f), out, progress);
+            return manifest;
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new PackException(PackException.Reason.IO, dir + ": cannot be packed (" + e.getMessage() + ")", e);
+        } finally {
+            if (list != null) {
+                try {
+                    Files.deleteIfExists(list);
+                } catch (IOException ignored) {
+                    // A stray temporary file, named as such.
+                }
+            }
+        }
+    }
+
+    /** The file's bytes, failing at their end if they no longer hash as listed (changed meanwhile). */
+    private static InputStream verified(Path file, PackManifest.FileEntry f) throws IOException {
+        MessageDigest d = Hashes.sha256();
+        return new java.security.DigestInputStream(Files.newInputStream(file), d) {
+            private boolean checked;
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                if (n < 0 && !checked) {
+                    checked = true;
+                    if (!Hashes.hex(d.digest()).equals(f.sha256())) {
+                        throw new IOException(file + " changed while it was being packed; pack again");
+                    }
+                }
+                return n;
+            }
+        };
+    }
+
+    /** The metadata fields of pack.json: the folder's pack.json overridden by the options. */
+    private static ObjectNode metadata(ObjectNode template, Options options, String entry) {
+        ObjectNode root = template.deepCopy();
+        root.remove("files");
+        root.remove("items");
+        root.remove("fileList");
+        root.put("format", PackManifest.FORMAT);
+        putIfSet(root, "id", options.id());
+        putIfSet(root, "title", options.title());
+        if (options.version() != null) {
+            root.put("version", options.version());
+        } else if (!root.has("version")) {
+            root.put("version", 1);
+        }
+        putIfSet(root, "language", options.language());
+        putIfSet(root, "license", options.license());
+        putIfSet(root, "description", options.description());
+        putIfSet(root, "created", options.created());
+        if (options.authors() != null) {
+            root.putArray("authors").addAll(options.authors().stream().map(root::textNode).toList());
+        }
+        if (entry != null) {
+            root.put("entry", entry);
+        }
+        return root;
+    }
+
     /** The manifest the folder makes, without writing a zip. */
     public static PackManifest manifest(Path dir, Options options) {
         ObjectNode template = template(dir);

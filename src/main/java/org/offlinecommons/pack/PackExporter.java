@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
+import org.offlinecommons.store.Catalog;
 import org.offlinecommons.store.FileRecipe;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.PackRecord;
@@ -33,12 +35,60 @@ public final class PackExporter {
     }
 
     public void export(String packId, Path target, ProgressListener progress) {
-        PackWriter.write(manifest(packId), this::open, target, progress);
+        PackManifest m = manifest(packId);
+        if (m.streamed()) {
+            PackWriter.writeStreamed(m, listing(m), this::open, target, progress);
+        } else {
+            PackWriter.write(m, this::open, target, progress);
+        }
     }
 
     public void export(String packId, OutputStream out, ProgressListener progress) throws IOException {
-        PackWriter.write(manifest(packId), this::open, out, progress);
+        PackManifest m = manifest(packId);
+        if (m.streamed()) {
+            Path tmp = library.dataDir().resolve("tmp");
+            java.nio.file.Files.createDirectories(tmp);
+            PackWriter.writeStreamed(m, listing(m), this::open, out, tmp, progress);
+        } else {
+            PackWriter.write(m, this::open, out, progress);
+        }
     }
+
+    /**
+     * A format-2 pack's files from the library, a page at a time by path: a replacement of the
+     * pack meanwhile ends the export with an error rather than a mix of two versions.
+     */
+    private PackWriter.Listing listing(PackManifest m) {
+        String digest = ManifestCodec.digest(m);
+        return () -> new PackWriter.FileCursor() {
+            private java.util.Iterator<Catalog.ListedFile> page = java.util.Collections.emptyIterator();
+            private String after;
+            private boolean last;
+
+            @Override
+            public FileList.Entry next() throws IOException {
+                if (!page.hasNext() && !last) {
+                    List<Catalog.ListedFile> files = library.catalog().filesPage(m.id(), digest, after, PAGE)
+                            .orElseThrow(() -> new IOException("pack '" + m.id() + "' was removed or replaced while it"
+                                    + " was being exported; try again"));
+                    last = files.size() < PAGE;
+                    page = files.iterator();
+                }
+                if (!page.hasNext()) {
+                    return null;
+                }
+                Catalog.ListedFile f = page.next();
+                after = f.path();
+                return new FileList.Entry(f.path(), f.size(), f.sha256(), f.mediaType());
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    private static final int PAGE = 2000;
 
     private InputStream open(PackManifest.FileEntry file) throws IOException {
         FileRecipe recipe = library.chunks().recipe(file.sha256())

@@ -46,6 +46,9 @@ public final class PackImporter {
         String name = archive.fileName();
         PackManifest manifest = archive.manifest();
         String digest = ManifestCodec.digest(manifest);
+        if (manifest.streamed()) {
+            return importStreamed(archive, digest, progress);
+        }
         // The bytes are checked against pack.json as they are staged; the documents' titles and
         // text are then read back from the library, as a sync does, by the publisher.
         Optional<PackRecord> installed = library.catalog().pack(manifest.id());
@@ -90,6 +93,121 @@ public final class PackImporter {
         long stored = Math.max(0, library.chunks().storedBytes() - storedBefore);
         return new ImportResult(manifest.id(), manifest.version(), manifest.title(),
                 installed.isPresent() ? ImportResult.Outcome.UPDATED : ImportResult.Outcome.INSTALLED, total, stored);
+    }
+
+    /**
+     * Format 2: the files are staged in path order as the zip is walked, their rows and items
+     * written to the library in batches, so memory stays bounded whatever the number of files;
+     * the pack appears in one transaction at the end.
+     */
+    private ImportResult importStreamed(PackArchive archive, String digest, ProgressListener progress) {
+        String name = archive.fileName();
+        PackManifest manifest = archive.manifest();
+        Optional<PackRecord> installed = library.catalog().pack(manifest.id());
+        ImportResult same = unchangedOrRefused(name, manifest, digest, installed);
+        if (same != null) {
+            return same;
+        }
+        checkFreeSpace(name, manifest);
+        long storedBefore = library.chunks().storedBytes();
+        long total = manifest.totalSize();
+        try (WriteBehind writer = library.chunks().bulkWriter("import-writer", WRITES_AHEAD)) {
+            ChunkStore.Batch batch = library.chunks().batch(writer);
+            StreamedItems items = new StreamedItems(library, manifest.entry(), writer);
+            boolean published = false;
+            try {
+                long[] done = {0};
+                archive.forEachFile((f, content) -> {
+                    boolean reads = StreamedItems.reads(f);
+                    byte[][] small = {null};
+                    ChunkStore.StagedFile staged;
+                    try (InputStream in = content.open()) {
+                        staged = batch.stage(in, f.size(), n -> {
+                            done[0] += n;
+                            progress.update(done[0], total);
+                        }, bytes -> small[0] = bytes);
+                    } catch (ChunkStore.TooLargeException e) {
+                        throw PackException.invalid(name + ": zip entry '" + f.path() + "' holds more bytes than the "
+                                + f.size() + " " + FileList.ENTRY_NAME + " lists");
+                    } catch (IOException e) {
+                        throw PackException.invalid(name + ": zip entry '" + f.path() + "' cannot be read ("
+                                + e.getMessage() + ")");
+                    }
+                    if (staged.size() != f.size()) {
+                        throw PackException.invalid(name + ": zip entry '" + f.path() + "' has " + staged.size()
+                                + " bytes but " + FileList.ENTRY_NAME + " says " + f.size());
+                    }
+                    if (!staged.sha256().equals(f.sha256())) {
+                        throw PackException.invalid(name + ": zip entry '" + f.path() + "' does not match its sha256"
+                                + " in " + FileList.ENTRY_NAME + " (the file is damaged or was changed)");
+                    }
+                    byte[] bytes = null;
+                    if (reads) {
+                        bytes = small[0];
+                        if (bytes == null) {
+                            // A document too large to pass by in memory: read again, checked again.
+                            try (InputStream in = content.open()) {
+                                bytes = in.readNBytes((int) f.size());
+                            }
+                            if (!org.offlinecommons.store.Hashes.sha256Hex(bytes).equals(f.sha256())) {
+                                throw PackException.invalid(name + ": zip entry '" + f.path() + "' changed while it"
+                                        + " was read");
+                            }
+                        }
+                    }
+                    items.add(f, bytes);
+                });
+                batch.flush();
+                items.finish();
+                PackRecord record = new PackRecord(manifest.id(), manifest.version(), manifest.title(),
+                        manifest.description(), manifest.language(), manifest.license(), manifest.authors(),
+                        manifest.created(), manifest.entry(), digest, total, Math.toIntExact(manifest.fileCount()), 0,
+                        System.currentTimeMillis());
+                try {
+                    library.publishStaged(record, new String(ManifestCodec.write(manifest),
+                                    java.nio.charset.StandardCharsets.UTF_8), PackManifest.FORMAT_2, items.batch(),
+                            items.batch(), installed.map(PackRecord::digest).orElse(null));
+                } catch (org.offlinecommons.store.Catalog.ConcurrentChangeException
+                         | org.offlinecommons.store.Catalog.IncompleteContentException e) {
+                    throw new PackException(PackException.Reason.CONFLICT, name + ": " + e.getMessage(), e);
+                }
+                published = true;
+                library.catalog().discardStaged(items.batch());
+            } catch (IOException e) {
+                throw PackException.invalid(name + ": cannot be read (" + e.getMessage() + ")");
+            } finally {
+                if (!published) {
+                    items.discard();
+                }
+            }
+        }
+        long stored = Math.max(0, library.chunks().storedBytes() - storedBefore);
+        return new ImportResult(manifest.id(), manifest.version(), manifest.title(),
+                installed.isPresent() ? ImportResult.Outcome.UPDATED : ImportResult.Outcome.INSTALLED, total, stored);
+    }
+
+    /** The answer when {@code installed} is this very pack (null if it is not), or the refusal. */
+    private static ImportResult unchangedOrRefused(String name, PackManifest manifest, String digest,
+                                                   Optional<PackRecord> installed) {
+        if (installed.isEmpty()) {
+            return null;
+        }
+        PackRecord current = installed.get();
+        if (current.version() == manifest.version()) {
+            if (current.digest().equals(digest)) {
+                return new ImportResult(manifest.id(), manifest.version(), manifest.title(),
+                        ImportResult.Outcome.UNCHANGED, manifest.totalSize(), 0);
+            }
+            throw new PackException(PackException.Reason.CONFLICT, name + ": pack '" + manifest.id()
+                    + "' version " + manifest.version() + " is already installed with different content;"
+                    + " a changed pack needs a higher version number");
+        }
+        if (current.version() > manifest.version()) {
+            throw new PackException(PackException.Reason.CONFLICT, name + ": pack '" + manifest.id()
+                    + "' version " + manifest.version() + " is older than the installed version "
+                    + current.version() + "; nothing was changed");
+        }
+        return null;
     }
 
     /** Stores every file's bytes, checked against pack.json; documents are read on the way. */

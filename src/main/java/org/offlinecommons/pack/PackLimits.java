@@ -8,12 +8,25 @@ package org.offlinecommons.pack;
  * reading (an entry that inflates to more than it declared is cut off and refused), so a zip
  * cannot lie its way past these limits.
  */
-public record PackLimits(int maxEntries, long maxFileBytes, long maxTotalBytes, int maxRatio, long ratioFloorBytes) {
+public record PackLimits(int maxEntries, long maxFileBytes, long maxTotalBytes, int maxRatio, long ratioFloorBytes,
+                         long maxStreamedFiles) {
 
-    /** Generous for real content (a 4-hour video, 100,000 small pages), small for bombs. */
-    public static final PackLimits DEFAULT = new PackLimits(100_000, 64L << 30, 256L << 30, 200, 1L << 20);
+    /**
+     * Generous for real content (a 4-hour video, 100,000 small pages; ten million files in a
+     * format-2 pack, whose file list is streamed), small for bombs.
+     */
+    public static final PackLimits DEFAULT = new PackLimits(100_000, 64L << 30, 256L << 30, 200, 1L << 20,
+            10_000_000);
+
+    /** Limits whose format-2 packs may hold as many files as format 1 entries. */
+    public PackLimits(int maxEntries, long maxFileBytes, long maxTotalBytes, int maxRatio, long ratioFloorBytes) {
+        this(maxEntries, maxFileBytes, maxTotalBytes, maxRatio, ratioFloorBytes, maxEntries);
+    }
 
     public PackLimits {
+        if (maxStreamedFiles < 1) {
+            throw new IllegalArgumentException("Inconsistent pack limits: " + maxStreamedFiles + " files");
+        }
         if (maxEntries < 1 || maxFileBytes < 0 || maxTotalBytes < maxFileBytes || maxRatio < 1
                 || ratioFloorBytes < 0) {
             throw new IllegalArgumentException("Inconsistent pack limits: " + maxEntries + " entries, "

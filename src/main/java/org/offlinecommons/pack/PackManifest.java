@@ -6,9 +6,14 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * pack.json, format 1 (see docs/pack-format.md). {@code items} is null when the pack leaves
- * them to be derived at import. {@code extra} holds fields this version does not know, kept so
- * that a pack passes through this library unchanged.
+ * pack.json (see docs/pack-format.md). {@code items} is null when the pack leaves them to be
+ * derived at import. {@code extra} holds fields this version does not know, kept so that a pack
+ * passes through this library unchanged.
+ *
+ * <p>Format 1 lists every file in {@code files}. Format 2 keeps pack.json small: {@code files}
+ * is empty, {@code items} null (derived at import), and {@code fileList} sums up the separate,
+ * streamed file list ({@link FileList}): how many files, how many bytes, and its SHA-256, so
+ * that the digest of pack.json still covers every file's content.
  */
 public record PackManifest(
         int format,
@@ -23,9 +28,12 @@ public record PackManifest(
         String entry,
         List<FileEntry> files,
         List<ItemEntry> items,
-        Map<String, JsonNode> extra) {
+        Map<String, JsonNode> extra,
+        FileListInfo fileList) {
 
     public static final int FORMAT = 1;
+    /** The format whose file list is a separate, sorted, streamed zip entry. */
+    public static final int FORMAT_2 = 2;
     public static final String FILE_NAME = "pack.json";
 
     public PackManifest {
@@ -43,7 +51,30 @@ public record PackManifest(
     public record ItemEntry(String path, String title, ItemKind kind) {
     }
 
+    /** Format 2: the file list's number of files, their total size, and the list's SHA-256. */
+    public record FileListInfo(long count, long size, String sha256) {
+    }
+
+    /** Format-1 manifests, whose files are listed in them. */
+    public PackManifest(int format, String id, long version, String title, String description, String language,
+                        String license, List<String> authors, String created, String entry, List<FileEntry> files,
+                        List<ItemEntry> items, Map<String, JsonNode> extra) {
+        this(format, id, version, title, description, language, license, authors, created, entry, files, items,
+                extra, null);
+    }
+
+    public boolean streamed() {
+        return fileList != null;
+    }
+
+    public long fileCount() {
+        return fileList != null ? fileList.count() : files.size();
+    }
+
     public long totalSize() {
+        if (fileList != null) {
+            return fileList.size();
+        }
         long sum = 0;
         for (FileEntry f : files) {
             sum += f.size();
@@ -53,6 +84,6 @@ public record PackManifest(
 
     public PackManifest withItems(List<ItemEntry> newItems) {
         return new PackManifest(format, id, version, title, description, language, license, authors, created, entry,
-                files, newItems, extra);
+                files, newItems, extra, fileList);
     }
 }

@@ -31,7 +31,135 @@ public final class PackWriter {
         InputStream open(PackManifest.FileEntry file) throws IOException;
     }
 
+    /** A format-2 pack's files in path order, readable from the start as often as needed. */
+    @FunctionalInterface
+    public interface Listing {
+        FileCursor open() throws IOException;
+    }
+
+    /** The files of a {@link Listing}, one at a time; null after the last. */
+    public interface FileCursor extends AutoCloseable {
+        FileList.Entry next() throws IOException;
+
+        @Override
+        void close() throws IOException;
+    }
+
     private PackWriter() {
+    }
+
+    /**
+     * Writes a format-2 pack: pack.json (metadata only), then the file list, then the files, in
+     * path order, in memory bounded whatever the number of files. Through a temporary file,
+     * fsynced and renamed, as {@link #write(PackManifest, Content, Path, ProgressListener)}.
+     */
+    public static void writeStreamed(PackManifest manifest, Listing files, Content content, Path target,
+                                     ProgressListener progress) {
+        Path dir = target.toAbsolutePath().getParent();
+        Path tmp = null;
+        try {
+            Files.createDirectories(dir);
+            tmp = Files.createTempFile(dir, "." + target.getFileName(), ".part");
+            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE,
+                    java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
+                 ZipStreamWriter zip = ZipStreamWriter.toFile(ch, dir)) {
+                writeStreamedEntries(zip, manifest, files, content, progress);
+                ch.force(true);
+            }
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            tmp = null;
+        } catch (IOException e) {
+            throw new PackException(PackException.Reason.IO, target + ": cannot write the pack (" + e.getMessage() + ")", e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // Best effort: a stray .part file is harmless and named as such.
+                }
+            }
+        }
+    }
+
+    /** Writes a format-2 pack to a stream (an HTTP answer); {@code tmpDir} holds the central directory meanwhile. */
+    public static void writeStreamed(PackManifest manifest, Listing files, Content content, OutputStream out,
+                                     Path tmpDir, ProgressListener progress) throws IOException {
+        try (ZipStreamWriter zip = ZipStreamWriter.toStream(out, tmpDir)) {
+            writeStreamedEntries(zip, manifest, files, content, progress);
+        }
+    }
+
+    private static void writeStreamedEntries(ZipStreamWriter zip, PackManifest manifest, Listing files,
+                                             Content content, ProgressListener progress) throws IOException {
+        if (!manifest.streamed()) {
+            throw new IllegalArgumentException("not a format-2 manifest");
+        }
+        long total = manifest.totalSize();
+        long[] done = {0};
+        byte[] metadata = ManifestCodec.write(manifest);
+        zip.add(PackManifest.FILE_NAME, true, metadata.length, () -> new java.io.ByteArrayInputStream(metadata),
+                n -> { });
+        long[] listed = {0};
+        zip.add(FileList.ENTRY_NAME, true, -1, () -> new LinesInputStream(files.open()), n -> listed[0] += n);
+        long count = 0;
+        try (FileCursor each = files.open()) {
+            FileList.Entry f;
+            while ((f = each.next()) != null) {
+                PackManifest.FileEntry file = f.file();
+                count++;
+                zip.add(f.path(), isCompressible(f.path()), f.size(), () -> content.open(file), n -> {
+                    done[0] += n;
+                    progress.update(done[0], total);
+                });
+            }
+        }
+        if (count != manifest.fileCount()) {
+            throw new IOException("the pack lists " + count + " files, not the " + manifest.fileCount() + " expected");
+        }
+        zip.finish();
+    }
+
+    /** A file list as the bytes of its zip entry, produced line by line. */
+    private static final class LinesInputStream extends InputStream {
+        private final FileCursor files;
+        private byte[] line = new byte[0];
+        private int pos;
+        private boolean ended;
+
+        LinesInputStream(FileCursor files) {
+            this.files = files;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            while (pos == line.length) {
+                if (ended) {
+                    return -1;
+                }
+                FileList.Entry e = files.next();
+                if (e == null) {
+                    ended = true;
+                    return -1;
+                }
+                line = FileList.line(e);
+                pos = 0;
+            }
+            int n = Math.min(len, line.length - pos);
+            System.arraycopy(line, pos, b, off, n);
+            pos += n;
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            files.close();
+        }
     }
 
     /**

@@ -63,17 +63,42 @@ public final class Library implements AutoCloseable {
      */
     public void publish(PackRecord pack, String manifest, List<StoredFile> files, List<Item> items,
                         long[] searchRows, String textBatch, String replacesDigest) {
-        List<String> before = catalog.files(pack.id()).stream().map(StoredFile::sha256).toList();
         catalog.publish(pack, manifest, files, items, searchRows, textBatch, replacesDigest);
-        chunks.release(before);
+        freeReleased();
+    }
+
+    /**
+     * Publishes a pack staged in SQL ({@link Catalog#publishStaged}) and frees what the version
+     * it replaces alone used. Returns the pack as published.
+     */
+    public PackRecord publishStaged(PackRecord pack, String packJson, int format, String batch, String textBatch,
+                                    String replacesDigest) {
+        PackRecord published = catalog.publishStaged(pack, packJson, format, batch, textBatch, replacesDigest);
+        freeReleased();
+        return published;
     }
 
     /** Removes a pack and frees the storage no other pack shares. False if it was not installed. */
     public boolean delete(String packId) {
-        List<String> before = catalog.files(packId).stream().map(StoredFile::sha256).toList();
         boolean deleted = catalog.delete(packId);
-        chunks.release(before);
+        freeReleased();
         return deleted;
+    }
+
+    /**
+     * Frees, a thousand at a time, the contents that deleted or replaced packs used and no
+     * installed pack uses any more: memory stays bounded whatever the size of the pack. What a
+     * crash leaves listed is freed by the next call, or by a sweep.
+     */
+    private void freeReleased() {
+        while (true) {
+            List<String> hashes = catalog.released(1000);
+            if (hashes.isEmpty()) {
+                return;
+            }
+            chunks.release(hashes);
+            catalog.forgetReleased(hashes);
+        }
     }
 
     /** A small persistent setting (the server's identity, for example). */

@@ -43,42 +43,58 @@ public final class LibraryVerifier {
         }
         long done = 0;
         int fileCount = 0;
-        Set<String> goodChunks = new HashSet<>();
+        // Chunks already found intact, so a chunk shared by many files is hashed once; bounded,
+        // so memory does not grow with the library (a forgotten chunk is only hashed again).
+        Set<String> goodChunks = java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
+                return size() > 65_536;
+            }
+        });
         for (PackRecord pack : packs) {
-            for (StoredFile file : library.catalog().files(pack.id())) {
-                fileCount++;
-                String where = pack.id() + "/" + file.path();
-                Optional<FileRecipe> recipe = library.chunks().recipe(file.sha256());
-                if (recipe.isEmpty()) {
-                    problems.add(where + ": its content is missing");
-                    continue;
+            String after = null;
+            while (true) {
+                Optional<List<Catalog.ListedFile>> page = library.catalog().filesPage(pack.id(), pack.digest(), after,
+                        1000);
+                if (page.isEmpty() || page.get().isEmpty()) {
+                    break; // done, or the pack was replaced or deleted meanwhile
                 }
-                MessageDigest fileDigest = Hashes.sha256();
-                long size = 0;
-                boolean damaged = false;
-                for (ChunkRef ref : recipe.get().chunks()) {
-                    Optional<byte[]> data = library.chunks().readChunk(ref.hash());
-                    if (data.isEmpty()) {
-                        problems.add(where + ": chunk " + ref.hash() + " is missing");
-                        damaged = true;
-                        break;
+                after = page.get().get(page.get().size() - 1).path();
+                for (Catalog.ListedFile file : page.get()) {
+                    fileCount++;
+                    String where = pack.id() + "/" + file.path();
+                    Optional<FileRecipe> recipe = library.chunks().recipe(file.sha256());
+                    if (recipe.isEmpty()) {
+                        problems.add(where + ": its content is missing");
+                        continue;
                     }
-                    byte[] bytes = data.get();
-                    if (!goodChunks.contains(ref.hash())) {
-                        if (!Hashes.sha256Hex(bytes).equals(ref.hash()) || bytes.length != ref.size()) {
-                            problems.add(where + ": chunk " + ref.hash() + " is damaged");
+                    MessageDigest fileDigest = Hashes.sha256();
+                    long size = 0;
+                    boolean damaged = false;
+                    for (ChunkRef ref : recipe.get().chunks()) {
+                        Optional<byte[]> data = library.chunks().readChunk(ref.hash());
+                        if (data.isEmpty()) {
+                            problems.add(where + ": chunk " + ref.hash() + " is missing");
                             damaged = true;
                             break;
                         }
-                        goodChunks.add(ref.hash());
+                        byte[] bytes = data.get();
+                        if (!goodChunks.contains(ref.hash())) {
+                            if (!Hashes.sha256Hex(bytes).equals(ref.hash()) || bytes.length != ref.size()) {
+                                problems.add(where + ": chunk " + ref.hash() + " is damaged");
+                                damaged = true;
+                                break;
+                            }
+                            goodChunks.add(ref.hash());
+                        }
+                        fileDigest.update(bytes);
+                        size += bytes.length;
+                        done += bytes.length;
+                        progress.update(done, total);
                     }
-                    fileDigest.update(bytes);
-                    size += bytes.length;
-                    done += bytes.length;
-                    progress.update(done, total);
-                }
-                if (!damaged && (size != file.size() || !Hashes.hex(fileDigest.digest()).equals(file.sha256()))) {
-                    problems.add(where + ": content does not match its SHA-256 " + file.sha256());
+                    if (!damaged && (size != file.size() || !Hashes.hex(fileDigest.digest()).equals(file.sha256()))) {
+                        problems.add(where + ": content does not match its SHA-256 " + file.sha256());
+                    }
                 }
             }
         }

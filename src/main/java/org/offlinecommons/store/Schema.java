@@ -150,6 +150,55 @@ final class Schema {
             INSERT INTO search(search, rank) VALUES ('automerge', 8);
             """,
             """
+            -- Format-2 packs (docs/pack-format.md): pack.manifest holds only their pack.json, a
+            -- small metadata document; their files live in pack_file alone (with a media type
+            -- where the path cannot give one). An import or a sync stages a pack's files and
+            -- items here, in batches, instead of in memory; publishing moves them into pack_file
+            -- and item in one transaction. released_file lists the contents a replaced or
+            -- deleted pack used, freed in batches after the publish.
+            ALTER TABLE pack ADD COLUMN format INTEGER NOT NULL DEFAULT 1;
+            ALTER TABLE pack_file ADD COLUMN media_type TEXT;
+            CREATE TABLE staged_file(
+              batch TEXT NOT NULL,
+              path TEXT NOT NULL,
+              size INTEGER NOT NULL,
+              sha256 TEXT NOT NULL,
+              media_type TEXT,
+              created_at INTEGER NOT NULL,
+              PRIMARY KEY(batch, path)
+            ) WITHOUT ROWID;
+            CREATE TABLE staged_item(
+              batch TEXT NOT NULL,
+              rank INTEGER NOT NULL,
+              file_seq INTEGER NOT NULL,
+              sub INTEGER NOT NULL,
+              path TEXT NOT NULL,
+              entry INTEGER,
+              title TEXT NOT NULL,
+              kind TEXT NOT NULL,
+              timestamp TEXT,
+              row INTEGER NOT NULL,
+              created_at INTEGER NOT NULL,
+              PRIMARY KEY(batch, rank, file_seq, sub)
+            ) WITHOUT ROWID;
+            CREATE TABLE released_file(
+              sha256 TEXT PRIMARY KEY
+            ) WITHOUT ROWID;
+            -- The pieces of a format-2 pack's sync manifest (docs/sync-protocol.md): which files
+            -- each holds (those after after_path, in path order, files of them), so that a piece
+            -- asked for by its hash is made again from pack_file, not kept.
+            CREATE TABLE sync_piece(
+              digest TEXT NOT NULL,
+              seq INTEGER NOT NULL,
+              hash TEXT NOT NULL,
+              size INTEGER NOT NULL,
+              files INTEGER NOT NULL,
+              after_path TEXT,
+              PRIMARY KEY(digest, seq)
+            ) WITHOUT ROWID;
+            CREATE INDEX sync_piece_by_hash ON sync_piece(hash);
+            """,
+            """
             -- Disk like Kiwix (docs/performance.md, "Storage"). Chunks of text are stored as zstd
             -- frames (codec 1; 0 is the raw bytes); hash and size stay those of the raw bytes.
             -- Chunks stored before stay raw and readable: compressing them here would rewrite the

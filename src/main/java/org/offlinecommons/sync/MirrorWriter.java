@@ -47,51 +47,79 @@ public final class MirrorWriter {
         this.tree = new LibraryTree(library);
     }
 
-    /** Mirrors the chosen packs (all, when {@code packIds} is empty) into {@code dir}. */
+    /**
+     * Mirrors the chosen packs (all, when {@code packIds} is empty) into {@code dir}. Files are
+     * read from the library a page at a time, so memory does not grow with the packs (a format-2
+     * pack's pieces are listed, one line each per about 64 files).
+     */
     public Result write(Path dir, List<String> packIds, ProgressListener progress) {
         List<PackRecord> packs = choose(packIds);
         Path root = dir.resolve(SyncTree.ROOT);
-        Map<String, ChunkRef> chunks = new LinkedHashMap<>();
-        Map<PackRecord, byte[]> manifests = new LinkedHashMap<>();
-        for (PackRecord p : packs) {
-            for (FileRecipe r : tree.recipes(p)) {
-                r.chunks().forEach(c -> chunks.putIfAbsent(c.hash(), c));
+        long total = packs.stream().mapToLong(PackRecord::totalSize).sum();
+        long[] done = {0};
+        int[] written = {0};
+        int[] kept = {0};
+        long[] bytesWritten = {0};
+        long[] bytesKept = {0};
+        Set<String> pieces = new HashSet<>();
+        // Chunks shared by neighbouring files are looked at once; bounded, like everything here.
+        Set<String> recent = java.util.Collections.newSetFromMap(new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > 8192;
             }
-            manifests.put(p, tree.manifest(p));
-        }
-        long total = chunks.values().stream().mapToLong(ChunkRef::size).sum();
-        long done = 0;
-        int written = 0;
-        int kept = 0;
-        long bytesWritten = 0;
-        long bytesKept = 0;
+        });
         try {
             Path chunkDir = Files.createDirectories(root.resolve("chunks"));
-            for (ChunkRef c : chunks.values()) {
-                Path file = chunkDir.resolve(c.hash());
-                if (intact(file, c)) {
-                    kept++;
-                    bytesKept += c.size();
-                } else {
-                    byte[] data = library.chunks().readChunk(c.hash()).orElseThrow(() -> new StoreException(
-                            "chunk " + c.hash() + " is missing from the library; run 'offline-commons verify'", null));
-                    if (!Hashes.sha256Hex(data).equals(c.hash())) {
-                        throw new StoreException("chunk " + c.hash() + " is damaged in the library; run"
-                                + " 'offline-commons verify'", null);
+            for (PackRecord p : packs) {
+                tree.forEachRecipe(p, null, Integer.MAX_VALUE, (f, r) -> {
+                    for (ChunkRef c : r.chunks()) {
+                        if (!recent.add(c.hash())) {
+                            continue;
+                        }
+                        Path file = chunkDir.resolve(c.hash());
+                        if (intact(file, c)) {
+                            kept[0]++;
+                            bytesKept[0] += c.size();
+                        } else {
+                            byte[] data = library.chunks().readChunk(c.hash()).orElseThrow(() -> new StoreException(
+                                    "chunk " + c.hash() + " is missing from the library; run 'offline-commons verify'",
+                                    null));
+                            if (!Hashes.sha256Hex(data).equals(c.hash())) {
+                                throw new StoreException("chunk " + c.hash() + " is damaged in the library; run"
+                                        + " 'offline-commons verify'", null);
+                            }
+                            replace(file, data);
+                            written[0]++;
+                            bytesWritten[0] += data.length;
+                        }
                     }
-                    replace(file, data);
-                    written++;
-                    bytesWritten += data.length;
+                    done[0] += f.size();
+                    progress.update(done[0], total);
+                });
+                if (library.catalog().format(p.id()) == 2) {
+                    Path pieceDir = Files.createDirectories(root.resolve("pieces"));
+                    for (org.offlinecommons.store.Catalog.SyncPiece piece : tree.pieces(p)) {
+                        pieces.add(piece.hash());
+                        Path file = pieceDir.resolve(piece.hash());
+                        if (!intact(file, new ChunkRef(piece.hash(), piece.size()))) {
+                            byte[] bytes = tree.pieceBytes(p, piece);
+                            if (!Hashes.sha256Hex(bytes).equals(piece.hash())) {
+                                throw new StoreException("pack '" + p.id() + "' changed while it was mirrored; try"
+                                        + " again", null);
+                            }
+                            replace(file, bytes);
+                        }
+                    }
                 }
-                done += c.size();
-                progress.update(done, total);
             }
-            for (Map.Entry<PackRecord, byte[]> m : manifests.entrySet()) {
-                replace(dir.resolve(SyncTree.manifest(m.getKey().id(), m.getKey().version())), m.getValue());
+            for (PackRecord p : packs) {
+                replace(dir.resolve(SyncTree.manifest(p.id(), p.version())), tree.manifest(p));
             }
             replace(dir.resolve(SyncTree.CATALOG), tree.catalog(packs));
-            int removed = prune(root, packs, chunks.keySet());
-            return new Result(packs.size(), written, bytesWritten, kept, bytesKept, removed);
+            List<String> ids = packs.stream().map(PackRecord::id).toList();
+            int removed = prune(root, packs, hash -> library.catalog().usesChunk(ids, hash), pieces);
+            return new Result(packs.size(), written[0], bytesWritten[0], kept[0], bytesKept[0], removed);
         } catch (IOException e) {
             throw new PackException(PackException.Reason.IO, dir + ": cannot write the mirror (" + e.getMessage()
                     + ")", e);
@@ -138,7 +166,8 @@ public final class MirrorWriter {
      * (pack ids, version numbers, SHA-256 chunk names, its own temporary files): anything else
      * someone put in the folder stays.
      */
-    private static int prune(Path root, List<PackRecord> packs, Set<String> chunkHashes) throws IOException {
+    private static int prune(Path root, List<PackRecord> packs, java.util.function.Predicate<String> chunkUsed,
+                             Set<String> pieces) throws IOException {
         int removed = 0;
         Set<String> manifests = new HashSet<>();
         packs.forEach(p -> manifests.add(p.id() + "/" + p.version()));
@@ -169,11 +198,25 @@ public final class MirrorWriter {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(root.resolve("chunks"))) {
             for (Path f : files) {
                 String name = f.getFileName().toString();
-                boolean stale = Hashes.isSha256Hex(name) ? !chunkHashes.contains(name)
+                boolean stale = Hashes.isSha256Hex(name) ? !chunkUsed.test(name)
                         : name.startsWith(".") && name.endsWith(".tmp");
                 if (stale && Files.isRegularFile(f)) {
                     Files.delete(f);
                     removed++;
+                }
+            }
+        }
+        Path pieceDir = root.resolve("pieces");
+        if (Files.isDirectory(pieceDir)) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(pieceDir)) {
+                for (Path f : files) {
+                    String name = f.getFileName().toString();
+                    boolean stale = Hashes.isSha256Hex(name) ? !pieces.contains(name)
+                            : name.startsWith(".") && name.endsWith(".tmp");
+                    if (stale && Files.isRegularFile(f)) {
+                        Files.delete(f);
+                        removed++;
+                    }
                 }
             }
         }

@@ -1,5 +1,7 @@
 package org.offlinecommons.sync;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,9 +13,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.offlinecommons.pack.DiskReserve;
+import org.offlinecommons.pack.FileList;
 import org.offlinecommons.pack.ItemStaging;
 import org.offlinecommons.pack.PackException;
-import org.offlinecommons.pack.DiskReserve;
 import org.offlinecommons.pack.PackManifest;
 import org.offlinecommons.pack.PackPublisher;
 import org.offlinecommons.store.ChunkRef;
@@ -198,7 +201,8 @@ public final class PackPuller {
         }
         try {
             plan.manifest = peer.manifest(entry);
-            plan.toFetch = needs(plan.manifest).bytes();
+            // Format 2: what is missing is known piece by piece; until then, at most the whole pack.
+            plan.toFetch = plan.manifest.streamed() ? plan.manifest.pack().totalSize() : needs(plan.manifest).bytes();
         } catch (SyncException e) {
             if (e.reason() != SyncException.Reason.INVALID_PEER) {
                 throw e;
@@ -220,16 +224,21 @@ public final class PackPuller {
     }
 
     private Needs needs(PeerManifest manifest) {
+        return needs(manifest.pack().files().stream().map(f -> manifest.recipes().get(f.sha256())).toList());
+    }
+
+    /** What {@code inOrder} (the recipes of files in order, repeats allowed) lacks here. */
+    private Needs needs(List<FileRecipe> inOrder) {
         List<FileRecipe> files = new ArrayList<>();
         Map<String, FileRecipe> recorded = new HashMap<>();
         Map<String, ChunkRef> chunks = new LinkedHashMap<>();
         Set<String> seen = new HashSet<>();
-        Map<String, FileRecipe> ourRecipes = library.chunks().recipes(manifest.recipes().keySet());
+        Map<String, FileRecipe> ourRecipes = library.chunks().recipes(inOrder.stream().map(FileRecipe::fileHash)
+                .collect(java.util.stream.Collectors.toCollection(LinkedHashSet::new)));
         Set<String> ourMissing = library.chunks().missing(ourRecipes.values().stream()
                 .flatMap(r -> r.chunks().stream()).map(ChunkRef::hash).toList());
-        for (PackManifest.FileEntry f : manifest.pack().files()) {
-            FileRecipe theirs = manifest.recipes().get(f.sha256());
-            if (!seen.add(f.sha256())) {
+        for (FileRecipe theirs : inOrder) {
+            if (!seen.add(theirs.fileHash())) {
                 continue;
             }
             FileRecipe ours = ourRecipes.get(theirs.fileHash());
@@ -250,6 +259,9 @@ public final class PackPuller {
 
     private SyncStatus.State pull(Plan plan, int index, SyncProgress progress) {
         PeerManifest manifest = plan.manifest;
+        if (manifest.streamed()) {
+            return pullStreamed(plan, index, progress);
+        }
         String source = peer.base() + ": pack '" + plan.entry.id() + "' version " + plan.entry.version();
         Needs needs = needs(manifest);
         long toFetch = needs.bytes();
@@ -268,13 +280,14 @@ public final class PackPuller {
             ItemStaging items = new ItemStaging(library, manifest.pack(), writer);
             boolean published = false;
             try {
-                Assembly assembly = new Assembly(needs, pathByHash, source, items, writer, index, progress);
+                Assembly assembly = new Assembly(needs, pathByHash, source, documents(items), writer, index, progress);
                 new ChunkFetcher(peer, connections, bulk).fetch(assembly.groups(), assembly);
                 assembly.flush();
                 writer.finish(); // the chunks the files below read back are stored
                 List<FileRecipe> checked = new ArrayList<>();
                 for (FileRecipe recipe : assembly.readBack()) {
-                    if (stage(recipe, pathByHash.getOrDefault(recipe.fileHash(), recipe.fileHash()), source, items)) {
+                    if (stage(recipe, pathByHash.getOrDefault(recipe.fileHash(), recipe.fileHash()), source,
+                            documents(items))) {
                         checked.add(recipe);
                     }
                     if (checked.size() >= STORE_BATCH_CHUNKS) {
@@ -304,6 +317,192 @@ public final class PackPuller {
         return plan.here == null ? SyncStatus.State.ADDED : SyncStatus.State.UPDATED;
     }
 
+    /** Documents' bytes kept per piece to read their titles and text; the rest are read back from the library. */
+    private static final long PIECE_DOCUMENT_BYTES = 8L << 20;
+
+    /**
+     * Pulls a format-2 pack piece by piece (docs/sync-protocol.md §4.2): each piece of its file
+     * list is fetched and checked, the chunks its files lack here are fetched, checked and
+     * stored, and its files and items are staged in the library; the pieces together must be the
+     * file list pack.json describes (count, size, SHA-256) before the pack is published in one
+     * transaction. Memory holds one piece at a time.
+     */
+    private SyncStatus.State pullStreamed(Plan plan, int index, SyncProgress progress) {
+        PeerManifest manifest = plan.manifest;
+        PackManifest pack = manifest.pack();
+        String source = peer.base() + ": pack '" + plan.entry.id() + "' version " + plan.entry.version();
+        checkFreeSpace(source, pack.totalSize());
+        // The whole pack was the estimate; each piece now adds what it lacks here.
+        progress.replanned(plan.toFetch, 0);
+        long[] toFetch = {0};
+        java.security.MessageDigest listHash = Hashes.sha256();
+        long count = 0;
+        long size = 0;
+        long fetched = 0;
+        String previous = null;
+        // Pieces the installed version has too are made here from the library, not fetched: an
+        // update moves only the pieces whose files changed.
+        LibraryTree ours = new LibraryTree(library);
+        Map<String, org.offlinecommons.store.Catalog.SyncPiece> ourPieces = new HashMap<>();
+        if (plan.here != null && library.catalog().format(plan.here.id()) == PackManifest.FORMAT_2) {
+            try {
+                ours.pieces(plan.here).forEach(p -> ourPieces.put(p.hash(), p));
+            } catch (StoreException e) {
+                // Replaced meanwhile: every piece is fetched.
+            }
+        }
+        try (WriteBehind writer = library.chunks().bulkWriter("sync-writer", WRITES_AHEAD)) {
+            org.offlinecommons.pack.StreamedItems items = new org.offlinecommons.pack.StreamedItems(library,
+                    pack.entry(), writer);
+            boolean published = false;
+            try {
+                int n = 0;
+                for (ManifestPieces.Piece piece : manifest.pieces()) {
+                    String where = source + ": piece " + n++ + " (" + piece.sha256() + ")";
+                    byte[] pieceBytes = null;
+                    org.offlinecommons.store.Catalog.SyncPiece mine = ourPieces.get(piece.sha256());
+                    if (mine != null) {
+                        try {
+                            byte[] local = ours.pieceBytes(plan.here, mine);
+                            pieceBytes = Hashes.sha256Hex(local).equals(piece.sha256()) ? local : null;
+                        } catch (StoreException e) {
+                            pieceBytes = null;
+                        }
+                    }
+                    if (pieceBytes == null) {
+                        pieceBytes = peer.piece(piece);
+                    }
+                    List<ManifestPieces.Line> lines = ManifestPieces.parse(pieceBytes, piece.files(), previous, where);
+                    List<FileRecipe> recipes = new ArrayList<>(lines.size());
+                    Map<String, String> pathByHash = new HashMap<>();
+                    Map<String, byte[]> documents = new HashMap<>();
+                    long[] kept = {0};
+                    for (ManifestPieces.Line l : lines) {
+                        listHash.update(org.offlinecommons.pack.FileList.line(l.file()));
+                        count++;
+                        size += l.file().size();
+                        recipes.add(l.recipe());
+                        pathByHash.putIfAbsent(l.file().sha256(), l.file().path());
+                        if (org.offlinecommons.pack.StreamedItems.reads(l.file())) {
+                            documents.putIfAbsent(l.file().sha256(), null);
+                        }
+                    }
+                    previous = lines.get(lines.size() - 1).file().path();
+                    Documents wanted = new Documents() {
+                        @Override
+                        public boolean wants(String sha256) {
+                            return documents.containsKey(sha256) && documents.get(sha256) == null
+                                    && kept[0] < PIECE_DOCUMENT_BYTES;
+                        }
+
+                        @Override
+                        public void offer(String sha256, byte[] bytes) {
+                            if (wants(sha256)) {
+                                documents.put(sha256, bytes);
+                                kept[0] += bytes.length;
+                            }
+                        }
+                    };
+                    Needs needs = needs(recipes);
+                    if (!needs.files().isEmpty()) {
+                        progress.replanned(0, needs.bytes());
+                        toFetch[0] += needs.bytes();
+                        progress.pack(index, p -> p.withFetch(toFetch[0], p.bytesFetched()));
+                        Assembly assembly = new Assembly(needs, pathByHash, where, wanted, writer, index, progress);
+                        new ChunkFetcher(peer, connections, bulk).fetch(assembly.groups(), assembly);
+                        assembly.flush();
+                        writer.finish();
+                        List<FileRecipe> checked = new ArrayList<>();
+                        for (FileRecipe recipe : assembly.readBack()) {
+                            if (stage(recipe, pathByHash.getOrDefault(recipe.fileHash(), recipe.fileHash()), where,
+                                    wanted)) {
+                                checked.add(recipe);
+                            }
+                        }
+                        library.chunks().putRecipes(checked);
+                        fetched += needs.bytes();
+                    }
+                    for (ManifestPieces.Line l : lines) {
+                        byte[] bytes = null;
+                        if (documents.containsKey(l.file().sha256())) {
+                            bytes = documents.get(l.file().sha256());
+                            if (bytes == null) {
+                                bytes = readBack(l.file(), where);
+                            }
+                        }
+                        items.add(l.file(), bytes);
+                    }
+                }
+                PackManifest.FileListInfo expected = pack.fileList();
+                if (count != expected.count() || size != expected.size()
+                        || !Hashes.hex(listHash.digest()).equals(expected.sha256())) {
+                    throw new SyncException(SyncException.Reason.INVALID_PEER, source + ": its pieces are not the file"
+                            + " list its pack.json describes (count, size or SHA-256 differ); nothing was published");
+                }
+                items.finish();
+                PackRecord record = new PackRecord(pack.id(), pack.version(), pack.title(), pack.description(),
+                        pack.language(), pack.license(), pack.authors(), pack.created(), pack.entry(), manifest.digest(),
+                        pack.totalSize(), Math.toIntExact(pack.fileCount()), 0, System.currentTimeMillis());
+                try {
+                    library.publishStaged(record, new String(org.offlinecommons.pack.ManifestCodec.write(pack),
+                                    java.nio.charset.StandardCharsets.UTF_8), PackManifest.FORMAT_2, items.batch(),
+                            items.batch(), plan.here == null ? null : plan.here.digest());
+                } catch (org.offlinecommons.store.Catalog.ConcurrentChangeException
+                         | org.offlinecommons.store.Catalog.IncompleteContentException e) {
+                    Optional<PackRecord> now = library.catalog().pack(plan.entry.id());
+                    if (now.isPresent() && now.get().digest().equals(manifest.digest())) {
+                        items.discard();
+                        published = true;
+                        return SyncStatus.State.UNCHANGED;
+                    }
+                    throw new PackException(PackException.Reason.CONFLICT, source + ": " + e.getMessage(), e);
+                }
+                published = true;
+                library.catalog().discardStaged(items.batch());
+            } finally {
+                if (!published) {
+                    items.discard();
+                }
+            }
+        }
+        progress.reused(Math.max(0, pack.totalSize() - fetched));
+        return plan.here == null ? SyncStatus.State.ADDED : SyncStatus.State.UPDATED;
+    }
+
+    /** A stored document's bytes (at most the size items read), for its title and text. */
+    private byte[] readBack(FileList.Entry f, String where) {
+        FileRecipe recipe = library.chunks().recipe(f.sha256()).orElseThrow(() -> new PackException(
+                PackException.Reason.CONFLICT, where + ": '" + f.path() + "' was removed meanwhile (a pack was deleted"
+                + " or replaced while this sync ran); nothing was changed, sync again"));
+        try (InputStream in = library.chunks().open(recipe)) {
+            return in.readNBytes((int) Math.min(f.size(), 8L << 20));
+        } catch (IOException e) {
+            throw new PackException(PackException.Reason.IO, where + ": '" + f.path() + "' cannot be read back ("
+                    + e.getMessage() + ")", e);
+        }
+    }
+
+    /** What the files' bytes are wanted for once verified: a pack's documents, read for items and search. */
+    interface Documents {
+        boolean wants(String sha256);
+
+        void offer(String sha256, byte[] bytes);
+    }
+
+    private static Documents documents(ItemStaging items) {
+        return new Documents() {
+            @Override
+            public boolean wants(String sha256) {
+                return items.wants(sha256);
+            }
+
+            @Override
+            public void offer(String sha256, byte[] bytes) {
+                items.offer(sha256, bytes);
+            }
+        };
+    }
+
     /** One chunk to fetch and, when it is part of a file checked as it arrives, which file and where in it. */
     private record Part(ChunkRef ref, FileRecipe file, int seq) {
     }
@@ -319,7 +518,7 @@ public final class PackPuller {
         private final Needs needs;
         private final Map<String, String> pathByHash;
         private final String source;
-        private final ItemStaging items;
+        private final Documents items;
         private final WriteBehind writer;
         private final int index;
         private final SyncProgress progress;
@@ -334,7 +533,7 @@ public final class PackPuller {
         private MessageDigest digest;
         private java.io.ByteArrayOutputStream document;
 
-        Assembly(Needs needs, Map<String, String> pathByHash, String source, ItemStaging items, WriteBehind writer,
+        Assembly(Needs needs, Map<String, String> pathByHash, String source, Documents items, WriteBehind writer,
                  int index, SyncProgress progress) {
             this.needs = needs;
             this.pathByHash = pathByHash;
@@ -520,7 +719,7 @@ public final class PackPuller {
      * bytes of a file hash for every pack that holds that hash, so a wrong one must never reach
      * the store.
      */
-    private boolean stage(FileRecipe theirs, String path, String source, ItemStaging items) {
+    private boolean stage(FileRecipe theirs, String path, String source, Documents items) {
         MessageDigest digest = Hashes.sha256();
         long size = 0;
         // A document's bytes are kept to read its title and text once verified, not read back later.

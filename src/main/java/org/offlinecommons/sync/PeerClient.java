@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.offlinecommons.store.ChunkRef;
+import org.offlinecommons.store.Hashes;
 
 /**
  * Talks to one peer's sync tree over plain HTTP GETs. Every answer is size-capped and
@@ -130,6 +131,22 @@ public final class PeerClient {
         PeerManifest manifest = PeerManifest.parse(a.body, uri.toString());
         manifest.requireMatches(entry, uri.toString());
         return manifest;
+    }
+
+    /** A piece of a format-2 manifest, checked against its size and hash. */
+    public byte[] piece(ManifestPieces.Piece piece) {
+        URI uri = PeerUrl.resolve(base, SyncTree.piece(piece.sha256()));
+        Answer a = get(uri, piece.size() + 1, true, JSON_TIMEOUT);
+        if (a.status == 404) {
+            throw new SyncException(SyncException.Reason.INVALID_PEER, uri + ": the peer's manifest lists this piece"
+                    + " but the peer does not have it (404)");
+        }
+        requireOk(uri, a);
+        if (a.body.length != piece.size() || !Hashes.sha256Hex(a.body).equals(piece.sha256())) {
+            throw new SyncException(SyncException.Reason.INVALID_PEER, uri + ": is not the piece the manifest lists"
+                    + " (its size or SHA-256 differ)");
+        }
+        return a.body;
     }
 
     /**

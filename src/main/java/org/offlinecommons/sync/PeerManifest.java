@@ -23,10 +23,40 @@ import org.offlinecommons.store.Hashes;
  * manifest.json: a pack's pack.json and, for each distinct file content, the chunks it is made
  * of. {@code digest} is computed here from the parsed pack.json, never taken from the peer.
  */
-public record PeerManifest(PackManifest pack, String digest, Map<String, FileRecipe> recipes) {
+public record PeerManifest(PackManifest pack, String digest, Map<String, FileRecipe> recipes,
+                           List<ManifestPieces.Piece> pieces) {
+
+    /** Format 2 of manifest.json: pack.json (format 2) and the pieces its files are listed in. */
+    public static final int FORMAT_2 = 2;
 
     public PeerManifest {
         recipes = Map.copyOf(recipes);
+        pieces = pieces == null ? null : List.copyOf(pieces);
+    }
+
+    public PeerManifest(PackManifest pack, String digest, Map<String, FileRecipe> recipes) {
+        this(pack, digest, recipes, null);
+    }
+
+    /** Whether the files come in pieces (format 2) rather than in pack.json. */
+    public boolean streamed() {
+        return pieces != null;
+    }
+
+    /** The manifest.json of a format-2 pack: its pack.json and its pieces. */
+    public static byte[] toJson(String packJson, java.util.Collection<org.offlinecommons.store.Catalog.SyncPiece> pieces) {
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        root.put("format", FORMAT_2);
+        try {
+            root.set("pack", SyncJson.MAPPER.readTree(packJson));
+        } catch (IOException e) {
+            throw new IllegalStateException("an installed pack's pack.json is not JSON", e);
+        }
+        ArrayNode list = root.putArray("pieces");
+        for (org.offlinecommons.store.Catalog.SyncPiece p : pieces) {
+            list.addObject().put("sha256", p.hash()).put("size", p.size()).put("files", p.files());
+        }
+        return SyncJson.write(root);
     }
 
     /** The manifest.json of a pack, from its canonical pack.json and its files' recipes. */
@@ -57,7 +87,11 @@ public record PeerManifest(PackManifest pack, String digest, Map<String, FileRec
             throw SyncJson.invalid(source, "is larger than " + (SyncTree.MAX_MANIFEST_BYTES >> 20) + " MB");
         }
         JsonNode root = SyncJson.readObject(bytes, source);
-        SyncJson.requireFormat(root, source);
+        JsonNode format = root.get("format");
+        boolean streamed = format != null && format.isIntegralNumber() && format.asLong() == FORMAT_2;
+        if (!streamed) {
+            SyncJson.requireFormat(root, source);
+        }
         JsonNode packNode = root.get("pack");
         if (packNode == null || !packNode.isObject()) {
             throw SyncJson.invalid(source, "'pack' must be the pack's pack.json (an object)");
@@ -67,6 +101,13 @@ public record PeerManifest(PackManifest pack, String digest, Map<String, FileRec
             pack = ManifestCodec.parse(SyncJson.write(packNode), source + ": pack.json");
         } catch (PackException e) {
             throw new SyncException(SyncException.Reason.INVALID_PEER, e.getMessage(), e);
+        }
+        if (streamed != pack.streamed()) {
+            throw SyncJson.invalid(source, "a manifest of format " + (streamed ? 2 : 1) + " must hold a pack.json of"
+                    + " format " + (streamed ? 2 : 1));
+        }
+        if (streamed) {
+            return new PeerManifest(pack, ManifestCodec.digest(pack), Map.of(), pieces(root, pack, source));
         }
         JsonNode chunksNode = root.get("chunks");
         if (chunksNode == null || !chunksNode.isObject()) {
@@ -88,6 +129,35 @@ public record PeerManifest(PackManifest pack, String digest, Map<String, FileRec
             }
         }
         return new PeerManifest(pack, ManifestCodec.digest(pack), recipes);
+    }
+
+    private static List<ManifestPieces.Piece> pieces(JsonNode root, PackManifest pack, String source) {
+        JsonNode list = root.get("pieces");
+        if (list == null || !list.isArray()) {
+            throw SyncJson.invalid(source, "'pieces' must list the pieces of the pack's file list");
+        }
+        List<ManifestPieces.Piece> out = new ArrayList<>(list.size());
+        long files = 0;
+        int i = 0;
+        for (JsonNode p : list) {
+            String at = "pieces[" + i++ + "]: ";
+            if (!p.isObject()) {
+                throw SyncJson.invalid(source, at + "must be an object with sha256, size and files");
+            }
+            String hash = SyncJson.text(p, "sha256", 64, source, at);
+            if (!Hashes.isSha256Hex(hash)) {
+                throw SyncJson.invalid(source, at + "'sha256' must be 64 lowercase hexadecimal digits");
+            }
+            long size = SyncJson.wholeNumber(p, "size", 1, ManifestPieces.MAX_PIECE_BYTES, source, at);
+            long n = SyncJson.wholeNumber(p, "files", 1, ManifestPieces.MAX_FILES, source, at);
+            files += n;
+            out.add(new ManifestPieces.Piece(hash, size, (int) n));
+        }
+        if (files != pack.fileCount()) {
+            throw SyncJson.invalid(source, "its pieces hold " + files + " files, but pack.json counts "
+                    + pack.fileCount());
+        }
+        return out;
     }
 
     private static FileRecipe recipe(PackManifest.FileEntry f, JsonNode list, Map<String, Long> chunkSizes,

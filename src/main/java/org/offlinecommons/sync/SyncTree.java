@@ -45,6 +45,14 @@ public final class SyncTree {
         return ROOT + "/packs/" + packId + "/" + version + "/manifest.json";
     }
 
+    /** A piece of a format-2 manifest (docs/sync-protocol.md §4.2), content-addressed like a chunk. */
+    public static String piece(String hash) {
+        if (!Hashes.isSha256Hex(hash)) {
+            throw new IllegalArgumentException("not a SHA-256: " + hash);
+        }
+        return ROOT + "/pieces/" + hash;
+    }
+
     public static String chunk(String hash) {
         if (!Hashes.isSha256Hex(hash)) {
             throw new IllegalArgumentException("not a SHA-256: " + hash);

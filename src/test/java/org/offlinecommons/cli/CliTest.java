@@ -56,7 +56,7 @@ class CliTest {
         Run pack = run("pack", site.toString(), "--id", "garden", "--title", "The Garden", "--version", "2",
                 "--language", "en", "--license", "CC-BY-4.0", "--out", zip.toString());
         assertThat(pack.code()).as(pack.err()).isZero();
-        assertThat(pack.out()).contains("pack 'garden' version 2, 4 files, 4 items");
+        assertThat(pack.out()).contains("pack 'garden' version 2 (format 2), 4 files");
 
         Run imported = run("import", zip.toString(), "--data", data);
         assertThat(imported.code()).as(imported.err()).isZero();
@@ -65,6 +65,12 @@ class CliTest {
 
         Run list = run("list", "--data", data);
         assertThat(list.out()).containsPattern("garden\\s+2\\s+en\\s+4\\s+.*The Garden");
+        Path format1 = tmp.resolve("garden-1.zip");
+        Run packed1 = run("pack", site.toString(), "--id", "garden", "--title", "The Garden", "--version", "2",
+                "--language", "en", "--license", "CC-BY-4.0", "--format", "1", "--out", format1.toString());
+        assertThat(packed1.out()).contains("pack 'garden' version 2, 4 files, 4 items");
+        assertThat(run("pack", site.toString(), "--id", "x", "--title", "X", "--format", "3", "--out",
+                tmp.resolve("x.zip").toString()).code()).isNotZero();
 
         Path exported = tmp.resolve("out.zip");
         assertThat(run("export", "garden", "--out", exported.toString(), "--data", data).code()).isZero();

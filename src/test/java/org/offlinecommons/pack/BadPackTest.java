@@ -298,7 +298,7 @@ class BadPackTest {
     @CsvSource(delimiter = '|', value = {
         "\"version\" : 1,         | \"version\" : 0,            | field 'version' must be a positive whole number",
         "\"id\" : \"bad\",        | \"id\" : \"Bad_Pack\",      | field 'id' must be 1 to 64 lowercase letters",
-        "\"format\" : 1,          | \"format\" : 2,             | format 2 is not supported",
+        "\"format\" : 1,          | \"format\" : 3,             | format 3 is not supported",
         "\"title\" : \"Bad\",     | \"title\" : 7,              | field 'title' must be text",
         "\"language\" : \"en\",   | \"language\" : \"English!\",| field 'language' must be a language tag",
         "\"size\" : 24,           | \"size\" : -24,             | files[0] 'readme.txt': 'size' must be a whole number",
@@ -446,6 +446,137 @@ class BadPackTest {
                     .isEqualTo(ImportResult.Outcome.UNCHANGED);
             assertThat(LibrarySnapshot.of(library)).isEqualTo(before);
         }
+    }
+
+    // ---- format 2: the streamed file list ----
+
+    @Test
+    void format2ThatIsValidImports() throws IOException {
+        Path zip = write("fine2.zip", validPack2(lines -> { }, true));
+        assertThat(importer.importPack(zip, ProgressListener.NONE).outcome()).isEqualTo(ImportResult.Outcome.INSTALLED);
+        assertThat(library.catalog().items("bad2")).hasSize(3);
+        library.delete("bad2");
+        assertThat(LibrarySnapshot.of(library)).isEqualTo(before);
+    }
+
+    @Test
+    void format2FileListNotSorted() throws IOException {
+        refused(write("unsorted.zip", validPack2(lines -> java.util.Collections.swap(lines, 0, 1), true)),
+                PackException.Reason.INVALID, "pack-files.tsv: line 2", "must be sorted by path");
+    }
+
+    @Test
+    void format2FileListWithAPathTwice() throws IOException {
+        refused(write("twice.zip", validPack2(lines -> lines.add(1, lines.get(0)), true)),
+                PackException.Reason.INVALID, "pack-files.tsv: line 2 'index.html' is listed twice");
+    }
+
+    @Test
+    void format2FileListNamingAFileTheZipLacks() throws IOException {
+        refused(write("lacks.zip", validPack2(lines -> lines.add(1, "lost.html\t3\t" + "0".repeat(64) + "\n"), true)),
+                PackException.Reason.INVALID, "'lost.html' is listed in pack-files.tsv but missing from the zip");
+    }
+
+    @Test
+    void format2ZipHoldingAFileTheListLacks() throws IOException {
+        refused(write("unlisted.zip", validPack2(lines -> lines.remove(1), true)),
+                PackException.Reason.INVALID, "zip entry 'notes/soil.md' is not listed in pack-files.tsv");
+    }
+
+    @Test
+    void format2FileListWithAWrongSize() throws IOException {
+        refused(write("size2.zip", validPack2(lines -> lines.set(0, lines.get(0).replaceFirst("\t[0-9]+\t", "\t7\t")),
+                true)), PackException.Reason.INVALID, "zip entry 'index.html' has", "pack-files.tsv says 7");
+    }
+
+    @Test
+    void format2FileListWithAWrongHash() throws IOException {
+        refused(write("hash2.zip", validPack2(lines -> lines.set(0, lines.get(0).replaceFirst("\t[0-9a-f]{64}",
+                "\t" + "a".repeat(64))), true)), PackException.Reason.INVALID,
+                "zip entry 'index.html' does not match its sha256 in pack-files.tsv");
+    }
+
+    @Test
+    void format2FileListWithAHugeLine() throws IOException {
+        refused(write("huge.zip", validPack2(lines -> lines.add(0, "a".repeat(100_000) + "\n"), true)),
+                PackException.Reason.INVALID, "pack-files.tsv: line 1 is longer than");
+    }
+
+    @Test
+    void format2FileListThatPackJsonDoesNotDescribe() throws IOException {
+        refused(write("changed.zip", validPack2(lines -> lines.set(2, lines.get(2).replace("\n", "\ttext/plain\n")),
+                false)), PackException.Reason.INVALID, "pack-files.tsv: does not match the sha256 pack.json gives");
+    }
+
+    @Test
+    void format2FileListMissing() throws IOException {
+        RawZip zip = validPack2(lines -> { }, true);
+        zip.entries.remove(1);
+        refused(write("nolist.zip", zip), PackException.Reason.INVALID, "pack-files.tsv is missing");
+    }
+
+    @Test
+    void format2EntriesOutOfPathOrder() throws IOException {
+        RawZip zip = validPack2(lines -> { }, true);
+        java.util.Collections.swap(zip.entries, 2, 3);
+        refused(write("order.zip", zip), PackException.Reason.INVALID, "comes after 'notes/soil.md'",
+                "entries are in path order");
+    }
+
+    @Test
+    void format2PackJsonNotFirst() throws IOException {
+        RawZip zip = validPack2(lines -> { }, true);
+        java.util.Collections.swap(zip.entries, 0, 1);
+        refused(write("notfirst.zip", zip), PackException.Reason.INVALID, "pack.json says format 2",
+                "must be the zip's first entry");
+    }
+
+    @Test
+    void format2WithAFolderEntry() throws IOException {
+        RawZip zip = validPack2(lines -> { }, true);
+        zip.entries.add(3, RawZip.stored("notes/", new byte[0]));
+        refused(write("folder2.zip", zip), PackException.Reason.INVALID, "zip entry 'notes/' is a folder");
+    }
+
+    @Test
+    void format2ListingFilesInPackJson() throws IOException {
+        refused(write("files2.zip", validPack2(lines -> { }, true, json -> json.insert(json.indexOf("\"fileList\""),
+                "\"files\" : [],\n  "))), PackException.Reason.INVALID, "field 'files' is not used in format 2");
+    }
+
+    /** A valid format-2 pack 'bad2'; {@code editList} changes the file list's lines (the zip holds the same files). */
+    private static RawZip validPack2(Consumer<List<String>> editList, boolean describeEditedList) {
+        return validPack2(editList, describeEditedList, json -> { });
+    }
+
+    private static RawZip validPack2(Consumer<List<String>> editList, boolean describeEditedList,
+                                     Consumer<StringBuilder> editManifest) {
+        Map<String, byte[]> files = new java.util.TreeMap<>(FileList::compare);
+        files.put("readme.txt", "Plain words about soil.\n".getBytes(StandardCharsets.UTF_8));
+        files.put("index.html", "<!doctype html><title>Bad</title><p>Hello</p>".getBytes(StandardCharsets.UTF_8));
+        files.put("notes/soil.md", "# Soil\n\nCompost.\n".getBytes(StandardCharsets.UTF_8));
+        List<String> lines = new ArrayList<>();
+        files.forEach((path, data) -> lines.add(new String(FileList.line(new FileList.Entry(path, data.length,
+                Hashes.sha256Hex(data), null)), StandardCharsets.UTF_8)));
+        String original = String.join("", lines);
+        editList.accept(lines);
+        String list = String.join("", lines);
+        String described = describeEditedList ? list : original;
+        long size = 0;
+        for (String l : described.split("\n")) {
+            String[] f = l.split("\t");
+            size += f.length > 1 && f[1].matches("[0-9]+") ? Long.parseLong(f[1]) : 0;
+        }
+        PackManifest manifest = new PackManifest(2, "bad2", 1, "Bad", "", "en", "", List.of(), "", null, List.of(),
+                null, Map.of(), new PackManifest.FileListInfo(described.split("\n").length, size,
+                Hashes.sha256Hex(described.getBytes(StandardCharsets.UTF_8))));
+        StringBuilder json = new StringBuilder(new String(ManifestCodec.write(manifest), StandardCharsets.UTF_8));
+        editManifest.accept(json);
+        RawZip zip = new RawZip();
+        zip.add(RawZip.deflated("pack.json", json.toString().getBytes(StandardCharsets.UTF_8)));
+        zip.add(RawZip.deflated(FileList.ENTRY_NAME, list.getBytes(StandardCharsets.UTF_8)));
+        files.forEach((path, data) -> zip.add(RawZip.deflated(path, data)));
+        return zip;
     }
 
     // ---- helpers ----

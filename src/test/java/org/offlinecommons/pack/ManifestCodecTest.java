@@ -50,9 +50,28 @@ class ManifestCodecTest {
 
     @Test
     void refusesAnUnknownFormatClearly() {
-        assertThatThrownBy(() -> parse("{\"format\":2,\"id\":\"x\"}"))
+        assertThatThrownBy(() -> parse("{\"format\":3,\"id\":\"x\"}"))
                 .isInstanceOf(PackException.class)
-                .hasMessage("x.zip: pack.json: format 2 is not supported; this version of Offline Commons reads format 1");
+                .hasMessage("x.zip: pack.json: format 3 is not supported; this version of Offline Commons reads formats 1"
+                        + " and 2");
+    }
+
+    @Test
+    void formatTwoIsMetadataWithASummaryOfItsFileList() {
+        String sha = "a".repeat(64);
+        PackManifest m = parse("{\"format\":2,\"id\":\"x\",\"version\":3,\"title\":\"X\",\"fileList\":"
+                + "{\"count\":2,\"size\":10,\"sha256\":\"" + sha + "\"},\"zz\":1}");
+        assertThat(m.streamed()).isTrue();
+        assertThat(m.fileCount()).isEqualTo(2);
+        assertThat(m.totalSize()).isEqualTo(10);
+        assertThat(new String(ManifestCodec.write(m), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("\"fileList\" : {").doesNotContain("\"files\"").contains("\"zz\" : 1");
+        assertThat(ManifestCodec.parse(ManifestCodec.write(m), "again")).isEqualTo(m);
+        assertThatThrownBy(() -> parse("{\"format\":2,\"id\":\"x\",\"version\":3,\"title\":\"X\"}"))
+                .hasMessageContaining("field 'fileList' is missing");
+        assertThatThrownBy(() -> parse("{\"format\":2,\"id\":\"x\",\"version\":3,\"title\":\"X\",\"fileList\":"
+                + "{\"count\":-2,\"size\":10,\"sha256\":\"" + sha + "\"}}"))
+                .hasMessageContaining("fileList: 'count' must be a whole number");
     }
 
     @ParameterizedTest

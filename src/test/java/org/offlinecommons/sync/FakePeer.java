@@ -90,6 +90,9 @@ final class FakePeer implements AutoCloseable {
         if (path.startsWith(root + "chunks/")) {
             return tree.chunk(path.substring((root + "chunks/").length())).map(Answer::ok).orElse(null);
         }
+        if (path.startsWith(root + "pieces/")) {
+            return tree.piece(path.substring((root + "pieces/").length())).map(Answer::ok).orElse(null);
+        }
         if (path.startsWith(root + "packs/") && path.endsWith("/manifest.json")) {
             String[] parts = path.substring((root + "packs/").length()).split("/");
             return tree.manifest(parts[0], Long.parseLong(parts[1])).map(Answer::ok).orElse(null);

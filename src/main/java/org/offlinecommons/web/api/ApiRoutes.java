@@ -30,7 +30,11 @@ public final class ApiRoutes {
             String id = ctx.pathParam("id");
             PackRecord pack = library.catalog().pack(id)
                     .orElseThrow(() -> HttpProblem.notFound("There is no pack '" + id + "' in this library"));
-            ctx.json(PackJson.detail(pack, library.catalog().items(id)));
+            // Items come a page at a time: a pack of a million pages would otherwise be one answer
+            // of hundreds of megabytes.
+            int limit = intParam(ctx, "limit", PackJson.DEFAULT_ITEMS, 1, PackJson.MAX_ITEMS);
+            int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
+            ctx.json(PackJson.detail(pack, library.catalog().items(id, offset, limit), offset, limit));
         });
         config.routes.get("/api/v1/search", this::search);
         config.routes.get("/api/v1/jobs", ctx -> ctx.json(Map.of("jobs", jobs.recent())));

@@ -8,6 +8,10 @@ import org.offlinecommons.web.content.ContentUrls;
 /** The JSON shapes of the packs API. */
 public final class PackJson {
 
+    /** Items per answer unless asked otherwise, and the most one answer carries. */
+    static final int DEFAULT_ITEMS = 1000;
+    static final int MAX_ITEMS = 10_000;
+
     private PackJson() {
     }
 
@@ -22,7 +26,7 @@ public final class PackJson {
 
     public record PackDetail(String id, long version, String title, String description, String language, String license,
                       List<String> authors, String created, String entry, long size, int files, String digest,
-                      String url, List<ItemView> items) {
+                      String url, int itemCount, int itemsOffset, Integer nextOffset, List<ItemView> items) {
     }
 
     public static PackSummary summary(PackRecord p) {
@@ -31,10 +35,12 @@ public final class PackJson {
                 ContentUrls.packRoot(p.id()));
     }
 
-    public static PackDetail detail(PackRecord p, List<Item> items) {
+    /** A pack and one page of its items; {@code nextOffset} is null on the last page. */
+    public static PackDetail detail(PackRecord p, List<Item> items, int offset, int limit) {
+        Integer next = items.size() == limit && (long) offset + limit < p.itemCount() ? offset + limit : null;
         return new PackDetail(p.id(), p.version(), p.title(), p.description(), p.language(), p.license(),
                 p.authors(), p.created(), p.entry(), p.totalSize(), p.fileCount(), p.digest(),
-                ContentUrls.packRoot(p.id()),
+                ContentUrls.packRoot(p.id()), p.itemCount(), offset, next,
                 items.stream().map(i -> new ItemView(i.position(), i.path(), i.entry(), i.title(), i.kind(),
                         i.timestamp(), ContentUrls.file(p.id(), i.path()))).toList());
     }

@@ -37,7 +37,8 @@ public final class SyncTreeRoutes {
         String root = "/" + SyncTree.ROOT;
         for (var route : List.<Map.Entry<String, Handler>>of(Map.entry(root + "/catalog.json", this::catalog),
                 Map.entry(root + "/packs/{id}/{version}/manifest.json", this::manifest),
-                Map.entry(root + "/chunks/{hash}", this::chunk))) {
+                Map.entry(root + "/chunks/{hash}", this::chunk),
+                Map.entry(root + "/pieces/{hash}", this::piece))) {
             config.routes.get(route.getKey(), route.getValue());
             config.routes.head(route.getKey(), route.getValue());
         }
@@ -61,6 +62,17 @@ public final class SyncTreeRoutes {
         ctx.header("Cache-Control", "no-cache");
         ctx.header("ETag", "\"" + pack.digest() + "\"");
         ctx.contentType("application/json").result(tree.manifest(pack));
+    }
+
+    private void piece(Context ctx) {
+        String hash = ctx.pathParam("hash");
+        if (!Hashes.isSha256Hex(hash)) {
+            throw HttpProblem.badRequest("'" + hash + "' is not a piece name (64 lowercase hexadecimal digits)");
+        }
+        byte[] data = tree.piece(hash).orElseThrow(() -> HttpProblem.notFound("This server has no piece " + hash));
+        ctx.header("Cache-Control", "public, max-age=31536000, immutable");
+        ctx.header("ETag", "\"" + hash + "\"");
+        ctx.contentType("text/plain; charset=utf-8").result(data);
     }
 
     private void chunk(Context ctx) {

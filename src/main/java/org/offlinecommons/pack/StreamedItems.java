@@ -1,0 +1,170 @@
+package org.offlinecommons.pack;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.offlinecommons.store.Catalog;
+import org.offlinecommons.store.Library;
+import org.offlinecommons.store.NewItem;
+import org.offlinecommons.store.SearchIndex;
+import org.offlinecommons.store.WriteBehind;
+
+/**
+ * The files and derived items of a format-2 pack, staged in the library (SQL) as the files go
+ * by in path order, a batch at a time, instead of in memory: the publish moves them into place
+ * ({@link Library#publishStaged}). Items are derived as in format 1 (docs/pack-format.md): every
+ * document, the entry page first, then in path order; images only in packs without HTML pages,
+ * which the publish decides once it knows.
+ */
+public final class StreamedItems {
+
+    private static final int TEXT_BATCH_CHARS = 4 * 1024 * 1024;
+    private static final int ROWS_PER_BATCH = 2000;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Library library;
+    private final String entryPath;
+    private final WriteBehind writer;
+    private final String batch = newBatchId();
+    private final List<Catalog.ListedFile> files = new ArrayList<>();
+    private final List<Pending> items = new ArrayList<>();
+    private long chars;
+    private long fileSeq;
+
+    private record Pending(int rank, long fileSeq, int sub, NewItem item) {
+    }
+
+    public StreamedItems(Library library, String entryPath, WriteBehind writer) {
+        this.library = library;
+        this.entryPath = entryPath;
+        this.writer = writer;
+    }
+
+    public String batch() {
+        return batch;
+    }
+
+    /** The kind of item a file is, if it is one: by its extension, else by its media type. */
+    public static Optional<ItemKind> kind(FileList.Entry f) {
+        Optional<ItemKind> byPath = ItemKind.fromPath(f.path());
+        if (byPath.isPresent() || f.mediaType() == null) {
+            return byPath;
+        }
+        String type = f.mediaType().toLowerCase(Locale.ROOT);
+        if (type.equals("text/html") || type.equals("application/xhtml+xml")) {
+            return Optional.of(ItemKind.HTML);
+        }
+        if (type.equals("text/markdown")) {
+            return Optional.of(ItemKind.MARKDOWN);
+        }
+        if (type.equals("text/plain")) {
+            return Optional.of(ItemKind.TEXT);
+        }
+        if (type.equals("application/pdf")) {
+            return Optional.of(ItemKind.PDF);
+        }
+        if (type.startsWith("video/")) {
+            return Optional.of(ItemKind.VIDEO);
+        }
+        if (type.startsWith("audio/")) {
+            return Optional.of(ItemKind.AUDIO);
+        }
+        if (type.startsWith("image/")) {
+            return Optional.of(ItemKind.IMAGE);
+        }
+        return Optional.empty();
+    }
+
+    /** Whether {@link #add} needs the file's bytes. */
+    public static boolean reads(FileList.Entry f) {
+        Optional<ItemKind> k = kind(f);
+        return k.isPresent() && ItemDeriver.reads(f.file(), k.get());
+    }
+
+    /**
+     * Stages the next file in path order, with its verified content when {@link #reads} asked
+     * for it (else null).
+     */
+    public void add(FileList.Entry f, byte[] bytes) {
+        files.add(new Catalog.ListedFile(f.path(), f.size(), f.sha256(), f.mediaType()));
+        long seq = fileSeq++;
+        Optional<ItemKind> byPath = kind(f);
+        if (byPath.isPresent()) {
+            ItemKind k = byPath.get();
+            String title = "";
+            if (bytes != null && ItemDeriver.reads(f.file(), k)) {
+                ItemDeriver.Described d = ItemDeriver.describe(k, bytes);
+                k = d.kind();
+                title = d.title();
+            }
+            if (title.isEmpty()) {
+                title = DocumentText.titleFromPath(f.path());
+            }
+            List<NewItem> made = ItemIndexer.items(new PackManifest.ItemEntry(f.path(), title, k), f.file(), bytes);
+            int rank = f.path().equals(entryPath) ? 0 : 1;
+            for (int i = 0; i < made.size(); i++) {
+                NewItem n = made.get(i);
+                items.add(new Pending(rank, seq, i, n));
+                chars += n.item().title().length() + (n.searchText() == null ? 0 : n.searchText().length());
+            }
+        }
+        if (chars >= TEXT_BATCH_CHARS || items.size() >= ROWS_PER_BATCH || files.size() >= ROWS_PER_BATCH) {
+            flush();
+        }
+    }
+
+    /** Writes what is pending, on the writer thread. */
+    public void flush() {
+        List<Catalog.ListedFile> f = List.copyOf(files);
+        List<Pending> it = List.copyOf(items);
+        files.clear();
+        items.clear();
+        chars = 0;
+        if (f.isEmpty() && it.isEmpty()) {
+            return;
+        }
+        writer.submit(() -> {
+            library.catalog().stageFiles(batch, f);
+            List<SearchIndex.Text> texts = new ArrayList<>(it.size());
+            for (Pending p : it) {
+                NewItem n = p.item();
+                texts.add(new SearchIndex.Text(n.item().title(), n.searchText() == null ? "" : n.searchText()));
+            }
+            long[] rows = library.search().stage(batch, texts);
+            List<Catalog.StagedItem> staged = new ArrayList<>(it.size());
+            for (int i = 0; i < it.size(); i++) {
+                Pending p = it.get(i);
+                staged.add(new Catalog.StagedItem(p.rank(), p.fileSeq(), p.sub(), p.item().item(), rows[i]));
+            }
+            library.catalog().stageItems(batch, staged);
+        });
+    }
+
+    /** Writes what is pending and waits for every write handed to the writer. */
+    public void finish() {
+        flush();
+        writer.finish();
+    }
+
+    /** Removes what was staged for a pack that will not be published. Never throws. */
+    public void discard() {
+        files.clear();
+        items.clear();
+        writer.close();
+        try {
+            library.search().discard(batch);
+        } catch (RuntimeException e) {
+            // Swept later: the rows are invisible meanwhile.
+        }
+        library.catalog().discardStaged(batch);
+    }
+
+    private static String newBatchId() {
+        byte[] b = new byte[12];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+}

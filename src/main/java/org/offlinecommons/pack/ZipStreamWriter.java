@@ -1,0 +1,306 @@
+package org.offlinecommons.pack;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+
+/**
+ * Writes a zip whose central directory never sits in memory: each entry's directory record
+ * goes to a temporary file as the entry is written, and is copied after the last entry. Commons
+ * Compress keeps an entry object and its metadata per file until the end (measured in
+ * docs/performance.md); a pack of ten million files cannot afford that.
+ *
+ * <p>The output is deterministic, as format 1's: every entry dated 2000-01-01 00:00 (DOS time),
+ * made on Unix with mode 0644, the UTF-8 name flag set, text deflated at level 6, no extra field
+ * unless zip64 needs one (an entry of 3.75 GiB or more, an offset or a directory past 4 GiB, or
+ * 65,535 entries or more). On a file, sizes and CRCs are patched into the local headers; on a
+ * stream, a deflated entry is followed by a data descriptor and a stored one is read twice (once
+ * for its CRC).
+ */
+final class ZipStreamWriter implements AutoCloseable {
+
+    /** Supplies an entry's bytes; called twice for a stored entry written to a stream. */
+    @FunctionalInterface
+    interface Source {
+        InputStream open() throws IOException;
+    }
+
+    private static final int LOCAL_SIG = 0x04034b50;
+    private static final int CENTRAL_SIG = 0x02014b50;
+    private static final int DESCRIPTOR_SIG = 0x08074b50;
+    private static final int EOCD_SIG = 0x06054b50;
+    private static final int ZIP64_EOCD_SIG = 0x06064b50;
+    private static final int ZIP64_LOCATOR_SIG = 0x07064b50;
+    private static final long MAX32 = 0xFFFFFFFFL;
+    /** Declared sizes from here on get zip64 sizes in their local header (deflate may grow data a little). */
+    private static final long ZIP64_LOCAL_FROM = 0xF0000000L;
+    private static final int DOS_DATE_2000 = (20 << 9) | (1 << 5) | 1;
+    private static final int FLAG_UTF8 = 0x0800;
+    private static final int FLAG_DESCRIPTOR = 0x0008;
+    private static final int UNIX_FILE_0644 = 0100644;
+
+    private final FileChannel channel;
+    private final CountingOutputStream out;
+    private final Path centralFile;
+    private final CountingOutputStream central;
+    private final Deflater deflater = new Deflater(6, true);
+    private final byte[] buf = new byte[64 * 1024];
+    private long entries;
+
+    private ZipStreamWriter(FileChannel channel, OutputStream target, Path tmpDir) throws IOException {
+        this.channel = channel;
+        this.out = new CountingOutputStream(new BufferedOutputStream(target, 256 * 1024));
+        this.centralFile = Files.createTempFile(tmpDir, ".central-", ".tmp");
+        this.central = new CountingOutputStream(new BufferedOutputStream(Files.newOutputStream(centralFile), 256 * 1024));
+    }
+
+    /** Writes to {@code channel} from its start; sizes are patched into local headers. */
+    static ZipStreamWriter toFile(FileChannel channel, Path tmpDir) throws IOException {
+        return new ZipStreamWriter(channel, Channels.newOutputStream(channel), tmpDir);
+    }
+
+    /** Writes to a stream that cannot be patched (an HTTP answer); not closed here. */
+    static ZipStreamWriter toStream(OutputStream target, Path tmpDir) throws IOException {
+        return new ZipStreamWriter(null, new java.io.FilterOutputStream(target) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                flush();
+            }
+        }, tmpDir);
+    }
+
+    /**
+     * Adds an entry of {@code size} bytes; fails if the source holds another number of bytes.
+     * {@code progress} is told the bytes read.
+     */
+    void add(String name, boolean deflate, long size, Source source, java.util.function.LongConsumer progress)
+            throws IOException {
+        byte[] rawName = name.getBytes(StandardCharsets.UTF_8);
+        boolean seekable = channel != null;
+        // A negative size is unknown (generated content): checked to be small once written.
+        boolean zip64Local = size >= ZIP64_LOCAL_FROM;
+        boolean descriptor = deflate && !seekable;
+        long crcFirst = 0;
+        if (!deflate && !seekable) {
+            crcFirst = crcOf(source, size);
+        }
+        int flags = FLAG_UTF8 | (descriptor ? FLAG_DESCRIPTOR : 0);
+        int method = deflate ? 8 : 0;
+        long offset = out.count();
+        ByteBuffer h = le(30 + rawName.length + (zip64Local ? 20 : 0));
+        h.putInt(LOCAL_SIG).putShort((short) (zip64Local ? 45 : 20)).putShort((short) flags).putShort((short) method)
+                .putShort((short) 0).putShort((short) DOS_DATE_2000);
+        long knownCsize = deflate || size < 0 ? 0 : size;
+        h.putInt(descriptor ? 0 : (int) crcFirst);
+        h.putInt(zip64Local ? -1 : descriptor ? 0 : (int) knownCsize);
+        h.putInt(zip64Local ? -1 : descriptor || size < 0 ? 0 : (int) size);
+        h.putShort((short) rawName.length).putShort((short) (zip64Local ? 20 : 0)).put(rawName);
+        if (zip64Local) {
+            h.putShort((short) 1).putShort((short) 16).putLong(descriptor ? 0 : size).putLong(knownCsize);
+        }
+        out.write(h.array());
+        long dataStart = out.count();
+
+        CRC32 crc = new CRC32();
+        long read = 0;
+        try (InputStream in = source.open()) {
+            int n;
+            if (deflate) {
+                deflater.reset();
+                while ((n = in.read(buf)) > 0) {
+                    crc.update(buf, 0, n);
+                    read += n;
+                    progress.accept(n);
+                    deflater.setInput(buf, 0, n);
+                    drain(false);
+                }
+                deflater.finish();
+                drain(true);
+            } else {
+                while ((n = in.read(buf)) > 0) {
+                    crc.update(buf, 0, n);
+                    out.write(buf, 0, n);
+                    read += n;
+                    progress.accept(n);
+                }
+            }
+        }
+        if (size < 0 && read >= ZIP64_LOCAL_FROM) {
+            throw new IOException("'" + name + "' is too large for an entry of unknown size");
+        }
+        if (size < 0) {
+            size = read;
+        }
+        if (read != size) {
+            throw new IOException("'" + name + "' has " + read + " bytes, not the " + size + " expected");
+        }
+        long csize = out.count() - dataStart;
+        if (!deflate && !seekable && crc.getValue() != crcFirst) {
+            throw new IOException("'" + name + "' changed while it was being written");
+        }
+        if (descriptor) {
+            ByteBuffer d = le(zip64Local ? 24 : 16);
+            d.putInt(DESCRIPTOR_SIG).putInt((int) crc.getValue());
+            if (zip64Local) {
+                d.putLong(csize).putLong(size);
+            } else {
+                d.putInt((int) csize).putInt((int) size);
+            }
+            out.write(d.array());
+        } else if (seekable) {
+            out.flush();
+            ByteBuffer p = le(12);
+            p.putInt((int) crc.getValue()).putInt(zip64Local ? -1 : (int) csize).putInt(zip64Local ? -1 : (int) size);
+            writeAt(p, offset + 14);
+            if (zip64Local) {
+                ByteBuffer z = le(16);
+                z.putLong(size).putLong(csize);
+                writeAt(z, offset + 30 + rawName.length + 4);
+            }
+        }
+        writeCentral(rawName, flags, method, crc.getValue(), csize, size, offset, zip64Local);
+        entries++;
+    }
+
+    private void drain(boolean finishing) throws IOException {
+        while (finishing ? !deflater.finished() : !deflater.needsInput()) {
+            int n = deflater.deflate(deflateBuf, 0, deflateBuf.length, Deflater.NO_FLUSH);
+            if (n > 0) {
+                out.write(deflateBuf, 0, n);
+            }
+        }
+    }
+
+    private final byte[] deflateBuf = new byte[64 * 1024];
+
+    private long crcOf(Source source, long size) throws IOException {
+        CRC32 crc = new CRC32();
+        try (InputStream in = source.open()) {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                crc.update(buf, 0, n);
+            }
+        }
+        return crc.getValue();
+    }
+
+    private void writeCentral(byte[] rawName, int flags, int method, long crc, long csize, long size, long offset,
+                              boolean zip64Local) throws IOException {
+        boolean bigSize = size >= MAX32 || zip64Local;
+        boolean bigCsize = csize >= MAX32 || zip64Local;
+        boolean bigOffset = offset >= MAX32;
+        int extra = (bigSize ? 8 : 0) + (bigCsize ? 8 : 0) + (bigOffset ? 8 : 0);
+        boolean zip64 = extra > 0;
+        ByteBuffer c = le(46 + rawName.length + (zip64 ? 4 + extra : 0));
+        int version = zip64 ? 45 : 20;
+        c.putInt(CENTRAL_SIG).putShort((short) ((3 << 8) | version)).putShort((short) version)
+                .putShort((short) flags).putShort((short) method).putShort((short) 0).putShort((short) DOS_DATE_2000)
+                .putInt((int) crc).putInt(bigCsize ? -1 : (int) csize).putInt(bigSize ? -1 : (int) size)
+                .putShort((short) rawName.length).putShort((short) (zip64 ? 4 + extra : 0)).putShort((short) 0)
+                .putShort((short) 0).putShort((short) 0).putInt(UNIX_FILE_0644 << 16)
+                .putInt(bigOffset ? -1 : (int) offset).put(rawName);
+        if (zip64) {
+            c.putShort((short) 1).putShort((short) extra);
+            if (bigSize) {
+                c.putLong(size);
+            }
+            if (bigCsize) {
+                c.putLong(csize);
+            }
+            if (bigOffset) {
+                c.putLong(offset);
+            }
+        }
+        central.write(c.array());
+    }
+
+    /** Copies the central directory after the entries and ends the zip. Returns the zip's size. */
+    long finish() throws IOException {
+        central.close();
+        long centralOffset = out.count();
+        long centralSize = Files.size(centralFile);
+        try (InputStream in = Files.newInputStream(centralFile)) {
+            in.transferTo(out);
+        }
+        Files.deleteIfExists(centralFile);
+        boolean zip64 = entries >= 0xFFFF || centralOffset >= MAX32 || centralSize >= MAX32;
+        if (zip64) {
+            long zip64Offset = out.count();
+            ByteBuffer z = le(56 + 20);
+            z.putInt(ZIP64_EOCD_SIG).putLong(44).putShort((short) ((3 << 8) | 45)).putShort((short) 45).putInt(0)
+                    .putInt(0).putLong(entries).putLong(entries).putLong(centralSize).putLong(centralOffset);
+            z.putInt(ZIP64_LOCATOR_SIG).putInt(0).putLong(zip64Offset).putInt(1);
+            out.write(z.array());
+        }
+        ByteBuffer e = le(22);
+        e.putInt(EOCD_SIG).putShort((short) 0).putShort((short) 0)
+                .putShort((short) Math.min(entries, 0xFFFF)).putShort((short) Math.min(entries, 0xFFFF))
+                .putInt((int) Math.min(centralSize, MAX32)).putInt((int) Math.min(centralOffset, MAX32))
+                .putShort((short) 0);
+        out.write(e.array());
+        out.flush();
+        return out.count();
+    }
+
+    private void writeAt(ByteBuffer b, long position) throws IOException {
+        b.flip();
+        long pos = position;
+        while (b.hasRemaining()) {
+            pos += channel.write(b, pos);
+        }
+    }
+
+    private static ByteBuffer le(int size) {
+        return ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    @Override
+    public void close() throws IOException {
+        deflater.end();
+        try {
+            central.close();
+        } finally {
+            Files.deleteIfExists(centralFile);
+        }
+    }
+
+    /** Counts what passed, for offsets. */
+    private static final class CountingOutputStream extends java.io.FilterOutputStream {
+        private long count;
+
+        CountingOutputStream(OutputStream out) {
+            super(out);
+        }
+
+        long count() {
+            return count;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+    }
+}
