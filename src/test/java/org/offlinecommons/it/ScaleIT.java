@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -16,6 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
  * 2), import, export byte for byte, verify, serve, and sync to a second library that exports the
  * same bytes. Memory must not grow with the number of files for any of them to finish.
  */
+// Tens of minutes on 2 cores (docs/performance.md, "Format 2"): run on demand with
+// ./scripts/test -Dscale.tests=true, beside scripts/bench --scale, not in every suite run.
+@EnabledIfSystemProperty(named = "scale.tests", matches = "true")
 class ScaleIT {
 
     static final int FILES = 300_000;

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.offlinecommons.pack.FileList;
 import org.offlinecommons.pack.ManifestCodec;
@@ -25,6 +26,9 @@ import org.offlinecommons.store.ProgressListener;
  * it moves at most 5 % of the full manifest's bytes besides the changed files' chunks, counted on
  * the wire.
  */
+// Tens of minutes on 2 cores (docs/performance.md, "Format 2"): run on demand with
+// ./scripts/test -Dscale.tests=true, beside scripts/bench --scale, not in every suite run.
+@EnabledIfSystemProperty(named = "scale.tests", matches = "true")
 class ManifestPiecesIT {
 
     /** 200 folders of 1,000 files; -Dpieces.folders=20 for a quicker look at the same shape. */
