@@ -15,6 +15,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
+import org.apache.commons.compress.archivers.zip.ZipEightByteInteger;
+import org.apache.commons.compress.archivers.zip.ZipLong;
+import org.apache.commons.compress.archivers.zip.ZipShort;
 import org.apache.commons.io.input.BoundedInputStream;
 
 /**
@@ -25,10 +28,6 @@ import org.apache.commons.io.input.BoundedInputStream;
  */
 final class StreamedZip implements AutoCloseable {
 
-    private static final int CENTRAL_SIG = 0x02014b50;
-    private static final int LOCAL_SIG = 0x04034b50;
-    private static final long MASK32 = 0xFFFFFFFFL;
-    private static final int MEANINGFUL_FLAGS = 1 | 8 | 64 | 2048 | 8192;
     private static final int UNICODE_PATH_EXTRA = 0x7075;
 
     /** One central directory record. */
@@ -41,9 +40,9 @@ final class StreamedZip implements AutoCloseable {
 
     private final String fileName;
     private final FileChannel channel;
-    private final PackArchive.Layout layout;
+    private final ZipLayout layout;
 
-    StreamedZip(Path file, String fileName, PackArchive.Layout layout) throws IOException {
+    StreamedZip(Path file, String fileName, ZipLayout layout) throws IOException {
         this.fileName = fileName;
         this.channel = FileChannel.open(file, StandardOpenOption.READ);
         this.layout = layout;
@@ -65,20 +64,20 @@ final class StreamedZip implements AutoCloseable {
             if (read >= layout.centralSize()) {
                 return null;
             }
-            if (in.readNBytes(header, 0, 46) != 46 || PackArchive.Layout.le32(header, 0) != CENTRAL_SIG) {
+            if (in.readNBytes(header, 0, 46) != 46 || ZipLong.getValue(header, 0) != ZipLayout.CENTRAL_SIG) {
                 throw damaged("its table of contents (central directory) is damaged");
             }
-            int madeBy = PackArchive.Layout.le16(header, 4);
-            int flags = PackArchive.Layout.le16(header, 8);
-            int method = PackArchive.Layout.le16(header, 10);
-            long crc = PackArchive.Layout.le32(header, 16) & MASK32;
-            long compressed = PackArchive.Layout.le32(header, 20) & MASK32;
-            long size = PackArchive.Layout.le32(header, 24) & MASK32;
-            int nameLength = PackArchive.Layout.le16(header, 28);
-            int extraLength = PackArchive.Layout.le16(header, 30);
-            int commentLength = PackArchive.Layout.le16(header, 32);
-            long external = PackArchive.Layout.le32(header, 38) & MASK32;
-            long offset = PackArchive.Layout.le32(header, 42) & MASK32;
+            int madeBy = ZipShort.getValue(header, 4);
+            int flags = ZipShort.getValue(header, 8);
+            int method = ZipShort.getValue(header, 10);
+            long crc = ZipLong.getValue(header, 16);
+            long compressed = ZipLong.getValue(header, 20);
+            long size = ZipLong.getValue(header, 24);
+            int nameLength = ZipShort.getValue(header, 28);
+            int extraLength = ZipShort.getValue(header, 30);
+            int commentLength = ZipShort.getValue(header, 32);
+            long external = ZipLong.getValue(header, 38);
+            long offset = ZipLong.getValue(header, 42);
             byte[] raw = in.readNBytes(nameLength);
             byte[] extra = in.readNBytes(extraLength);
             in.skipNBytes(commentLength);
@@ -89,23 +88,23 @@ final class StreamedZip implements AutoCloseable {
             boolean unicodeExtra = false;
             int pos = 0;
             while (pos + 4 <= extra.length) {
-                int id = PackArchive.Layout.le16(extra, pos);
-                int len = PackArchive.Layout.le16(extra, pos + 2);
+                int id = ZipShort.getValue(extra, pos);
+                int len = ZipShort.getValue(extra, pos + 2);
                 if (pos + 4 + len > extra.length) {
                     break;
                 }
                 if (id == 1) {
                     int at = pos + 4;
-                    if (size == MASK32 && at + 8 <= pos + 4 + len) {
-                        size = PackArchive.Layout.le64(extra, at);
+                    if (size == ZipLayout.ZIP64_MAGIC && at + 8 <= pos + 4 + len) {
+                        size = ZipEightByteInteger.getLongValue(extra, at);
                         at += 8;
                     }
-                    if (compressed == MASK32 && at + 8 <= pos + 4 + len) {
-                        compressed = PackArchive.Layout.le64(extra, at);
+                    if (compressed == ZipLayout.ZIP64_MAGIC && at + 8 <= pos + 4 + len) {
+                        compressed = ZipEightByteInteger.getLongValue(extra, at);
                         at += 8;
                     }
-                    if (offset == MASK32 && at + 8 <= pos + 4 + len) {
-                        offset = PackArchive.Layout.le64(extra, at);
+                    if (offset == ZipLayout.ZIP64_MAGIC && at + 8 <= pos + 4 + len) {
+                        offset = ZipEightByteInteger.getLongValue(extra, at);
                     }
                 } else if (id == UNICODE_PATH_EXTRA) {
                     unicodeExtra = true;
@@ -141,24 +140,24 @@ final class StreamedZip implements AutoCloseable {
             throw PackException.invalid(where + " points outside the zip's data (the zip is damaged)");
         }
         byte[] h = new byte[30];
-        PackArchive.Layout.readFully(channel, ByteBuffer.wrap(h), offset);
-        if (PackArchive.Layout.le32(h, 0) != LOCAL_SIG) {
+        ZipLayout.readFully(channel, ByteBuffer.wrap(h), offset);
+        if (ZipLong.getValue(h, 0) != ZipLayout.LOCAL_SIG) {
             throw PackException.invalid(where + " has no local header where the zip's central directory says (the zip"
                     + " is damaged)");
         }
-        int flags = PackArchive.Layout.le16(h, 6);
-        int method = PackArchive.Layout.le16(h, 8);
-        long crc = PackArchive.Layout.le32(h, 14) & MASK32;
-        long compressed = PackArchive.Layout.le32(h, 18) & MASK32;
-        long size = PackArchive.Layout.le32(h, 22) & MASK32;
-        int nameLength = PackArchive.Layout.le16(h, 26);
-        int extraLength = PackArchive.Layout.le16(h, 28);
+        int flags = ZipShort.getValue(h, 6);
+        int method = ZipShort.getValue(h, 8);
+        long crc = ZipLong.getValue(h, 14);
+        long compressed = ZipLong.getValue(h, 18);
+        long size = ZipLong.getValue(h, 22);
+        int nameLength = ZipShort.getValue(h, 26);
+        int extraLength = ZipShort.getValue(h, 28);
         long dataStart = offset + 30 + nameLength + extraLength;
         if (dataStart > layout.centralStart()) {
             throw PackException.invalid(where + " points outside the zip's data (the zip is damaged)");
         }
         byte[] variable = new byte[nameLength + extraLength];
-        PackArchive.Layout.readFully(channel, ByteBuffer.wrap(variable), offset + 30);
+        ZipLayout.readFully(channel, ByteBuffer.wrap(variable), offset + 30);
         if (!Arrays.equals(Arrays.copyOfRange(variable, 0, nameLength), e.rawName())) {
             throw disagree(where, "has another name in its local header");
         }
@@ -166,17 +165,17 @@ final class StreamedZip implements AutoCloseable {
             throw disagree(where, "uses compression method " + method + " in its local header but " + e.method()
                     + " in the central directory");
         }
-        if ((flags & MEANINGFUL_FLAGS) != (e.flags() & MEANINGFUL_FLAGS)) {
+        if ((flags & ZipLayout.MEANINGFUL_FLAGS) != (e.flags() & ZipLayout.MEANINGFUL_FLAGS)) {
             throw disagree(where, "has other flags in its local header");
         }
         if ((flags & 8) == 0) {
-            if (compressed == MASK32 || size == MASK32) {
-                long[] zip64 = PackArchive.Layout.zip64Sizes(variable, nameLength, extraLength);
+            if (compressed == ZipLayout.ZIP64_MAGIC || size == ZipLayout.ZIP64_MAGIC) {
+                long[] zip64 = ZipLayout.zip64Sizes(variable, nameLength, extraLength);
                 if (zip64 == null) {
                     throw disagree(where, "lacks the zip64 sizes its local header refers to");
                 }
-                size = size == MASK32 ? zip64[0] : size;
-                compressed = compressed == MASK32 ? zip64[1] : compressed;
+                size = size == ZipLayout.ZIP64_MAGIC ? zip64[0] : size;
+                compressed = compressed == ZipLayout.ZIP64_MAGIC ? zip64[1] : compressed;
             }
             if (size != e.size() || compressed != e.compressedSize() || crc != e.crc()) {
                 throw disagree(where, "declares other sizes or another CRC-32 in its local header");
@@ -196,8 +195,8 @@ final class StreamedZip implements AutoCloseable {
      */
     InputStream open(Entry e) throws IOException {
         byte[] h = new byte[30];
-        PackArchive.Layout.readFully(channel, ByteBuffer.wrap(h), e.localOffset());
-        long dataStart = e.localOffset() + 30 + PackArchive.Layout.le16(h, 26) + PackArchive.Layout.le16(h, 28);
+        ZipLayout.readFully(channel, ByteBuffer.wrap(h), e.localOffset());
+        long dataStart = e.localOffset() + 30 + ZipShort.getValue(h, 26) + ZipShort.getValue(h, 28);
         InputStream raw = new ChannelInputStream(dataStart, e.compressedSize());
         InputStream data;
         if (e.method() == 8) {
