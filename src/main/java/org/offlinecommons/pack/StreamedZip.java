@@ -12,7 +12,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
 import org.apache.commons.compress.archivers.zip.ZipEightByteInteger;
@@ -130,63 +129,12 @@ final class StreamedZip implements AutoCloseable {
      * end before the central directory. Returns where its data end.
      */
     long checkLocal(Entry e, long previousEnd) throws IOException {
-        String where = fileName + ": zip entry '" + e.name() + "'";
-        long offset = e.localOffset();
-        if (offset < previousEnd) {
-            throw PackException.invalid(where + " overlaps the data of the entry before it, or is out of order"
-                    + " (format 2 keeps entries' data in central directory order)");
+        if (e.localOffset() < previousEnd) {
+            throw PackException.invalid(fileName + ": zip entry '" + e.name() + "' overlaps the data of the entry"
+                    + " before it, or is out of order (format 2 keeps entries' data in central directory order)");
         }
-        if (offset + 30 > layout.centralStart()) {
-            throw PackException.invalid(where + " points outside the zip's data (the zip is damaged)");
-        }
-        byte[] h = new byte[30];
-        ZipLayout.readFully(channel, ByteBuffer.wrap(h), offset);
-        if (ZipLong.getValue(h, 0) != ZipLayout.LOCAL_SIG) {
-            throw PackException.invalid(where + " has no local header where the zip's central directory says (the zip"
-                    + " is damaged)");
-        }
-        int flags = ZipShort.getValue(h, 6);
-        int method = ZipShort.getValue(h, 8);
-        long crc = ZipLong.getValue(h, 14);
-        long compressed = ZipLong.getValue(h, 18);
-        long size = ZipLong.getValue(h, 22);
-        int nameLength = ZipShort.getValue(h, 26);
-        int extraLength = ZipShort.getValue(h, 28);
-        long dataStart = offset + 30 + nameLength + extraLength;
-        if (dataStart > layout.centralStart()) {
-            throw PackException.invalid(where + " points outside the zip's data (the zip is damaged)");
-        }
-        byte[] variable = new byte[nameLength + extraLength];
-        ZipLayout.readFully(channel, ByteBuffer.wrap(variable), offset + 30);
-        if (!Arrays.equals(Arrays.copyOfRange(variable, 0, nameLength), e.rawName())) {
-            throw disagree(where, "has another name in its local header");
-        }
-        if (method != e.method()) {
-            throw disagree(where, "uses compression method " + method + " in its local header but " + e.method()
-                    + " in the central directory");
-        }
-        if ((flags & ZipLayout.MEANINGFUL_FLAGS) != (e.flags() & ZipLayout.MEANINGFUL_FLAGS)) {
-            throw disagree(where, "has other flags in its local header");
-        }
-        if ((flags & 8) == 0) {
-            if (compressed == ZipLayout.ZIP64_MAGIC || size == ZipLayout.ZIP64_MAGIC) {
-                long[] zip64 = ZipLayout.zip64Sizes(variable, nameLength, extraLength);
-                if (zip64 == null) {
-                    throw disagree(where, "lacks the zip64 sizes its local header refers to");
-                }
-                size = size == ZipLayout.ZIP64_MAGIC ? zip64[0] : size;
-                compressed = compressed == ZipLayout.ZIP64_MAGIC ? zip64[1] : compressed;
-            }
-            if (size != e.size() || compressed != e.compressedSize() || crc != e.crc()) {
-                throw disagree(where, "declares other sizes or another CRC-32 in its local header");
-            }
-        }
-        long dataEnd = dataStart + e.compressedSize();
-        if (dataEnd > layout.centralStart()) {
-            throw PackException.invalid(where + " runs past the end of the zip's data (the zip is truncated or"
-                    + " damaged)");
-        }
-        return dataEnd;
+        return layout.checkLocalHeader(channel, new ZipLayout.CentralFields(e.name(), e.rawName(), e.flags(),
+                e.method(), e.crc(), e.compressedSize(), e.size(), e.localOffset()));
     }
 
     /**
@@ -194,9 +142,11 @@ final class StreamedZip implements AutoCloseable {
      * declared size (so that a reader can tell an entry that inflates to more).
      */
     InputStream open(Entry e) throws IOException {
-        byte[] h = new byte[30];
-        ZipLayout.readFully(channel, ByteBuffer.wrap(h), e.localOffset());
-        long dataStart = e.localOffset() + 30 + ZipShort.getValue(h, 26) + ZipShort.getValue(h, 28);
+        ZipLayout.LocalHeader local = ZipLayout.LocalHeader.read(channel, e.localOffset());
+        if (local == null) {
+            throw damaged("zip entry '" + e.name() + "' has no local header where the central directory says");
+        }
+        long dataStart = local.dataStart(e.localOffset());
         InputStream raw = new ChannelInputStream(dataStart, e.compressedSize());
         InputStream data;
         if (e.method() == 8) {

@@ -39,7 +39,10 @@ final class ZipLayout {
     /** The value of a 32-bit size or offset whose real value is in the zip64 extra field. */
     static final long ZIP64_MAGIC = 0xFFFFFFFFL;
     static final int ZIP64_EXTRA = 0x0001;
-    /** General purpose bits that change how an entry is read or named: encryption, data descriptor, strong encryption, UTF-8 names, masked headers. */
+    /**
+     * General purpose bits that change how an entry is read or named: encryption, data
+     * descriptor, strong encryption, UTF-8 names, masked headers.
+     */
     static final int MEANINGFUL_FLAGS = 1 | 8 | 64 | 2048 | 8192;
     private static final int EOCD_SIZE = 22;
     private static final int MAX_COMMENT = 0xFFFF;
@@ -79,7 +82,8 @@ final class ZipLayout {
             }
             byte[] head = new byte[(int) Math.min(4, size)];
             readFully(ch, ByteBuffer.wrap(head), 0);
-            boolean looksLikeZip = head.length == 4 && (ZipLong.getValue(head, 0) == LOCAL_SIG || ZipLong.getValue(head, 0) == EOCD_SIG);
+            boolean looksLikeZip = head.length == 4
+                    && (ZipLong.getValue(head, 0) == LOCAL_SIG || ZipLong.getValue(head, 0) == EOCD_SIG);
             int tailLength = (int) Math.min(size, EOCD_SIZE + MAX_COMMENT);
             byte[] tail = new byte[tailLength];
             readFully(ch, ByteBuffer.wrap(tail), size - tailLength);
@@ -165,7 +169,8 @@ final class ZipLayout {
                 throw damaged(name, "its table of contents (central directory) holds something that is not"
                         + " an entry");
             }
-            long variable = (long) ZipShort.getValue(header, 28) + ZipShort.getValue(header, 30) + ZipShort.getValue(header, 32);
+            long variable = (long) ZipShort.getValue(header, 28) + ZipShort.getValue(header, 30)
+                    + ZipShort.getValue(header, 32);
             in.skipNBytes(Math.min(variable, length - pos - header.length));
             pos += header.length + variable;
             if (++count > maxEntries) {
@@ -182,6 +187,39 @@ final class ZipLayout {
         }
     }
 
+    /** What an entry's central directory record says, to hold its local header against. */
+    record CentralFields(String name, byte[] rawName, int flags, int method, long crc, long compressedSize,
+                         long size, long localOffset) {
+        static CentralFields of(ZipArchiveEntry e) {
+            return new CentralFields(e.getName(), e.getRawName(), e.getRawFlag(), e.getMethod(), e.getCrc(),
+                    e.getCompressedSize(), e.getSize(), e.getLocalHeaderOffset());
+        }
+    }
+
+    /** A local file header: its fixed part, name and extra field. */
+    record LocalHeader(int flags, int method, long crc, long compressedSize, long size, byte[] rawName,
+                       byte[] extra) {
+        long dataStart(long offset) {
+            return offset + LOCAL_HEADER_SIZE + rawName.length + extra.length;
+        }
+
+        /** The header at {@code offset}, or null if no local header signature is there. */
+        static LocalHeader read(FileChannel ch, long offset) throws IOException {
+            byte[] h = new byte[LOCAL_HEADER_SIZE];
+            readFully(ch, ByteBuffer.wrap(h), offset);
+            if (ZipLong.getValue(h, 0) != LOCAL_SIG) {
+                return null;
+            }
+            int nameLength = ZipShort.getValue(h, 26);
+            int extraLength = ZipShort.getValue(h, 28);
+            byte[] variable = new byte[nameLength + extraLength];
+            readFully(ch, ByteBuffer.wrap(variable), offset + LOCAL_HEADER_SIZE);
+            return new LocalHeader(ZipShort.getValue(h, 6), ZipShort.getValue(h, 8), ZipLong.getValue(h, 14),
+                    ZipLong.getValue(h, 18), ZipLong.getValue(h, 22), Arrays.copyOfRange(variable, 0, nameLength),
+                    Arrays.copyOfRange(variable, nameLength, variable.length));
+        }
+    }
+
     /**
      * Compares each entry's local header with its central directory record, and checks that
      * entries' data neither overlap (a zip bomb trick: many entries inflating the same bytes)
@@ -194,86 +232,89 @@ final class ZipLayout {
             long previousEnd = 0;
             String previousName = null;
             for (ZipArchiveEntry e : byOffset) {
-                String where = name + ": zip entry '" + e.getName() + "'";
-                long offset = e.getLocalHeaderOffset();
-                if (offset < previousEnd) {
-                    throw PackException.invalid(where + " overlaps the data of zip entry '" + previousName
-                            + "' (a zip bomb trick?)");
+                if (e.getLocalHeaderOffset() < previousEnd) {
+                    throw PackException.invalid(where(e.getName()) + " overlaps the data of zip entry '"
+                            + previousName + "' (a zip bomb trick?)");
                 }
-                if (offset < 0 || offset + 30 > centralStart) {
-                    throw PackException.invalid(where + " points outside the zip's data (the zip is damaged)");
-                }
-                byte[] h = new byte[30];
-                readFully(ch, ByteBuffer.wrap(h), offset);
-                if (ZipLong.getValue(h, 0) != LOCAL_SIG) {
-                    throw PackException.invalid(where + " has no local header where the zip's central directory"
-                            + " says (the zip is damaged)");
-                }
-                int flags = ZipShort.getValue(h, 6);
-                int method = ZipShort.getValue(h, 8);
-                long crc = ZipLong.getValue(h, 14);
-                long compressed = ZipLong.getValue(h, 18);
-                long size = ZipLong.getValue(h, 22);
-                int nameLength = ZipShort.getValue(h, 26);
-                int extraLength = ZipShort.getValue(h, 28);
-                long dataStart = offset + 30 + nameLength + extraLength;
-                if (dataStart > centralStart) {
-                    throw PackException.invalid(where + " points outside the zip's data (the zip is damaged)");
-                }
-                byte[] variable = new byte[nameLength + extraLength];
-                readFully(ch, ByteBuffer.wrap(variable), offset + 30);
-                byte[] localName = Arrays.copyOfRange(variable, 0, nameLength);
-                if (!Arrays.equals(localName, e.getRawName())) {
-                    throw disagree(where, "is named '" + new String(localName, StandardCharsets.UTF_8)
-                            + "' in its local header");
-                }
-                if (method != e.getMethod()) {
-                    throw disagree(where, "uses compression method " + method + " in its local header but "
-                            + e.getMethod() + " in the central directory");
-                }
-                if ((flags & MEANINGFUL_FLAGS) != (e.getRawFlag() & MEANINGFUL_FLAGS)) {
-                    throw disagree(where, "has flags " + Integer.toHexString(flags) + " in its local header but "
-                            + Integer.toHexString(e.getRawFlag()) + " in the central directory");
-                }
-                boolean sizesFollowData = (flags & 8) != 0;
-                if (!sizesFollowData) {
-                    if (compressed == ZIP64_MAGIC || size == ZIP64_MAGIC) {
-                        long[] zip64 = zip64Sizes(variable, nameLength, extraLength);
-                        if (zip64 == null) {
-                            throw disagree(where, "lacks the zip64 sizes its local header refers to");
-                        }
-                        size = size == ZIP64_MAGIC ? zip64[0] : size;
-                        compressed = compressed == ZIP64_MAGIC ? zip64[1] : compressed;
-                    }
-                    if (size != e.getSize() || compressed != e.getCompressedSize()) {
-                        throw disagree(where, "declares " + size + " bytes (" + compressed
-                                + " in the zip) in its local header but " + e.getSize() + " bytes ("
-                                + e.getCompressedSize() + " in the zip) in the central directory");
-                    }
-                    if (crc != e.getCrc()) {
-                        throw disagree(where, "has a different CRC-32 in its local header");
-                    }
-                }
-                long dataEnd = dataStart + e.getCompressedSize();
-                if (dataEnd > centralStart) {
-                    throw PackException.invalid(where + " runs past the end of the zip's data (the zip is"
-                            + " truncated or damaged)");
-                }
-                previousEnd = dataEnd;
+                previousEnd = checkLocalHeader(ch, CentralFields.of(e));
                 previousName = e.getName();
             }
         }
     }
 
-    /** The uncompressed and compressed sizes from a local header's zip64 extra field. */
-    static long[] zip64Sizes(byte[] variable, int start, int length) {
-        int pos = start;
-        int end = start + length;
-        while (pos + 4 <= end) {
-            int id = ZipShort.getValue(variable, pos);
-            int size = ZipShort.getValue(variable, pos + 2);
-            if (id == 0x0001 && size >= 16 && pos + 4 + size <= end) {
-                return new long[] {ZipEightByteInteger.getLongValue(variable, pos + 4), ZipEightByteInteger.getLongValue(variable, pos + 12)};
+    /**
+     * Checks an entry's local header against its central directory record, and that its data
+     * lie before the central directory. Returns where its data end.
+     */
+    long checkLocalHeader(FileChannel ch, CentralFields e) throws IOException {
+        String where = where(e.name());
+        long offset = e.localOffset();
+        if (offset < 0 || offset + LOCAL_HEADER_SIZE > centralStart) {
+            throw PackException.invalid(where + " points outside the zip's data (the zip is damaged)");
+        }
+        LocalHeader local = LocalHeader.read(ch, offset);
+        if (local == null) {
+            throw PackException.invalid(where + " has no local header where the zip's central directory"
+                    + " says (the zip is damaged)");
+        }
+        long dataStart = local.dataStart(offset);
+        if (dataStart > centralStart) {
+            throw PackException.invalid(where + " points outside the zip's data (the zip is damaged)");
+        }
+        if (!Arrays.equals(local.rawName(), e.rawName())) {
+            throw disagree(where, "is named '" + new String(local.rawName(), StandardCharsets.UTF_8)
+                    + "' in its local header");
+        }
+        if (local.method() != e.method()) {
+            throw disagree(where, "uses compression method " + local.method() + " in its local header but "
+                    + e.method() + " in the central directory");
+        }
+        if ((local.flags() & MEANINGFUL_FLAGS) != (e.flags() & MEANINGFUL_FLAGS)) {
+            throw disagree(where, "has flags " + Integer.toHexString(local.flags()) + " in its local header but "
+                    + Integer.toHexString(e.flags()) + " in the central directory");
+        }
+        boolean sizesFollowData = (local.flags() & 8) != 0;
+        if (!sizesFollowData) {
+            long size = local.size();
+            long compressed = local.compressedSize();
+            if (compressed == ZIP64_MAGIC || size == ZIP64_MAGIC) {
+                long[] zip64 = zip64Sizes(local.extra());
+                if (zip64 == null) {
+                    throw disagree(where, "lacks the zip64 sizes its local header refers to");
+                }
+                size = size == ZIP64_MAGIC ? zip64[0] : size;
+                compressed = compressed == ZIP64_MAGIC ? zip64[1] : compressed;
+            }
+            if (size != e.size() || compressed != e.compressedSize()) {
+                throw disagree(where, "declares " + size + " bytes (" + compressed
+                        + " in the zip) in its local header but " + e.size() + " bytes ("
+                        + e.compressedSize() + " in the zip) in the central directory");
+            }
+            if (local.crc() != e.crc()) {
+                throw disagree(where, "has a different CRC-32 in its local header");
+            }
+        }
+        long dataEnd = dataStart + e.compressedSize();
+        if (dataEnd > centralStart) {
+            throw PackException.invalid(where + " runs past the end of the zip's data (the zip is"
+                    + " truncated or damaged)");
+        }
+        return dataEnd;
+    }
+
+    private String where(String entryName) {
+        return name + ": zip entry '" + entryName + "'";
+    }
+
+    /** The uncompressed and compressed sizes from a local header's zip64 extra field, or null. */
+    static long[] zip64Sizes(byte[] extra) {
+        int pos = 0;
+        while (pos + 4 <= extra.length) {
+            int id = ZipShort.getValue(extra, pos);
+            int size = ZipShort.getValue(extra, pos + 2);
+            if (id == ZIP64_EXTRA && size >= 16 && pos + 4 + size <= extra.length) {
+                return new long[] {ZipEightByteInteger.getLongValue(extra, pos + 4),
+                        ZipEightByteInteger.getLongValue(extra, pos + 12)};
             }
             pos += 4 + size;
         }
