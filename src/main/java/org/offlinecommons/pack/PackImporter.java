@@ -52,22 +52,9 @@ public final class PackImporter {
         // The bytes are checked against pack.json as they are staged; the documents' titles and
         // text are then read back from the library, as a sync does, by the publisher.
         Optional<PackRecord> installed = library.catalog().pack(manifest.id());
-        if (installed.isPresent()) {
-            PackRecord current = installed.get();
-            if (current.version() == manifest.version()) {
-                if (current.digest().equals(digest)) {
-                    return new ImportResult(manifest.id(), manifest.version(), manifest.title(),
-                            ImportResult.Outcome.UNCHANGED, manifest.totalSize(), 0);
-                }
-                throw new PackException(PackException.Reason.CONFLICT, name + ": pack '" + manifest.id()
-                        + "' version " + manifest.version() + " is already installed with different content;"
-                        + " a changed pack needs a higher version number");
-            }
-            if (current.version() > manifest.version()) {
-                throw new PackException(PackException.Reason.CONFLICT, name + ": pack '" + manifest.id()
-                        + "' version " + manifest.version() + " is older than the installed version "
-                        + current.version() + "; nothing was changed");
-            }
+        ImportResult unchanged = unchangedOrRefused(name, manifest, digest, installed);
+        if (unchanged != null) {
+            return unchanged;
         }
         checkFreeSpace(name, manifest);
 

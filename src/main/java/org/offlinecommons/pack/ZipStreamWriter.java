@@ -64,17 +64,7 @@ final class ZipStreamWriter implements AutoCloseable {
 
     /** Writes to a stream that cannot be patched (an HTTP answer); not closed here. */
     static ZipStreamWriter toStream(OutputStream target, Path tmpDir) throws IOException {
-        return new ZipStreamWriter(null, new java.io.FilterOutputStream(target) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-            }
-
-            @Override
-            public void close() throws IOException {
-                flush();
-            }
-        }, tmpDir);
+        return new ZipStreamWriter(null, new NonClosingOutputStream(target), tmpDir);
     }
 
     /**
