@@ -46,17 +46,17 @@ public final class PackImporter {
         String name = archive.fileName();
         PackManifest manifest = archive.manifest();
         String digest = ManifestCodec.digest(manifest);
-        if (manifest.streamed()) {
-            return importStreamed(archive, digest, progress);
-        }
-        // The bytes are checked against pack.json as they are staged; the documents' titles and
-        // text are then read back from the library, as a sync does, by the publisher.
         Optional<PackRecord> installed = library.catalog().pack(manifest.id());
         ImportResult unchanged = unchangedOrRefused(name, manifest, digest, installed);
         if (unchanged != null) {
             return unchanged;
         }
         checkFreeSpace(name, manifest);
+        if (manifest.streamed()) {
+            return importStreamed(archive, digest, installed, progress);
+        }
+        // The bytes are checked against pack.json as they are staged; the documents' titles and
+        // text are then read back from the library, as a sync does, by the publisher.
 
         long storedBefore = library.chunks().storedBytes();
         long total = manifest.totalSize();
@@ -87,15 +87,10 @@ public final class PackImporter {
      * written to the library in batches, so memory stays bounded whatever the number of files;
      * the pack appears in one transaction at the end.
      */
-    private ImportResult importStreamed(PackArchive archive, String digest, ProgressListener progress) {
+    private ImportResult importStreamed(PackArchive archive, String digest, Optional<PackRecord> installed,
+                                        ProgressListener progress) {
         String name = archive.fileName();
         PackManifest manifest = archive.manifest();
-        Optional<PackRecord> installed = library.catalog().pack(manifest.id());
-        ImportResult same = unchangedOrRefused(name, manifest, digest, installed);
-        if (same != null) {
-            return same;
-        }
-        checkFreeSpace(name, manifest);
         long storedBefore = library.chunks().storedBytes();
         long total = manifest.totalSize();
         try (WriteBehind writer = library.chunks().bulkWriter("import-writer", WRITES_AHEAD)) {
