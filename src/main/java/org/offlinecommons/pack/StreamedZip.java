@@ -14,8 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
-import org.apache.commons.compress.archivers.zip.ZipEightByteInteger;
-import org.apache.commons.compress.archivers.zip.ZipLong;
 import org.apache.commons.compress.archivers.zip.ZipShort;
 import org.apache.commons.io.input.BoundedInputStream;
 
@@ -56,58 +54,34 @@ final class StreamedZip implements AutoCloseable {
     final class Cursor {
         private final InputStream in = new BufferedInputStream(new ChannelInputStream(layout.centralStart(),
                 layout.centralSize()), 1 << 16);
-        private final byte[] header = new byte[46];
+        private final byte[] header = new byte[ZipLayout.CENTRAL_HEADER_SIZE];
         private long read;
 
         Entry next() throws IOException {
             if (read >= layout.centralSize()) {
                 return null;
             }
-            if (in.readNBytes(header, 0, 46) != 46 || ZipLong.getValue(header, 0) != ZipLayout.CENTRAL_SIG) {
+            ZipLayout.CentralHeader record = in.readNBytes(header, 0, header.length) == header.length
+                    ? ZipLayout.CentralHeader.parse(header) : null;
+            if (record == null) {
                 throw damaged("its table of contents (central directory) is damaged");
             }
-            int madeBy = ZipShort.getValue(header, 4);
-            int flags = ZipShort.getValue(header, 8);
-            int method = ZipShort.getValue(header, 10);
-            long crc = ZipLong.getValue(header, 16);
-            long compressed = ZipLong.getValue(header, 20);
-            long size = ZipLong.getValue(header, 24);
-            int nameLength = ZipShort.getValue(header, 28);
-            int extraLength = ZipShort.getValue(header, 30);
-            int commentLength = ZipShort.getValue(header, 32);
-            long external = ZipLong.getValue(header, 38);
-            long offset = ZipLong.getValue(header, 42);
-            byte[] raw = in.readNBytes(nameLength);
-            byte[] extra = in.readNBytes(extraLength);
-            in.skipNBytes(commentLength);
-            read += 46L + nameLength + extraLength + commentLength;
-            if (raw.length != nameLength || extra.length != extraLength) {
+            byte[] raw = in.readNBytes(record.nameLength());
+            byte[] extra = in.readNBytes(record.extraLength());
+            in.skipNBytes(record.commentLength());
+            read += ZipLayout.CENTRAL_HEADER_SIZE + record.variableLength();
+            if (raw.length != record.nameLength() || extra.length != record.extraLength()) {
                 throw damaged("its table of contents (central directory) is cut short");
             }
+            record = record.withZip64(extra);
             boolean unicodeExtra = false;
             int pos = 0;
             while (pos + 4 <= extra.length) {
-                int id = ZipShort.getValue(extra, pos);
                 int len = ZipShort.getValue(extra, pos + 2);
                 if (pos + 4 + len > extra.length) {
                     break;
                 }
-                if (id == 1) {
-                    int at = pos + 4;
-                    if (size == ZipLayout.ZIP64_MAGIC && at + 8 <= pos + 4 + len) {
-                        size = ZipEightByteInteger.getLongValue(extra, at);
-                        at += 8;
-                    }
-                    if (compressed == ZipLayout.ZIP64_MAGIC && at + 8 <= pos + 4 + len) {
-                        compressed = ZipEightByteInteger.getLongValue(extra, at);
-                        at += 8;
-                    }
-                    if (offset == ZipLayout.ZIP64_MAGIC && at + 8 <= pos + 4 + len) {
-                        offset = ZipEightByteInteger.getLongValue(extra, at);
-                    }
-                } else if (id == UNICODE_PATH_EXTRA) {
-                    unicodeExtra = true;
-                }
+                unicodeExtra |= ZipShort.getValue(extra, pos) == UNICODE_PATH_EXTRA;
                 pos += 4 + len;
             }
             String name;
@@ -118,8 +92,10 @@ final class StreamedZip implements AutoCloseable {
                 throw PackException.invalid(fileName + ": a zip entry's name is not UTF-8 ("
                         + new String(raw, StandardCharsets.ISO_8859_1) + ")");
             }
-            boolean symlink = (madeBy >> 8) == 3 && ((external >>> 16) & 0170000) == 0120000;
-            return new Entry(name, raw, flags, method, crc, compressed, size, offset, symlink, unicodeExtra);
+            boolean symlink = (record.madeBy() >> 8) == 3
+                    && ((record.externalAttributes() >>> 16) & 0170000) == 0120000;
+            return new Entry(name, raw, record.flags(), record.method(), record.crc(), record.compressedSize(),
+                    record.size(), record.localOffset(), symlink, unicodeExtra);
         }
     }
 

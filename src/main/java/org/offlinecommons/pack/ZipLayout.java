@@ -165,12 +165,12 @@ final class ZipLayout {
             if (in.readNBytes(header, 0, header.length) != header.length) {
                 throw damaged(name, "its table of contents (central directory) is cut short");
             }
-            if (ZipLong.getValue(header, 0) != CENTRAL_SIG) {
+            CentralHeader record = CentralHeader.parse(header);
+            if (record == null) {
                 throw damaged(name, "its table of contents (central directory) holds something that is not"
                         + " an entry");
             }
-            long variable = (long) ZipShort.getValue(header, 28) + ZipShort.getValue(header, 30)
-                    + ZipShort.getValue(header, 32);
+            long variable = record.variableLength();
             in.skipNBytes(Math.min(variable, length - pos - header.length));
             pos += header.length + variable;
             if (++count > maxEntries) {
@@ -184,6 +184,63 @@ final class ZipLayout {
         if (pos != length || count != declared) {
             throw damaged(name, "its table of contents (central directory) holds " + count
                     + " entries but the zip's end record says " + declared);
+        }
+    }
+
+    /** A central directory record's fixed part. */
+    record CentralHeader(int madeBy, int flags, int method, long crc, long compressedSize, long size,
+                         int nameLength, int extraLength, int commentLength, long externalAttributes,
+                         long localOffset) {
+        /** The record at the start of {@code h}, or null if no central directory signature is there. */
+        static CentralHeader parse(byte[] h) {
+            if (h.length < CENTRAL_HEADER_SIZE || ZipLong.getValue(h, 0) != CENTRAL_SIG) {
+                return null;
+            }
+            return new CentralHeader(ZipShort.getValue(h, 4), ZipShort.getValue(h, 8), ZipShort.getValue(h, 10),
+                    ZipLong.getValue(h, 16), ZipLong.getValue(h, 20), ZipLong.getValue(h, 24),
+                    ZipShort.getValue(h, 28), ZipShort.getValue(h, 30), ZipShort.getValue(h, 32),
+                    ZipLong.getValue(h, 38), ZipLong.getValue(h, 42));
+        }
+
+        /** The name, extra field and comment that follow the fixed part. */
+        long variableLength() {
+            return (long) nameLength + extraLength + commentLength;
+        }
+
+        /**
+         * The sizes and offset, with the zip64 extra field's values in place of the 32-bit
+         * fields that say they are there (in the order the zip specification gives).
+         */
+        CentralHeader withZip64(byte[] extra) {
+            long realSize = size;
+            long realCompressed = compressedSize;
+            long realOffset = localOffset;
+            int pos = 0;
+            while (pos + 4 <= extra.length) {
+                int id = ZipShort.getValue(extra, pos);
+                int len = ZipShort.getValue(extra, pos + 2);
+                int end = pos + 4 + len;
+                if (end > extra.length) {
+                    break;
+                }
+                if (id == ZIP64_EXTRA) {
+                    int at = pos + 4;
+                    if (realSize == ZIP64_MAGIC && at + 8 <= end) {
+                        realSize = ZipEightByteInteger.getLongValue(extra, at);
+                        at += 8;
+                    }
+                    if (realCompressed == ZIP64_MAGIC && at + 8 <= end) {
+                        realCompressed = ZipEightByteInteger.getLongValue(extra, at);
+                        at += 8;
+                    }
+                    if (realOffset == ZIP64_MAGIC && at + 8 <= end) {
+                        realOffset = ZipEightByteInteger.getLongValue(extra, at);
+                    }
+                }
+                pos = end;
+            }
+            return new CentralHeader(madeBy, flags, method, crc, realCompressed, realSize, nameLength,
+                    extraLength, commentLength, externalAttributes, realOffset);
         }
     }
 

@@ -113,6 +113,35 @@ class ZipLayoutTest {
     }
 
     @Test
+    void readsCentralRecordsAsCommonsCompressDescribesTheEntriesZip64OrNot() throws IOException {
+        for (Zip64Mode mode : List.of(Zip64Mode.Never, Zip64Mode.Always)) {
+            Path zip = commonsCompressZip("central-" + mode + ".zip", mode, null);
+            byte[] bytes = Files.readAllBytes(zip);
+            ZipLayout layout = ZipLayout.read(zip, "central.zip", MAX, MAX);
+            int pos = (int) layout.centralStart();
+            for (ZipArchiveEntry e : entries(zip)) {
+                ZipLayout.CentralHeader raw = ZipLayout.CentralHeader.parse(
+                        Arrays.copyOfRange(bytes, pos, pos + ZipLayout.CENTRAL_HEADER_SIZE));
+                int extraStart = pos + ZipLayout.CENTRAL_HEADER_SIZE + raw.nameLength();
+                ZipLayout.CentralHeader real = raw.withZip64(
+                        Arrays.copyOfRange(bytes, extraStart, extraStart + raw.extraLength()));
+
+                assertThat(real.method()).isEqualTo(e.getMethod());
+                assertThat(real.crc()).isEqualTo(e.getCrc());
+                assertThat(real.size()).as(mode + " " + e.getName()).isEqualTo(e.getSize());
+                assertThat(real.compressedSize()).isEqualTo(e.getCompressedSize());
+                assertThat(real.localOffset()).isEqualTo(e.getLocalHeaderOffset());
+                if (mode == Zip64Mode.Always) {
+                    assertThat(raw.localOffset()).as("the 32-bit field defers to zip64")
+                            .isEqualTo(ZipLayout.ZIP64_MAGIC);
+                }
+                pos += ZipLayout.CENTRAL_HEADER_SIZE + (int) raw.variableLength();
+            }
+            assertThat(ZipLayout.CentralHeader.parse(Arrays.copyOfRange(bytes, 0, 46))).isNull();
+        }
+    }
+
+    @Test
     void refusesALocalHeaderThatNamesAnotherFile() throws IOException {
         Path zip = commonsCompressZip("renamed.zip", Zip64Mode.Never, null);
         byte[] bytes = Files.readAllBytes(zip);
