@@ -208,16 +208,9 @@ public final class ManifestCodec {
             List<PackManifest.FileEntry> files = files();
             Set<String> paths = new HashSet<>();
             files.forEach(f -> paths.add(f.path()));
-            String entry = null;
-            if (root.hasNonNull("entry")) {
-                entry = requiredString("entry");
-                String problem = PackPath.problem(entry);
-                if (problem != null) {
-                    throw fail("field 'entry': " + problem);
-                }
-                if (!paths.contains(entry)) {
-                    throw fail("field 'entry' names '" + entry + "', which is not in 'files'");
-                }
+            String entry = entry();
+            if (entry != null && !paths.contains(entry)) {
+                throw fail("field 'entry' names '" + entry + "', which is not in 'files'");
             }
             List<PackManifest.ItemEntry> items = items(paths);
             Map<String, JsonNode> extra = new LinkedHashMap<>();
@@ -242,14 +235,7 @@ public final class ManifestCodec {
             if (root.has("items")) {
                 throw fail("field 'items' is not used in format 2: items are derived from the files");
             }
-            String entry = null;
-            if (root.hasNonNull("entry")) {
-                entry = requiredString("entry");
-                String problem = PackPath.problem(entry);
-                if (problem != null) {
-                    throw fail("field 'entry': " + problem);
-                }
-            }
+            String entry = entry();
             JsonNode list = root.get("fileList");
             if (list == null || !list.isObject()) {
                 throw fail("field 'fileList' is missing (format 2 sums up its file list there: count, size, sha256)");
@@ -271,6 +257,19 @@ public final class ManifestCodec {
             return new PackManifest(PackManifest.FORMAT_2, id, version, title, description, language, license,
                     authors, created, entry, List.of(), null, extra,
                     new PackManifest.FileListInfo(count, size, sha));
+        }
+
+        /** The entry page, a valid pack path, or null when the pack names none. */
+        private String entry() {
+            if (!root.hasNonNull("entry")) {
+                return null;
+            }
+            String entry = requiredString("entry");
+            String problem = PackPath.problem(entry);
+            if (problem != null) {
+                throw fail("field 'entry': " + problem);
+            }
+            return entry;
         }
 
         private long wholeNumber(JsonNode obj, String field) {

@@ -1,23 +1,15 @@
 package org.offlinecommons.pack;
 
 import java.io.BufferedInputStream;
-import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -97,9 +89,9 @@ public final class PackArchive implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw new PackException(PackException.Reason.NOT_FOUND, name + ": no such file");
         }
-        Layout layout;
+        ZipLayout layout;
         try {
-            layout = Layout.read(file, name, Math.max(limits.maxEntries(), limits.maxStreamedFiles() + 2),
+            layout = ZipLayout.read(file, name, Math.max(limits.maxEntries(), limits.maxStreamedFiles() + 2),
                     limits.maxEntries());
             PackArchive streamed = openStreamed(file, name, layout, limits);
             if (streamed != null) {
@@ -135,7 +127,7 @@ public final class PackArchive implements AutoCloseable {
         }
     }
 
-    private static PackArchive check(Path file, String name, ZipFile zip, PackLimits limits, Layout layout) {
+    private static PackArchive check(Path file, String name, ZipFile zip, PackLimits limits, ZipLayout layout) {
         Map<String, ZipArchiveEntry> byName = new HashMap<>();
         List<ZipArchiveEntry> all = new ArrayList<>();
         int count = 0;
@@ -255,7 +247,7 @@ public final class PackArchive implements AutoCloseable {
      * Opens a format-2 pack (pack.json first, saying format 2) and checks all of it, streamed:
      * null when the zip is no format-2 pack, for the format-1 reader.
      */
-    private static PackArchive openStreamed(Path file, String name, Layout layout, PackLimits limits)
+    private static PackArchive openStreamed(Path file, String name, ZipLayout layout, PackLimits limits)
             throws IOException {
         StreamedZip zip = new StreamedZip(file, name, layout);
         boolean ok = false;
@@ -574,293 +566,6 @@ public final class PackArchive implements AutoCloseable {
             if (crc.getValue() != expected) {
                 throw new IOException("its CRC-32 does not match; the zip is damaged");
             }
-        }
-    }
-
-    /**
-     * The zip's structure, read with plain file reads before the zip library parses it: where
-     * the central directory is and how many entries it holds (so a zip with millions of them is
-     * refused before they are loaded), and, once the entries are known, whether each local
-     * header agrees with the central directory and whether entries' data overlap.
-     */
-    static final class Layout {
-        private static final int EOCD_SIG = 0x06054b50;
-        private static final int ZIP64_LOCATOR_SIG = 0x07064b50;
-        private static final int ZIP64_EOCD_SIG = 0x06064b50;
-        private static final int CENTRAL_SIG = 0x02014b50;
-        private static final int LOCAL_SIG = 0x04034b50;
-        private static final int EOCD_SIZE = 22;
-        private static final int MAX_COMMENT = 0xFFFF;
-        private static final long MASK32 = 0xFFFFFFFFL;
-        /** General purpose bits that change how an entry is read or named: encryption, data descriptor, strong encryption, UTF-8 names, masked headers. */
-        private static final int MEANINGFUL_FLAGS = 1 | 8 | 64 | 2048 | 8192;
-
-        private final Path file;
-        private final String name;
-        private final long centralStart;
-        private final long centralSize;
-        private final long entryCount;
-
-        private Layout(Path file, String name, long centralStart, long centralSize, long entryCount) {
-            this.file = file;
-            this.name = name;
-            this.centralStart = centralStart;
-            this.centralSize = centralSize;
-            this.entryCount = entryCount;
-        }
-
-        long centralStart() {
-            return centralStart;
-        }
-
-        long centralSize() {
-            return centralSize;
-        }
-
-        long entryCount() {
-            return entryCount;
-        }
-
-        /** {@code smallLimit}: the format-1 limit, named when a miscounting end record hides a count above it. */
-        static Layout read(Path file, String name, long maxEntries, long smallLimit) throws IOException {
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-                long size = ch.size();
-                if (size == 0) {
-                    throw PackException.invalid(name + ": is not a readable zip file: it is empty");
-                }
-                byte[] head = new byte[(int) Math.min(4, size)];
-                readFully(ch, ByteBuffer.wrap(head), 0);
-                boolean looksLikeZip = head.length == 4 && (le32(head, 0) == LOCAL_SIG || le32(head, 0) == EOCD_SIG);
-                int tailLength = (int) Math.min(size, EOCD_SIZE + MAX_COMMENT);
-                byte[] tail = new byte[tailLength];
-                readFully(ch, ByteBuffer.wrap(tail), size - tailLength);
-                // The last signature, as zip libraries find it; one whose comment does not end the
-                // file could make tools disagree about where the zip's table of contents is.
-                int eocd = -1;
-                for (int i = tailLength - EOCD_SIZE; i >= 0; i--) {
-                    if (le32(tail, i) == EOCD_SIG) {
-                        eocd = i;
-                        break;
-                    }
-                }
-                if (eocd >= 0 && eocd + EOCD_SIZE + le16(tail, eocd + 20) != tailLength) {
-                    throw damaged(name, "it is truncated or damaged (its end record does not fit the file)");
-                }
-                if (eocd < 0) {
-                    throw PackException.invalid(name + ": is not a readable zip file: " + (looksLikeZip
-                            ? "it is truncated (the end of the zip, its table of contents, is missing;"
-                                    + " was the copy interrupted?)"
-                            : "it is not a zip at all"));
-                }
-                long eocdOffset = size - tailLength + eocd;
-                int disk = le16(tail, eocd + 4);
-                int centralDisk = le16(tail, eocd + 6);
-                long entries = le16(tail, eocd + 10);
-                long centralSize = le32(tail, eocd + 12) & MASK32;
-                long centralOffset = le32(tail, eocd + 16) & MASK32;
-                long centralEnd = eocdOffset;
-                if (eocdOffset >= 20) {
-                    byte[] locator = new byte[20];
-                    readFully(ch, ByteBuffer.wrap(locator), eocdOffset - 20);
-                    if (le32(locator, 0) == ZIP64_LOCATOR_SIG) {
-                        long zip64Offset = le64(locator, 8);
-                        if (zip64Offset < 0 || zip64Offset + 56 > eocdOffset - 20) {
-                            throw damaged(name, "its zip64 end record lies outside the file");
-                        }
-                        byte[] z = new byte[56];
-                        readFully(ch, ByteBuffer.wrap(z), zip64Offset);
-                        if (le32(z, 0) != ZIP64_EOCD_SIG) {
-                            throw damaged(name, "its zip64 end record is missing");
-                        }
-                        disk = (int) (le32(z, 16) & MASK32);
-                        centralDisk = (int) (le32(z, 20) & MASK32);
-                        entries = le64(z, 32);
-                        centralSize = le64(z, 40);
-                        centralOffset = le64(z, 48);
-                        centralEnd = zip64Offset;
-                    }
-                }
-                if (disk != 0 || centralDisk != 0) {
-                    throw PackException.invalid(name + ": is split over several disks; packs must be one zip file");
-                }
-                if (entries < 0 || entries > maxEntries) {
-                    throw PackException.invalid(name + ": has more than " + maxEntries + " entries");
-                }
-                if (centralOffset < 0 || centralSize < 0 || centralOffset + centralSize != centralEnd) {
-                    throw damaged(name, "its table of contents (central directory) is not where the zip says;"
-                            + " the file may be truncated or have data added");
-                }
-                countCentralEntries(ch, name, maxEntries, smallLimit, centralOffset, centralSize, entries);
-                return new Layout(file, name, centralOffset, centralSize, entries);
-            }
-        }
-
-        /**
-         * Walks the central directory's records without keeping them, so that the number of
-         * entries is known whatever the end record claims.
-         */
-        private static void countCentralEntries(FileChannel ch, String name, long maxEntries, long smallLimit,
-                                                long offset, long length, long declared) throws IOException {
-            InputStream in = new BufferedInputStream(Channels.newInputStream(ch.position(offset)), 1 << 16);
-            byte[] header = new byte[46];
-            long pos = 0;
-            long count = 0;
-            while (pos < length) {
-                if (length - pos < header.length) {
-                    throw damaged(name, "its table of contents (central directory) ends in the middle of an entry");
-                }
-                if (in.readNBytes(header, 0, header.length) != header.length) {
-                    throw damaged(name, "its table of contents (central directory) is cut short");
-                }
-                if (le32(header, 0) != CENTRAL_SIG) {
-                    throw damaged(name, "its table of contents (central directory) holds something that is not"
-                            + " an entry");
-                }
-                long variable = (long) le16(header, 28) + le16(header, 30) + le16(header, 32);
-                in.skipNBytes(Math.min(variable, length - pos - header.length));
-                pos += header.length + variable;
-                if (++count > maxEntries) {
-                    throw PackException.invalid(name + ": has more than " + maxEntries + " entries");
-                }
-            }
-            if (pos == length && count != declared && count > smallLimit) {
-                throw PackException.invalid(name + ": has more than " + smallLimit + " entries (and its end record"
-                        + " says " + declared + ")");
-            }
-            if (pos != length || count != declared) {
-                throw damaged(name, "its table of contents (central directory) holds " + count
-                        + " entries but the zip's end record says " + declared);
-            }
-        }
-
-        /**
-         * Compares each entry's local header with its central directory record, and checks that
-         * entries' data neither overlap (a zip bomb trick: many entries inflating the same bytes)
-         * nor run into the central directory.
-         */
-        void checkLocalHeaders(List<ZipArchiveEntry> entries) throws IOException {
-            List<ZipArchiveEntry> byOffset = new ArrayList<>(entries);
-            byOffset.sort(Comparator.comparingLong(ZipArchiveEntry::getLocalHeaderOffset));
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-                long previousEnd = 0;
-                String previousName = null;
-                for (ZipArchiveEntry e : byOffset) {
-                    String where = name + ": zip entry '" + e.getName() + "'";
-                    long offset = e.getLocalHeaderOffset();
-                    if (offset < previousEnd) {
-                        throw PackException.invalid(where + " overlaps the data of zip entry '" + previousName
-                                + "' (a zip bomb trick?)");
-                    }
-                    if (offset < 0 || offset + 30 > centralStart) {
-                        throw PackException.invalid(where + " points outside the zip's data (the zip is damaged)");
-                    }
-                    byte[] h = new byte[30];
-                    readFully(ch, ByteBuffer.wrap(h), offset);
-                    if (le32(h, 0) != LOCAL_SIG) {
-                        throw PackException.invalid(where + " has no local header where the zip's central directory"
-                                + " says (the zip is damaged)");
-                    }
-                    int flags = le16(h, 6);
-                    int method = le16(h, 8);
-                    long crc = le32(h, 14) & MASK32;
-                    long compressed = le32(h, 18) & MASK32;
-                    long size = le32(h, 22) & MASK32;
-                    int nameLength = le16(h, 26);
-                    int extraLength = le16(h, 28);
-                    long dataStart = offset + 30 + nameLength + extraLength;
-                    if (dataStart > centralStart) {
-                        throw PackException.invalid(where + " points outside the zip's data (the zip is damaged)");
-                    }
-                    byte[] variable = new byte[nameLength + extraLength];
-                    readFully(ch, ByteBuffer.wrap(variable), offset + 30);
-                    byte[] localName = Arrays.copyOfRange(variable, 0, nameLength);
-                    if (!Arrays.equals(localName, e.getRawName())) {
-                        throw disagree(where, "is named '" + new String(localName, StandardCharsets.UTF_8)
-                                + "' in its local header");
-                    }
-                    if (method != e.getMethod()) {
-                        throw disagree(where, "uses compression method " + method + " in its local header but "
-                                + e.getMethod() + " in the central directory");
-                    }
-                    if ((flags & MEANINGFUL_FLAGS) != (e.getRawFlag() & MEANINGFUL_FLAGS)) {
-                        throw disagree(where, "has flags " + Integer.toHexString(flags) + " in its local header but "
-                                + Integer.toHexString(e.getRawFlag()) + " in the central directory");
-                    }
-                    boolean sizesFollowData = (flags & 8) != 0;
-                    if (!sizesFollowData) {
-                        if (compressed == MASK32 || size == MASK32) {
-                            long[] zip64 = zip64Sizes(variable, nameLength, extraLength);
-                            if (zip64 == null) {
-                                throw disagree(where, "lacks the zip64 sizes its local header refers to");
-                            }
-                            size = size == MASK32 ? zip64[0] : size;
-                            compressed = compressed == MASK32 ? zip64[1] : compressed;
-                        }
-                        if (size != e.getSize() || compressed != e.getCompressedSize()) {
-                            throw disagree(where, "declares " + size + " bytes (" + compressed
-                                    + " in the zip) in its local header but " + e.getSize() + " bytes ("
-                                    + e.getCompressedSize() + " in the zip) in the central directory");
-                        }
-                        if (crc != e.getCrc()) {
-                            throw disagree(where, "has a different CRC-32 in its local header");
-                        }
-                    }
-                    long dataEnd = dataStart + e.getCompressedSize();
-                    if (dataEnd > centralStart) {
-                        throw PackException.invalid(where + " runs past the end of the zip's data (the zip is"
-                                + " truncated or damaged)");
-                    }
-                    previousEnd = dataEnd;
-                    previousName = e.getName();
-                }
-            }
-        }
-
-        /** The uncompressed and compressed sizes from a local header's zip64 extra field. */
-        static long[] zip64Sizes(byte[] variable, int start, int length) {
-            int pos = start;
-            int end = start + length;
-            while (pos + 4 <= end) {
-                int id = le16(variable, pos);
-                int size = le16(variable, pos + 2);
-                if (id == 0x0001 && size >= 16 && pos + 4 + size <= end) {
-                    return new long[] {le64(variable, pos + 4), le64(variable, pos + 12)};
-                }
-                pos += 4 + size;
-            }
-            return null;
-        }
-
-        private static PackException disagree(String where, String what) {
-            return PackException.invalid(where + " " + what + "; the zip's central directory and local headers"
-                    + " disagree, so other tools would see different files");
-        }
-
-        private static PackException damaged(String name, String what) {
-            return PackException.invalid(name + ": is not a readable zip file: " + what);
-        }
-
-        static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
-            long pos = position;
-            while (buf.hasRemaining()) {
-                int n = ch.read(buf, pos);
-                if (n < 0) {
-                    throw new EOFException("unexpected end of file");
-                }
-                pos += n;
-            }
-        }
-
-        static int le16(byte[] b, int i) {
-            return (b[i] & 0xFF) | (b[i + 1] & 0xFF) << 8;
-        }
-
-        static int le32(byte[] b, int i) {
-            return ByteBuffer.wrap(b, i, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
-        }
-
-        static long le64(byte[] b, int i) {
-            return ByteBuffer.wrap(b, i, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
         }
     }
 }

@@ -195,27 +195,7 @@ public final class PackBuilder {
         if (entry == null && Files.isRegularFile(dir.resolve("index.html"))) {
             entry = "index.html";
         }
-        ObjectNode root = template.deepCopy();
-        root.remove("files");
-        root.remove("items");
-        root.put("format", PackManifest.FORMAT);
-        putIfSet(root, "id", options.id());
-        putIfSet(root, "title", options.title());
-        if (options.version() != null) {
-            root.put("version", options.version());
-        } else if (!root.has("version")) {
-            root.put("version", 1);
-        }
-        putIfSet(root, "language", options.language());
-        putIfSet(root, "license", options.license());
-        putIfSet(root, "description", options.description());
-        putIfSet(root, "created", options.created());
-        if (options.authors() != null) {
-            root.putArray("authors").addAll(options.authors().stream().map(root::textNode).toList());
-        }
-        if (entry != null) {
-            root.put("entry", entry);
-        }
+        ObjectNode root = metadata(template, options, entry);
         var filesNode = root.putArray("files");
         for (PackManifest.FileEntry f : files) {
             filesNode.addObject().put("path", f.path()).put("size", f.size()).put("sha256", f.sha256());

@@ -46,30 +46,17 @@ public final class PackImporter {
         String name = archive.fileName();
         PackManifest manifest = archive.manifest();
         String digest = ManifestCodec.digest(manifest);
+        Optional<PackRecord> installed = library.catalog().pack(manifest.id());
+        ImportResult unchanged = unchangedOrRefused(name, manifest, digest, installed);
+        if (unchanged != null) {
+            return unchanged;
+        }
+        checkFreeSpace(name, manifest);
         if (manifest.streamed()) {
-            return importStreamed(archive, digest, progress);
+            return importStreamed(archive, digest, installed, progress);
         }
         // The bytes are checked against pack.json as they are staged; the documents' titles and
         // text are then read back from the library, as a sync does, by the publisher.
-        Optional<PackRecord> installed = library.catalog().pack(manifest.id());
-        if (installed.isPresent()) {
-            PackRecord current = installed.get();
-            if (current.version() == manifest.version()) {
-                if (current.digest().equals(digest)) {
-                    return new ImportResult(manifest.id(), manifest.version(), manifest.title(),
-                            ImportResult.Outcome.UNCHANGED, manifest.totalSize(), 0);
-                }
-                throw new PackException(PackException.Reason.CONFLICT, name + ": pack '" + manifest.id()
-                        + "' version " + manifest.version() + " is already installed with different content;"
-                        + " a changed pack needs a higher version number");
-            }
-            if (current.version() > manifest.version()) {
-                throw new PackException(PackException.Reason.CONFLICT, name + ": pack '" + manifest.id()
-                        + "' version " + manifest.version() + " is older than the installed version "
-                        + current.version() + "; nothing was changed");
-            }
-        }
-        checkFreeSpace(name, manifest);
 
         long storedBefore = library.chunks().storedBytes();
         long total = manifest.totalSize();
@@ -100,15 +87,10 @@ public final class PackImporter {
      * written to the library in batches, so memory stays bounded whatever the number of files;
      * the pack appears in one transaction at the end.
      */
-    private ImportResult importStreamed(PackArchive archive, String digest, ProgressListener progress) {
+    private ImportResult importStreamed(PackArchive archive, String digest, Optional<PackRecord> installed,
+                                        ProgressListener progress) {
         String name = archive.fileName();
         PackManifest manifest = archive.manifest();
-        Optional<PackRecord> installed = library.catalog().pack(manifest.id());
-        ImportResult same = unchangedOrRefused(name, manifest, digest, installed);
-        if (same != null) {
-            return same;
-        }
-        checkFreeSpace(name, manifest);
         long storedBefore = library.chunks().storedBytes();
         long total = manifest.totalSize();
         try (WriteBehind writer = library.chunks().bulkWriter("import-writer", WRITES_AHEAD)) {

@@ -55,17 +55,33 @@ public final class PackWriter {
      */
     public static void writeStreamed(PackManifest manifest, Listing files, Content content, Path target,
                                      ProgressListener progress) {
+        writeAtomically(target, tmp -> {
+            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE,
+                    java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
+                 ZipStreamWriter zip = ZipStreamWriter.toFile(ch, tmp.getParent())) {
+                writeStreamedEntries(zip, manifest, files, content, progress);
+                ch.force(true);
+            }
+        });
+    }
+
+    /** Writes a zip into a temporary file beside {@code target}. */
+    @FunctionalInterface
+    private interface ZipBody {
+        void writeTo(Path tmp) throws IOException;
+    }
+
+    /**
+     * Runs {@code body} on a temporary file in {@code target}'s folder, then renames it, so a
+     * crash or a full disk never leaves a half-written zip under the real name.
+     */
+    private static void writeAtomically(Path target, ZipBody body) {
         Path dir = target.toAbsolutePath().getParent();
         Path tmp = null;
         try {
             Files.createDirectories(dir);
             tmp = Files.createTempFile(dir, "." + target.getFileName(), ".part");
-            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE,
-                    java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
-                 ZipStreamWriter zip = ZipStreamWriter.toFile(ch, dir)) {
-                writeStreamedEntries(zip, manifest, files, content, progress);
-                ch.force(true);
-            }
+            body.writeTo(tmp);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             tmp = null;
         } catch (IOException e) {
@@ -167,32 +183,16 @@ public final class PackWriter {
      * renamed, so a crash or a full disk never leaves a half-written zip under the real name.
      */
     public static void write(PackManifest manifest, Content content, Path target, ProgressListener progress) {
-        Path dir = target.toAbsolutePath().getParent();
-        Path tmp = null;
-        try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + target.getFileName(), ".part");
-            // A seekable target lets the zip writer patch sizes and CRCs into the local headers,
-            // so entries need no data descriptors and each file is read only once.
+        // A seekable target lets the zip writer patch sizes and CRCs into the local headers,
+        // so entries need no data descriptors and each file is read only once.
+        writeAtomically(target, tmp -> {
             try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(tmp)) {
                 writeEntries(zip, manifest, content, progress, false);
             }
             try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
                 ch.force(true);
             }
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            tmp = null;
-        } catch (IOException e) {
-            throw new PackException(PackException.Reason.IO, target + ": cannot write the pack (" + e.getMessage() + ")", e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // Best effort: a stray .part file is harmless and named as such.
-                }
-            }
-        }
+        });
     }
 
     /**
@@ -279,22 +279,5 @@ public final class PackWriter {
     static boolean isCompressible(String path) {
         int dot = path.lastIndexOf('.');
         return dot >= 0 && COMPRESSIBLE.contains(path.substring(dot + 1).toLowerCase(java.util.Locale.ROOT));
-    }
-
-    /** The zip stream must not close a response stream it was handed. */
-    private static final class NonClosingOutputStream extends java.io.FilterOutputStream {
-        NonClosingOutputStream(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
-        }
     }
 }

@@ -12,9 +12,9 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
+import org.apache.commons.compress.archivers.zip.ZipShort;
 import org.apache.commons.io.input.BoundedInputStream;
 
 /**
@@ -25,10 +25,6 @@ import org.apache.commons.io.input.BoundedInputStream;
  */
 final class StreamedZip implements AutoCloseable {
 
-    private static final int CENTRAL_SIG = 0x02014b50;
-    private static final int LOCAL_SIG = 0x04034b50;
-    private static final long MASK32 = 0xFFFFFFFFL;
-    private static final int MEANINGFUL_FLAGS = 1 | 8 | 64 | 2048 | 8192;
     private static final int UNICODE_PATH_EXTRA = 0x7075;
 
     /** One central directory record. */
@@ -41,9 +37,9 @@ final class StreamedZip implements AutoCloseable {
 
     private final String fileName;
     private final FileChannel channel;
-    private final PackArchive.Layout layout;
+    private final ZipLayout layout;
 
-    StreamedZip(Path file, String fileName, PackArchive.Layout layout) throws IOException {
+    StreamedZip(Path file, String fileName, ZipLayout layout) throws IOException {
         this.fileName = fileName;
         this.channel = FileChannel.open(file, StandardOpenOption.READ);
         this.layout = layout;
@@ -58,58 +54,34 @@ final class StreamedZip implements AutoCloseable {
     final class Cursor {
         private final InputStream in = new BufferedInputStream(new ChannelInputStream(layout.centralStart(),
                 layout.centralSize()), 1 << 16);
-        private final byte[] header = new byte[46];
+        private final byte[] header = new byte[ZipLayout.CENTRAL_HEADER_SIZE];
         private long read;
 
         Entry next() throws IOException {
             if (read >= layout.centralSize()) {
                 return null;
             }
-            if (in.readNBytes(header, 0, 46) != 46 || PackArchive.Layout.le32(header, 0) != CENTRAL_SIG) {
+            ZipLayout.CentralHeader record = in.readNBytes(header, 0, header.length) == header.length
+                    ? ZipLayout.CentralHeader.parse(header) : null;
+            if (record == null) {
                 throw damaged("its table of contents (central directory) is damaged");
             }
-            int madeBy = PackArchive.Layout.le16(header, 4);
-            int flags = PackArchive.Layout.le16(header, 8);
-            int method = PackArchive.Layout.le16(header, 10);
-            long crc = PackArchive.Layout.le32(header, 16) & MASK32;
-            long compressed = PackArchive.Layout.le32(header, 20) & MASK32;
-            long size = PackArchive.Layout.le32(header, 24) & MASK32;
-            int nameLength = PackArchive.Layout.le16(header, 28);
-            int extraLength = PackArchive.Layout.le16(header, 30);
-            int commentLength = PackArchive.Layout.le16(header, 32);
-            long external = PackArchive.Layout.le32(header, 38) & MASK32;
-            long offset = PackArchive.Layout.le32(header, 42) & MASK32;
-            byte[] raw = in.readNBytes(nameLength);
-            byte[] extra = in.readNBytes(extraLength);
-            in.skipNBytes(commentLength);
-            read += 46L + nameLength + extraLength + commentLength;
-            if (raw.length != nameLength || extra.length != extraLength) {
+            byte[] raw = in.readNBytes(record.nameLength());
+            byte[] extra = in.readNBytes(record.extraLength());
+            in.skipNBytes(record.commentLength());
+            read += ZipLayout.CENTRAL_HEADER_SIZE + record.variableLength();
+            if (raw.length != record.nameLength() || extra.length != record.extraLength()) {
                 throw damaged("its table of contents (central directory) is cut short");
             }
+            record = record.withZip64(extra);
             boolean unicodeExtra = false;
             int pos = 0;
             while (pos + 4 <= extra.length) {
-                int id = PackArchive.Layout.le16(extra, pos);
-                int len = PackArchive.Layout.le16(extra, pos + 2);
+                int len = ZipShort.getValue(extra, pos + 2);
                 if (pos + 4 + len > extra.length) {
                     break;
                 }
-                if (id == 1) {
-                    int at = pos + 4;
-                    if (size == MASK32 && at + 8 <= pos + 4 + len) {
-                        size = PackArchive.Layout.le64(extra, at);
-                        at += 8;
-                    }
-                    if (compressed == MASK32 && at + 8 <= pos + 4 + len) {
-                        compressed = PackArchive.Layout.le64(extra, at);
-                        at += 8;
-                    }
-                    if (offset == MASK32 && at + 8 <= pos + 4 + len) {
-                        offset = PackArchive.Layout.le64(extra, at);
-                    }
-                } else if (id == UNICODE_PATH_EXTRA) {
-                    unicodeExtra = true;
-                }
+                unicodeExtra |= ZipShort.getValue(extra, pos) == UNICODE_PATH_EXTRA;
                 pos += 4 + len;
             }
             String name;
@@ -120,8 +92,10 @@ final class StreamedZip implements AutoCloseable {
                 throw PackException.invalid(fileName + ": a zip entry's name is not UTF-8 ("
                         + new String(raw, StandardCharsets.ISO_8859_1) + ")");
             }
-            boolean symlink = (madeBy >> 8) == 3 && ((external >>> 16) & 0170000) == 0120000;
-            return new Entry(name, raw, flags, method, crc, compressed, size, offset, symlink, unicodeExtra);
+            boolean symlink = (record.madeBy() >> 8) == 3
+                    && ((record.externalAttributes() >>> 16) & 0170000) == 0120000;
+            return new Entry(name, raw, record.flags(), record.method(), record.crc(), record.compressedSize(),
+                    record.size(), record.localOffset(), symlink, unicodeExtra);
         }
     }
 
@@ -131,63 +105,12 @@ final class StreamedZip implements AutoCloseable {
      * end before the central directory. Returns where its data end.
      */
     long checkLocal(Entry e, long previousEnd) throws IOException {
-        String where = fileName + ": zip entry '" + e.name() + "'";
-        long offset = e.localOffset();
-        if (offset < previousEnd) {
-            throw PackException.invalid(where + " overlaps the data of the entry before it, or is out of order"
-                    + " (format 2 keeps entries' data in central directory order)");
+        if (e.localOffset() < previousEnd) {
+            throw PackException.invalid(fileName + ": zip entry '" + e.name() + "' overlaps the data of the entry"
+                    + " before it, or is out of order (format 2 keeps entries' data in central directory order)");
         }
-        if (offset + 30 > layout.centralStart()) {
-            throw PackException.invalid(where + " points outside the zip's data (the zip is damaged)");
-        }
-        byte[] h = new byte[30];
-        PackArchive.Layout.readFully(channel, ByteBuffer.wrap(h), offset);
-        if (PackArchive.Layout.le32(h, 0) != LOCAL_SIG) {
-            throw PackException.invalid(where + " has no local header where the zip's central directory says (the zip"
-                    + " is damaged)");
-        }
-        int flags = PackArchive.Layout.le16(h, 6);
-        int method = PackArchive.Layout.le16(h, 8);
-        long crc = PackArchive.Layout.le32(h, 14) & MASK32;
-        long compressed = PackArchive.Layout.le32(h, 18) & MASK32;
-        long size = PackArchive.Layout.le32(h, 22) & MASK32;
-        int nameLength = PackArchive.Layout.le16(h, 26);
-        int extraLength = PackArchive.Layout.le16(h, 28);
-        long dataStart = offset + 30 + nameLength + extraLength;
-        if (dataStart > layout.centralStart()) {
-            throw PackException.invalid(where + " points outside the zip's data (the zip is damaged)");
-        }
-        byte[] variable = new byte[nameLength + extraLength];
-        PackArchive.Layout.readFully(channel, ByteBuffer.wrap(variable), offset + 30);
-        if (!Arrays.equals(Arrays.copyOfRange(variable, 0, nameLength), e.rawName())) {
-            throw disagree(where, "has another name in its local header");
-        }
-        if (method != e.method()) {
-            throw disagree(where, "uses compression method " + method + " in its local header but " + e.method()
-                    + " in the central directory");
-        }
-        if ((flags & MEANINGFUL_FLAGS) != (e.flags() & MEANINGFUL_FLAGS)) {
-            throw disagree(where, "has other flags in its local header");
-        }
-        if ((flags & 8) == 0) {
-            if (compressed == MASK32 || size == MASK32) {
-                long[] zip64 = PackArchive.Layout.zip64Sizes(variable, nameLength, extraLength);
-                if (zip64 == null) {
-                    throw disagree(where, "lacks the zip64 sizes its local header refers to");
-                }
-                size = size == MASK32 ? zip64[0] : size;
-                compressed = compressed == MASK32 ? zip64[1] : compressed;
-            }
-            if (size != e.size() || compressed != e.compressedSize() || crc != e.crc()) {
-                throw disagree(where, "declares other sizes or another CRC-32 in its local header");
-            }
-        }
-        long dataEnd = dataStart + e.compressedSize();
-        if (dataEnd > layout.centralStart()) {
-            throw PackException.invalid(where + " runs past the end of the zip's data (the zip is truncated or"
-                    + " damaged)");
-        }
-        return dataEnd;
+        return layout.checkLocalHeader(channel, new ZipLayout.CentralFields(e.name(), e.rawName(), e.flags(),
+                e.method(), e.crc(), e.compressedSize(), e.size(), e.localOffset()));
     }
 
     /**
@@ -195,9 +118,11 @@ final class StreamedZip implements AutoCloseable {
      * declared size (so that a reader can tell an entry that inflates to more).
      */
     InputStream open(Entry e) throws IOException {
-        byte[] h = new byte[30];
-        PackArchive.Layout.readFully(channel, ByteBuffer.wrap(h), e.localOffset());
-        long dataStart = e.localOffset() + 30 + PackArchive.Layout.le16(h, 26) + PackArchive.Layout.le16(h, 28);
+        ZipLayout.LocalHeader local = ZipLayout.LocalHeader.read(channel, e.localOffset());
+        if (local == null) {
+            throw damaged("zip entry '" + e.name() + "' has no local header where the central directory says");
+        }
+        long dataStart = local.dataStart(e.localOffset());
         InputStream raw = new ChannelInputStream(dataStart, e.compressedSize());
         InputStream data;
         if (e.method() == 8) {

@@ -35,13 +35,6 @@ final class ZipStreamWriter implements AutoCloseable {
         InputStream open() throws IOException;
     }
 
-    private static final int LOCAL_SIG = 0x04034b50;
-    private static final int CENTRAL_SIG = 0x02014b50;
-    private static final int DESCRIPTOR_SIG = 0x08074b50;
-    private static final int EOCD_SIG = 0x06054b50;
-    private static final int ZIP64_EOCD_SIG = 0x06064b50;
-    private static final int ZIP64_LOCATOR_SIG = 0x07064b50;
-    private static final long MAX32 = 0xFFFFFFFFL;
     /** Declared sizes from here on get zip64 sizes in their local header (deflate may grow data a little). */
     private static final long ZIP64_LOCAL_FROM = 0xF0000000L;
     private static final int DOS_DATE_2000 = (20 << 9) | (1 << 5) | 1;
@@ -71,17 +64,7 @@ final class ZipStreamWriter implements AutoCloseable {
 
     /** Writes to a stream that cannot be patched (an HTTP answer); not closed here. */
     static ZipStreamWriter toStream(OutputStream target, Path tmpDir) throws IOException {
-        return new ZipStreamWriter(null, new java.io.FilterOutputStream(target) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-            }
-
-            @Override
-            public void close() throws IOException {
-                flush();
-            }
-        }, tmpDir);
+        return new ZipStreamWriter(null, new NonClosingOutputStream(target), tmpDir);
     }
 
     /**
@@ -103,7 +86,7 @@ final class ZipStreamWriter implements AutoCloseable {
         int method = deflate ? 8 : 0;
         long offset = out.count();
         ByteBuffer h = le(30 + rawName.length + (zip64Local ? 20 : 0));
-        h.putInt(LOCAL_SIG).putShort((short) (zip64Local ? 45 : 20)).putShort((short) flags).putShort((short) method)
+        h.putInt((int) ZipLayout.LOCAL_SIG).putShort((short) (zip64Local ? 45 : 20)).putShort((short) flags).putShort((short) method)
                 .putShort((short) 0).putShort((short) DOS_DATE_2000);
         long knownCsize = deflate || size < 0 ? 0 : size;
         h.putInt(descriptor ? 0 : (int) crcFirst);
@@ -155,7 +138,7 @@ final class ZipStreamWriter implements AutoCloseable {
         }
         if (descriptor) {
             ByteBuffer d = le(zip64Local ? 24 : 16);
-            d.putInt(DESCRIPTOR_SIG).putInt((int) crc.getValue());
+            d.putInt((int) ZipLayout.DESCRIPTOR_SIG).putInt((int) crc.getValue());
             if (zip64Local) {
                 d.putLong(csize).putLong(size);
             } else {
@@ -201,14 +184,14 @@ final class ZipStreamWriter implements AutoCloseable {
 
     private void writeCentral(byte[] rawName, int flags, int method, long crc, long csize, long size, long offset,
                               boolean zip64Local) throws IOException {
-        boolean bigSize = size >= MAX32 || zip64Local;
-        boolean bigCsize = csize >= MAX32 || zip64Local;
-        boolean bigOffset = offset >= MAX32;
+        boolean bigSize = size >= ZipLayout.ZIP64_MAGIC || zip64Local;
+        boolean bigCsize = csize >= ZipLayout.ZIP64_MAGIC || zip64Local;
+        boolean bigOffset = offset >= ZipLayout.ZIP64_MAGIC;
         int extra = (bigSize ? 8 : 0) + (bigCsize ? 8 : 0) + (bigOffset ? 8 : 0);
         boolean zip64 = extra > 0;
         ByteBuffer c = le(46 + rawName.length + (zip64 ? 4 + extra : 0));
         int version = zip64 ? 45 : 20;
-        c.putInt(CENTRAL_SIG).putShort((short) ((3 << 8) | version)).putShort((short) version)
+        c.putInt((int) ZipLayout.CENTRAL_SIG).putShort((short) ((3 << 8) | version)).putShort((short) version)
                 .putShort((short) flags).putShort((short) method).putShort((short) 0).putShort((short) DOS_DATE_2000)
                 .putInt((int) crc).putInt(bigCsize ? -1 : (int) csize).putInt(bigSize ? -1 : (int) size)
                 .putShort((short) rawName.length).putShort((short) (zip64 ? 4 + extra : 0)).putShort((short) 0)
@@ -238,19 +221,19 @@ final class ZipStreamWriter implements AutoCloseable {
             in.transferTo(out);
         }
         Files.deleteIfExists(centralFile);
-        boolean zip64 = entries >= 0xFFFF || centralOffset >= MAX32 || centralSize >= MAX32;
+        boolean zip64 = entries >= 0xFFFF || centralOffset >= ZipLayout.ZIP64_MAGIC || centralSize >= ZipLayout.ZIP64_MAGIC;
         if (zip64) {
             long zip64Offset = out.count();
             ByteBuffer z = le(56 + 20);
-            z.putInt(ZIP64_EOCD_SIG).putLong(44).putShort((short) ((3 << 8) | 45)).putShort((short) 45).putInt(0)
+            z.putInt((int) ZipLayout.ZIP64_EOCD_SIG).putLong(44).putShort((short) ((3 << 8) | 45)).putShort((short) 45).putInt(0)
                     .putInt(0).putLong(entries).putLong(entries).putLong(centralSize).putLong(centralOffset);
-            z.putInt(ZIP64_LOCATOR_SIG).putInt(0).putLong(zip64Offset).putInt(1);
+            z.putInt((int) ZipLayout.ZIP64_LOCATOR_SIG).putInt(0).putLong(zip64Offset).putInt(1);
             out.write(z.array());
         }
         ByteBuffer e = le(22);
-        e.putInt(EOCD_SIG).putShort((short) 0).putShort((short) 0)
+        e.putInt((int) ZipLayout.EOCD_SIG).putShort((short) 0).putShort((short) 0)
                 .putShort((short) Math.min(entries, 0xFFFF)).putShort((short) Math.min(entries, 0xFFFF))
-                .putInt((int) Math.min(centralSize, MAX32)).putInt((int) Math.min(centralOffset, MAX32))
+                .putInt((int) Math.min(centralSize, ZipLayout.ZIP64_MAGIC)).putInt((int) Math.min(centralOffset, ZipLayout.ZIP64_MAGIC))
                 .putShort((short) 0);
         out.write(e.array());
         out.flush();

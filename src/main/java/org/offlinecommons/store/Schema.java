@@ -236,10 +236,6 @@ final class Schema {
     private Schema() {
     }
 
-    static int latestVersion() {
-        return MIGRATIONS.size();
-    }
-
     static void migrate(Connection c) throws SQLException {
         migrate(c, MIGRATIONS.size());
     }

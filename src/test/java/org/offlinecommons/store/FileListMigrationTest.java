@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,13 +16,9 @@ class FileListMigrationTest {
 
     @Test
     void packsOfSchemaSixBecomeFormatOnePacksWithTheirFilesPagedFromSql() throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + tmp.resolve("library.db"))) {
-            Schema.migrate(c, 6);
+        try (Connection c = SchemaSixLibrary.create(tmp)) {
+            SchemaSixLibrary.insertPack(c, "{\"format\": 1}", 3, 2);
             try (Statement s = c.createStatement()) {
-                s.execute("""
-                        INSERT INTO pack(id, version, title, description, language, license, authors, created, entry,
-                          manifest, digest, total_size, file_count, item_count, installed_at)
-                        VALUES ('p', 1, 'Pack', '', 'en', '', '[]', '2024-01-01', NULL, '{"format": 1}', 'd', 3, 2, 1, 0)""");
                 s.execute("INSERT INTO pack_file(pack_id, path, size, sha256) VALUES ('p', 'b.html', 1, '"
                         + "b".repeat(64) + "'), ('p', 'a.html', 2, '" + "a".repeat(64) + "')");
                 s.execute("INSERT INTO item(id, pack_id, position, path, title, kind) VALUES (7, 'p', 0, 'a.html', 'A', 'html')");

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -23,13 +22,9 @@ class StorageMigrationTest {
         String html = "<!doctype html><title>Photosynthesis</title><p>Green plants use light to make sugar.</p>";
         byte[] bytes = html.getBytes(StandardCharsets.UTF_8);
         String hash = Hashes.sha256Hex(bytes);
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + tmp.resolve("library.db"))) {
-            Schema.migrate(c, 6);
+        try (Connection c = SchemaSixLibrary.create(tmp)) {
+            SchemaSixLibrary.insertPack(c, "{}", 0, 1);
             try (Statement s = c.createStatement()) {
-                s.execute("""
-                        INSERT INTO pack(id, version, title, description, language, license, authors, created, entry,
-                          manifest, digest, total_size, file_count, item_count, installed_at)
-                        VALUES ('p', 1, 'Pack', '', 'en', '', '[]', '2024-01-01', NULL, '{}', 'd', 0, 1, 1, 0)""");
                 s.execute("INSERT INTO item(id, pack_id, position, path, title, kind) VALUES (7, 'p', 0, 'a.html', 'Photosynthesis', 'html')");
                 s.execute("INSERT INTO search(rowid, title, body) VALUES (7, 'Photosynthesis', 'Green plants use light to make sugar.')");
             }
