@@ -261,6 +261,36 @@ class AdminGateTest {
     }
 
     @Test
+    void parallelGuessesGetNoMoreTriesThanTheThrottleAllows() throws Exception {
+        try (WebServer other = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0))) {
+            Http guesser = new Http(other);
+            long start = System.nanoTime();
+            List<java.util.concurrent.Future<HttpResponse<String>>> sent = new ArrayList<>();
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(300);
+            try {
+                for (int i = 0; i < 300; i++) {
+                    String guess = "parallel guess " + i;
+                    sent.add(pool.submit(() -> guesser.login(guess)));
+                }
+                int tries = 0;
+                for (var f : sent) {
+                    int status = f.get().statusCode();
+                    assertThat(status).isIn(401, 429, 503);
+                    tries += status == 401 ? 1 : 0;
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                // The free mistakes, the one that starts the lock, then one per lock that ran out
+                // while the flood lasted (each lock twice the last: 1 s, 2 s, 4 s...).
+                int allowance = org.offlinecommons.admin.LoginThrottle.FREE_FAILURES + 1
+                        + (int) Math.floor(Math.log(seconds + 1) / Math.log(2));
+                assertThat(tries).as("tries in %.1f s", seconds).isLessThanOrEqualTo(allowance);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void aSyncTokenClosesTheSyncTreeToPeersWithoutItAndOnlyIt() throws Exception {
         String token = "0123456789abcdef0123456789abcdef";
         try (WebServer closed = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0)
