@@ -182,6 +182,13 @@ class AdminGateTest {
             assertThat(r.headers().firstValue("Location")).as(path).get().asString()
                     .startsWith(AdminGate.LOGIN_PATH + "?next=");
         }
+        // The drives list names absolute paths on the server: the admin's alone.
+        for (String path : List.of("/api/v1/drives", "/api/v1/peers")) {
+            HttpResponse<String> r = anonymous.get(path);
+            assertThat(r.statusCode()).as(path).isEqualTo(401);
+            assertThat(r.body()).as(path).doesNotContain(tmp.toString());
+            assertThat(new Http(server).loggedIn().get(path).statusCode()).as(path).isEqualTo(200);
+        }
         HttpResponse<String> session = anonymous.get("/api/v1/admin/session");
         assertThat(session.statusCode()).isEqualTo(401);
         assertThat(Http.json(session).path("error").asText()).isEqualTo("login_required");
