@@ -42,7 +42,7 @@ public final class AdminLogins {
      * @param given   the password typed, or null when none was sent
      */
     public Outcome attempt(String address, String given) {
-        Duration wait = throttle.waitBefore(address);
+        Duration wait = throttle.begin(address);
         if (!wait.isZero()) {
             return new Outcome(Result.WAIT, Math.max(1, (wait.toMillis() + 999) / 1000));
         }
@@ -61,7 +61,6 @@ public final class AdminLogins {
             hashing.release();
         }
         if (!ok) {
-            throttle.failed(address);
             audit.record("log in failed", "wrong password", address);
             return new Outcome(Result.WRONG, 0);
         }

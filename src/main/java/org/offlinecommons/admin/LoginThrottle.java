@@ -43,6 +43,21 @@ public final class LoginThrottle {
         return left.isNegative() ? Duration.ZERO : left;
     }
 
+    /**
+     * Checks and counts in one step: when {@code address} may try now, the try is counted as a
+     * failure at once (a success then forgets it), so parallel tries queued behind the password
+     * hashing cannot all pass the check before any of them has failed.
+     *
+     * @return zero if the try may go ahead (and is counted), else how long to wait
+     */
+    public synchronized Duration begin(String address) {
+        Duration wait = waitBefore(address);
+        if (wait.isZero()) {
+            failed(address);
+        }
+        return wait;
+    }
+
     public synchronized void failed(String address) {
         Instant now = clock.instant();
         Record r = current(address);

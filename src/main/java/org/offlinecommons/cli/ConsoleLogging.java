@@ -21,6 +21,7 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  */
 public final class ConsoleLogging extends ContextAwareBase implements Configurator {
 
+    /** {@code %msg} is escaped ({@link EscapedMessageConverter}): names in messages come from outside. */
     static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{20} - %msg%n";
     static final String LEVEL_VARIABLE = "OFFLINE_COMMONS_LOG_LEVEL";
 
@@ -28,6 +29,16 @@ public final class ConsoleLogging extends ContextAwareBase implements Configurat
     public ExecutionStatus configure(LoggerContext context) {
         if (System.getProperty("logback.configurationFile") != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+        }
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, String> rules = (java.util.Map<String, String>) context
+                .getObject(ch.qos.logback.core.CoreConstants.PATTERN_RULE_REGISTRY);
+        if (rules == null) {
+            rules = new java.util.HashMap<>();
+            context.putObject(ch.qos.logback.core.CoreConstants.PATTERN_RULE_REGISTRY, rules);
+        }
+        for (String word : new String[] {"msg", "m", "message"}) {
+            rules.put(word, EscapedMessageConverter.class.getName());
         }
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(context);

@@ -20,7 +20,7 @@ final class DeleteCommand implements Callable<Integer> {
     public Integer call() {
         try (Library library = Library.open(data.dir)) {
             if (!library.delete(id)) {
-                System.err.println("offline-commons: there is no pack '" + id + "' in " + data.dir);
+                System.err.println(TerminalText.escape("offline-commons: there is no pack '" + id + "' in " + data.dir));
                 return Main.EXIT_REFUSED;
             }
             System.out.println("Deleted '" + id + "'");

@@ -63,19 +63,20 @@ final class ImportCommand implements Callable<Integer> {
                 // Highest versions first: with v2 and v3 on a stick, v3 goes in and v2 is then older.
                 packs.sort(Comparator.comparingLong(FoundPack::version).reversed());
                 if (packs.isEmpty()) {
-                    System.out.println(drive + ": no pack zips found");
+                    System.out.println(TerminalText.escape(drive + ": no pack zips found"));
                 }
                 for (FoundPack listed : packs) {
                     // Looked at again just before: an import a moment ago may have made it older.
                     FoundPack p = found.inspect(listed.file()).orElse(listed);
                     switch (p.state()) {
                         case NEW, NEWER -> failures += importOne(importer, p.file()) ? 0 : 1;
-                        case INSTALLED -> System.out.printf("%s: '%s' version %d is already installed; nothing to do%n",
-                                p.fileName(), p.packId(), p.version());
-                        case OLDER -> System.out.printf("%s: skipped, older than the installed version %d%n",
-                                p.fileName(), p.installedVersion());
+                        case INSTALLED -> System.out.println(TerminalText.escape(String.format(
+                                "%s: '%s' version %d is already installed; nothing to do", p.fileName(), p.packId(),
+                                p.version())));
+                        case OLDER -> System.out.println(TerminalText.escape(String.format(
+                                "%s: skipped, older than the installed version %d", p.fileName(), p.installedVersion())));
                         default -> {
-                            System.err.println("offline-commons: " + p.file().getParent() + "/" + p.detail());
+                            System.err.println("offline-commons: " + TerminalText.escape(p.file().getParent() + "/" + p.detail()));
                             failures++;
                         }
                     }
@@ -86,15 +87,15 @@ final class ImportCommand implements Callable<Integer> {
     }
 
     private static boolean importOne(PackImporter importer, Path file) {
-        ConsoleProgress progress = new ConsoleProgress(System.err, "Importing " + file.getFileName());
+        ConsoleProgress progress = new ConsoleProgress(System.err, TerminalText.escape("Importing " + file.getFileName()));
         try {
             ImportResult r = importer.importPack(file, progress);
             progress.finish();
-            System.out.println(describe(file, r));
+            System.out.println(TerminalText.escape(describe(file, r)));
             return true;
         } catch (PackException e) {
             progress.finish();
-            System.err.println("offline-commons: " + e.getMessage());
+            System.err.println("offline-commons: " + TerminalText.escape(e.getMessage()));
             return false;
         }
     }

@@ -114,7 +114,7 @@ final class ServeCommand implements Callable<Integer> {
         for (BundledPacks.Outcome o : bundled.importNewer(library,
                 new PackImporter(library, PackLimits.DEFAULT, reserveBytes))) {
             if (o.error() != null) {
-                System.err.println("offline-commons: skipped " + o.file() + ": " + o.error());
+                System.err.println(TerminalText.escape("offline-commons: skipped " + o.file() + ": " + o.error()));
             } else {
                 System.out.println(ImportCommand.describe(o.file(), o.result()));
             }
@@ -132,7 +132,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             server = WebServer.start(services, options);
         } catch (IllegalArgumentException e) { // the TLS files
-            System.err.println("offline-commons: " + e.getMessage());
+            System.err.println("offline-commons: " + TerminalText.escape(e.getMessage()));
             madeUp.join();
             services.close();
             jobs.close();

@@ -72,7 +72,7 @@ final class SyncCommand implements Callable<Integer> {
         try {
             base = PeerUrl.parse(peer);
         } catch (SyncException e) {
-            System.err.println("offline-commons: " + e.getMessage());
+            System.err.println("offline-commons: " + TerminalText.escape(e.getMessage()));
             return Main.EXIT_REFUSED;
         }
         String secret = token;
@@ -96,7 +96,7 @@ final class SyncCommand implements Callable<Integer> {
                 status = new PackPuller(library, client, connections).sync(packs, dryRun, progress);
             } catch (SyncException e) {
                 bar.finish();
-                System.err.println("offline-commons: " + e.getMessage());
+                System.err.println("offline-commons: " + TerminalText.escape(e.getMessage()));
                 System.err.println("Nothing was changed here.");
                 return Main.EXIT_REFUSED;
             }
@@ -107,7 +107,7 @@ final class SyncCommand implements Callable<Integer> {
             System.out.println(status.summary());
             if (!status.ok()) {
                 if (status.error() != null) {
-                    System.err.println("offline-commons: " + status.error());
+                    System.err.println("offline-commons: " + TerminalText.escape(status.error()));
                 }
                 return Main.EXIT_REFUSED;
             }
@@ -178,10 +178,10 @@ final class SyncCommand implements Callable<Integer> {
                 System.out.println("The peer: " + state.message());
                 return 0;
             }
-            System.err.println("offline-commons: the peer's pull failed: " + state.error());
+            System.err.println("offline-commons: the peer's pull failed: " + TerminalText.escape(state.error()));
             return Main.EXIT_REFUSED;
         } catch (SyncException e) {
-            System.err.println("offline-commons: " + e.getMessage());
+            System.err.println("offline-commons: " + TerminalText.escape(e.getMessage()));
             return Main.EXIT_REFUSED;
         }
     }

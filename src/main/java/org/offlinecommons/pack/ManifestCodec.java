@@ -186,6 +186,10 @@ public final class ManifestCodec {
             if (!versionNode.isIntegralNumber() || !versionNode.canConvertToLong() || versionNode.asLong() < 1) {
                 throw fail("field 'version' must be a positive whole number");
             }
+            if (versionNode.asLong() > PackManifest.MAX_VERSION) {
+                throw fail("field 'version' must be at most " + PackManifest.MAX_VERSION
+                        + " (so that a later version can replace it)");
+            }
             String title = requiredString("title").strip();
             if (title.isEmpty()) {
                 throw fail("field 'title' must not be empty");

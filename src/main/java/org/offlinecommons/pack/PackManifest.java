@@ -35,6 +35,8 @@ public record PackManifest(
     /** The format whose file list is a separate, sorted, streamed zip entry. */
     public static final int FORMAT_2 = 2;
     public static final String FILE_NAME = "pack.json";
+    /** The highest version a pack may have (2^31-1), so that every pack can still be upgraded. */
+    public static final long MAX_VERSION = Integer.MAX_VALUE;
 
     public PackManifest {
         authors = List.copyOf(authors);

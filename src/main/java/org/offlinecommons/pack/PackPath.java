@@ -37,6 +37,14 @@ public final class PackPath {
             if (ch < 0x20 || ch == 0x7f) {
                 return "the path contains a control character";
             }
+            if (ch >= 0x80 && ch <= 0x9f) {
+                // C1 controls: U+009B is a terminal's CSI, U+0085 a line break to some readers.
+                return "the path contains a control character (" + String.format("U+%04X", (int) ch) + ")";
+            }
+            if (ch >= 0x202a && ch <= 0x202e || ch >= 0x2066 && ch <= 0x2069) {
+                // They make a name read otherwise than it is ("txt.exe" shown as "exe.txt").
+                return "the path contains a bidirectional override (" + String.format("U+%04X", (int) ch) + ")";
+            }
             if (Character.isSurrogate(ch) && !validSurrogatePair(path, i)) {
                 return "the path is not valid UTF-8 text";
             }

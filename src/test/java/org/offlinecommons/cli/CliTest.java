@@ -82,6 +82,18 @@ class CliTest {
     }
 
     @Test
+    void namesPrintedToTheTerminalAreEscaped() throws Exception {
+        Path evil = tmp.resolve("a\u001b[2J\u001b]0;owned\u0007\u202e.zip");
+        Files.writeString(evil, "this is not a zip");
+        Run r = run("import", evil.toString(), "--data", tmp.resolve("data").toString());
+        assertThat(r.code()).isEqualTo(Main.EXIT_REFUSED);
+        assertThat(r.err()).doesNotContain("\u001b", "\u0007", "\u202e")
+                .contains("a\\u001b[2J\\u001b]0;owned\\u0007\\u202e.zip: is not a readable zip file");
+        Run delete = run("delete", "x\ny", "--data", tmp.resolve("data").toString());
+        assertThat(delete.err()).contains("there is no pack 'x\\u000ay'").doesNotContain("\n" + "y'");
+    }
+
+    @Test
     void aBadPackFailsWithTheFileAndTheProblemAndOthersStillImport() throws Exception {
         Path notZip = tmp.resolve("holiday-photos.zip");
         Files.writeString(notZip, "this is not a zip");

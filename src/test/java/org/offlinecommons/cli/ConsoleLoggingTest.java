@@ -46,6 +46,20 @@ class ConsoleLoggingTest {
     }
 
     @Test
+    void namesInMessagesCannotDriveTheTerminalOrForgeALine() {
+        LoggerContext context = configured();
+        Logger logger = context.getLogger(ServeCommand.class);
+        LoggingEvent event = new LoggingEvent(Logger.class.getName(), logger, Level.WARN, "refused {}", null,
+                new Object[] {"a\u001b[2J\u001b]0;owned\u0007.html\n12:00:00.000 INFO  forged \u202e\u009b"});
+        @SuppressWarnings("unchecked")
+        ConsoleAppender<ILoggingEvent> console =
+                (ConsoleAppender<ILoggingEvent>) context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDOUT");
+        String line = new String(console.getEncoder().encode(event), StandardCharsets.UTF_8);
+        assertThat(line).endsWith(" - refused a\\u001b[2J\\u001b]0;owned\\u0007.html\\u000a12:00:00.000 INFO  forged"
+                + " \\u202e\\u009b" + System.lineSeparator());
+    }
+
+    @Test
     void theLevelComesFromTheVariable() {
         String before = System.getProperty(ConsoleLogging.LEVEL_VARIABLE);
         try {

@@ -80,6 +80,7 @@ class ManifestCodecTest {
             "\"id\":\"-maths\"|field 'id' must be 1 to 64 lowercase letters",
             "\"version\":0|field 'version' must be a positive whole number",
             "\"version\":1.5|field 'version' must be a positive whole number",
+            "\"version\":9223372036854775807|field 'version' must be at most 2147483647",
             "\"title\":\"  \"|field 'title' must not be empty",
             "\"language\":\"english!\"|field 'language' must be a language tag",
             "\"created\":\"yesterday\"|field 'created' must be an ISO-8601 date",

@@ -182,6 +182,13 @@ class AdminGateTest {
             assertThat(r.headers().firstValue("Location")).as(path).get().asString()
                     .startsWith(AdminGate.LOGIN_PATH + "?next=");
         }
+        // The drives list names absolute paths on the server: the admin's alone.
+        for (String path : List.of("/api/v1/drives", "/api/v1/peers")) {
+            HttpResponse<String> r = anonymous.get(path);
+            assertThat(r.statusCode()).as(path).isEqualTo(401);
+            assertThat(r.body()).as(path).doesNotContain(tmp.toString());
+            assertThat(new Http(server).loggedIn().get(path).statusCode()).as(path).isEqualTo(200);
+        }
         HttpResponse<String> session = anonymous.get("/api/v1/admin/session");
         assertThat(session.statusCode()).isEqualTo(401);
         assertThat(Http.json(session).path("error").asText()).isEqualTo("login_required");
@@ -257,6 +264,36 @@ class AdminGateTest {
             assertThat(Http.json(last).path("error").asText()).isEqualTo("too_many_tries");
             // The server it guessed at is not slowed down for anyone else.
             assertThat(new Http(server).login(PASSWORD).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void parallelGuessesGetNoMoreTriesThanTheThrottleAllows() throws Exception {
+        try (WebServer other = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0))) {
+            Http guesser = new Http(other);
+            long start = System.nanoTime();
+            List<java.util.concurrent.Future<HttpResponse<String>>> sent = new ArrayList<>();
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(300);
+            try {
+                for (int i = 0; i < 300; i++) {
+                    String guess = "parallel guess " + i;
+                    sent.add(pool.submit(() -> guesser.login(guess)));
+                }
+                int tries = 0;
+                for (var f : sent) {
+                    int status = f.get().statusCode();
+                    assertThat(status).isIn(401, 429, 503);
+                    tries += status == 401 ? 1 : 0;
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                // The free mistakes, the one that starts the lock, then one per lock that ran out
+                // while the flood lasted (each lock twice the last: 1 s, 2 s, 4 s...).
+                int allowance = org.offlinecommons.admin.LoginThrottle.FREE_FAILURES + 1
+                        + (int) Math.floor(Math.log(seconds + 1) / Math.log(2));
+                assertThat(tries).as("tries in %.1f s", seconds).isLessThanOrEqualTo(allowance);
+            } finally {
+                pool.shutdownNow();
+            }
         }
     }
 

@@ -114,6 +114,25 @@ class SyncRoutesTest {
     }
 
     @Test
+    void everyETaggedAnswerHonoursAListOfETagsAndTheStar() throws Exception {
+        String chunk = new LibraryTree(library).recipes(garden).get(0).chunks().get(0).hash();
+        for (String path : java.util.List.of("/sync/v1/catalog.json", "/sync/v1/packs/garden/1/manifest.json",
+                "/sync/v1/chunks/" + chunk, "/packs/garden/index.html")) {
+            HttpResponse<byte[]> r = send("GET", path, null);
+            assertThat(r.statusCode()).as(path).isEqualTo(200);
+            String etag = r.headers().firstValue("ETag").orElseThrow();
+            for (String matching : java.util.List.of(etag, "\"old\", " + etag, "\"a\",\"b\" ,W/" + etag, "*")) {
+                HttpResponse<byte[]> again = send("GET", path, null, "If-None-Match", matching);
+                assertThat(again.statusCode()).as(path + " If-None-Match: " + matching).isEqualTo(304);
+                assertThat(again.body()).as(path).isEmpty();
+                assertThat(again.headers().firstValue("ETag")).as(path).hasValue(etag);
+            }
+            assertThat(send("GET", path, null, "If-None-Match", "\"old\", \"older\"").statusCode()).as(path)
+                    .isEqualTo(200);
+        }
+    }
+
+    @Test
     void manifestsExistForTheInstalledVersionOnly() throws Exception {
         HttpResponse<byte[]> r = send("GET", "/sync/v1/packs/garden/1/manifest.json", null);
         assertThat(r.statusCode()).isEqualTo(200);

@@ -70,7 +70,7 @@ public final class PackFileHandler extends Handler.Wrapper {
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         Asked asked = asked(request);
         if (asked == null) {
-            return super.handle(request, response, callback);
+            return super.handle(HeadAsGet.wrap(request), response, callback);
         }
         long started = System.nanoTime();
         PackFiles.Reply reply;

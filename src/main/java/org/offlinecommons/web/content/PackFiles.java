@@ -380,19 +380,7 @@ public final class PackFiles {
     }
 
     private static boolean matches(String ifNoneMatch, String etag) {
-        if (ifNoneMatch == null) {
-            return false;
-        }
-        for (String candidate : ifNoneMatch.split(",")) {
-            String c = candidate.strip();
-            if (c.startsWith("W/")) {
-                c = c.substring(2);
-            }
-            if (c.equals(etag) || c.equals("*")) {
-                return true;
-            }
-        }
-        return false;
+        return org.offlinecommons.web.http.EntityTags.noneMatchFails(ifNoneMatch, etag);
     }
 
     /**

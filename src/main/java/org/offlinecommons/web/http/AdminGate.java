@@ -43,8 +43,8 @@ public final class AdminGate {
     public static final String CSRF_FIELD = "csrf";
     public static final String LOGIN_PATH = "/admin/login";
     public static final Set<String> MULTIPART_PATHS = Set.of("/api/v1/packs", "/admin/packs");
-    /** JSON that only the admin may read, like the admin pages (what peers are on the LAN). */
-    public static final Set<String> ADMIN_READS = Set.of("/api/v1/peers");
+    /** JSON that only the admin may read, like the admin pages: what peers are on the LAN, the drives (absolute paths). */
+    public static final Set<String> ADMIN_READS = Set.of("/api/v1/peers", "/api/v1/drives");
     private static final Set<HandlerType> SAFE = Set.of(HandlerType.GET, HandlerType.HEAD, HandlerType.OPTIONS);
     private static final String SESSION_ATTRIBUTE = "oc.admin.session";
     private static final String DEFERRED_TOKEN_ATTRIBUTE = "oc.admin.csrfDeferred";

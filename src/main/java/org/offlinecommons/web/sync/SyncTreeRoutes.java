@@ -15,6 +15,7 @@ import org.offlinecommons.store.Library;
 import org.offlinecommons.sync.LibraryTree;
 import org.offlinecommons.sync.SyncTree;
 import org.offlinecommons.web.HttpProblem;
+import org.offlinecommons.web.http.EntityTags;
 
 /**
  * The read-only sync tree under {@code /sync/v1/} that peers pull from (docs/sync-protocol.md):
@@ -47,7 +48,9 @@ public final class SyncTreeRoutes {
     private void catalog(Context ctx) {
         byte[] body = tree.catalog();
         ctx.header("Cache-Control", "no-cache");
-        ctx.header("ETag", "\"" + Hashes.sha256Hex(body) + "\"");
+        if (notModified(ctx, "\"" + Hashes.sha256Hex(body) + "\"")) {
+            return;
+        }
         ctx.contentType("application/json").result(body);
     }
 
@@ -60,7 +63,9 @@ public final class SyncTreeRoutes {
         var pack = library.catalog().pack(id).filter(p -> p.version() == version)
                 .orElseThrow(() -> HttpProblem.notFound("This server has no pack '" + id + "' version " + version));
         ctx.header("Cache-Control", "no-cache");
-        ctx.header("ETag", "\"" + pack.digest() + "\"");
+        if (notModified(ctx, "\"" + pack.digest() + "\"")) {
+            return;
+        }
         ctx.contentType("application/json").result(tree.manifest(pack));
     }
 
@@ -71,7 +76,9 @@ public final class SyncTreeRoutes {
         }
         byte[] data = tree.piece(hash).orElseThrow(() -> HttpProblem.notFound("This server has no piece " + hash));
         ctx.header("Cache-Control", "public, max-age=31536000, immutable");
-        ctx.header("ETag", "\"" + hash + "\"");
+        if (notModified(ctx, "\"" + hash + "\"")) {
+            return;
+        }
         ctx.contentType("text/plain; charset=utf-8").result(data);
     }
 
@@ -84,10 +91,22 @@ public final class SyncTreeRoutes {
         ctx.disableCompression();
         // Content-addressed: the bytes under this name can never change.
         ctx.header("Cache-Control", "public, max-age=31536000, immutable");
-        ctx.header("ETag", "\"" + hash + "\"");
+        if (notModified(ctx, "\"" + hash + "\"")) {
+            return;
+        }
         // Set by hand so that HEAD tells the size too, and GET is not sent chunked.
         ctx.header("Content-Length", Integer.toString(data.length));
         ctx.contentType("application/octet-stream").result(data);
+    }
+
+    /** Sets the ETag; true (and 304) when If-None-Match names it or is {@code *}. */
+    private static boolean notModified(Context ctx, String etag) {
+        ctx.header("ETag", etag);
+        if (EntityTags.noneMatchFails(ctx.header("If-None-Match"), etag)) {
+            ctx.status(304);
+            return true;
+        }
+        return false;
     }
 
     /**
