@@ -169,6 +169,20 @@ public final class Catalog {
         });
     }
 
+    /** The first item (in reading order) showing the file at {@code path}, found by index. */
+    public Optional<Item> firstItemAt(String packId, String path) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT position, path, entry, title, kind, timestamp"
+                    + " FROM item WHERE pack_id = ? AND path = ? ORDER BY position LIMIT 1")) {
+                ps.setString(1, packId);
+                ps.setString(2, path);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(item(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
     static Item item(ResultSet rs) throws SQLException {
         int entry = rs.getInt(3);
         Integer entryOrNull = rs.wasNull() ? null : entry;
