@@ -72,6 +72,25 @@ public final class ZimImporter {
         return name.endsWith(".zim") || name.endsWith(".zimaa");
     }
 
+    /** What a ZIM would become, read from its header and metadata only (no full check: a drive scan). */
+    public record Summary(String packId, long version, String title, long fileBytes) {
+    }
+
+    /** Reads {@code file}'s header and metadata: enough to compare it with the library. */
+    public static Summary inspect(Path file) {
+        String name = file.getFileName().toString();
+        try (ZimArchive archive = ZimArchive.open(file)) {
+            ZimMetadata meta = archive.metadata();
+            String id = packId(meta, archive.name());
+            String title = meta.title().strip().isEmpty() ? id : meta.title().strip();
+            return new Summary(id, version(meta.date()), title, archive.size());
+        } catch (ZimFormatException e) {
+            throw PackException.invalid(e.getMessage());
+        } catch (IOException | UncheckedIOException e) {
+            throw PackException.invalid(name + ": cannot be read as a ZIM file (" + e.getMessage() + ")");
+        }
+    }
+
     /** Imports {@code file}; a refused file changes nothing. */
     public ImportResult importZim(Path file, ProgressListener progress) {
         String name = file.getFileName().toString();
