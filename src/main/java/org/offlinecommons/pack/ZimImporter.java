@@ -185,8 +185,7 @@ public final class ZimImporter {
                     PackManifest.ItemEntry item = null;
                     if (e.isContent()) {
                         BlobTable.Row row = blobs.get(e.cluster(), e.blob());
-                        f = new FileList.Entry(path.get(), row.size(), row.sha256(),
-                                ZimPackMapping.mediaType(e.mimeType()));
+                        f = new FileList.Entry(path.get(), row.size(), row.sha256(), mediaType(e.mimeType()));
                         if (front != null ? front.get(e.index()) : isArticle(scheme, e)) {
                             String title = e.title().equals(e.path()) ? "" : e.title();
                             item = new PackManifest.ItemEntry(f.path(), title, ItemKind.HTML);
@@ -260,6 +259,12 @@ public final class ZimImporter {
         } finally {
             Files.deleteIfExists(table);
         }
+    }
+
+    /** The ZIM's MIME type as a file list's media type: {@code type/subtype}, lowercase, no parameters. */
+    static String mediaType(String zimMimeType) {
+        String type = ZimPackMapping.mediaType(zimMimeType).split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        return FileList.isMediaType(type) ? type : "application/octet-stream";
     }
 
     /** Without a front-article listing: the HTML of the user content (docs/zim.md, "Items and search"). */

@@ -12,7 +12,7 @@ import org.offlinecommons.job.JobState;
 import org.offlinecommons.job.JobStatus;
 import org.offlinecommons.pack.PackException;
 import org.offlinecommons.pack.PackLimits;
-import org.offlinecommons.pack.ZimImporterTest;
+import org.offlinecommons.pack.ZimTestFiles;
 import org.offlinecommons.store.Library;
 
 /** The admin uploads a ZIM file: it is imported as a job like a pack zip; a damaged one is refused at once. */
@@ -27,7 +27,7 @@ class ZimUploadTest {
             PackUploads uploads = new PackUploads(library, jobs, PackLimits.DEFAULT, 0, 1 << 30);
             PackUploads.Started started;
             try (UploadFile file = uploads.create("wikibooks_be_all_nopic_2017-02.zim");
-                 var in = Files.newInputStream(ZimImporterTest.SAMPLES.resolve("withns/wikibooks_be_all_nopic_2017-02.zim"))) {
+                 var in = Files.newInputStream(ZimTestFiles.SAMPLES.resolve("withns/wikibooks_be_all_nopic_2017-02.zim"))) {
                 file.writeAll(in);
                 started = uploads.startImport(file);
             }
@@ -38,7 +38,7 @@ class ZimUploadTest {
             assertThat(PackUploadsTest.files(uploads.folder())).isEmpty();
 
             try (UploadFile file = uploads.create("broken.zim");
-                 var in = Files.newInputStream(ZimImporterTest.SAMPLES.resolve("nons/invalid.invalid_mimelistpos.zim"))) {
+                 var in = Files.newInputStream(ZimTestFiles.SAMPLES.resolve("nons/invalid.invalid_mimelistpos.zim"))) {
                 file.writeAll(in);
                 assertThatThrownBy(() -> uploads.startImport(file)).isInstanceOf(PackException.class)
                         .hasMessageStartingWith("broken.zim: ");

@@ -24,7 +24,7 @@ import org.offlinecommons.store.Library;
 class DriveZimTest {
 
     static final Duration SETTLE = Duration.ofSeconds(10);
-    static final Path SAMPLES = org.offlinecommons.pack.ZimImporterTest.SAMPLES;
+    static final Path SAMPLES = org.offlinecommons.pack.ZimTestFiles.SAMPLES;
 
     @TempDir
     Path tmp;

@@ -30,7 +30,7 @@ import org.offlinecommons.zim.ZimPackMapping;
 /** Real openZIM sample files (../shared/zim-samples) imported into a real library, checked entry by entry. */
 class ZimImporterTest {
 
-    static final Path SAMPLES = locate();
+    static final Path SAMPLES = ZimTestFiles.SAMPLES;
 
     @TempDir
     Path tmp;
@@ -48,27 +48,8 @@ class ZimImporterTest {
         library.close();
     }
 
-    static Path locate() {
-        String configured = System.getProperty("zim.samples");
-        if (configured != null) {
-            return Path.of(configured);
-        }
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path candidate = p.resolve("shared/zim-samples");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-        }
-        return Path.of("/work/shared/zim-samples");
-    }
-
     static List<Path> readable() {
-        List<Path> files = new ArrayList<>();
-        for (String scheme : List.of("withns", "nons")) {
-            files.add(SAMPLES.resolve(scheme).resolve("small.zim"));
-            files.add(SAMPLES.resolve(scheme).resolve("wikibooks_be_all_nopic_2017-02.zim"));
-        }
-        return files;
+        return ZimTestFiles.readable();
     }
 
     @Test
@@ -90,7 +71,7 @@ class ZimImporterTest {
                     assertThat(f).as(zim.getFileName() + " " + e.longPath()).isNotNull();
                     if (e.isContent()) {
                         assertThat(read(f)).as(e.longPath()).isEqualTo(archive.readBlob(e));
-                        assertThat(f.mediaType()).isEqualTo(ZimPackMapping.mediaType(e.mimeType()));
+                        assertThat(f.mediaType()).isEqualTo(ZimImporter.mediaType(e.mimeType()));
                     } else {
                         ZimEntry target = archive.resolve(e);
                         String to = ZimPackMapping.packPath(archive.namespaceScheme(), target).orElseThrow();
