@@ -52,7 +52,7 @@ public final class ZimImporter {
     /** The file of a redirect: its content is the UTF-8 path of its target in the same pack. */
     public static final String REDIRECT_MEDIA_TYPE = FileList.REDIRECT_MEDIA_TYPE;
     /** Where the 48x48 illustration goes among the pack's files: the pack's icon. */
-    public static final String ICON_PATH = "illustration-48x48.png";
+    public static final String ICON_PATH = PackManifest.ICON_PATH;
     private static final int WRITES_AHEAD = 2;
     private static final Pattern PACK_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
     private static final Pattern DATE = Pattern.compile("(\\d{4})-(\\d{2})-(\\d{2})");
