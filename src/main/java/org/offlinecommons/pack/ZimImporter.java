@@ -134,7 +134,7 @@ public final class ZimImporter {
         BitSet frontArticles = null;
         if (archive.titleListing() == ZimArchive.TitleListing.V1_FRONT_ARTICLES) {
             BitSet front = new BitSet();
-            archive.forEachByTitle(e -> front.set(e.index()));
+            archive.forEachFrontArticleIndex(front::set);
             frontArticles = front;
         }
         String entryPath = null;

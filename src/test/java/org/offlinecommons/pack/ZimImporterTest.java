@@ -110,6 +110,26 @@ class ZimImporterTest {
     }
 
     @Test
+    void frontArticleIndexesAreThoseOfTheTitleListing() throws IOException {
+        int withListing = 0;
+        for (Path zim : readable()) {
+            try (ZimArchive archive = ZimArchive.open(zim)) {
+                List<Integer> indexes = new ArrayList<>();
+                archive.forEachFrontArticleIndex(indexes::add);
+                if (archive.titleListing() != ZimArchive.TitleListing.V1_FRONT_ARTICLES) {
+                    assertThat(indexes).as(zim.toString()).isEmpty();
+                    continue;
+                }
+                withListing++;
+                List<Integer> byTitle = new ArrayList<>();
+                archive.forEachByTitle(e -> byTitle.add(e.index()));
+                assertThat(indexes).as(zim.toString()).isNotEmpty().isEqualTo(byTitle);
+            }
+        }
+        assertThat(withListing).isPositive();
+    }
+
+    @Test
     void theSplitFileIsTheSamePackAsTheWholeOne() {
         ImportResult whole = importer.importPack(SAMPLES.resolve("nons/wikibooks_be_all_nopic_2017-02.zim"),
                 ProgressListener.NONE);
