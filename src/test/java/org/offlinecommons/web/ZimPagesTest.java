@@ -28,6 +28,17 @@ class ZimPagesTest {
     }
 
     @Test
+    void theMainPageIsTheFirstItemAndOpensInTheReader() throws Exception {
+        HttpResponse<String> pack = server.http().get("/pack/kiwix-wikibooks-be-all");
+        assertThat(pack.statusCode()).isEqualTo(200);
+        // An HTML item opens as the page itself, so that its relative links work.
+        HttpResponse<String> read = server.http().get("/read/kiwix-wikibooks-be-all/0");
+        assertThat(read.statusCode()).isEqualTo(302);
+        assertThat(read.headers().firstValue("Location")).hasValue("/packs/kiwix-wikibooks-be-all/"
+                + org.offlinecommons.web.content.ContentUrls.encodePath("Першая_старонка.html"));
+    }
+
+    @Test
     void searchFindsWordsFromTheZimsPages() throws Exception {
         HttpResponse<String> found = server.http().get("/search?q=" + java.net.URLEncoder.encode("гарбуза",
                 java.nio.charset.StandardCharsets.UTF_8));
