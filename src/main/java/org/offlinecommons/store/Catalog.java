@@ -102,6 +102,19 @@ public final class Catalog {
         });
     }
 
+    /** A file of an installed pack with its media type (null when its path gives it). */
+    public Optional<ListedFile> listedFile(String packId, String path) {
+        return db.query("SELECT path, size, sha256, media_type FROM pack_file WHERE pack_id = ? AND path = ?", ps -> {
+            ps.setString(1, packId);
+            ps.setString(2, path);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next()
+                        ? Optional.of(new ListedFile(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4)))
+                        : Optional.empty();
+            }
+        });
+    }
+
     public Optional<StoredFile> file(String packId, String path) {
         return db.query("SELECT path, size, sha256 FROM pack_file WHERE pack_id = ? AND path = ?", ps -> {
             ps.setString(1, packId);

@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import org.offlinecommons.notes.NoteEntry;
 import org.offlinecommons.notes.NotesRenderer;
 import org.offlinecommons.pack.ItemKind;
+import org.offlinecommons.pack.PackManifest;
 import org.offlinecommons.pack.Sizes;
 import org.offlinecommons.store.Item;
 import org.offlinecommons.store.Library;
@@ -91,7 +92,9 @@ public final class LibraryPages {
     private HomeView.PackCard card(PackRecord p) {
         return new HomeView.PackCard(p.title(), p.description() == null ? "" : p.description(),
                 PageUrls.pack(p.id()), initial(p.title()), languageName(p.language()), langTag(p.language()),
-                t.format("pack.items", p.itemCount()), Sizes.human(p.totalSize()));
+                t.format("pack.items", p.itemCount()), Sizes.human(p.totalSize()),
+                library.catalog().file(p.id(), PackManifest.ICON_PATH).isPresent()
+                        ? ContentUrls.file(p.id(), PackManifest.ICON_PATH) : null);
     }
 
     public PackView pack(String packId, int requestedPage) {
