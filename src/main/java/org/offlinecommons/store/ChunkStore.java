@@ -40,7 +40,11 @@ public final class ChunkStore {
     /** Unreferenced chunks younger than this may belong to an import or sync still running. */
     public static final Duration DEFAULT_GRACE = Duration.ofHours(24);
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ChunkStore.class);
+
     private final Database db;
+    private volatile Set<String> knownDamaged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile long knownGeneration = Long.MIN_VALUE;
 
     public ChunkStore(Database db) {
         this.db = db;
@@ -410,11 +414,179 @@ public final class ChunkStore {
     }
 
     /**
-     * One chunk's bytes. Each call borrows a connection only for the read, so a slow client
-     * downloading a large file never holds a connection while its socket drains.
+     * One chunk's bytes, checked against its SHA-256 before they are handed out: a disk that rots
+     * must never make the library serve, export or pass on wrong bytes. Each call borrows a
+     * connection only for the read, so a slow client downloading a large file never holds a
+     * connection while its socket drains.
+     *
+     * @throws DamagedChunkException when the stored bytes do not match (the damage is recorded)
      */
     public Optional<byte[]> readChunk(String hash) {
+        Optional<byte[]> raw = readUnchecked(hash);
+        if (raw.isPresent() && !intact(hash, raw.get())) {
+            throw damaged(hash);
+        }
+        return raw;
+    }
+
+    /** A chunk's raw bytes as stored, unchecked: for the verifier and the scrub, which check them. */
+    Optional<byte[]> readUnchecked(String hash) {
         return readEncoded(hash).map(e -> ChunkCodec.decode(e.encoding(), e.data(), e.size()));
+    }
+
+    static boolean intact(String hash, byte[] raw) {
+        return raw.length <= CHUNK_SIZE && Hashes.sha256Hex(raw).equals(hash);
+    }
+
+    /** A damaged chunk as listed for repair: its raw size, a pack file that uses it, when it was found. */
+    public record DamagedChunk(String hash, long size, String where, long foundAt) {
+    }
+
+    /**
+     * Records that the chunk {@code hash} is damaged (once: it is logged when first found) and
+     * returns the exception that refuses it. Recording is best effort: on a full disk the damage
+     * is still refused and logged, and found again by the next read or scrub.
+     */
+    DamagedChunkException damaged(String hash) {
+        String where = "";
+        try {
+            where = db.read(c -> {
+                try (PreparedStatement ps = c.prepareStatement("""
+                        SELECT pf.pack_id || '/' || pf.path FROM file_chunk fc
+                          JOIN pack_file pf ON pf.sha256 = fc.file_hash
+                         WHERE fc.chunk_hash = ? LIMIT 1""")) {
+                    ps.setString(1, hash);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        return rs.next() ? rs.getString(1) : "";
+                    }
+                }
+            });
+        } catch (StoreException e) {
+            // Where it is used only helps the admin; the refusal matters more.
+        }
+        String found = where;
+        boolean recorded;
+        try {
+            recorded = db.write(c -> {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT OR IGNORE INTO damaged_chunk(hash, found_at, where_found) VALUES (?, ?, ?)")) {
+                    ps.setString(1, hash);
+                    ps.setLong(2, System.currentTimeMillis());
+                    ps.setString(3, found);
+                    return ps.executeUpdate() > 0;
+                }
+            });
+        } catch (StoreException e) {
+            recorded = knownDamaged.add(hash);
+            if (recorded) {
+                LOG.warn("Could not record damaged chunk {}: {}", hash, e.getMessage());
+            }
+        }
+        knownDamaged.add(hash);
+        if (recorded) {
+            LOG.error("Stored chunk {}{} is damaged (its bytes no longer match their SHA-256); it is refused"
+                    + " until 'repair' stores a good copy", hash, found.isEmpty() ? "" : " of " + found);
+        }
+        return new DamagedChunkException(hash, found);
+    }
+
+    /** The chunks recorded as damaged, oldest first. */
+    public List<DamagedChunk> damaged() {
+        return db.read(c -> {
+            List<DamagedChunk> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    """
+                    SELECT d.hash, coalesce(c.size, -1), d.where_found, d.found_at FROM damaged_chunk d
+                      LEFT JOIN chunk c ON c.hash = d.hash ORDER BY d.found_at, d.hash""");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new DamagedChunk(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getLong(4)));
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Refuses, before an answer's headers go out, a byte range of a file that uses a chunk known
+     * to be damaged: the client then gets an error instead of a connection broken midway. Costs
+     * nothing while no damage is known; damage not yet known is still refused by the read itself.
+     */
+    public void refuseKnownDamage(FileRecipe recipe, long offset, long length) {
+        Set<String> known = knownDamaged();
+        if (known.isEmpty()) {
+            return;
+        }
+        long at = 0;
+        for (ChunkRef ref : recipe.chunks()) {
+            if (at >= offset + length) {
+                break;
+            }
+            if (at + ref.size() > offset && known.contains(ref.hash())) {
+                throw damaged(ref.hash());
+            }
+            at += ref.size();
+        }
+    }
+
+    /** Damaged chunks as last read from the library, read again when anything was committed since. */
+    private Set<String> knownDamaged() {
+        long generation = db.generation();
+        if (generation != knownGeneration) {
+            Set<String> fresh = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            for (DamagedChunk d : damaged()) {
+                fresh.add(d.hash());
+            }
+            knownDamaged = fresh;
+            knownGeneration = generation;
+        }
+        return knownDamaged;
+    }
+
+    /** Takes a chunk off the damaged list without storing anything (it is no longer stored). */
+    public void forget(String hash) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM damaged_chunk WHERE hash = ?")) {
+                ps.setString(1, hash);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+        knownDamaged.remove(hash);
+    }
+
+    /**
+     * Stores a good copy of a damaged or missing chunk, given its raw bytes, and forgets its damage.
+     * False (nothing changed) when the bytes do not match {@code hash}.
+     */
+    public boolean restore(String hash, byte[] raw) {
+        if (!intact(hash, raw)) {
+            return false;
+        }
+        ChunkCodec.Encoded encoded = ChunkCodec.encode(raw);
+        db.write(c -> {
+            int updated;
+            try (PreparedStatement ps = c.prepareStatement("UPDATE chunk SET data = ?, codec = ?, size = ? WHERE hash = ?")) {
+                ps.setBytes(1, encoded.data());
+                ps.setInt(2, encoded.encoding().code);
+                ps.setLong(3, raw.length);
+                ps.setString(4, hash);
+                updated = ps.executeUpdate();
+            }
+            if (updated == 0) {
+                try (PreparedStatement ps = c.prepareStatement(INSERT_CHUNK)) {
+                    bindChunk(ps, new ChunkRef(hash, raw.length), encoded, System.currentTimeMillis());
+                    ps.executeUpdate();
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM damaged_chunk WHERE hash = ?")) {
+                ps.setString(1, hash);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+        knownDamaged.remove(hash);
+        return true;
     }
 
     /**

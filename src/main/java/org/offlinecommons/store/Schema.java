@@ -230,6 +230,16 @@ final class Schema {
               data BLOB NOT NULL
             );
             CREATE TRIGGER search_text_of_item AFTER DELETE ON item BEGIN DELETE FROM search_text WHERE row = old.id; END
+            """,
+            """
+            -- Chunks whose stored bytes no longer match their hash (a disk that rots), found by a
+            -- checked read, the scrub or verify: never served, listed until repair stores a good
+            -- copy again. where_found names a pack file that uses it, for the admin.
+            CREATE TABLE damaged_chunk(
+              hash TEXT PRIMARY KEY,
+              found_at INTEGER NOT NULL,
+              where_found TEXT NOT NULL
+            ) WITHOUT ROWID;
             """
     );
 
