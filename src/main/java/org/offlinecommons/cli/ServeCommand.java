@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.offlinecommons.admin.AdminPassword;
 import org.offlinecommons.app.Services;
 import org.offlinecommons.store.LibraryScrub;
+import org.offlinecommons.store.StoreException;
 import org.offlinecommons.discovery.Discovery;
 import org.offlinecommons.drive.AutoImporter;
 import org.offlinecommons.drive.ByteSize;
@@ -114,7 +115,12 @@ final class ServeCommand implements Callable<Integer> {
         Library library = Library.open(data.dir);
         PullRequests.accept(library, acceptSyncRequests);
         // Leftovers of imports that were killed long ago; recent ones may still be resumed.
-        library.chunks().sweep(ChunkStore.DEFAULT_GRACE);
+        try {
+            library.chunks().sweep(ChunkStore.DEFAULT_GRACE);
+        } catch (StoreException e) {
+            // A full disk may refuse even the sweep's deletes: serving what is there matters more.
+            log().warn("Could not sweep leftovers of old imports now: {}", e.getMessage());
+        }
         BundledPacks bundled = new BundledPacks(packs);
         bundled.buildSources();
         for (BundledPacks.Outcome o : bundled.importNewer(library,

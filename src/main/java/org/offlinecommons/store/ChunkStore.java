@@ -65,7 +65,7 @@ public final class ChunkStore {
      * @throws TooLargeException when the stream holds more than {@code maxBytes}
      */
     public StagedFile stage(InputStream in, long maxBytes, LongConsumer bytesRead) throws IOException {
-        return stage(in, maxBytes, bytesRead, null);
+        return stage(in, maxBytes, bytesRead, null, null);
     }
 
     /** Runs {@code write} on {@code writer}, or now when there is none. */
@@ -77,8 +77,8 @@ public final class ChunkStore {
         }
     }
 
-    private StagedFile stage(InputStream in, long maxBytes, LongConsumer bytesRead, WriteBehind writer)
-            throws IOException {
+    private StagedFile stage(InputStream in, long maxBytes, LongConsumer bytesRead, WriteBehind writer,
+                             Long stagedBy) throws IOException {
         MessageDigest fileDigest = Hashes.sha256();
         List<ChunkRef> refs = new ArrayList<>();
         List<ChunkCodec.Encoded> batchData = new ArrayList<>();
@@ -102,7 +102,7 @@ public final class ChunkStore {
             if (batchRefs.size() >= BATCH_CHUNKS) {
                 List<ChunkRef> r = List.copyOf(batchRefs);
                 List<ChunkCodec.Encoded> d = List.copyOf(batchData);
-                write(writer, () -> putEncoded(r, d));
+                write(writer, () -> putEncoded(r, d, stagedBy));
                 batchRefs.clear();
                 batchData.clear();
                 // A safe point to stop (server shutdown): what is committed stays, and a retry reuses it.
@@ -122,8 +122,8 @@ public final class ChunkStore {
         }
         StagedFile staged = new StagedFile(Hashes.hex(fileDigest.digest()), total, refs);
         write(writer, () -> {
-            putEncoded(batchRefs, batchData);
-            putRecipe(staged.recipe());
+            putEncoded(batchRefs, batchData, stagedBy);
+            putRecipes(List.of(staged.recipe()), stagedBy);
         });
         return staged;
     }
@@ -138,12 +138,28 @@ public final class ChunkStore {
 
     /** Stages many small files per transaction; see {@link Batch}. */
     public Batch batch() {
-        return new Batch(null);
+        return new Batch(null, null);
     }
 
     /** A {@link Batch} whose writes run on {@code writer}: {@link WriteBehind#finish} it before reading. */
     public Batch batch(WriteBehind writer) {
-        return new Batch(writer);
+        return new Batch(writer, null);
+    }
+
+    /**
+     * A {@link Batch} on {@code writer} whose new chunks and recipes are marked as staged by
+     * {@code stagedBy} (an id of the import's own, {@link #newStagingId}), so that
+     * {@link #discardStaged} removes them at once if the import fails.
+     */
+    public Batch batch(WriteBehind writer, long stagedBy) {
+        return new Batch(writer, stagedBy);
+    }
+
+    private static final java.security.SecureRandom STAGING_IDS = new java.security.SecureRandom();
+
+    /** A fresh id for {@link #batch(WriteBehind, long)}. */
+    public static long newStagingId() {
+        return STAGING_IDS.nextLong() & Long.MAX_VALUE | 1;
     }
 
     /**
@@ -161,10 +177,12 @@ public final class ChunkStore {
         private final List<ChunkCodec.Encoded> data = new ArrayList<>();
         private final List<FileRecipe> recipes = new ArrayList<>();
         private final WriteBehind writer;
+        private final Long stagedBy;
         private long bytes;
 
-        private Batch(WriteBehind writer) {
+        private Batch(WriteBehind writer, Long stagedBy) {
             this.writer = writer;
+            this.stagedBy = stagedBy;
         }
 
         public StagedFile stage(InputStream in, long maxBytes, LongConsumer bytesRead) throws IOException {
@@ -184,7 +202,7 @@ public final class ChunkStore {
             if (buf.length == CHUNK_SIZE) {
                 flush();
                 return ChunkStore.this.stage(new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(buf), in),
-                        maxBytes, bytesRead, writer);
+                        maxBytes, bytesRead, writer, stagedBy);
             }
             if (in.read() != -1) {
                 throw new IOException("stream did not end where expected");
@@ -218,12 +236,12 @@ public final class ChunkStore {
                 db.write(c -> {
                     try (PreparedStatement ps = c.prepareStatement(INSERT_CHUNK)) {
                         for (int i = 0; i < refs.size(); i++) {
-                            bindChunk(ps, refs.get(i), data.get(i), now);
+                            bindChunk(ps, refs.get(i), data.get(i), now, stagedBy);
                             ps.executeUpdate();
                         }
                     }
                     for (FileRecipe r : recipes) {
-                        writeRecipe(c, r, now);
+                        writeRecipe(c, r, now, stagedBy);
                     }
                     return null;
                 });
@@ -262,11 +280,11 @@ public final class ChunkStore {
                 encoded.add(ChunkCodec.encode(data.get(i)));
             }
         }
-        insertChunks(newRefs, encoded);
+        insertChunks(newRefs, encoded, null);
     }
 
     /** Stores chunks encoded already; existing ones are skipped. */
-    private void putEncoded(List<ChunkRef> refs, List<ChunkCodec.Encoded> data) {
+    private void putEncoded(List<ChunkRef> refs, List<ChunkCodec.Encoded> data, Long stagedBy) {
         if (refs.isEmpty()) {
             return;
         }
@@ -279,22 +297,27 @@ public final class ChunkStore {
                 encoded.add(data.get(i));
             }
         }
-        insertChunks(newRefs, encoded);
+        insertChunks(newRefs, encoded, stagedBy);
     }
 
     private static final String INSERT_CHUNK =
-            "INSERT OR IGNORE INTO chunk(hash, size, created_at, data, codec) VALUES (?, ?, ?, ?, ?)";
+            "INSERT OR IGNORE INTO chunk(hash, size, created_at, data, codec, staged_by) VALUES (?, ?, ?, ?, ?, ?)";
 
-    private static void bindChunk(PreparedStatement ps, ChunkRef ref, ChunkCodec.Encoded data, long now)
-            throws SQLException {
+    private static void bindChunk(PreparedStatement ps, ChunkRef ref, ChunkCodec.Encoded data, long now,
+                                  Long stagedBy) throws SQLException {
         ps.setString(1, ref.hash());
         ps.setLong(2, ref.size());
         ps.setLong(3, now);
         ps.setBytes(4, data.data());
         ps.setInt(5, data.encoding().code);
+        if (stagedBy == null) {
+            ps.setNull(6, java.sql.Types.INTEGER);
+        } else {
+            ps.setLong(6, stagedBy);
+        }
     }
 
-    private void insertChunks(List<ChunkRef> refs, List<ChunkCodec.Encoded> data) {
+    private void insertChunks(List<ChunkRef> refs, List<ChunkCodec.Encoded> data, Long stagedBy) {
         if (refs.isEmpty()) {
             return;
         }
@@ -302,7 +325,7 @@ public final class ChunkStore {
         db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement(INSERT_CHUNK)) {
                 for (int i = 0; i < refs.size(); i++) {
-                    bindChunk(ps, refs.get(i), data.get(i), now);
+                    bindChunk(ps, refs.get(i), data.get(i), now, stagedBy);
                     ps.executeUpdate();
                 }
             }
@@ -317,26 +340,36 @@ public final class ChunkStore {
 
     /** Records several files' chunk lists in one transaction. */
     public void putRecipes(List<FileRecipe> recipes) {
+        putRecipes(recipes, null);
+    }
+
+    private void putRecipes(List<FileRecipe> recipes, Long stagedBy) {
         if (recipes.isEmpty()) {
             return;
         }
         long now = System.currentTimeMillis();
         db.write(c -> {
             for (FileRecipe recipe : recipes) {
-                writeRecipe(c, recipe, now);
+                writeRecipe(c, recipe, now, stagedBy);
             }
             return null;
         });
     }
 
-    private static void writeRecipe(Connection c, FileRecipe recipe, long now) throws SQLException {
+    private static void writeRecipe(Connection c, FileRecipe recipe, long now, Long stagedBy) throws SQLException {
+        // staged_by stays that of whoever stored the recipe first: another import may be using it.
         try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO file_recipe(file_hash, size, chunk_count, created_at) VALUES (?, ?, ?, ?)
+                INSERT INTO file_recipe(file_hash, size, chunk_count, created_at, staged_by) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT(file_hash) DO UPDATE SET created_at = excluded.created_at""")) {
             ps.setString(1, recipe.fileHash());
             ps.setLong(2, recipe.size());
             ps.setInt(3, recipe.chunks().size());
             ps.setLong(4, now);
+            if (stagedBy == null) {
+                ps.setNull(5, java.sql.Types.INTEGER);
+            } else {
+                ps.setLong(5, stagedBy);
+            }
             ps.executeUpdate();
         }
         try (PreparedStatement ps = c.prepareStatement(
@@ -575,7 +608,7 @@ public final class ChunkStore {
             }
             if (updated == 0) {
                 try (PreparedStatement ps = c.prepareStatement(INSERT_CHUNK)) {
-                    bindChunk(ps, new ChunkRef(hash, raw.length), encoded, System.currentTimeMillis());
+                    bindChunk(ps, new ChunkRef(hash, raw.length), encoded, System.currentTimeMillis(), null);
                     ps.executeUpdate();
                 }
             }
@@ -700,6 +733,45 @@ public final class ChunkStore {
                 ps.setString(1, chunk);
                 ps.setLong(2, startedAt + 1);
                 ps.executeUpdate();
+            }
+        }
+    }
+
+    /**
+     * Removes at once what a failed or refused import staged ({@link #batch(WriteBehind, long)}):
+     * its recipes no installed pack uses, and its chunks no remaining recipe uses (another import
+     * running meanwhile may share some). In short transactions, so the WAL stays small on a disk
+     * that may be nearly full. Returns the number of chunks removed.
+     */
+    public int discardStaged(long stagedBy) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    DELETE FROM file_chunk WHERE file_hash IN (SELECT file_hash FROM file_recipe r WHERE r.staged_by = ?
+                      AND NOT EXISTS (SELECT 1 FROM pack_file pf WHERE pf.sha256 = r.file_hash))""")) {
+                ps.setLong(1, stagedBy);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    DELETE FROM file_recipe WHERE staged_by = ?
+                      AND NOT EXISTS (SELECT 1 FROM pack_file pf WHERE pf.sha256 = file_recipe.file_hash)""")) {
+                ps.setLong(1, stagedBy);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+        int removed = 0;
+        while (true) {
+            int n = db.write(c -> {
+                try (PreparedStatement ps = c.prepareStatement("""
+                        DELETE FROM chunk WHERE id IN (SELECT id FROM chunk WHERE staged_by = ?
+                          AND NOT EXISTS (SELECT 1 FROM file_chunk fc WHERE fc.chunk_hash = chunk.hash) LIMIT 64)""")) {
+                    ps.setLong(1, stagedBy);
+                    return ps.executeUpdate();
+                }
+            });
+            removed += n;
+            if (n == 0) {
+                return removed;
             }
         }
     }

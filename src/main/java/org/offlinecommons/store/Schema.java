@@ -240,6 +240,12 @@ final class Schema {
               found_at INTEGER NOT NULL,
               where_found TEXT NOT NULL
             ) WITHOUT ROWID;
+            -- Which import stored a chunk or a recipe first (null: before this, or a sync), so that a
+            -- failed or refused import removes what it staged at once instead of a day later.
+            ALTER TABLE chunk ADD COLUMN staged_by INTEGER;
+            CREATE INDEX chunk_by_staging ON chunk(staged_by) WHERE staged_by IS NOT NULL;
+            ALTER TABLE file_recipe ADD COLUMN staged_by INTEGER;
+            CREATE INDEX file_recipe_by_staging ON file_recipe(staged_by) WHERE staged_by IS NOT NULL;
             """
     );
 
