@@ -262,10 +262,12 @@ public final class PackImporter {
     }
 
     /**
-     * Below this much free space (beside the reserve) an import stops: a batch of chunks going
-     * into the WAL while the one before is checkpointed into the library (8 MiB each).
+     * Below this much free space (beside the reserve) an import stops. Between two checks of the
+     * writer, a batch of chunks (8 MiB) goes into the WAL while those before it are checkpointed
+     * into the library file, which grows by as much: 16 MiB, and a margin for index pages. Once
+     * SQLite itself finds the disk full, even removing what was staged may fail.
      */
-    private static final long STAGING_HEADROOM = 16L << 20;
+    private static final long STAGING_HEADROOM = 24L << 20;
 
     /**
      * Watches the free space while an import stores its files: another program may fill the disk

@@ -382,7 +382,13 @@ public final class Database implements AutoCloseable {
                 if (free == 0) {
                     break;
                 }
-                s.execute("PRAGMA incremental_vacuum(" + VACUUM_STEP_PAGES + ")");
+                // sqlite3_exec, not a JDBC statement: the pragma frees one page per step and the
+                // driver steps a statement that returns no columns only once.
+                int rc = writer.unwrap(org.sqlite.SQLiteConnection.class).getDatabase()
+                        ._exec("PRAGMA incremental_vacuum(" + VACUUM_STEP_PAGES + ")");
+                if (rc != 0) {
+                    throw new SQLException("incremental_vacuum failed with SQLite code " + rc);
+                }
                 checkpointTruncate(s);
                 long left;
                 try (java.sql.ResultSet rs = s.executeQuery("PRAGMA freelist_count")) {

@@ -70,11 +70,11 @@ class DiskFullTest {
             long dbBefore = Files.size(data.resolve("library.db"));
             Path filler = disk.resolve("filler");
             boolean[] filled = {false};
-            // Another program fills the disk while the import runs, leaving it 20 MB.
+            // Another program fills the disk while the import runs, leaving it 28 MB.
             ProgressListener fillsTheDisk = (done, total) -> {
                 if (!filled[0]) {
                     filled[0] = true;
-                    fill(filler, DiskReserve.usableBytes(disk) - 20 * MIB);
+                    fill(filler, DiskReserve.usableBytes(disk) - 28 * MIB);
                 }
             };
             assertThatThrownBy(() -> importer.importPack(b, fillsTheDisk))
