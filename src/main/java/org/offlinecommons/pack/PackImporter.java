@@ -53,9 +53,25 @@ public final class PackImporter {
             return unchanged;
         }
         checkFreeSpace(name, manifest);
-        if (manifest.streamed()) {
-            return importStreamed(archive, digest, installed, progress);
+        try {
+            return manifest.streamed() ? importStreamed(archive, digest, installed, progress)
+                    : importPlain(archive, digest, installed, progress);
+        } catch (PackException e) {
+            // The same pack imported twice at once: the one that published second finds it there.
+            Optional<PackRecord> now = e.reason() == PackException.Reason.CONFLICT
+                    ? library.catalog().pack(manifest.id()) : Optional.empty();
+            if (now.isPresent() && now.get().digest().equals(digest)) {
+                return new ImportResult(manifest.id(), manifest.version(), manifest.title(),
+                        ImportResult.Outcome.UNCHANGED, manifest.totalSize(), 0);
+            }
+            throw e;
         }
+    }
+
+    private ImportResult importPlain(PackArchive archive, String digest, Optional<PackRecord> installed,
+                                     ProgressListener progress) {
+        String name = archive.fileName();
+        PackManifest manifest = archive.manifest();
         // The bytes are checked against pack.json as they are staged; the documents' titles and
         // text are then read back from the library, as a sync does, by the publisher.
 

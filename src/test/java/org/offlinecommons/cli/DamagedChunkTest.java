@@ -158,6 +158,40 @@ class DamagedChunkTest {
     }
 
     @Test
+    void healthSaysUnhealthyWhenThePackTableCannotBeRead_andLogsNoStackTracePerRequest() throws Exception {
+        Path site = tmp.resolve("site");
+        PackFixtures.write(site, "index.html", "<!doctype html><title>Hi</title><p>Hello");
+        Path zip = tmp.resolve("hi.zip");
+        PackFixtures.build(site, "hi", "Hi", zip);
+        Path data = tmp.resolve("lib");
+        try (Library library = Library.open(data)) {
+            new PackImporter(library).importPack(zip, ProgressListener.NONE);
+        }
+        // The pack table now points at a page that is not one of its b-tree pages (as a disk
+        // error in its root page would leave it).
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + data.resolve("library.db"));
+             var s = c.createStatement()) {
+            int version;
+            try (var rs = s.executeQuery("PRAGMA schema_version")) {
+                version = rs.getInt(1);
+            }
+            s.execute("PRAGMA writable_schema=ON");
+            s.execute("UPDATE sqlite_master SET rootpage = 2 WHERE name = 'pack'");
+            s.execute("PRAGMA schema_version=" + (version + 1));
+            s.execute("PRAGMA writable_schema=OFF");
+        }
+        try (Library library = Library.open(data); JobRunner jobs = new JobRunner();
+             WebServer server = WebServer.start(library, jobs, WebServer.Options.withoutLogin("127.0.0.1", 0))) {
+            String url = "http://127.0.0.1:" + server.port();
+            HttpResponse<byte[]> health = get(url + "/healthz");
+            assertThat(health.statusCode()).as(new String(health.body(), StandardCharsets.UTF_8)).isEqualTo(503);
+            assertThat(new String(health.body(), StandardCharsets.UTF_8)).contains("\"readable\":false");
+            HttpResponse<byte[]> packs = get(url + "/api/v1/packs");
+            assertThat(packs.statusCode()).as(new String(packs.body(), StandardCharsets.UTF_8)).isEqualTo(503);
+        }
+    }
+
+    @Test
     void verifyExitsThreeOnAMalformedDatabase() throws IOException {
         Path data = tmp.resolve("broken");
         Files.createDirectories(data);
