@@ -246,6 +246,10 @@ final class Schema {
             CREATE INDEX chunk_by_staging ON chunk(staged_by) WHERE staged_by IS NOT NULL;
             ALTER TABLE file_recipe ADD COLUMN staged_by INTEGER;
             CREATE INDEX file_recipe_by_staging ON file_recipe(staged_by) WHERE staged_by IS NOT NULL;
+            -- CRC-32C of a chunk's raw bytes, checked on every read: SHA-256 on every read halved
+            -- the rate of video ranges (docs/performance.md, "Checked reads"). Null for chunks
+            -- stored before, which are checked against their SHA-256 instead.
+            ALTER TABLE chunk ADD COLUMN crc INTEGER;
             """
     );
 
