@@ -265,8 +265,9 @@ public final class PackImporter {
     }
 
     private void checkFreeSpace(String name, PackManifest manifest) {
-        new DiskReserve(reserveBytes).check(library.dataDir(), name, "the pack and room for the library's"
-                + " write-ahead log", manifest.totalSize() + walAllowance(manifest.totalSize()));
+        // "the pack" counts the room its chunks take in the WAL before they are checkpointed too.
+        new DiskReserve(reserveBytes).check(library.dataDir(), name, "the pack",
+                manifest.totalSize() + walAllowance(manifest.totalSize()));
     }
 
     /**

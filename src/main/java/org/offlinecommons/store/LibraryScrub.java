@@ -82,7 +82,7 @@ public final class LibraryScrub {
                     damaged.add(row.hash());
                     chunks.damaged(row.hash());
                 } else if (recorded.contains(row.hash())) {
-                    chunks.restore(row.hash(), raw.get());
+                    chunks.forget(row.hash()); // healed meanwhile (a repair, a good copy synced in)
                 }
                 long d = done.addAndGet(row.size());
                 progress.update(d, total.get());
