@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {ServeCommand.class, PackCommand.class, ImportCommand.class, ListCommand.class,
                 ExportCommand.class, DeleteCommand.class, VerifyCommand.class, SyncCommand.class,
                 MirrorCommand.class, DrivesCommand.class, BackupCommand.class, RestoreCommand.class,
-                AdminPasswordCommand.class, PeersCommand.class, CommandLine.HelpCommand.class})
+                AdminPasswordCommand.class, PeersCommand.class, RepairCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code for bad input (a refused pack, a wrong argument). */

@@ -10,6 +10,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.offlinecommons.admin.AdminPassword;
 import org.offlinecommons.app.Services;
+import org.offlinecommons.store.LibraryScrub;
+import org.offlinecommons.store.StoreException;
 import org.offlinecommons.discovery.Discovery;
 import org.offlinecommons.drive.AutoImporter;
 import org.offlinecommons.drive.ByteSize;
@@ -98,6 +100,11 @@ final class ServeCommand implements Callable<Integer> {
             + " this network interface only (e.g. eth0). Default: every interface with an IPv4 address"})
     String discoveryInterface;
 
+    @Option(names = "--scrub-rate", paramLabel = "SIZE", defaultValue = "4MiB",
+            description = {"Re-check every stored chunk in the background at this many bytes per second, to find a"
+                    + " disk's damage before anyone asks for it (0: never). Default: ${DEFAULT-VALUE}"})
+    String scrubRate;
+
     @Spec
     CommandSpec spec;
 
@@ -108,7 +115,12 @@ final class ServeCommand implements Callable<Integer> {
         Library library = Library.open(data.dir);
         PullRequests.accept(library, acceptSyncRequests);
         // Leftovers of imports that were killed long ago; recent ones may still be resumed.
-        library.chunks().sweep(ChunkStore.DEFAULT_GRACE);
+        try {
+            library.chunks().sweep(ChunkStore.DEFAULT_GRACE);
+        } catch (StoreException e) {
+            // A full disk may refuse even the sweep's deletes: serving what is there matters more.
+            log().warn("Could not sweep leftovers of old imports now: {}", e.getMessage());
+        }
         BundledPacks bundled = new BundledPacks(packs);
         bundled.buildSources();
         for (BundledPacks.Outcome o : bundled.importNewer(library,
@@ -149,6 +161,16 @@ final class ServeCommand implements Callable<Integer> {
         // Imports, syncs and uploads end as jobs: announce the new catalog at once (deletes are seen within seconds).
         jobs.addListener((kind, succeeded) -> discovery.catalogChanged());
         AutoImporter watcher = autoImport ? AutoImporter.start(drives, services.driveImports()) : null;
+        long scrubBytes;
+        try {
+            scrubBytes = org.offlinecommons.drive.ByteSize.parse(scrubRate);
+        } catch (IllegalArgumentException e) {
+            scrubBytes = 4L << 20;
+            log().warn("--scrub-rate: {}; using 4 MiB/s", e.getMessage());
+        }
+        // First pass a while after the start, when pupils' first requests are answered; then weekly.
+        AutoCloseable scrub = scrubBytes <= 0 ? () -> { } : new LibraryScrub(library)
+                .startBackground(java.time.Duration.ofMinutes(10), java.time.Duration.ofDays(7), scrubBytes);
         AtomicBoolean stopping = new AtomicBoolean();
         // Order matters: stop taking work, drain requests in flight (bounded, see WebServer), interrupt
         // jobs (imports and syncs resume from their stored chunks), and only then close the database.
@@ -163,6 +185,11 @@ final class ServeCommand implements Callable<Integer> {
             server.close();
             services.close();
             jobs.close();
+            try {
+                scrub.close();
+            } catch (Exception e) {
+                log().warn("Scrub did not stop: {}", e.getMessage());
+            }
             library.close();
             log().info("Offline Commons stopped");
         };

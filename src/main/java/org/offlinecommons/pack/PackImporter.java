@@ -8,6 +8,7 @@ import org.offlinecommons.store.ChunkStore;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.PackRecord;
 import org.offlinecommons.store.ProgressListener;
+import org.offlinecommons.store.StoreException;
 import org.offlinecommons.store.WriteBehind;
 
 /**
@@ -55,22 +56,40 @@ public final class PackImporter {
             return unchanged;
         }
         checkFreeSpace(name, manifest);
-        if (manifest.streamed()) {
-            return importStreamed(archive, digest, installed, progress);
+        try {
+            return manifest.streamed() ? importStreamed(archive, digest, installed, progress)
+                    : importPlain(archive, digest, installed, progress);
+        } catch (PackException e) {
+            // The same pack imported twice at once: the one that published second finds it there.
+            Optional<PackRecord> now = e.reason() == PackException.Reason.CONFLICT
+                    ? library.catalog().pack(manifest.id()) : Optional.empty();
+            if (now.isPresent() && now.get().digest().equals(digest)) {
+                return new ImportResult(manifest.id(), manifest.version(), manifest.title(),
+                        ImportResult.Outcome.UNCHANGED, manifest.totalSize(), 0);
+            }
+            throw e;
         }
+    }
+
+    private ImportResult importPlain(PackArchive archive, String digest, Optional<PackRecord> installed,
+                                     ProgressListener progress) {
+        String name = archive.fileName();
+        PackManifest manifest = archive.manifest();
         // The bytes are checked against pack.json as they are staged; the documents' titles and
         // text are then read back from the library, as a sync does, by the publisher.
 
         long storedBefore = library.chunks().storedBytes();
         long total = manifest.totalSize();
+        long stagedBy = ChunkStore.newStagingId();
+        DiskWatch disk = new DiskWatch(name);
+        boolean published = false;
         // Inflating, hashing and reading documents here; storing chunks and indexing text on the
         // writer's thread: the two halves of an import take about as long, and most boxes have two cores.
-        try (WriteBehind writer = library.chunks().bulkWriter("import-writer", WRITES_AHEAD)) {
-            ChunkStore.Batch batch = library.chunks().batch(writer);
+        try (WriteBehind writer = library.chunks().bulkWriter("import-writer", WRITES_AHEAD).guardedBy(disk::beforeWrite)) {
+            ChunkStore.Batch batch = library.chunks().batch(writer, stagedBy);
             ItemStaging items = new ItemStaging(library, manifest, writer);
-            boolean published = false;
             try {
-                stageFiles(archive, manifest, batch, items, progress);
+                stageFiles(archive, manifest, batch, items, progress, disk);
                 batch.flush();
                 new PackPublisher(library).publish(items, name, installed.map(PackRecord::digest).orElse(null));
                 published = true;
@@ -79,7 +98,14 @@ public final class PackImporter {
                     items.discard();
                 }
             }
+        } catch (StoreException e) {
+            throw disk.full(e);
+        } finally {
+            if (!published) {
+                discard(stagedBy);
+            }
         }
+        reclaimSpace();
         long stored = Math.max(0, library.chunks().storedBytes() - storedBefore);
         return new ImportResult(manifest.id(), manifest.version(), manifest.title(),
                 installed.isPresent() ? ImportResult.Outcome.UPDATED : ImportResult.Outcome.INSTALLED, total, stored);
@@ -96,10 +122,12 @@ public final class PackImporter {
         PackManifest manifest = archive.manifest();
         long storedBefore = library.chunks().storedBytes();
         long total = manifest.totalSize();
-        try (WriteBehind writer = library.chunks().bulkWriter("import-writer", WRITES_AHEAD)) {
-            ChunkStore.Batch batch = library.chunks().batch(writer);
+        long stagedBy = ChunkStore.newStagingId();
+        DiskWatch disk = new DiskWatch(name);
+        boolean[] published = {false};
+        try (WriteBehind writer = library.chunks().bulkWriter("import-writer", WRITES_AHEAD).guardedBy(disk::beforeWrite)) {
+            ChunkStore.Batch batch = library.chunks().batch(writer, stagedBy);
             StreamedItems items = new StreamedItems(library, manifest.entry(), writer);
-            boolean published = false;
             try {
                 long[] done = {0};
                 archive.forEachFile((f, content) -> {
@@ -110,6 +138,7 @@ public final class PackImporter {
                         staged = batch.stage(in, f.size(), n -> {
                             done[0] += n;
                             progress.update(done[0], total);
+                            disk.staged(n, f.path());
                         }, bytes -> small[0] = bytes);
                     } catch (ChunkStore.TooLargeException e) {
                         throw PackException.invalid(name + ": zip entry '" + f.path() + "' holds more bytes than the "
@@ -156,16 +185,23 @@ public final class PackImporter {
                          | org.offlinecommons.store.Catalog.IncompleteContentException e) {
                     throw new PackException(PackException.Reason.CONFLICT, name + ": " + e.getMessage(), e);
                 }
-                published = true;
+                published[0] = true;
                 library.catalog().discardStaged(items.batch());
             } catch (IOException e) {
                 throw PackException.invalid(name + ": cannot be read (" + e.getMessage() + ")");
             } finally {
-                if (!published) {
+                if (!published[0]) {
                     items.discard();
                 }
             }
+        } catch (StoreException e) {
+            throw disk.full(e);
+        } finally {
+            if (!published[0]) {
+                discard(stagedBy);
+            }
         }
+        reclaimSpace();
         long stored = Math.max(0, library.chunks().storedBytes() - storedBefore);
         return new ImportResult(manifest.id(), manifest.version(), manifest.title(),
                 installed.isPresent() ? ImportResult.Outcome.UPDATED : ImportResult.Outcome.INSTALLED, total, stored);
@@ -197,7 +233,7 @@ public final class PackImporter {
 
     /** Stores every file's bytes, checked against pack.json; documents are read on the way. */
     private void stageFiles(PackArchive archive, PackManifest manifest, ChunkStore.Batch batch, ItemStaging items,
-                            ProgressListener progress) {
+                            ProgressListener progress, DiskWatch disk) {
         String name = archive.fileName();
         long total = manifest.totalSize();
         long[] done = {0};
@@ -208,6 +244,7 @@ public final class PackImporter {
                 staged = batch.stage(in, f.size(), n -> {
                     done[0] += n;
                     progress.update(done[0], total);
+                    disk.staged(n, f.path());
                 }, bytes -> content[0] = bytes);
             } catch (ChunkStore.TooLargeException e) {
                 throw PackException.invalid(name + ": zip entry '" + f.path() + "' holds more bytes than the "
@@ -231,6 +268,95 @@ public final class PackImporter {
     }
 
     private void checkFreeSpace(String name, PackManifest manifest) {
-        new DiskReserve(reserveBytes).check(library.dataDir(), name, "the pack", manifest.totalSize());
+        // "the pack" counts the room its chunks take in the WAL before they are checkpointed too.
+        new DiskReserve(reserveBytes).check(library.dataDir(), name, "the pack",
+                manifest.totalSize() + walAllowance(manifest.totalSize()));
+    }
+
+    /**
+     * What the WAL may grow to while a pack is stored: up to the pack's size, but checkpoints
+     * during bulk writes keep it near their interval (about 64 MiB of pages) whatever the pack.
+     */
+    static long walAllowance(long packBytes) {
+        return Math.min(packBytes, 96L << 20);
+    }
+
+    /**
+     * Below this much free space (beside the reserve) an import stops. Between two checks of the
+     * writer, a batch of chunks (8 MiB) goes into the WAL while those before it are checkpointed
+     * into the library file, which grows by as much: 16 MiB, and a margin for index pages. Once
+     * SQLite itself finds the disk full, even removing what was staged may fail.
+     */
+    private static final long STAGING_HEADROOM = 24L << 20;
+
+    /**
+     * Watches the free space while an import stores its files: another program may fill the disk
+     * meanwhile, and an import that runs the disk dry leaves SQLite unable even to clean up.
+     */
+    private final class DiskWatch {
+        private final String name;
+        private long sinceCheck = Long.MAX_VALUE / 2;
+        private volatile String current = "";
+
+        DiskWatch(String name) {
+            this.name = name;
+        }
+
+        /** On the reading thread, as bytes are read: stops reading once the disk is nearly full. */
+        void staged(long bytes, String path) {
+            current = path;
+            sinceCheck += bytes;
+            if (sinceCheck < (1L << 20)) {
+                return;
+            }
+            sinceCheck = 0;
+            check(current);
+        }
+
+        /** On the writer thread, before each write of up to a batch: the last moment to stop. */
+        void beforeWrite() {
+            check(current);
+        }
+
+        private void check(String path) {
+            long usable = DiskReserve.usableBytes(library.dataDir());
+            if (usable >= 0 && usable < reserveBytes + STAGING_HEADROOM) {
+                throw new PackException(PackException.Reason.NO_SPACE, name + ": the disk holding "
+                        + library.dataDir() + " is full (" + Sizes.human(usable) + " free, " + Sizes.human(reserveBytes)
+                        + " kept in reserve) while storing '" + path + "'; nothing was imported and what was"
+                        + " stored is removed; free some space or delete packs");
+            }
+        }
+
+        /** A write that failed: for lack of disk, said so and naming the file, else as it was. */
+        RuntimeException full(StoreException e) {
+            String m = String.valueOf(e.getMessage());
+            if (m.contains("SQLITE_FULL") || m.contains("disk is full") || m.contains("No space left")) {
+                return new PackException(PackException.Reason.NO_SPACE, name + ": the disk holding "
+                        + library.dataDir() + " is full while storing '" + current + "'; nothing was imported and"
+                        + " what was stored is removed; free some space or delete packs", e);
+            }
+            return e;
+        }
+    }
+
+    /** Truncates the WAL an import grew, and gives back the pages of a version it replaced. */
+    private void reclaimSpace() {
+        try {
+            library.reclaimSpace();
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(PackImporter.class).warn(
+                    "Could not give free space back to the disk after an import: {}", e.getMessage());
+        }
+    }
+
+    /** Removes what a failed import staged, at once; never hides the failure itself. */
+    private void discard(long stagedBy) {
+        try {
+            library.discardStaged(stagedBy);
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(PackImporter.class).warn(
+                    "Could not remove what a failed import stored (a later sweep will): {}", e.getMessage());
+        }
     }
 }

@@ -40,7 +40,11 @@ public final class ChunkStore {
     /** Unreferenced chunks younger than this may belong to an import or sync still running. */
     public static final Duration DEFAULT_GRACE = Duration.ofHours(24);
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ChunkStore.class);
+
     private final Database db;
+    private volatile Set<String> knownDamaged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile long knownGeneration = Long.MIN_VALUE;
 
     public ChunkStore(Database db) {
         this.db = db;
@@ -61,7 +65,7 @@ public final class ChunkStore {
      * @throws TooLargeException when the stream holds more than {@code maxBytes}
      */
     public StagedFile stage(InputStream in, long maxBytes, LongConsumer bytesRead) throws IOException {
-        return stage(in, maxBytes, bytesRead, null);
+        return stage(in, maxBytes, bytesRead, null, null);
     }
 
     /** Runs {@code write} on {@code writer}, or now when there is none. */
@@ -73,8 +77,8 @@ public final class ChunkStore {
         }
     }
 
-    private StagedFile stage(InputStream in, long maxBytes, LongConsumer bytesRead, WriteBehind writer)
-            throws IOException {
+    private StagedFile stage(InputStream in, long maxBytes, LongConsumer bytesRead, WriteBehind writer,
+                             Long stagedBy) throws IOException {
         MessageDigest fileDigest = Hashes.sha256();
         List<ChunkRef> refs = new ArrayList<>();
         List<ChunkCodec.Encoded> batchData = new ArrayList<>();
@@ -98,7 +102,7 @@ public final class ChunkStore {
             if (batchRefs.size() >= BATCH_CHUNKS) {
                 List<ChunkRef> r = List.copyOf(batchRefs);
                 List<ChunkCodec.Encoded> d = List.copyOf(batchData);
-                write(writer, () -> putEncoded(r, d));
+                write(writer, () -> putEncoded(r, d, stagedBy));
                 batchRefs.clear();
                 batchData.clear();
                 // A safe point to stop (server shutdown): what is committed stays, and a retry reuses it.
@@ -118,8 +122,8 @@ public final class ChunkStore {
         }
         StagedFile staged = new StagedFile(Hashes.hex(fileDigest.digest()), total, refs);
         write(writer, () -> {
-            putEncoded(batchRefs, batchData);
-            putRecipe(staged.recipe());
+            putEncoded(batchRefs, batchData, stagedBy);
+            putRecipes(List.of(staged.recipe()), stagedBy);
         });
         return staged;
     }
@@ -134,12 +138,28 @@ public final class ChunkStore {
 
     /** Stages many small files per transaction; see {@link Batch}. */
     public Batch batch() {
-        return new Batch(null);
+        return new Batch(null, null);
     }
 
     /** A {@link Batch} whose writes run on {@code writer}: {@link WriteBehind#finish} it before reading. */
     public Batch batch(WriteBehind writer) {
-        return new Batch(writer);
+        return new Batch(writer, null);
+    }
+
+    /**
+     * A {@link Batch} on {@code writer} whose new chunks and recipes are marked as staged by
+     * {@code stagedBy} (an id of the import's own, {@link #newStagingId}), so that
+     * {@link #discardStaged} removes them at once if the import fails.
+     */
+    public Batch batch(WriteBehind writer, long stagedBy) {
+        return new Batch(writer, stagedBy);
+    }
+
+    private static final java.security.SecureRandom STAGING_IDS = new java.security.SecureRandom();
+
+    /** A fresh id for {@link #batch(WriteBehind, long)}. */
+    public static long newStagingId() {
+        return STAGING_IDS.nextLong() & Long.MAX_VALUE | 1;
     }
 
     /**
@@ -157,10 +177,12 @@ public final class ChunkStore {
         private final List<ChunkCodec.Encoded> data = new ArrayList<>();
         private final List<FileRecipe> recipes = new ArrayList<>();
         private final WriteBehind writer;
+        private final Long stagedBy;
         private long bytes;
 
-        private Batch(WriteBehind writer) {
+        private Batch(WriteBehind writer, Long stagedBy) {
             this.writer = writer;
+            this.stagedBy = stagedBy;
         }
 
         public StagedFile stage(InputStream in, long maxBytes, LongConsumer bytesRead) throws IOException {
@@ -180,7 +202,7 @@ public final class ChunkStore {
             if (buf.length == CHUNK_SIZE) {
                 flush();
                 return ChunkStore.this.stage(new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(buf), in),
-                        maxBytes, bytesRead, writer);
+                        maxBytes, bytesRead, writer, stagedBy);
             }
             if (in.read() != -1) {
                 throw new IOException("stream did not end where expected");
@@ -214,12 +236,12 @@ public final class ChunkStore {
                 db.write(c -> {
                     try (PreparedStatement ps = c.prepareStatement(INSERT_CHUNK)) {
                         for (int i = 0; i < refs.size(); i++) {
-                            bindChunk(ps, refs.get(i), data.get(i), now);
+                            bindChunk(ps, refs.get(i), data.get(i), now, stagedBy);
                             ps.executeUpdate();
                         }
                     }
                     for (FileRecipe r : recipes) {
-                        writeRecipe(c, r, now);
+                        writeRecipe(c, r, now, stagedBy);
                     }
                     return null;
                 });
@@ -258,11 +280,11 @@ public final class ChunkStore {
                 encoded.add(ChunkCodec.encode(data.get(i)));
             }
         }
-        insertChunks(newRefs, encoded);
+        insertChunks(newRefs, encoded, null);
     }
 
     /** Stores chunks encoded already; existing ones are skipped. */
-    private void putEncoded(List<ChunkRef> refs, List<ChunkCodec.Encoded> data) {
+    private void putEncoded(List<ChunkRef> refs, List<ChunkCodec.Encoded> data, Long stagedBy) {
         if (refs.isEmpty()) {
             return;
         }
@@ -275,22 +297,28 @@ public final class ChunkStore {
                 encoded.add(data.get(i));
             }
         }
-        insertChunks(newRefs, encoded);
+        insertChunks(newRefs, encoded, stagedBy);
     }
 
     private static final String INSERT_CHUNK =
-            "INSERT OR IGNORE INTO chunk(hash, size, created_at, data, codec) VALUES (?, ?, ?, ?, ?)";
+            "INSERT OR IGNORE INTO chunk(hash, size, created_at, data, codec, staged_by, crc) VALUES (?, ?, ?, ?, ?, ?, ?)";
 
-    private static void bindChunk(PreparedStatement ps, ChunkRef ref, ChunkCodec.Encoded data, long now)
-            throws SQLException {
+    private static void bindChunk(PreparedStatement ps, ChunkRef ref, ChunkCodec.Encoded data, long now,
+                                  Long stagedBy) throws SQLException {
         ps.setString(1, ref.hash());
         ps.setLong(2, ref.size());
         ps.setLong(3, now);
         ps.setBytes(4, data.data());
         ps.setInt(5, data.encoding().code);
+        if (stagedBy == null) {
+            ps.setNull(6, java.sql.Types.INTEGER);
+        } else {
+            ps.setLong(6, stagedBy);
+        }
+        ps.setInt(7, data.crc());
     }
 
-    private void insertChunks(List<ChunkRef> refs, List<ChunkCodec.Encoded> data) {
+    private void insertChunks(List<ChunkRef> refs, List<ChunkCodec.Encoded> data, Long stagedBy) {
         if (refs.isEmpty()) {
             return;
         }
@@ -298,7 +326,7 @@ public final class ChunkStore {
         db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement(INSERT_CHUNK)) {
                 for (int i = 0; i < refs.size(); i++) {
-                    bindChunk(ps, refs.get(i), data.get(i), now);
+                    bindChunk(ps, refs.get(i), data.get(i), now, stagedBy);
                     ps.executeUpdate();
                 }
             }
@@ -313,26 +341,36 @@ public final class ChunkStore {
 
     /** Records several files' chunk lists in one transaction. */
     public void putRecipes(List<FileRecipe> recipes) {
+        putRecipes(recipes, null);
+    }
+
+    private void putRecipes(List<FileRecipe> recipes, Long stagedBy) {
         if (recipes.isEmpty()) {
             return;
         }
         long now = System.currentTimeMillis();
         db.write(c -> {
             for (FileRecipe recipe : recipes) {
-                writeRecipe(c, recipe, now);
+                writeRecipe(c, recipe, now, stagedBy);
             }
             return null;
         });
     }
 
-    private static void writeRecipe(Connection c, FileRecipe recipe, long now) throws SQLException {
+    private static void writeRecipe(Connection c, FileRecipe recipe, long now, Long stagedBy) throws SQLException {
+        // staged_by stays that of whoever stored the recipe first: another import may be using it.
         try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO file_recipe(file_hash, size, chunk_count, created_at) VALUES (?, ?, ?, ?)
+                INSERT INTO file_recipe(file_hash, size, chunk_count, created_at, staged_by) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT(file_hash) DO UPDATE SET created_at = excluded.created_at""")) {
             ps.setString(1, recipe.fileHash());
             ps.setLong(2, recipe.size());
             ps.setInt(3, recipe.chunks().size());
             ps.setLong(4, now);
+            if (stagedBy == null) {
+                ps.setNull(5, java.sql.Types.INTEGER);
+            } else {
+                ps.setLong(5, stagedBy);
+            }
             ps.executeUpdate();
         }
         try (PreparedStatement ps = c.prepareStatement(
@@ -410,11 +448,207 @@ public final class ChunkStore {
     }
 
     /**
-     * One chunk's bytes. Each call borrows a connection only for the read, so a slow client
-     * downloading a large file never holds a connection while its socket drains.
+     * One chunk's bytes, checked against its SHA-256 before they are handed out: a disk that rots
+     * must never make the library serve, export or pass on wrong bytes. Each call borrows a
+     * connection only for the read, so a slow client downloading a large file never holds a
+     * connection while its socket drains.
+     *
+     * @throws DamagedChunkException when the stored bytes do not match (the damage is recorded)
      */
     public Optional<byte[]> readChunk(String hash) {
+        Optional<Stored> stored = readStored(hash);
+        if (stored.isEmpty()) {
+            return Optional.empty();
+        }
+        Stored s = stored.get();
+        byte[] raw = ChunkCodec.decode(s.encoding(), s.data(), s.size());
+        // The CRC-32C stored beside the chunk when it was written (after its SHA-256 was checked)
+        // catches what a disk does to it at a hundredth of SHA-256's cost; chunks stored before
+        // it existed are checked against their SHA-256. The scrub and verify always use SHA-256.
+        boolean ok = raw.length == s.size() && (s.crc() == null ? intact(hash, raw) : ChunkCodec.crc(raw) == s.crc());
+        if (!ok) {
+            throw damaged(hash);
+        }
+        return Optional.of(raw);
+    }
+
+    private record Stored(ChunkEncoding encoding, byte[] data, long size, Integer crc) {
+    }
+
+    private Optional<Stored> readStored(String hash) {
+        return db.query("SELECT data, codec, size, crc FROM chunk WHERE hash = ?", ps -> {
+            ps.setString(1, hash);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                long crc = rs.getLong(4);
+                Integer checksum = rs.wasNull() ? null : (int) crc;
+                return Optional.of(new Stored(ChunkEncoding.of(rs.getInt(2)), rs.getBytes(1), rs.getLong(3), checksum));
+            }
+        });
+    }
+
+    /** A chunk's raw bytes as stored, unchecked: for the verifier and the scrub, which check them. */
+    Optional<byte[]> readUnchecked(String hash) {
         return readEncoded(hash).map(e -> ChunkCodec.decode(e.encoding(), e.data(), e.size()));
+    }
+
+    static boolean intact(String hash, byte[] raw) {
+        return raw.length <= CHUNK_SIZE && Hashes.sha256Hex(raw).equals(hash);
+    }
+
+    /** A damaged chunk as listed for repair: its raw size, a pack file that uses it, when it was found. */
+    public record DamagedChunk(String hash, long size, String where, long foundAt) {
+    }
+
+    /**
+     * Records that the chunk {@code hash} is damaged (once: it is logged when first found) and
+     * returns the exception that refuses it. Recording is best effort: on a full disk the damage
+     * is still refused and logged, and found again by the next read or scrub.
+     */
+    DamagedChunkException damaged(String hash) {
+        String where = "";
+        try {
+            where = db.read(c -> {
+                try (PreparedStatement ps = c.prepareStatement("""
+                        SELECT pf.pack_id || '/' || pf.path FROM file_chunk fc
+                          JOIN pack_file pf ON pf.sha256 = fc.file_hash
+                         WHERE fc.chunk_hash = ? LIMIT 1""")) {
+                    ps.setString(1, hash);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        return rs.next() ? rs.getString(1) : "";
+                    }
+                }
+            });
+        } catch (StoreException e) {
+            // Where it is used only helps the admin; the refusal matters more.
+        }
+        String found = where;
+        boolean recorded;
+        try {
+            recorded = db.write(c -> {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT OR IGNORE INTO damaged_chunk(hash, found_at, where_found) VALUES (?, ?, ?)")) {
+                    ps.setString(1, hash);
+                    ps.setLong(2, System.currentTimeMillis());
+                    ps.setString(3, found);
+                    return ps.executeUpdate() > 0;
+                }
+            });
+        } catch (StoreException e) {
+            recorded = knownDamaged.add(hash);
+            if (recorded) {
+                LOG.warn("Could not record damaged chunk {}: {}", hash, e.getMessage());
+            }
+        }
+        knownDamaged.add(hash);
+        if (recorded) {
+            LOG.error("Stored chunk {}{} is damaged (its bytes no longer match their SHA-256); it is refused"
+                    + " until 'repair' stores a good copy", hash, found.isEmpty() ? "" : " of " + found);
+        }
+        return new DamagedChunkException(hash, found);
+    }
+
+    /** The chunks recorded as damaged, oldest first. */
+    public List<DamagedChunk> damaged() {
+        return db.read(c -> {
+            List<DamagedChunk> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    """
+                    SELECT d.hash, coalesce(c.size, -1), d.where_found, d.found_at FROM damaged_chunk d
+                      LEFT JOIN chunk c ON c.hash = d.hash ORDER BY d.found_at, d.hash""");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new DamagedChunk(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getLong(4)));
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Refuses, before an answer's headers go out, a byte range of a file that uses a chunk known
+     * to be damaged: the client then gets an error instead of a connection broken midway. Costs
+     * nothing while no damage is known; damage not yet known is still refused by the read itself.
+     */
+    public void refuseKnownDamage(FileRecipe recipe, long offset, long length) {
+        Set<String> known = knownDamaged();
+        if (known.isEmpty()) {
+            return;
+        }
+        long at = 0;
+        for (ChunkRef ref : recipe.chunks()) {
+            if (at >= offset + length) {
+                break;
+            }
+            if (at + ref.size() > offset && known.contains(ref.hash())) {
+                throw damaged(ref.hash());
+            }
+            at += ref.size();
+        }
+    }
+
+    /** Damaged chunks as last read from the library, read again when anything was committed since. */
+    private Set<String> knownDamaged() {
+        long generation = db.generation();
+        if (generation != knownGeneration) {
+            Set<String> fresh = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            for (DamagedChunk d : damaged()) {
+                fresh.add(d.hash());
+            }
+            knownDamaged = fresh;
+            knownGeneration = generation;
+        }
+        return knownDamaged;
+    }
+
+    /** Takes a chunk off the damaged list without storing anything (it is no longer stored). */
+    public void forget(String hash) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM damaged_chunk WHERE hash = ?")) {
+                ps.setString(1, hash);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+        knownDamaged.remove(hash);
+    }
+
+    /**
+     * Stores a good copy of a damaged or missing chunk, given its raw bytes, and forgets its damage.
+     * False (nothing changed) when the bytes do not match {@code hash}.
+     */
+    public boolean restore(String hash, byte[] raw) {
+        if (!intact(hash, raw)) {
+            return false;
+        }
+        ChunkCodec.Encoded encoded = ChunkCodec.encode(raw);
+        db.write(c -> {
+            int updated;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE chunk SET data = ?, codec = ?, size = ?, crc = ? WHERE hash = ?")) {
+                ps.setBytes(1, encoded.data());
+                ps.setInt(2, encoded.encoding().code);
+                ps.setLong(3, raw.length);
+                ps.setInt(4, encoded.crc());
+                ps.setString(5, hash);
+                updated = ps.executeUpdate();
+            }
+            if (updated == 0) {
+                try (PreparedStatement ps = c.prepareStatement(INSERT_CHUNK)) {
+                    bindChunk(ps, new ChunkRef(hash, raw.length), encoded, System.currentTimeMillis(), null);
+                    ps.executeUpdate();
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM damaged_chunk WHERE hash = ?")) {
+                ps.setString(1, hash);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+        knownDamaged.remove(hash);
+        return true;
     }
 
     /**
@@ -528,6 +762,45 @@ public final class ChunkStore {
                 ps.setString(1, chunk);
                 ps.setLong(2, startedAt + 1);
                 ps.executeUpdate();
+            }
+        }
+    }
+
+    /**
+     * Removes at once what a failed or refused import staged ({@link #batch(WriteBehind, long)}):
+     * its recipes no installed pack uses, and its chunks no remaining recipe uses (another import
+     * running meanwhile may share some). In short transactions, so the WAL stays small on a disk
+     * that may be nearly full. Returns the number of chunks removed.
+     */
+    public int discardStaged(long stagedBy) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    DELETE FROM file_chunk WHERE file_hash IN (SELECT file_hash FROM file_recipe r WHERE r.staged_by = ?
+                      AND NOT EXISTS (SELECT 1 FROM pack_file pf WHERE pf.sha256 = r.file_hash))""")) {
+                ps.setLong(1, stagedBy);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    DELETE FROM file_recipe WHERE staged_by = ?
+                      AND NOT EXISTS (SELECT 1 FROM pack_file pf WHERE pf.sha256 = file_recipe.file_hash)""")) {
+                ps.setLong(1, stagedBy);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+        int removed = 0;
+        while (true) {
+            int n = db.write(c -> {
+                try (PreparedStatement ps = c.prepareStatement("""
+                        DELETE FROM chunk WHERE id IN (SELECT id FROM chunk WHERE staged_by = ?
+                          AND NOT EXISTS (SELECT 1 FROM file_chunk fc WHERE fc.chunk_hash = chunk.hash) LIMIT 64)""")) {
+                    ps.setLong(1, stagedBy);
+                    return ps.executeUpdate();
+                }
+            });
+            removed += n;
+            if (n == 0) {
+                return removed;
             }
         }
     }

@@ -137,6 +137,9 @@ public final class Database implements AutoCloseable {
             if (!readOnly) {
                 // page_size only takes effect before the first table exists, so it must come
                 // before the switch to WAL, which fixes the page size for good.
+                // Like page_size, only a new library takes it: freed pages can then be given back to
+                // the filesystem (reclaimSpace) after a delete or a failed import.
+                s.execute("PRAGMA auto_vacuum=INCREMENTAL");
                 s.execute("PRAGMA page_size=" + PAGE_SIZE);
                 s.execute("PRAGMA journal_mode=WAL");
                 s.execute("PRAGMA synchronous=NORMAL");
@@ -351,6 +354,93 @@ public final class Database implements AutoCloseable {
             }
             return null;
         });
+    }
+
+    /** Pages given back per step: 64 MiB through the WAL, which is truncated between steps. */
+    private static final int VACUUM_STEP_PAGES = 1024;
+
+    /**
+     * Gives free pages back to the filesystem and truncates the WAL, in steps of bounded WAL
+     * growth, so that a delete or a failed import really frees the disk. A library created before
+     * incremental vacuum existed keeps its free pages for reuse (only a full VACUUM could change
+     * that); its WAL is still truncated. Returns the bytes the library's files shrank by.
+     */
+    public long reclaimSpace() {
+        ensureOpen();
+        long before = filesBytes();
+        writeLock.lock();
+        try (Statement s = writer.createStatement()) {
+            boolean incremental;
+            try (java.sql.ResultSet rs = s.executeQuery("PRAGMA auto_vacuum")) {
+                incremental = rs.next() && rs.getInt(1) == 2;
+            }
+            for (int step = 0; incremental && step < 1_000_000; step++) {
+                long free;
+                try (java.sql.ResultSet rs = s.executeQuery("PRAGMA freelist_count")) {
+                    free = rs.next() ? rs.getLong(1) : 0;
+                }
+                if (free == 0) {
+                    break;
+                }
+                // sqlite3_exec, not a JDBC statement: the pragma frees one page per step and the
+                // driver steps a statement that returns no columns only once.
+                int rc = writer.unwrap(org.sqlite.SQLiteConnection.class).getDatabase()
+                        ._exec("PRAGMA incremental_vacuum(" + VACUUM_STEP_PAGES + ")");
+                if (rc != 0) {
+                    throw new SQLException("incremental_vacuum failed with SQLite code " + rc);
+                }
+                checkpointTruncate(s);
+                long left;
+                try (java.sql.ResultSet rs = s.executeQuery("PRAGMA freelist_count")) {
+                    left = rs.next() ? rs.getLong(1) : 0;
+                }
+                if (left >= free) {
+                    break; // no progress: nothing more can be given back now
+                }
+            }
+            checkpointTruncate(s);
+            generation.incrementAndGet();
+        } catch (SQLException e) {
+            throw new StoreException("Could not give free space back to the disk: " + e.getMessage(), e);
+        } finally {
+            writeLock.unlock();
+        }
+        return Math.max(0, before - filesBytes());
+    }
+
+    /**
+     * Copies the WAL into the library and truncates it: after a write failed for lack of disk,
+     * this gives the WAL's space back first, so that the cleanup itself has room to write.
+     */
+    public void truncateWal() {
+        ensureOpen();
+        writeLock.lock();
+        try (Statement s = writer.createStatement()) {
+            checkpointTruncate(s);
+        } catch (SQLException e) {
+            throw new StoreException("Could not truncate the library's write-ahead log: " + e.getMessage(), e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private static void checkpointTruncate(Statement s) throws SQLException {
+        try (java.sql.ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+            // busy (a reader holds an old snapshot) only leaves the WAL for the next checkpoint
+        }
+    }
+
+    /** Bytes of the library file and its WAL. */
+    public long filesBytes() {
+        long total = 0;
+        for (Path p : List.of(file, file.resolveSibling(file.getFileName() + "-wal"))) {
+            try {
+                total += Files.size(p);
+            } catch (IOException e) {
+                // absent
+            }
+        }
+        return total;
     }
 
     private void ensureOpen() {

@@ -82,7 +82,30 @@ public final class Library implements AutoCloseable {
     public boolean delete(String packId) {
         boolean deleted = catalog.delete(packId);
         freeReleased();
+        if (deleted) {
+            reclaimSpace();
+        }
         return deleted;
+    }
+
+    /**
+     * Removes at once what a failed or refused import staged under {@code stagedBy} (see
+     * {@link ChunkStore#batch(WriteBehind, long)}) and gives the space back to the disk. Best
+     * effort: what cannot be removed now (a disk too full even for that) is swept later.
+     */
+    public void discardStaged(long stagedBy) {
+        try {
+            db.truncateWal();
+        } catch (StoreException e) {
+            // a reader holds it: the deletes below reuse what they can
+        }
+        chunks.discardStaged(stagedBy);
+        reclaimSpace();
+    }
+
+    /** Gives free pages back to the filesystem and truncates the WAL; see {@link Database#reclaimSpace}. */
+    public long reclaimSpace() {
+        return db.reclaimSpace();
     }
 
     /**

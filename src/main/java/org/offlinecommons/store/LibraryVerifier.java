@@ -72,7 +72,7 @@ public final class LibraryVerifier {
                     long size = 0;
                     boolean damaged = false;
                     for (ChunkRef ref : recipe.get().chunks()) {
-                        Optional<byte[]> data = library.chunks().readChunk(ref.hash());
+                        Optional<byte[]> data = library.chunks().readUnchecked(ref.hash());
                         if (data.isEmpty()) {
                             problems.add(where + ": chunk " + ref.hash() + " is missing");
                             damaged = true;
@@ -80,8 +80,9 @@ public final class LibraryVerifier {
                         }
                         byte[] bytes = data.get();
                         if (!goodChunks.contains(ref.hash())) {
-                            if (!Hashes.sha256Hex(bytes).equals(ref.hash()) || bytes.length != ref.size()) {
+                            if (!ChunkStore.intact(ref.hash(), bytes) || bytes.length != ref.size()) {
                                 problems.add(where + ": chunk " + ref.hash() + " is damaged");
+                                library.chunks().damaged(ref.hash()); // recorded, for repair
                                 damaged = true;
                                 break;
                             }

@@ -230,6 +230,26 @@ final class Schema {
               data BLOB NOT NULL
             );
             CREATE TRIGGER search_text_of_item AFTER DELETE ON item BEGIN DELETE FROM search_text WHERE row = old.id; END
+            """,
+            """
+            -- Chunks whose stored bytes no longer match their hash (a disk that rots), found by a
+            -- checked read, the scrub or verify: never served, listed until repair stores a good
+            -- copy again. where_found names a pack file that uses it, for the admin.
+            CREATE TABLE damaged_chunk(
+              hash TEXT PRIMARY KEY,
+              found_at INTEGER NOT NULL,
+              where_found TEXT NOT NULL
+            ) WITHOUT ROWID;
+            -- Which import stored a chunk or a recipe first (null: before this, or a sync), so that a
+            -- failed or refused import removes what it staged at once instead of a day later.
+            ALTER TABLE chunk ADD COLUMN staged_by INTEGER;
+            CREATE INDEX chunk_by_staging ON chunk(staged_by) WHERE staged_by IS NOT NULL;
+            ALTER TABLE file_recipe ADD COLUMN staged_by INTEGER;
+            CREATE INDEX file_recipe_by_staging ON file_recipe(staged_by) WHERE staged_by IS NOT NULL;
+            -- CRC-32C of a chunk's raw bytes, checked on every read: SHA-256 on every read halved
+            -- the rate of video ranges (docs/performance.md, "Checked reads"). Null for chunks
+            -- stored before, which are checked against their SHA-256 instead.
+            ALTER TABLE chunk ADD COLUMN crc INTEGER;
             """
     );
 

@@ -21,6 +21,8 @@ public final class WriteBehind implements AutoCloseable {
     private final ExecutorService thread;
     private final Semaphore room;
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    /** Run on the writer thread before each write: may refuse it (a disk about to fill up). */
+    private volatile Runnable guard = () -> { };
     /** Null: the writer connection checkpoints by itself, as usual. */
     private final WalCheckpoints checkpoints;
 
@@ -43,6 +45,15 @@ public final class WriteBehind implements AutoCloseable {
         });
     }
 
+    /**
+     * Runs {@code check} before each write, on the writer thread: what it throws fails the write
+     * like a write's own failure. Checks at the last moment see what the writes queued before used.
+     */
+    public WriteBehind guardedBy(Runnable check) {
+        this.guard = check;
+        return this;
+    }
+
     /** Hands {@code write} over; blocks while {@code depth} writes are waiting. */
     public void submit(Runnable write) {
         rethrow();
@@ -58,6 +69,7 @@ public final class WriteBehind implements AutoCloseable {
                     if (checkpoints != null) {
                         checkpoints.awaitRoom();
                     }
+                    guard.run();
                     write.run();
                     if (checkpoints != null) {
                         checkpoints.committed();

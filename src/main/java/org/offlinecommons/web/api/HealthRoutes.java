@@ -33,7 +33,8 @@ public final class HealthRoutes {
     private void health(Context ctx) {
         Map<String, Object> database = database();
         Map<String, Object> disk = disk();
-        boolean healthy = (boolean) database.get("writable") && (boolean) disk.get("ok");
+        boolean healthy = (boolean) database.get("writable") && (boolean) database.get("readable")
+                && (boolean) disk.get("ok");
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", healthy ? "ok" : "unhealthy");
         body.put("serving", true);
@@ -55,6 +56,23 @@ public final class HealthRoutes {
             database.put("error", e.getMessage());
         }
         database.put("writable", writable);
+        // The write above touches one small table; pages need the pack table, so read it too:
+        // a corrupt catalog must not look healthy while every page answers 503.
+        boolean readable;
+        try {
+            library.catalog().packs();
+            readable = true;
+        } catch (StoreException e) {
+            readable = false;
+            database.putIfAbsent("error", e.getMessage());
+        }
+        database.put("readable", readable);
+        // Damaged chunks are refused, not served: the server still works, but the admin must repair.
+        try {
+            database.put("damagedChunks", library.chunks().damaged().size());
+        } catch (StoreException e) {
+            database.put("damagedChunks", -1);
+        }
         return database;
     }
 

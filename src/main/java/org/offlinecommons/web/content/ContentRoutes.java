@@ -6,6 +6,7 @@ import io.javalin.http.Handler;
 import java.io.IOException;
 import java.util.List;
 import org.eclipse.jetty.io.EofException;
+import org.offlinecommons.store.DamagedChunkException;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.PackRecord;
 import org.offlinecommons.web.HttpProblem;
@@ -67,6 +68,13 @@ public final class ContentRoutes {
             files.write(reply.body(), ctx.res().getOutputStream());
         } catch (EofException e) {
             // The client went away (closed the tab, seeked elsewhere): not an error.
+        } catch (DamagedChunkException e) {
+            if (!ctx.res().isCommitted()) {
+                throw e;
+            }
+            // Headers are sent: the connection is cut (the body ends short of its length) rather
+            // than an error page appended to the file's bytes. The damage was logged when found.
+            throw new EofException(e.getMessage());
         }
     }
 }

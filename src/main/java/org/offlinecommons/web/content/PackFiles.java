@@ -181,7 +181,9 @@ public final class PackFiles {
         } else if (gzip) {
             headers.add("Content-Encoding");
             headers.add("gzip");
-            body = head ? NO_BODY : new Gzipped(recipe(file, packId, path));
+            FileRecipe recipe = recipe(file, packId, path);
+            library.chunks().refuseKnownDamage(recipe, 0, recipe.size());
+            body = head ? NO_BODY : new Gzipped(recipe);
         } else {
             headers.add("Content-Length");
             headers.add(located.length());
@@ -200,8 +202,11 @@ public final class PackFiles {
     private Body plain(StoredFile file, String packId, String path, boolean small, boolean memoryOnly, ByteRange range)
             throws IOException {
         if (!small) {
-            return range == null ? new Chunks(recipe(file, packId, path), 0, file.size())
+            Chunks chunks = range == null ? new Chunks(recipe(file, packId, path), 0, file.size())
                     : new Chunks(recipe(file, packId, path), range.start(), range.length());
+            // Damage known already fails the request now, as an error, not as a connection cut midway.
+            library.chunks().refuseKnownDamage(chunks.recipe(), chunks.offset(), chunks.length());
+            return chunks;
         }
         ByteBuffer bytes = memoryOnly ? inMemory(file.sha256()) : smallFile(file, packId, path);
         if (bytes == null) {

@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import org.offlinecommons.admin.UploadTooLargeException;
 import org.offlinecommons.pack.PackException;
+import org.offlinecommons.store.DamagedChunkException;
 import org.offlinecommons.store.StoreException;
 import org.offlinecommons.sync.SyncException;
 import org.offlinecommons.web.ApiError;
@@ -20,6 +21,8 @@ import org.slf4j.LoggerFactory;
 public final class ErrorMapping {
 
     private static final Logger LOG = LoggerFactory.getLogger(ErrorMapping.class);
+    private static final java.util.concurrent.atomic.AtomicBoolean STORE_TRACE_LOGGED =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     private ErrorMapping() {
     }
@@ -38,8 +41,20 @@ public final class ErrorMapping {
         });
         config.routes.exception(UploadTooLargeException.class, (e, ctx) ->
                 respond(ctx, pages, 413, "too_large", e.getMessage(), e.getMessage()));
+        config.routes.exception(DamagedChunkException.class, (e, ctx) -> {
+            // Logged with its pack and file when found; one line per refused request after that.
+            LOG.warn("{} {}: refused, {}", ctx.method(), ctx.path(), e.getMessage());
+            respond(ctx, pages, 500, "damaged", "Part of this file is damaged on the server's disk and is not"
+                    + " served; the administrator can repair it from another server.", null);
+        });
         config.routes.exception(StoreException.class, (e, ctx) -> {
-            LOG.error("Storage failure on {} {}", ctx.method(), ctx.path(), e);
+            // One line per failed request: a broken library fails every request, and a stack
+            // trace for each buried the log. The first one is kept for whoever debugs it.
+            if (STORE_TRACE_LOGGED.compareAndSet(false, true)) {
+                LOG.error("Storage failure on {} {}", ctx.method(), ctx.path(), e);
+            } else {
+                LOG.error("Storage failure on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+            }
             respond(ctx, pages, 503, "unavailable", "The library could not be read just now; try again in a moment.",
                     null);
         });

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.offlinecommons.store.DamagedChunkException;
 import org.offlinecommons.store.Hashes;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.sync.LibraryTree;
@@ -122,7 +123,12 @@ public final class SyncTreeRoutes {
         OutputStream out = ctx.res().getOutputStream();
         byte[] length = new byte[4];
         for (String hash : hashes) {
-            byte[] data = tree.chunk(hash).orElse(null);
+            byte[] data;
+            try {
+                data = tree.chunk(hash).orElse(null);
+            } catch (DamagedChunkException e) {
+                data = null; // no good copy here: the peer fetches it elsewhere
+            }
             ByteBuffer.wrap(length).putInt(data == null ? SyncTree.NOT_STORED : data.length);
             out.write(length);
             // In slices: the JDK copies a heap array into a temporary direct buffer for the socket

@@ -2,6 +2,7 @@ package org.offlinecommons.web.sync;
 
 import io.javalin.Javalin;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.offlinecommons.store.DamagedChunkException;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.sync.LibraryTree;
 import org.offlinecommons.web.HttpProblem;
@@ -34,6 +35,10 @@ public final class SyncTreeServer implements AutoCloseable {
             // Only the tree's own answers can occur here; no pages, so always the JSON error shape.
             config.routes.exception(HttpProblem.class, (e, ctx) ->
                     ErrorMapping.respond(ctx, e.status(), e.code(), e.getMessage()));
+            config.routes.exception(DamagedChunkException.class, (e, ctx) -> {
+                LOG.warn("{} {}: refused, {}", ctx.method(), ctx.path(), e.getMessage());
+                ErrorMapping.respond(ctx, 500, "damaged", "This server's copy of the chunk is damaged");
+            });
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("Unexpected failure on {} {}", ctx.method(), ctx.path(), e);
                 ErrorMapping.respond(ctx, 500, "internal", "Something went wrong on the server; the error was logged.");
