@@ -34,6 +34,7 @@ import org.offlinecommons.web.api.ApiRoutes;
 import org.offlinecommons.web.api.HealthRoutes;
 import org.offlinecommons.web.api.MetricsRoutes;
 import org.offlinecommons.web.content.ContentRoutes;
+import org.offlinecommons.web.download.DownloadRoutes;
 import org.offlinecommons.web.content.InlineFileHandler;
 import org.offlinecommons.web.content.PackFileHandler;
 import org.offlinecommons.web.content.PackFiles;
@@ -247,6 +248,7 @@ public final class WebServer implements AutoCloseable {
         new DriveRoutes(services.drives(), services.driveImports(), services.exports()).register(config);
         new DrivePages(services, p.messages(), p.base(), p.templates(), p.gate(), p.assets()).register(config);
         new HealthRoutes(library, services.reserve()).register(config);
+        new DownloadRoutes(services.downloads()).register(config);
         p.metrics().register(config);
         new PeerRoutes(services.peers(), services.pulls(), p.gate(), p.messages(), p.base(), p.templates())
                 .register(config);
