@@ -2,7 +2,6 @@ package org.offlinecommons.app;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
@@ -117,8 +116,8 @@ public final class PackDownloads {
                 return kind == Kind.ZIP ? zip(pack, progress) : zims.download(pack, progress);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("pack '" + packId + "': cannot prepare the " + kind.extension
-                    + " download (" + e.getMessage() + ")", e);
+            throw new PackException(PackException.Reason.IO, "pack '" + packId + "': cannot prepare the "
+                    + kind.extension + " file (" + e.getMessage() + ")", e);
         } finally {
             preparing.remove(pack.digest() + kind);
         }

@@ -160,13 +160,16 @@ final class PackZims {
                             .orElseThrow(() -> new IOException("pack '" + pack.id() + "' was removed or replaced"
                                     + " while its ZIM was being prepared; try again"));
                     for (Catalog.ListedFile f : page) {
+                        after = f.path();
+                        if (f.size() == 0) {
+                            continue; // zimcheck counts an empty entry as an error, and zimwriterfs leaves them out
+                        }
                         ins.setLong(1, rank++);
                         ins.setString(2, f.path());
                         ins.setString(3, mediaType(f.path(), f.mediaType()));
                         ins.setLong(4, f.size());
                         ins.setString(5, f.sha256());
                         ins.addBatch();
-                        after = f.path();
                     }
                     ins.executeBatch();
                     if (page.size() < PAGE) {
