@@ -128,6 +128,34 @@ public final class PackDownloads {
         return kind == Kind.ZIP ? zipLength(pack) : zims.knownLength(pack);
     }
 
+    /** Below this size a pack is prepared on the spot to tell its download's length; larger ones wait for a first download. */
+    public static final long PREPARE_FOR_LENGTH_MAX_BYTES = 64L << 20;
+
+    /**
+     * The length of a download for a page or a catalog: known, or prepared now when the pack is small,
+     * else empty (a large pack's first preparation reads it whole; it happens on its first download).
+     */
+    public OptionalLong length(PackRecord pack, Kind kind) {
+        OptionalLong known = knownLength(pack, kind);
+        if (known.isPresent() || pack.totalSize() > PREPARE_FOR_LENGTH_MAX_BYTES) {
+            return known;
+        }
+        try {
+            return OptionalLong.of(prepare(pack.id(), kind, ProgressListener.NONE).length());
+        } catch (RuntimeException e) {
+            return OptionalLong.empty(); // removed meanwhile, or unreadable: the download itself will say
+        }
+    }
+
+    /** The pack's ZIM illustration (48x48 PNG), also its icon in catalogs. */
+    public static byte[] icon(String packId) {
+        try {
+            return PackZims.illustration(packId);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private Download zip(PackRecord pack, ProgressListener progress) throws IOException {
         ZipImage image = exporter.image(pack.id(), cacheDir(), progress);
         return new Download(pack.id(), pack.version(), Kind.ZIP, fileName(pack, Kind.ZIP), image.length(),

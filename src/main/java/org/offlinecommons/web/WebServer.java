@@ -35,6 +35,8 @@ import org.offlinecommons.web.api.HealthRoutes;
 import org.offlinecommons.web.api.MetricsRoutes;
 import org.offlinecommons.web.content.ContentRoutes;
 import org.offlinecommons.web.download.DownloadRoutes;
+import org.offlinecommons.web.opds.OpdsRoutes;
+import org.offlinecommons.app.PackShelf;
 import org.offlinecommons.web.content.InlineFileHandler;
 import org.offlinecommons.web.content.PackFileHandler;
 import org.offlinecommons.web.content.PackFiles;
@@ -249,6 +251,7 @@ public final class WebServer implements AutoCloseable {
         new DrivePages(services, p.messages(), p.base(), p.templates(), p.gate(), p.assets()).register(config);
         new HealthRoutes(library, services.reserve()).register(config);
         new DownloadRoutes(services.downloads()).register(config);
+        new OpdsRoutes(library, new PackShelf(library, services.downloads())).register(config);
         p.metrics().register(config);
         new PeerRoutes(services.peers(), services.pulls(), p.gate(), p.messages(), p.base(), p.templates())
                 .register(config);

@@ -116,6 +116,27 @@ class DownloadRoutesTest {
     }
 
     @Test
+    void headTellsTheLengthWithoutPreparingTheBody() throws Exception {
+        try (Library library = Library.open(tmp.resolve("head")); JobRunner jobs = new JobRunner()) {
+            install(library, tmp);
+            Services services = Services.create(library, jobs, Drives.defaults(library), 1 << 20);
+            try (WebServer server = WebServer.start(services, WebServer.Options.withoutLogin("127.0.0.1", 0))) {
+                HttpResponse<byte[]> head = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + server.port() + "/download/garden.zim")).method("HEAD", HttpRequest.BodyPublishers.noBody())
+                        .build(), HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(head.statusCode()).isEqualTo(200);
+                assertThat(head.headers().firstValue("Content-Length")).isPresent();
+                // Writing the whole ZIM would have computed and kept its MD5: a HEAD writes nothing.
+                try (var files = Files.walk(library.dataDir().resolve("cache"))) {
+                    assertThat(files.filter(f -> f.toString().endsWith(".md5"))).isEmpty();
+                }
+            } finally {
+                services.close();
+            }
+        }
+    }
+
+    @Test
     void theAdminCanTurnDownloadsOff() throws Exception {
         try (Library library = Library.open(tmp.resolve("data")); JobRunner jobs = new JobRunner()) {
             install(library, tmp);
