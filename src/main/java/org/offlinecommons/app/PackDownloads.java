@@ -137,7 +137,11 @@ public final class PackDownloads {
      */
     public OptionalLong length(PackRecord pack, Kind kind) {
         OptionalLong known = knownLength(pack, kind);
-        if (known.isPresent() || pack.totalSize() > PREPARE_FOR_LENGTH_MAX_BYTES) {
+        if (known.isPresent()) {
+            return known;
+        }
+        if (pack.totalSize() > PREPARE_FOR_LENGTH_MAX_BYTES) {
+            prepareLater(pack, kind);
             return known;
         }
         try {
@@ -146,6 +150,29 @@ public final class PackDownloads {
             return OptionalLong.empty(); // removed meanwhile, or unreadable: the download itself will say
         }
     }
+
+    /** Prepares a large pack's download on a background thread, once, so that pages soon tell its length. */
+    private void prepareLater(PackRecord pack, Kind kind) {
+        if (queued.add(pack.digest() + kind)) {
+            BACKGROUND.execute(() -> {
+                try {
+                    prepare(pack.id(), kind, ProgressListener.NONE);
+                } catch (RuntimeException e) {
+                    queued.remove(pack.digest() + kind); // replaced meanwhile, or unreadable: try again when asked
+                }
+            });
+        }
+    }
+
+    private final java.util.Set<String> queued = ConcurrentHashMap.newKeySet();
+
+    /** One thread for every library: preparing reads a whole pack, and the disk is the limit. */
+    private static final java.util.concurrent.ExecutorService BACKGROUND =
+            java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "download-preparation");
+                t.setDaemon(true);
+                return t;
+            });
 
     /** The pack's ZIM illustration (48x48 PNG), also its icon in catalogs. */
     public static byte[] icon(String packId) {

@@ -16,7 +16,7 @@ public record HomeView(Layout layout, int packCount, List<PackCard> recent, List
      * {@code lang} is the pack's language tag for its own text, or null when unknown.
      */
     public record PackCard(String title, String description, String url, String initial, String language,
-                           String lang, String items, String size) {
+                           String lang, String items, String size, List<PackView.Download> downloads) {
     }
 
     /** A link of the language filter. */

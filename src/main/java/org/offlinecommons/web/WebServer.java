@@ -23,6 +23,7 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.offlinecommons.app.PackShelf;
 import org.offlinecommons.admin.PackUploads;
 import org.offlinecommons.admin.Sessions;
 import org.offlinecommons.app.Services;
@@ -36,7 +37,6 @@ import org.offlinecommons.web.api.MetricsRoutes;
 import org.offlinecommons.web.content.ContentRoutes;
 import org.offlinecommons.web.download.DownloadRoutes;
 import org.offlinecommons.web.opds.OpdsRoutes;
-import org.offlinecommons.app.PackShelf;
 import org.offlinecommons.web.content.InlineFileHandler;
 import org.offlinecommons.web.content.PackFileHandler;
 import org.offlinecommons.web.content.PackFiles;
@@ -204,7 +204,8 @@ public final class WebServer implements AutoCloseable {
                 options.syncToken());
         return new Parts(new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS), new PackFiles(library),
                 new MetricsRoutes(library, services.jobs()), messages, assets, templates,
-                PageRoutes.create(library, messages, assets, templates), PageRoutes.baseLayout(messages, assets), gate);
+                PageRoutes.create(library, messages, assets, templates, new PackShelf(library, services.downloads())),
+                PageRoutes.baseLayout(messages, assets), gate);
     }
 
     private static void jetty(JavalinConfig config, Options options, KeyStore keys, QueuedThreadPool pool,
