@@ -61,10 +61,18 @@ final class PackZims {
 
     private final Library library;
     private final Path cacheDir;
-    private final Map<String, ZimWriter> layouts = new LinkedHashMap<>(16, 0.75f, true) {
+    /** A laid-out ZIM and the entries it reads, whose connections close when it leaves the cache. */
+    private record Layout(ZimWriter writer, Entries entries) {
+    }
+
+    private final Map<String, Layout> layouts = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, ZimWriter> eldest) {
-            return size() > LAYOUTS_KEPT;
+        protected boolean removeEldestEntry(Map.Entry<String, Layout> eldest) {
+            if (size() > LAYOUTS_KEPT) {
+                eldest.getValue().entries().closeIdle();
+                return true;
+            }
+            return false;
         }
     };
 
@@ -87,8 +95,8 @@ final class PackZims {
 
     OptionalLong knownLength(PackRecord pack) {
         synchronized (layouts) {
-            ZimWriter w = layouts.get(pack.digest());
-            return w == null ? OptionalLong.empty() : OptionalLong.of(w.length());
+            Layout l = layouts.get(pack.digest());
+            return l == null ? OptionalLong.empty() : OptionalLong.of(l.writer().length());
         }
     }
 
@@ -118,18 +126,19 @@ final class PackZims {
 
     private ZimWriter layout(PackRecord pack) throws IOException {
         synchronized (layouts) {
-            ZimWriter w = layouts.get(pack.digest());
-            if (w != null) {
-                return w;
+            Layout l = layouts.get(pack.digest());
+            if (l != null) {
+                return l.writer();
             }
         }
         Path db = file(pack, ".db");
         if (!Files.exists(db)) {
             buildEntries(pack, db);
         }
-        ZimWriter w = ZimWriter.layOut(new Entries(pack, db), book(pack, db));
+        Entries entries = new Entries(pack, db);
+        ZimWriter w = ZimWriter.layOut(entries, book(pack, db));
         synchronized (layouts) {
-            layouts.put(pack.digest(), w);
+            layouts.put(pack.digest(), new Layout(w, entries));
         }
         return w;
     }
@@ -239,35 +248,62 @@ final class PackZims {
 
         @Override
         public long indexOf(String path) throws IOException {
-            try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(
-                    "SELECT rank FROM entry WHERE path = ?")) {
-                ps.setString(1, path);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? rs.getLong(1) : -1;
-                }
-            } catch (SQLException e) {
-                throw new IOException(db + ": " + e.getMessage(), e);
-            }
+            return lookup(path, true);
         }
 
         @Override
         public InputStream open(ZimItem item) throws IOException {
-            String sha256;
-            try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(
-                    "SELECT sha256 FROM entry WHERE path = ?")) {
-                ps.setString(1, item.path());
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new IOException("'" + item.path() + "' is not in pack '" + pack.id() + "'");
-                    }
-                    sha256 = rs.getString(1);
-                }
-            } catch (SQLException e) {
-                throw new IOException(db + ": " + e.getMessage(), e);
+            String sha256 = (String) lookupRow(item.path(), false);
+            if (sha256 == null) {
+                throw new IOException("'" + item.path() + "' is not in pack '" + pack.id() + "'");
             }
             FileRecipe recipe = library.chunks().recipe(sha256)
                     .orElseThrow(() -> new IOException("the content of '" + item.path() + "' is missing; run verify"));
             return library.chunks().open(recipe);
+        }
+
+        private long lookup(String path, boolean rank) throws IOException {
+            Object v = lookupRow(path, rank);
+            return v == null ? -1 : ((Number) v).longValue();
+        }
+
+        /**
+         * The rank or the SHA-256 of {@code path}, or null. ZimWriter asks for a rank per title pointer:
+         * connections and their statements are kept in a small pool rather than opened per call.
+         */
+        private Object lookupRow(String path, boolean rank) throws IOException {
+            Lookups l = idle.poll();
+            try {
+                if (l == null) {
+                    l = new Lookups(connect());
+                }
+                PreparedStatement ps = rank ? l.rank : l.sha256;
+                ps.setString(1, path);
+                try (ResultSet rs = ps.executeQuery()) {
+                    Object v = rs.next() ? rs.getObject(1) : null;
+                    if (idle.size() < 4) {
+                        idle.offer(l);
+                        l = null;
+                    }
+                    return v;
+                }
+            } catch (SQLException e) {
+                throw new IOException(db + ": " + e.getMessage(), e);
+            } finally {
+                if (l != null) {
+                    l.close();
+                }
+            }
+        }
+
+        private final java.util.concurrent.ConcurrentLinkedQueue<Lookups> idle =
+                new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+        void closeIdle() {
+            Lookups l;
+            while ((l = idle.poll()) != null) {
+                l.close();
+            }
         }
 
         private Connection connect() throws SQLException {
@@ -304,6 +340,27 @@ final class PackZims {
                 };
             } catch (SQLException e) {
                 throw new IOException(db + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** A read-only connection to an entries database with its two lookups prepared. */
+    private static final class Lookups {
+        final Connection connection;
+        final PreparedStatement rank;
+        final PreparedStatement sha256;
+
+        Lookups(Connection c) throws SQLException {
+            connection = c;
+            rank = c.prepareStatement("SELECT rank FROM entry WHERE path = ?");
+            sha256 = c.prepareStatement("SELECT sha256 FROM entry WHERE path = ?");
+        }
+
+        void close() {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // Read-only: nothing to lose.
             }
         }
     }
