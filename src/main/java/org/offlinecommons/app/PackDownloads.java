@@ -96,6 +96,11 @@ public final class PackDownloads {
         return enabled;
     }
 
+    /** The packs as catalogs and pages list them, with these downloads. */
+    public PackShelf shelf() {
+        return new PackShelf(library, this);
+    }
+
     public PackDownloads withEnabled(boolean on) {
         return new PackDownloads(library, on);
     }
@@ -195,7 +200,7 @@ public final class PackDownloads {
             return OptionalLong.empty();
         }
         try {
-            return OptionalLong.of(exporter.image(pack.id(), cacheDir(), ProgressListener.NONE).length());
+            return OptionalLong.of(ZipImage.lengthOf(index));
         } catch (IOException | RuntimeException e) {
             return OptionalLong.empty();
         }

@@ -56,6 +56,18 @@ public final class PackShelf {
         return page(library.catalog().packs().stream().filter(speaks).sorted(BY_TITLE).toList(), page);
     }
 
+    /** The packs whose title, description, id or authors contain every word of {@code query}, ignoring case. */
+    public Page search(String query, int page) {
+        List<String> words = List.of(query.toLowerCase(Locale.ROOT).strip().split("\\s+")).stream()
+                .filter(w -> !w.isEmpty()).toList();
+        Predicate<PackRecord> matches = p -> {
+            String text = (p.title() + " " + p.description() + " " + p.id() + " " + String.join(" ", p.authors()))
+                    .toLowerCase(Locale.ROOT);
+            return words.stream().allMatch(text::contains);
+        };
+        return page(library.catalog().packs().stream().filter(matches).sorted(BY_TITLE).toList(), page);
+    }
+
     /** Every language of the installed packs (primary subtags: {@code pt} for {@code pt-BR}), sorted. */
     public List<String> languages() {
         return library.catalog().packs().stream()

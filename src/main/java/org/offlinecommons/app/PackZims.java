@@ -93,10 +93,20 @@ final class PackZims {
                 PackDownloads.etag(pack, PackDownloads.zimForm()), bytes);
     }
 
+    /** The ZIM's length if this pack version was laid out before: in memory, else as noted on disk. */
     OptionalLong knownLength(PackRecord pack) {
         synchronized (layouts) {
             Layout l = layouts.get(pack.digest());
-            return l == null ? OptionalLong.empty() : OptionalLong.of(l.writer().length());
+            if (l != null) {
+                return OptionalLong.of(l.writer().length());
+            }
+        }
+        try {
+            Path noted = file(pack, ".length");
+            return Files.exists(noted) ? OptionalLong.of(Long.parseLong(Files.readString(noted).strip()))
+                    : OptionalLong.empty();
+        } catch (IOException | NumberFormatException e) {
+            return OptionalLong.empty();
         }
     }
 
@@ -137,6 +147,13 @@ final class PackZims {
         }
         Entries entries = new Entries(pack, db);
         ZimWriter w = ZimWriter.layOut(entries, book(pack, db));
+        // Pages list many packs: they read the length from here rather than lay every pack out again.
+        Path noted = file(pack, ".length");
+        if (!Files.exists(noted)) {
+            Path tmp = Files.createTempFile(noted.getParent(), "." + noted.getFileName(), ".part");
+            Files.writeString(tmp, w.length() + "\n");
+            Files.move(tmp, noted, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
         synchronized (layouts) {
             layouts.put(pack.digest(), new Layout(w, entries));
         }
@@ -211,6 +228,14 @@ final class PackZims {
             throw new IOException("cannot write " + tmp + ": " + e.getMessage(), e);
         }
         Files.move(tmp, db, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        // The files of the pack's older versions are of no more use.
+        try (var old = Files.newDirectoryStream(db.getParent(), "*.zim-v*")) {
+            for (Path p : old) {
+                if (!p.getFileName().toString().startsWith(pack.digest() + ".")) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
     }
 
     static String mediaType(String path, String listed) {

@@ -65,7 +65,7 @@ public final class PackExporter {
         String digest = ManifestCodec.digest(m);
         Path dir = cacheDir.resolve(packId);
         String name = digest + ".zip-v" + ZipImage.OUTPUT_VERSION + ".idx";
-        ZipImage image = ZipImage.open(m, m.streamed() ? listing(m) : null, this::open, dir.resolve(name), progress);
+        ZipImage image = ZipImage.open(m, m.streamed() ? listing(m) : null, this::openAt, dir.resolve(name), progress);
         try (var old = java.nio.file.Files.newDirectoryStream(dir, "*.zip-v*.idx")) {
             for (Path p : old) {
                 if (!p.getFileName().toString().equals(name)) {
@@ -111,6 +111,15 @@ public final class PackExporter {
     }
 
     private static final int PAGE = 2000;
+
+    private InputStream openAt(PackManifest.FileEntry file, long offset) throws IOException {
+        if (offset == 0) {
+            return open(file);
+        }
+        FileRecipe recipe = library.chunks().recipe(file.sha256())
+                .orElseThrow(() -> new IOException("the content of '" + file.path() + "' is missing; run verify"));
+        return library.chunks().open(recipe, offset, file.size() - offset);
+    }
 
     private InputStream open(PackManifest.FileEntry file) throws IOException {
         FileRecipe recipe = library.chunks().recipe(file.sha256())

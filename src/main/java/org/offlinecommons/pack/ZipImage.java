@@ -35,6 +35,12 @@ import org.offlinecommons.store.ProgressListener;
  */
 public final class ZipImage {
 
+    /** A file's bytes from {@code offset} on: a slice that starts inside a stored file opens it there. */
+    @FunctionalInterface
+    public interface Content {
+        InputStream open(PackManifest.FileEntry file, long offset) throws IOException;
+    }
+
     /** Changes whenever the same pack would give other bytes; part of the index's and the ETag's name. */
     public static final int OUTPUT_VERSION = 1;
 
@@ -47,7 +53,7 @@ public final class ZipImage {
     private final PackManifest manifest;
     private final byte[] manifestBytes;
     private final PackWriter.Listing listing;
-    private final PackWriter.Content content;
+    private final Content content;
     private final Path indexFile;
     private final long entries;
     private final long listSize;
@@ -55,7 +61,7 @@ public final class ZipImage {
     private final long centralSize;
     private final long length;
 
-    private ZipImage(PackManifest manifest, PackWriter.Listing listing, PackWriter.Content content, Path indexFile,
+    private ZipImage(PackManifest manifest, PackWriter.Listing listing, Content content, Path indexFile,
                      long entries, long listSize, long centralOffset, long centralSize) {
         this.manifest = manifest;
         this.manifestBytes = ManifestCodec.write(manifest);
@@ -75,7 +81,7 @@ public final class ZipImage {
      *
      * @param listing a format-2 pack's files; null for format 1 (the manifest lists them)
      */
-    public static ZipImage open(PackManifest manifest, PackWriter.Listing listing, PackWriter.Content content,
+    public static ZipImage open(PackManifest manifest, PackWriter.Listing listing, Content content,
                                 Path indexFile, ProgressListener progress) throws IOException {
         if (manifest.streamed() != (listing != null)) {
             throw new IllegalArgumentException("a listing is needed exactly for a format-2 pack");
@@ -94,6 +100,22 @@ public final class ZipImage {
 
     public long length() {
         return length;
+    }
+
+    /** The length of the zip an index file describes, read from its header alone. */
+    public static long lengthOf(Path indexFile) throws IOException {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(indexFile), 64))) {
+            if (in.readInt() != INDEX_MAGIC) {
+                throw new IOException(indexFile + ": not a zip index");
+            }
+            long entries = in.readLong();
+            in.readLong();
+            long centralOffset = in.readLong();
+            long centralSize = in.readLong();
+            boolean zip64 = entries >= 0xFFFF || centralOffset >= ZipLayout.ZIP64_MAGIC
+                    || centralSize >= ZipLayout.ZIP64_MAGIC;
+            return centralOffset + centralSize + (zip64 ? 76 : 0) + 22;
+        }
     }
 
     /** Writes the whole zip. */
@@ -144,9 +166,8 @@ public final class ZipImage {
 
     private void writeData(Walk w, long dataStart, Slice s, byte[] buf) throws IOException {
         long skip = Math.max(0, s.from - dataStart);
-        try (InputStream in = w.open()) {
+        try (InputStream in = w.open(w.deflate ? 0 : skip)) {
             if (!w.deflate) {
-                in.skipNBytes(skip);
                 long left = Math.min(w.size - skip, s.to - dataStart - skip);
                 long at = dataStart + skip;
                 while (left > 0) {
@@ -285,14 +306,15 @@ public final class ZipImage {
             return !isList && size >= ZIP64_LOCAL_FROM;
         }
 
-        InputStream open() throws IOException {
+        /** The entry's bytes from {@code offset} on. */
+        InputStream open(long offset) throws IOException {
             if (file != null) {
-                return content.open(file);
+                return content.open(file, offset);
             }
-            if (!isList) {
-                return new ByteArrayInputStream(manifestBytes);
-            }
-            return new PackWriter.LinesInputStream(listing.open());
+            InputStream in = isList ? new PackWriter.LinesInputStream(listing.open())
+                    : new ByteArrayInputStream(manifestBytes);
+            in.skipNBytes(offset);
+            return in;
         }
 
         @Override
@@ -379,7 +401,7 @@ public final class ZipImage {
     }
 
     /** One read of the pack: each entry's CRC-32 and stored size, and the totals, into {@code indexFile}. */
-    private static void writeIndex(PackManifest manifest, PackWriter.Listing listing, PackWriter.Content content,
+    private static void writeIndex(PackManifest manifest, PackWriter.Listing listing, Content content,
                                    Path indexFile, ProgressListener progress) throws IOException {
         Files.createDirectories(indexFile.getParent());
         Path tmp = Files.createTempFile(indexFile.getParent(), "." + indexFile.getFileName(), ".part");
@@ -432,7 +454,7 @@ public final class ZipImage {
                             fileCount++;
                             name = f.path();
                             size = f.size();
-                            in = content.open(f);
+                            in = content.open(f, 0);
                             countProgress = true;
                         }
                         boolean deflate = entries < (listing == null ? 1 : 2) || PackWriter.isCompressible(name);

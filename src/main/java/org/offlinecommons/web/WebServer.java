@@ -23,7 +23,6 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.offlinecommons.app.PackShelf;
 import org.offlinecommons.admin.PackUploads;
 import org.offlinecommons.admin.Sessions;
 import org.offlinecommons.app.Services;
@@ -204,7 +203,7 @@ public final class WebServer implements AutoCloseable {
                 options.syncToken());
         return new Parts(new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS), new PackFiles(library),
                 new MetricsRoutes(library, services.jobs()), messages, assets, templates,
-                PageRoutes.create(library, messages, assets, templates, new PackShelf(library, services.downloads())),
+                PageRoutes.create(library, messages, assets, templates, services.downloads().shelf()),
                 PageRoutes.baseLayout(messages, assets), gate);
     }
 
@@ -252,7 +251,7 @@ public final class WebServer implements AutoCloseable {
         new DrivePages(services, p.messages(), p.base(), p.templates(), p.gate(), p.assets()).register(config);
         new HealthRoutes(library, services.reserve()).register(config);
         new DownloadRoutes(services.downloads()).register(config);
-        new OpdsRoutes(library, new PackShelf(library, services.downloads())).register(config);
+        new OpdsRoutes(library, services.downloads().shelf()).register(config);
         p.metrics().register(config);
         new PeerRoutes(services.peers(), services.pulls(), p.gate(), p.messages(), p.base(), p.templates())
                 .register(config);

@@ -39,7 +39,7 @@ class OpdsCatalogTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final List<String> FEEDS = List.of("/opds", "/opds/all", "/opds/new", "/opds/languages",
-            "/opds/language/fr", "/opds/language/en");
+            "/opds/language/fr", "/opds/language/en", "/opds/search?q=garden+soil");
 
     @TempDir
     Path tmp;
@@ -124,6 +124,14 @@ class OpdsCatalogTest {
         JsonNode pt = feedparser(get(server.url(), "/opds/language/pt"));
         assertThat(pt.get("entries")).hasSize(1);
         assertThat(pt.get("entries").get(0).get("title").asText()).isEqualTo("A horta");
+        JsonNode found = feedparser(get(server.url(), "/opds/search?q=SOIL"));
+        assertThat(found.get("entries")).hasSize(1);
+        assertThat(found.get("entries").get(0).get("title").asText()).isEqualTo("Garden & <soil>");
+        HttpResponse<String> description = HTTP.send(HttpRequest.newBuilder(URI.create(server.url()
+                + "/opds/search.xml")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(description.headers().firstValue("Content-Type").orElseThrow())
+                .startsWith("application/opensearchdescription+xml");
+        assertThat(description.body()).contains("template=\"/opds/search?q={searchTerms}\"");
         HttpResponse<byte[]> icon = HTTP.send(HttpRequest.newBuilder(URI.create(server.url()
                 + "/opds/icon/garden.png")).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(icon.headers().firstValue("Content-Type")).hasValue("image/png");

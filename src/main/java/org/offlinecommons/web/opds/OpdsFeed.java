@@ -29,6 +29,8 @@ final class OpdsFeed {
     static final String IMAGE = "http://opds-spec.org/image";
     static final String SORT_NEW = "http://opds-spec.org/sort/new";
     static final String ROOT = "/opds";
+    static final String OPENSEARCH = "application/opensearchdescription+xml";
+    static final String SEARCH_DESCRIPTION = "/opds/search.xml";
 
     /** A navigation entry: a link to another feed. */
     record Nav(String id, String title, String summary, String href, String rel, String type) {
@@ -65,20 +67,22 @@ final class OpdsFeed {
     /**
      * An acquisition feed: the page's packs with their downloads.
      *
-     * @param self the feed's path without the page parameter
+     * @param self the feed's path (and query) without the page parameter
      */
     static String acquisition(String id, String title, String self, PackShelf.Page page) {
         OpdsFeed f = new OpdsFeed();
         Instant updated = page.packs().stream().map(s -> Instant.ofEpochMilli(s.pack().installedAt()))
                 .max(Instant::compareTo).orElse(Instant.EPOCH);
         return f.write(() -> {
-            f.start(id, title, page.page() == 1 ? self : self + "?page=" + page.page(), ACQUISITION, updated);
+            String sep = self.contains("?") ? "&" : "?";
+            f.start(id, title, page.page() == 1 ? self : self + sep + "page=" + page.page(), ACQUISITION, updated);
             if (page.page() > 1) {
                 f.link("first", self, ACQUISITION, null);
-                f.link("previous", page.page() == 2 ? self : self + "?page=" + (page.page() - 1), ACQUISITION, null);
+                f.link("previous", page.page() == 2 ? self : self + sep + "page=" + (page.page() - 1), ACQUISITION,
+                        null);
             }
             if (page.hasNext()) {
-                f.link("next", self + "?page=" + (page.page() + 1), ACQUISITION, null);
+                f.link("next", self + sep + "page=" + (page.page() + 1), ACQUISITION, null);
             }
             for (PackShelf.Shelved s : page.packs()) {
                 f.entry(s);
@@ -100,6 +104,30 @@ final class OpdsFeed {
         link("self", self, type, null);
         link("start", ROOT, NAVIGATION, null);
         link("up", ROOT, NAVIGATION, null);
+        link("search", SEARCH_DESCRIPTION, OPENSEARCH, null);
+    }
+
+    /** The OpenSearch description readers fill in to search the catalog. */
+    static String searchDescription() {
+        OpdsFeed f = new OpdsFeed();
+        try {
+            f.xml.writeStartDocument("UTF-8", "1.0");
+            f.xml.writeStartElement("OpenSearchDescription");
+            f.xml.writeDefaultNamespace("http://a9.com/-/spec/opensearch/1.1/");
+            f.text("ShortName", "Offline Commons");
+            f.text("Description", "Search the packs of this library by title, description or author.");
+            f.text("InputEncoding", "UTF-8");
+            f.text("OutputEncoding", "UTF-8");
+            f.xml.writeEmptyElement("Url");
+            f.xml.writeAttribute("type", ACQUISITION);
+            f.xml.writeAttribute("template", "/opds/search?q={searchTerms}");
+            f.xml.writeEndElement();
+            f.xml.writeEndDocument();
+            f.xml.close();
+        } catch (XMLStreamException e) {
+            throw new IllegalStateException("cannot write the OpenSearch description", e);
+        }
+        return f.out.toString();
     }
 
     private void entry(PackShelf.Shelved s) throws XMLStreamException {

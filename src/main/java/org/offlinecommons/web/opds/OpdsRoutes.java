@@ -2,6 +2,8 @@ package org.offlinecommons.web.opds;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +16,8 @@ import org.offlinecommons.web.HttpProblem;
 /**
  * The OPDS 1.2 catalog: {@code /opds} (navigation: all packs, newest, by language), the acquisition
  * feeds {@code /opds/all}, {@code /opds/new}, {@code /opds/language/{tag}} (a page of packs each, with
- * {@code ?page=N}), {@code /opds/languages}, and each pack's icon.
+ * {@code ?page=N}), {@code /opds/languages}, OpenSearch ({@code /opds/search.xml}, {@code /opds/search?q=}),
+ * and each pack's icon.
  */
 public final class OpdsRoutes {
 
@@ -41,6 +44,9 @@ public final class OpdsRoutes {
                 "urn:offline-commons:opds:languages", "Packs by language", "/opds/languages", updated(), languages())));
         config.routes.get("/opds/language/{tag}", this::language);
         config.routes.get("/opds/icon/{id}.png", this::icon);
+        config.routes.get(OpdsFeed.SEARCH_DESCRIPTION, ctx -> ctx.contentType(OpdsFeed.OPENSEARCH + ";charset=utf-8")
+                .result(OpdsFeed.searchDescription()));
+        config.routes.get("/opds/search", this::search);
     }
 
     private void language(Context ctx) {
@@ -50,6 +56,16 @@ public final class OpdsRoutes {
         }
         feed(ctx, OpdsFeed.ACQUISITION, OpdsFeed.acquisition("urn:offline-commons:opds:language:" + tag,
                 "Packs in " + name(tag), "/opds/language/" + tag, shelf.language(tag, page(ctx))));
+    }
+
+    private void search(Context ctx) {
+        String q = ctx.queryParam("q") == null ? "" : ctx.queryParam("q").strip();
+        if (q.length() > 200) {
+            throw HttpProblem.badRequest("A search is at most 200 characters");
+        }
+        String self = "/opds/search?q=" + URLEncoder.encode(q, StandardCharsets.UTF_8);
+        feed(ctx, OpdsFeed.ACQUISITION, OpdsFeed.acquisition("urn:offline-commons:opds:search:"
+                + URLEncoder.encode(q, StandardCharsets.UTF_8), "Search: " + q, self, shelf.search(q, page(ctx))));
     }
 
     private void icon(Context ctx) {
