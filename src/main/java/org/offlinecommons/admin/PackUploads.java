@@ -14,6 +14,7 @@ import org.offlinecommons.pack.DiskReserve;
 import org.offlinecommons.pack.PackImporter;
 import org.offlinecommons.pack.PackLimits;
 import org.offlinecommons.pack.PackManifest;
+import org.offlinecommons.pack.ZimImporter;
 import org.offlinecommons.pack.Sizes;
 import org.offlinecommons.store.Library;
 
@@ -94,11 +95,23 @@ public final class PackUploads {
      */
     public Started startImport(UploadFile upload) throws IOException {
         Path own = upload.path().getParent();
-        PackManifest manifest;
+        String packId;
+        long version;
+        String packTitle;
         try {
             upload.finish();
-            try (PackArchive archive = PackArchive.open(upload.path(), limits)) {
-                manifest = archive.manifest();
+            if (ZimImporter.isZim(upload.path())) {
+                ZimImporter.Summary zim = ZimImporter.inspect(upload.path());
+                packId = zim.packId();
+                version = zim.version();
+                packTitle = zim.title();
+            } else {
+                try (PackArchive archive = PackArchive.open(upload.path(), limits)) {
+                    PackManifest manifest = archive.manifest();
+                    packId = manifest.id();
+                    version = manifest.version();
+                    packTitle = manifest.title();
+                }
             }
         } catch (IOException | RuntimeException e) {
             UploadFile.delete(own);
@@ -109,7 +122,7 @@ public final class PackUploads {
         try {
             job = jobs.submit("import", title, j -> {
                 try {
-                    j.message("Importing '" + manifest.title() + "'");
+                    j.message("Importing '" + packTitle + "'");
                     ImportResult r = importer.importPack(upload.path(), j);
                     return describe(r);
                 } finally {
@@ -120,7 +133,7 @@ public final class PackUploads {
             UploadFile.delete(own); // the runner is shutting down: the job never ran
             throw e;
         }
-        return new Started(job, manifest.id(), manifest.version(), manifest.title(), upload.name(), upload.size());
+        return new Started(job, packId, version, packTitle, upload.name(), upload.size());
     }
 
     /** An import that was started from an upload. */

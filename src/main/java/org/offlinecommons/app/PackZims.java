@@ -30,6 +30,8 @@ import java.util.MissingResourceException;
 import java.util.OptionalLong;
 import javax.imageio.ImageIO;
 import org.eclipse.jetty.http.MimeTypes;
+import org.offlinecommons.pack.FileList;
+import org.offlinecommons.pack.PackManifest;
 import org.offlinecommons.store.Catalog;
 import org.offlinecommons.store.FileRecipe;
 import org.offlinecommons.store.Item;
@@ -141,7 +143,7 @@ final class PackZims {
                 return l.writer();
             }
         }
-        Path db = file(pack, ".db");
+        Path db = file(pack, ".entries2.db");
         if (!Files.exists(db)) {
             buildEntries(pack, db);
         }
@@ -174,13 +176,15 @@ final class PackZims {
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA journal_mode=OFF");
                 s.execute("PRAGMA synchronous=OFF");
+                s.execute("CREATE TABLE staged (path TEXT PRIMARY KEY, title TEXT NOT NULL DEFAULT '', mime TEXT NOT NULL,"
+                        + " size INTEGER NOT NULL, sha256 TEXT NOT NULL, target TEXT NOT NULL DEFAULT '')");
                 s.execute("CREATE TABLE entry (rank INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, title TEXT NOT NULL"
-                        + " DEFAULT '', mime TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL)");
+                        + " DEFAULT '', mime TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL,"
+                        + " target TEXT NOT NULL DEFAULT '')");
             }
             c.setAutoCommit(false);
             String after = null;
-            long rank = 0;
-            try (PreparedStatement ins = c.prepareStatement("INSERT INTO entry VALUES (?, ?, '', ?, ?, ?)")) {
+            try (PreparedStatement ins = c.prepareStatement("INSERT INTO staged VALUES (?, '', ?, ?, ?, ?)")) {
                 while (true) {
                     List<Catalog.ListedFile> page = library.catalog().filesPage(pack.id(), pack.digest(), after, PAGE)
                             .orElseThrow(() -> new IOException("pack '" + pack.id() + "' was removed or replaced"
@@ -190,11 +194,13 @@ final class PackZims {
                         if (f.size() == 0) {
                             continue; // zimcheck counts an empty entry as an error, and zimwriterfs leaves them out
                         }
-                        ins.setLong(1, rank++);
-                        ins.setString(2, f.path());
-                        ins.setString(3, mediaType(f.path(), f.mediaType()));
-                        ins.setLong(4, f.size());
-                        ins.setString(5, f.sha256());
+                        boolean redirect = FileList.REDIRECT_MEDIA_TYPE.equals(f.mediaType());
+                        ins.setString(1, f.path());
+                        ins.setString(2, redirect ? "" : mediaType(f.path(), f.mediaType()));
+                        ins.setLong(3, redirect ? 0 : f.size());
+                        ins.setString(4, f.sha256());
+                        // A redirect file (from a ZIM) holds its target's pack path: a ZIM redirect again.
+                        ins.setString(5, redirect ? redirectTarget(f) : "");
                         ins.addBatch();
                     }
                     ins.executeBatch();
@@ -204,7 +210,7 @@ final class PackZims {
                 }
             }
             try (PreparedStatement upd = c.prepareStatement(
-                    "UPDATE entry SET title = ? WHERE path = ? AND title = ''")) {
+                    "UPDATE staged SET title = ? WHERE path = ? AND title = ''")) {
                 for (int offset = 0; ; offset += PAGE) {
                     List<Item> items = library.catalog().items(pack.id(), offset, PAGE);
                     for (Item it : items) {
@@ -219,6 +225,11 @@ final class PackZims {
                 }
             }
             try (Statement s = c.createStatement()) {
+                // Ranks are positions in path order; a redirect whose target was left out goes too.
+                s.execute("INSERT INTO entry SELECT ROW_NUMBER() OVER (ORDER BY path) - 1, path, title, mime, size,"
+                        + " sha256, target FROM staged WHERE target = '' OR target IN (SELECT path FROM staged"
+                        + " WHERE target = '') ORDER BY path");
+                s.execute("DROP TABLE staged");
                 // Titles sort as stored in the ZIM: the path when there is none.
                 s.execute("CREATE INDEX entry_by_title ON entry (CASE WHEN title = '' THEN path ELSE title END, path)");
             }
@@ -236,6 +247,34 @@ final class PackZims {
                 }
             }
         }
+    }
+
+    private String redirectTarget(Catalog.ListedFile f) throws IOException {
+        if (f.size() > 4096) {
+            throw new IOException("redirect file '" + f.path() + "' is " + f.size() + " bytes, too long for a path");
+        }
+        FileRecipe recipe = library.chunks().recipe(f.sha256())
+                .orElseThrow(() -> new IOException("the content of '" + f.path() + "' is missing; run verify"));
+        try (InputStream in = library.chunks().open(recipe)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace('\0', ' ').strip();
+        }
+    }
+
+    /** The pack's own icon (a ZIM's illustration, imported) when it is a PNG, else one drawn from its id. */
+    private byte[] illustration(PackRecord pack) throws IOException {
+        var icon = library.catalog().file(pack.id(), PackManifest.ICON_PATH);
+        if (icon.isPresent() && icon.get().size() > 8 && icon.get().size() <= 256 * 1024) {
+            FileRecipe recipe = library.chunks().recipe(icon.get().sha256()).orElse(null);
+            if (recipe != null) {
+                try (InputStream in = library.chunks().open(recipe)) {
+                    byte[] png = in.readAllBytes();
+                    if ((png[0] & 0xFF) == 0x89 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G') {
+                        return png;
+                    }
+                }
+            }
+        }
+        return illustration(pack.id());
     }
 
     static String mediaType(String path, String listed) {
@@ -262,12 +301,12 @@ final class PackZims {
 
         @Override
         public Cursor byPath(String fromPath) throws IOException {
-            return cursor("SELECT path, title, mime, size FROM entry WHERE path >= ? ORDER BY path", fromPath);
+            return cursor("SELECT path, title, mime, size, target FROM entry WHERE path >= ? ORDER BY path", fromPath);
         }
 
         @Override
         public Cursor byTitle(long skip) throws IOException {
-            return cursor("SELECT path, title, mime, size FROM entry ORDER BY CASE WHEN title = '' THEN path ELSE title"
+            return cursor("SELECT path, title, mime, size, target FROM entry ORDER BY CASE WHEN title = '' THEN path ELSE title"
                     + " END, path LIMIT -1 OFFSET ?", skip);
         }
 
@@ -348,7 +387,10 @@ final class PackZims {
                             if (!rs.next()) {
                                 return null;
                             }
-                            return ZimItem.content(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4));
+                            String target = rs.getString(5);
+                            return target.isEmpty()
+                                    ? ZimItem.content(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4))
+                                    : ZimItem.redirect(rs.getString(1), rs.getString(2), target);
                         } catch (SQLException e) {
                             throw new IOException(db + ": " + e.getMessage(), e);
                         }
@@ -401,7 +443,7 @@ final class PackZims {
         byte[] uuid = HexFormat.of().parseHex(pack.digest().substring(0, 32));
         uuid[6] = (byte) ((uuid[6] & 0x0f) | 0x40);
         uuid[8] = (byte) ((uuid[8] & 0x3f) | 0x80);
-        return new ZimBook(m, illustration(pack.id()), mainPage(pack, db), uuid);
+        return new ZimBook(m, illustration(pack), mainPage(pack, db), uuid);
     }
 
     private String mainPage(PackRecord pack, Path db) throws IOException {

@@ -14,6 +14,7 @@ final class ConsoleProgress implements ProgressListener {
     private static final long REDRAW_NANOS = 200_000_000L;
     private static final long LOG_NANOS = 5_000_000_000L;
     private static final long FIRST_DRAW_NANOS = 1_000_000_000L;
+    private static final double MIN_RATE_SECONDS = 1.0;
 
     private final PrintStream out;
     private final String label;
@@ -21,6 +22,10 @@ final class ConsoleProgress implements ProgressListener {
     private final long startNanos = System.nanoTime();
     private long lastDraw;
     private boolean drawn;
+    // The rate counts from the first byte, not from the start: reading a zip's directory or
+    // checking space comes first, and a rate over that wait once promised "565 h left".
+    private long flowStartNanos = -1;
+    private long flowStartDone;
 
     ConsoleProgress(PrintStream out, String label) {
         this.out = out;
@@ -31,6 +36,10 @@ final class ConsoleProgress implements ProgressListener {
     @Override
     public synchronized void update(long done, long total) {
         long now = System.nanoTime();
+        if (flowStartNanos < 0 && done > 0) {
+            flowStartNanos = now;
+            flowStartDone = done;
+        }
         if (now - lastDraw < (terminal ? REDRAW_NANOS : LOG_NANOS) && done < total) {
             return;
         }
@@ -39,7 +48,8 @@ final class ConsoleProgress implements ProgressListener {
         }
         lastDraw = now;
         drawn = true;
-        String line = line(done, total, (now - startNanos) / 1e9);
+        String line = flowStartNanos < 0 ? line(done, total, 0, 0)
+                : line(done, total, done - flowStartDone, (now - flowStartNanos) / 1e9);
         if (terminal) {
             out.print("\r" + line + "\u001b[K");
         } else {
@@ -55,15 +65,23 @@ final class ConsoleProgress implements ProgressListener {
         }
     }
 
-    String line(long done, long total, double seconds) {
+    /**
+     * One line of the bar; the rate and the time left appear once {@code measured} bytes have
+     * flowed for at least {@code seconds} = one second, when they mean something.
+     */
+    String line(long done, long total, long measured, double seconds) {
         double fraction = total <= 0 ? 1 : Math.min(1, (double) done / total);
         int width = 24;
         int filled = (int) Math.round(fraction * width);
-        double rate = seconds > 0 ? done / seconds : 0;
-        String eta = rate > 0 && total > done ? " about " + duration((total - done) / rate) + " left" : "";
-        return String.format(Locale.ROOT, "%s [%s%s] %3d%%  %s of %s  %s/s%s", label,
+        String head = String.format(Locale.ROOT, "%s [%s%s] %3d%%  %s of %s", label,
                 "#".repeat(filled), " ".repeat(width - filled), Math.round(fraction * 100),
-                Sizes.human(done), Sizes.human(total), Sizes.human((long) rate), eta);
+                Sizes.human(done), Sizes.human(total));
+        if (seconds < MIN_RATE_SECONDS || measured <= 0) {
+            return head;
+        }
+        double rate = measured / seconds;
+        String eta = total > done ? " about " + duration((total - done) / rate) + " left" : "";
+        return head + "  " + Sizes.human((long) rate) + "/s" + eta;
     }
 
     private static String duration(double seconds) {

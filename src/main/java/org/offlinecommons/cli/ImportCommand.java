@@ -23,11 +23,12 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "import", mixinStandardHelpOptions = true,
-        description = {"Check pack zips and add them to the library.",
+        description = {"Check pack zips or Kiwix ZIM files and add them to the library.",
                 "Each pack appears whole or not at all; a refused pack changes nothing."})
 final class ImportCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "FILE.zip", arity = "0..*", description = "Pack zips to import.")
+    @Parameters(paramLabel = "FILE", arity = "0..*", description = "Pack zips or ZIM files (FILE.zim, or the first"
+            + " part FILE.zimaa of a split one) to import.")
     List<Path> files = new ArrayList<>();
 
     @Option(names = "--from-drive", paramLabel = "PATH",
@@ -48,7 +49,7 @@ final class ImportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (files.isEmpty() && drives.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "Name pack zips to import, or --from-drive PATH");
+            throw new ParameterException(spec.commandLine(), "Name pack zips or ZIM files to import, or --from-drive PATH");
         }
         long reserveBytes = reserveBytes(spec, reserve);
         int failures = 0;

@@ -83,7 +83,9 @@ final class PackFinder {
         return new Result(zips, false);
     }
 
+    /** Pack zips, ZIM files, and the first part of a split ZIM ({@code X.zimaa}; the other parts follow it). */
     static boolean isZipName(String name) {
-        return name.toLowerCase(Locale.ROOT).endsWith(".zip") && !name.startsWith(".");
+        String lower = name.toLowerCase(Locale.ROOT);
+        return (lower.endsWith(".zip") || lower.endsWith(".zim") || lower.endsWith(".zimaa")) && !name.startsWith(".");
     }
 }

@@ -12,6 +12,7 @@ import org.offlinecommons.pack.PackArchive;
 import org.offlinecommons.pack.PackException;
 import org.offlinecommons.pack.PackLimits;
 import org.offlinecommons.pack.PackManifest;
+import org.offlinecommons.pack.ZimImporter;
 import org.offlinecommons.store.GenerationCache;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.PackRecord;
@@ -65,6 +66,15 @@ final class PackInspector {
     }
 
     private Contents read(Path file) {
+        if (ZimImporter.isZim(file)) {
+            try {
+                ZimImporter.Summary z = ZimImporter.inspect(file);
+                // Its digest is known only once imported: a ZIM of the installed name and date counts as installed.
+                return new Contents(z.packId(), z.version(), z.title(), z.fileBytes(), null, null);
+            } catch (PackException e) {
+                return new Contents(null, 0, null, 0, null, e);
+            }
+        }
         try (PackArchive archive = PackArchive.open(file, limits)) {
             PackManifest m = archive.manifest();
             return new Contents(m.id(), m.version(), m.title(), m.totalSize(), ManifestCodec.digest(m), null);
@@ -100,7 +110,7 @@ final class PackInspector {
             detail = name + ": pack '" + c.id() + "' version " + c.version() + " is older than the installed version "
                     + installedVersion + "; nothing was changed";
             refusal = PackException.Reason.CONFLICT;
-        } else if (installed.get().digest().equals(c.digest())) {
+        } else if (c.digest() == null || installed.get().digest().equals(c.digest())) {
             state = PackState.INSTALLED;
             detail = "already installed";
         } else {

@@ -22,8 +22,13 @@ import org.offlinecommons.store.Hashes;
 public final class FileList {
 
     public static final String ENTRY_NAME = "pack-files.tsv";
-    /** A path is at most 255 bytes, a media type 127: every valid line fits. */
-    public static final int MAX_LINE_BYTES = 255 + 1 + 20 + 1 + 64 + 1 + 127 + 1;
+    /**
+     * The media type of a redirect (docs/pack-format.md): the file's content is the UTF-8 path of
+     * another file of the same pack, which a request for this one is sent to (a ZIM's redirects).
+     */
+    public static final String REDIRECT_MEDIA_TYPE = "inode/symlink";
+    /** A path is at most {@link PackPath#MAX_BYTES} bytes, a media type 127: every valid line fits. */
+    public static final int MAX_LINE_BYTES = PackPath.MAX_BYTES + 1 + 20 + 1 + 64 + 1 + 127 + 1;
     private static final Pattern MEDIA_TYPE = Pattern.compile(
             "[a-z0-9][a-z0-9!#$&^_.+-]{0,62}/[a-z0-9][a-z0-9!#$&^_.+-]{0,62}");
 

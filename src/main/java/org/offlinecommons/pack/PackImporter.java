@@ -37,6 +37,9 @@ public final class PackImporter {
     }
 
     public ImportResult importPack(Path zipFile, ProgressListener progress) {
+        if (ZimImporter.isZim(zipFile)) {
+            return new ZimImporter(library, reserveBytes).importZim(zipFile, progress);
+        }
         try (PackArchive archive = PackArchive.open(zipFile, limits)) {
             return importArchive(archive, progress);
         }

@@ -35,6 +35,8 @@ public record PackManifest(
     /** The format whose file list is a separate, sorted, streamed zip entry. */
     public static final int FORMAT_2 = 2;
     public static final String FILE_NAME = "pack.json";
+    /** A pack's optional icon: a 48x48 PNG at this path is shown on its card (a ZIM's illustration goes here). */
+    public static final String ICON_PATH = "illustration-48x48.png";
     /** The highest version a pack may have (2^31-1), so that every pack can still be upgraded. */
     public static final long MAX_VERSION = Integer.MAX_VALUE;
 

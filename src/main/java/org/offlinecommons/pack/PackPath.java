@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  */
 public final class PackPath {
 
-    public static final int MAX_BYTES = 255;
+    /** Long enough for ZIM paths: Wikipedia titles reach 255 characters, up to 1020 bytes of UTF-8. */
+    public static final int MAX_BYTES = 1024;
     private static final Pattern DRIVE_LETTER = Pattern.compile("^[A-Za-z]:");
 
     private PackPath() {

@@ -89,8 +89,7 @@ public final class StreamedItems {
      * for it (else null).
      */
     public void add(FileList.Entry f, byte[] bytes) {
-        files.add(new Catalog.ListedFile(f.path(), f.size(), f.sha256(), f.mediaType()));
-        long seq = fileSeq++;
+        PackManifest.ItemEntry item = null;
         Optional<ItemKind> byPath = kind(f);
         if (byPath.isPresent()) {
             ItemKind k = byPath.get();
@@ -103,7 +102,26 @@ public final class StreamedItems {
             if (title.isEmpty()) {
                 title = DocumentText.titleFromPath(f.path());
             }
-            List<NewItem> made = ItemIndexer.items(new PackManifest.ItemEntry(f.path(), title, k), f.file(), bytes);
+            item = new PackManifest.ItemEntry(f.path(), title, k);
+        }
+        add(f, item, bytes);
+    }
+
+    /** Whether {@link #add(FileList.Entry, PackManifest.ItemEntry, byte[])} needs the bytes for this item. */
+    public static boolean reads(PackManifest.ItemEntry item, FileList.Entry f) {
+        return ItemIndexer.reads(item, f.file());
+    }
+
+    /**
+     * Stages the next file in path order as the item {@code item} says (null: no item; an empty
+     * title is taken from the document), with its verified content when {@link #reads(PackManifest.ItemEntry,
+     * FileList.Entry)} asked for it (else null). For importers that know their items (a ZIM's front articles).
+     */
+    public void add(FileList.Entry f, PackManifest.ItemEntry item, byte[] bytes) {
+        files.add(new Catalog.ListedFile(f.path(), f.size(), f.sha256(), f.mediaType()));
+        long seq = fileSeq++;
+        if (item != null) {
+            List<NewItem> made = ItemIndexer.items(item, f.file(), bytes);
             int rank = f.path().equals(entryPath) ? 0 : 1;
             for (int i = 0; i < made.size(); i++) {
                 NewItem n = made.get(i);

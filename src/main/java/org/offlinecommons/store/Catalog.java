@@ -102,6 +102,19 @@ public final class Catalog {
         });
     }
 
+    /** A file of an installed pack with its media type (null when its path gives it). */
+    public Optional<ListedFile> listedFile(String packId, String path) {
+        return db.query("SELECT path, size, sha256, media_type FROM pack_file WHERE pack_id = ? AND path = ?", ps -> {
+            ps.setString(1, packId);
+            ps.setString(2, path);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next()
+                        ? Optional.of(new ListedFile(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4)))
+                        : Optional.empty();
+            }
+        });
+    }
+
     public Optional<StoredFile> file(String packId, String path) {
         return db.query("SELECT path, size, sha256 FROM pack_file WHERE pack_id = ? AND path = ?", ps -> {
             ps.setString(1, packId);
@@ -162,6 +175,20 @@ public final class Catalog {
                     + " FROM item WHERE pack_id = ? AND position = ?")) {
                 ps.setString(1, packId);
                 ps.setInt(2, position);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(item(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** The first item (in reading order) showing the file at {@code path}, found by index. */
+    public Optional<Item> firstItemAt(String packId, String path) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT position, path, entry, title, kind, timestamp"
+                    + " FROM item WHERE pack_id = ? AND path = ? ORDER BY position LIMIT 1")) {
+                ps.setString(1, packId);
+                ps.setString(2, path);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(item(rs)) : Optional.empty();
                 }

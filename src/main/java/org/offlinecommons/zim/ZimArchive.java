@@ -431,6 +431,32 @@ public final class ZimArchive implements AutoCloseable {
     }
   }
 
+  /** Receives entry indexes. */
+  @FunctionalInterface
+  public interface IndexVisitor {
+    void index(int entryIndex) throws IOException;
+  }
+
+  /**
+   * The entry indexes of the front-article listing ({@code X/listing/titleOrdered/v1}), in title order, without
+   * reading their dirents (an importer only marks them); nothing when the file has no such listing.
+   */
+  public void forEachFrontArticleIndex(IndexVisitor visitor) throws IOException {
+    if (listingV1 == null) {
+      return;
+    }
+    try (BlobStream list = openBlob(listingV1)) {
+      if (list.size() % 4 != 0) {
+        throw source.problem("the front article listing is " + list.size() + " bytes, not a multiple of 4");
+      }
+      byte[] b = new byte[4];
+      for (long i = 0; i < list.size() / 4; i++) {
+        list.readNBytes(b, 0, 4);
+        visitor.index(titleIndexEntry(Bytes.u32(b, 0), "front article listing", i));
+      }
+    }
+  }
+
   Optional<ZimEntry> listingV1() {
     return Optional.ofNullable(listingV1);
   }

@@ -89,7 +89,7 @@ class DriveCliTest {
 
         Run nothing = run("import", "--data", data);
         assertThat(nothing.code()).isEqualTo(2);
-        assertThat(nothing.err()).contains("Name pack zips to import, or --from-drive PATH");
+        assertThat(nothing.err()).contains("to import, or --from-drive PATH");
         Run badReserve = run("import", v1.toString(), "--reserve", "lots", "--data", data);
         assertThat(badReserve.code()).isEqualTo(2);
         assertThat(badReserve.err()).contains("--reserve: 'lots' is not a size");

@@ -27,4 +27,13 @@ class PackPathTest {
         assertThat(PackPath.problem("a\u202Eb")).isEqualTo("the path contains a bidirectional override (U+202E)");
         assertThat(PackPath.problem("a\u0085b")).isEqualTo("the path contains a control character (U+0085)");
     }
+
+    @org.junit.jupiter.api.Test
+    void zimLongPathsUpTo1024BytesAreValid() {
+        // A 255-character Cyrillic Wikipedia title is 510 bytes; four bytes a character reach the cap.
+        String title = "\uD83D\uDE00".repeat(255);
+        assertThat(PackPath.problem("A/" + title)).isNull();
+        assertThat(PackPath.problem("A/" + title + "ab")).isNull();
+        assertThat(PackPath.problem("A/" + title + "abc")).isEqualTo("the path is longer than 1024 bytes");
+    }
 }

@@ -16,7 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import java.util.zip.GZIPOutputStream;
 import org.eclipse.jetty.http.MimeTypes;
+import org.offlinecommons.pack.FileList;
 import org.offlinecommons.pack.PackPath;
+import java.nio.charset.StandardCharsets;
+import org.offlinecommons.store.Catalog;
 import org.offlinecommons.store.ChunkRef;
 import org.offlinecommons.store.ChunkStore;
 import org.offlinecommons.store.FileRecipe;
@@ -114,6 +117,11 @@ public final class PackFiles {
         if (located == null) {
             return null;
         }
+        if (located.redirect() != null) {
+            // A ZIM's redirect (docs/pack-format.md): to its target in the same pack, never elsewhere.
+            return new Reply(302, List.of("Location", located.redirect(), "Cache-Control", "public, no-cache",
+                    "Content-Length", "0"), NO_BODY);
+        }
         StoredFile file = located.file();
         String etag = located.etag();
         String type = located.type();
@@ -204,8 +212,9 @@ public final class PackFiles {
     }
 
     /** What every answer about one file needs, worked out once per library generation. */
+    /** {@code redirect}: the Location of a redirect file, else null. */
     private record Located(long generation, StoredFile file, String etag, String type, String length,
-                           boolean compressible) {
+                           boolean compressible, String redirect) {
     }
 
     private record FileKey(String packId, String path) {
@@ -241,13 +250,15 @@ public final class PackFiles {
         if (problem != null) {
             throw HttpProblem.badRequest("Not a valid path in a pack: " + problem);
         }
-        StoredFile file = library.catalog().file(packId, path).orElseThrow(() -> HttpProblem.notFound(
+        Catalog.ListedFile listed = library.catalog().listedFile(packId, path).orElseThrow(() -> HttpProblem.notFound(
                 library.catalog().exists(packId)
                         ? "Pack '" + packId + "' has no file '" + path + "'"
                         : "There is no pack '" + packId + "' in this library"));
-        String type = contentType(path);
+        StoredFile file = new StoredFile(listed.path(), listed.size(), listed.sha256());
+        String redirect = FileList.REDIRECT_MEDIA_TYPE.equals(listed.mediaType()) ? redirect(packId, file) : null;
+        String type = contentType(path, listed.mediaType());
         Located found = new Located(generation, file, "\"" + file.sha256() + "\"", type,
-                Long.toString(file.size()), file.size() >= GZIP_MIN_BYTES && isCompressible(type));
+                Long.toString(file.size()), file.size() >= GZIP_MIN_BYTES && isCompressible(type), redirect);
         if (generation > locatedGeneration || located.size() >= LOCATED_MAX) {
             // Entries of an older generation are dead weight; a crawler walking every page would
             // fill the map. Starting afresh is simpler than tracking use, and rare.
@@ -352,6 +363,29 @@ public final class PackFiles {
         return gz.duplicate();
     }
 
+    /** Where a redirect file sends its requests: its target's URL in the same pack. */
+    private String redirect(String packId, StoredFile file) {
+        String target;
+        try (InputStream in = library.chunks().open(recipe(file, packId, file.path()))) {
+            target = new String(in.readNBytes(PackPath.MAX_BYTES + 1), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (PackPath.problem(target) != null || library.catalog().file(packId, target).isEmpty()) {
+            throw HttpProblem.notFound("Pack '" + packId + "' has no file '" + target + "', where '" + file.path()
+                    + "' leads");
+        }
+        return ContentUrls.file(packId, target);
+    }
+
+    /** The Content-Type of a file: its media type from the pack when it has one, else by its name. */
+    public static String contentType(String path, String mediaType) {
+        if (mediaType == null || !FileList.isMediaType(mediaType)) {
+            return contentType(path);
+        }
+        return withCharset(mediaType);
+    }
+
     public static String contentType(String path) {
         String type = MIME.getMimeByExtension(path);
         if (type == null) {
@@ -362,6 +396,10 @@ public final class PackFiles {
                 type = "application/octet-stream";
             }
         }
+        return withCharset(type);
+    }
+
+    private static String withCharset(String type) {
         if ((type.startsWith("text/") || type.equals("application/javascript") || type.equals("application/json"))
                 && !type.contains("charset")) {
             type = type + "; charset=utf-8";

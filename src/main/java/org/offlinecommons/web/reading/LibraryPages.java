@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.offlinecommons.app.PackDownloads;
@@ -20,6 +21,7 @@ import org.offlinecommons.web.download.DownloadRoutes;
 import org.offlinecommons.notes.NoteEntry;
 import org.offlinecommons.notes.NotesRenderer;
 import org.offlinecommons.pack.ItemKind;
+import org.offlinecommons.pack.PackManifest;
 import org.offlinecommons.pack.Sizes;
 import org.offlinecommons.store.Item;
 import org.offlinecommons.store.Library;
@@ -100,15 +102,18 @@ public final class LibraryPages {
     private HomeView.PackCard card(PackRecord p) {
         return new HomeView.PackCard(p.title(), p.description() == null ? "" : p.description(),
                 PageUrls.pack(p.id()), initial(p.title()), languageName(p.language()), langTag(p.language()),
-                t.format("pack.items", p.itemCount()), Sizes.human(p.totalSize()), downloads(p));
+                t.format("pack.items", p.itemCount()), Sizes.human(p.totalSize()),
+                library.catalog().file(p.id(), PackManifest.ICON_PATH).isPresent()
+                        ? ContentUrls.file(p.id(), PackManifest.ICON_PATH) : null, downloads(p));
     }
 
     public PackView pack(String packId, int requestedPage) {
         PackRecord pack = pack(packId);
-        List<Item> items = library.catalog().items(packId);
-        int pages = Math.max(1, (items.size() + TOC_PAGE_SIZE - 1) / TOC_PAGE_SIZE);
+        int itemCount = pack.itemCount();
+        int pages = Math.max(1, (itemCount + TOC_PAGE_SIZE - 1) / TOC_PAGE_SIZE);
         int page = Math.max(1, Math.min(pages, requestedPage));
-        List<Item> shown = items.subList((page - 1) * TOC_PAGE_SIZE, Math.min(items.size(), page * TOC_PAGE_SIZE));
+        // One page read by index: the pack page costs the same for ten items or a million.
+        List<Item> shown = library.catalog().items(packId, (page - 1) * TOC_PAGE_SIZE, TOC_PAGE_SIZE);
         List<PackView.Folder> folders = new ArrayList<>();
         String currentFolder = null;
         List<PackView.Entry> run = null;
@@ -130,7 +135,7 @@ public final class LibraryPages {
                 pack.authors().isEmpty() ? t.get("pack.authorsUnknown") : String.join(", ", pack.authors())));
         facts.add(new PackView.Fact(t.get("pack.version"), Long.toString(pack.version())));
         facts.add(new PackView.Fact(t.get("pack.size"), Sizes.human(pack.totalSize())));
-        facts.add(new PackView.Fact(t.get("pack.itemCount"), t.format("pack.items", items.size())));
+        facts.add(new PackView.Fact(t.get("pack.itemCount"), t.format("pack.items", itemCount)));
         if (!blank(pack.created())) {
             facts.add(new PackView.Fact(t.get("pack.created"), pack.created()));
         }
@@ -140,7 +145,7 @@ public final class LibraryPages {
                 t.format("pager.label", page, pages));
         Layout layout = base.titled(pack.title()).searching(null, null);
         return new PackView(layout, packId, pack.title(), pack.description() == null ? "" : pack.description(),
-                langTag(pack.language()), startUrl(pack, items), facts, folders, pager, downloads(pack));
+                langTag(pack.language()), startUrl(pack), facts, folders, pager, downloads(pack));
     }
 
     private List<PackView.Download> downloads(PackRecord pack) {
@@ -150,21 +155,15 @@ public final class LibraryPages {
                 o.length().isPresent() ? Sizes.human(o.length().getAsLong()) : t.get("download.sizeUnknown"))).toList();
     }
 
-    private static String startUrl(PackRecord pack, List<Item> items) {
-        if (items.isEmpty()) {
-            return pack.entry() == null ? null : ContentUrls.packRoot(pack.id());
-        }
+    private String startUrl(PackRecord pack) {
         if (pack.entry() != null) {
-            for (Item item : items) {
-                if (item.path().equals(pack.entry())) {
+            return library.catalog().firstItemAt(pack.id(), pack.entry())
                     // The entry route redirects nested pages so their relative links work.
-                    return ItemKind.HTML.id().equals(item.kind()) ? ContentUrls.packRoot(pack.id())
-                            : PageUrls.item(pack.id(), item);
-                }
-            }
-            return ContentUrls.packRoot(pack.id());
+                    .filter(item -> !ItemKind.HTML.id().equals(item.kind()))
+                    .map(item -> PageUrls.item(pack.id(), item))
+                    .orElse(ContentUrls.packRoot(pack.id()));
         }
-        return PageUrls.item(pack.id(), items.get(0));
+        return library.catalog().items(pack.id(), 0, 1).stream().findFirst().map(item -> PageUrls.item(pack.id(), item)).orElse(null);
     }
 
     /** The item at a reader address; web pages are not shown here but at their own address. */
@@ -214,9 +213,7 @@ public final class LibraryPages {
         } else if (kind == ItemKind.MARKDOWN) {
             Optional<String> markdown = text.read(file, PackText.MAX_DOCUMENT_BYTES);
             if (markdown.isPresent()) {
-                Map<String, String> itemUrls = itemUrls(packId);
-                bodyHtml = MarkdownHtml.render(markdown.get(), item.title(), item.path(),
-                        path -> itemUrls.getOrDefault(path, ContentUrls.file(packId, path)));
+                bodyHtml = MarkdownHtml.render(markdown.get(), item.title(), item.path(), itemUrls(packId));
             } else {
                 notice = t.get("reader.tooLarge");
             }
@@ -263,13 +260,11 @@ public final class LibraryPages {
         };
     }
 
-    /** Where the reader shows each document of a pack, for links between documents. */
-    private Map<String, String> itemUrls(String packId) {
-        Map<String, String> urls = new HashMap<>();
-        for (Item item : library.catalog().items(packId)) {
-            urls.putIfAbsent(item.path(), PageUrls.item(packId, item));
-        }
-        return urls;
+    /** Where the reader shows the document at a path, for links between documents; looked up per link. */
+    private UnaryOperator<String> itemUrls(String packId) {
+        Map<String, String> seen = new HashMap<>();
+        return path -> seen.computeIfAbsent(path, p -> library.catalog().firstItemAt(packId, p)
+                .map(item -> PageUrls.item(packId, item)).orElse(ContentUrls.file(packId, p)));
     }
 
     private ReaderView.Neighbour neighbour(String packId, int position) {

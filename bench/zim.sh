@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# The ZIM run (scripts/bench --zim): a generated website made into a ZIM by zimwriterfs, then
+#   1. imported by Offline Commons (`import FILE.zim`) against `zimdump dump` of the same file to a
+#      folder (the issue's target: no slower), each timed with its CPU time and peak RSS;
+#   2. its pages served by our server (from the imported pack) against kiwix-serve (from the ZIM),
+#      with wrk, one server under load at a time (target: at least 5x the requests/s).
+# Prints the numbers; docs/performance.md ("ZIM") keeps them by hand, with the machine's load.
+#
+# Environment:
+#   BENCH_ZIM_PAGES=2000   generated HTML documents
+#   BENCH_DURATION=10      seconds per measured wrk run (each after a warm-up of BENCH_WARMUP=4)
+#   BENCH_KEEP=1           keep the temporary folder
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bench="$root/bench"
+PAGES="${BENCH_ZIM_PAGES:-2000}"
+DURATION="${BENCH_DURATION:-10}"
+WARMUP="${BENCH_WARMUP:-4}"
+CONNECTIONS=50
+THREADS=2
+
+started=$(date +%s)
+say() { printf '[zim %4ss] %s\n' "$(( $(date +%s) - started ))" "$*" >&2; }
+die() { say "ERROR: $*"; exit 1; }
+# shellcheck source=lib.sh
+. "$bench/lib.sh"
+install_tools
+command -v java >/dev/null || die "java (17+) is needed to run Offline Commons"
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/oc-zim.XXXXXX")"
+servers=()
+cleanup() {
+  local pid
+  for pid in "${servers[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
+  for pid in "${servers[@]:-}"; do [ -n "$pid" ] && wait "$pid" 2>/dev/null || true; done
+  if [ "${BENCH_KEEP:-0}" = 1 ]; then say "kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+results="$work/results.txt"
+: > "$results"
+record() { echo "$1 $2" >> "$results"; }
+cpu_of() { awk '/User time/ {u=$NF} /System time/ {s=$NF} END {printf "%.2f", u+s}' "$1"; }
+
+prepare_jar
+say "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+say "generating $PAGES pages"
+python3 "$bench/corpus.py" "$work/corpus" --pages "$PAGES" --total-mb 0 > /dev/null
+# shellcheck disable=SC1091
+. "$work/corpus/paths.env"
+rm -rf "$work/corpus/site/video"   # pages, pictures, styles: what a reader asks for
+say "zimwriterfs (with its full-text index, as Kiwix's own ZIMs)"
+zimwriterfs -w "$PAGE_SMALL" -I "$ICON" -l eng -t "ZIM benchmark" -d "ZIM benchmark" -c bench -p bench \
+  -n zim_bench "$work/corpus/site" "$work/bench.zim" > "$work/zimwriterfs.log" 2>&1 \
+  || die "zimwriterfs failed: $(tail -3 "$work/zimwriterfs.log")"
+record zim.bytes "$(stat -c %s "$work/bench.zim")"
+record zim.entries "$(zimdump info "$work/bench.zim" | sed -n 's/^count-entries: //p')"
+
+say "zimdump dump of the ZIM to a folder"
+/usr/bin/time -v -o "$work/dump.time" zimdump dump --dir="$work/dumped" "$work/bench.zim" > /dev/null 2>&1 \
+  || die "zimdump dump failed"
+record import.zimdump.seconds "$(elapsed_of "$work/dump.time")"
+record import.zimdump.cpu_seconds "$(cpu_of "$work/dump.time")"
+record import.zimdump.rss_kb "$(rss_of "$work/dump.time")"
+rm -rf "$work/dumped"
+
+say "offline-commons import of the same ZIM"
+/usr/bin/time -v -o "$work/import.time" java "${java_opts[@]}" -jar "$jar" import "$work/bench.zim" \
+  --data "$work/data" > "$work/import.log" 2>&1 || die "import failed: $(tail -3 "$work/import.log")"
+record import.ours.seconds "$(elapsed_of "$work/import.time")"
+record import.ours.cpu_seconds "$(cpu_of "$work/import.time")"
+record import.ours.rss_kb "$(rss_of "$work/import.time")"
+
+port=$(free_port)
+java "${java_opts[@]}" -jar "$jar" serve --data "$work/data" --port "$port" --bind 127.0.0.1 \
+  > "$work/ours.log" 2>&1 &
+ours_pid=$!
+servers+=("$ours_pid")
+ours="http://127.0.0.1:$port/packs/zim-bench/$PAGE_SMALL"
+port=$(free_port)
+kiwix-serve --nosearchbar -i 127.0.0.1 -p "$port" "$work/bench.zim" > "$work/kiwix.log" 2>&1 &
+kiwix_pid=$!
+servers+=("$kiwix_pid")
+kiwix="http://127.0.0.1:$port/bench/$PAGE_SMALL"
+wait_http "$ours"
+wait_http "$kiwix"
+for url in "$ours" "$kiwix"; do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "$url")" = 200 ] || die "$url does not answer 200"
+done
+
+# measure NAME URL: warm up, then one wrk run; requests/s recorded.
+measure() {
+  wrk -t$THREADS -c$CONNECTIONS -d"${WARMUP}s" --timeout 10s "$2" > /dev/null 2>&1 || true
+  local rps
+  rps=$(wrk -t$THREADS -c$CONNECTIONS -d"${DURATION}s" --timeout 10s "$2" 2>&1 | awk '/^Requests\/sec:/ {print $2}')
+  record "serve.$1.rps" "${rps:-0}"
+  say "  $1: ${rps:-0} requests/s"
+}
+say "serving $PAGE_SMALL ($PAGE_SMALL_BYTES bytes), $CONNECTIONS connections, one server at a time"
+measure ours "$ours"
+measure kiwix "$kiwix"
+stop_server "$ours_pid"
+stop_server "$kiwix_pid"
+say "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+cat "$results"
