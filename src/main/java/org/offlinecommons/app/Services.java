@@ -26,10 +26,12 @@ import org.offlinecommons.sync.PeerPulls;
  * @param peers   the peers found or added, what they have, and their tokens
  * @param pulls   pulling from a peer, whichever page or API asks
  * @param tree    what peers pull from this server
+ * @param downloads packs to take home as zip or ZIM files (off with {@code serve --no-downloads})
  */
 public record Services(Library library, JobRunner jobs, DiskReserve reserve, Drives drives, DriveImports driveImports,
                        ExportJobs exports, PackUploads uploads, AdminPassword password, Audit audit, AdminLogins logins,
-                       PeerSurvey peers, PeerPulls pulls, LibraryTree tree) implements AutoCloseable {
+                       PeerSurvey peers, PeerPulls pulls, LibraryTree tree,
+                       PackDownloads downloads) implements AutoCloseable {
 
     /**
      * @param drives         where USB drives are looked for, and the reserve every import keeps
@@ -50,7 +52,14 @@ public record Services(Library library, JobRunner jobs, DiskReserve reserve, Dri
         AdminPassword password = new AdminPassword(library);
         Audit audit = new Audit(library);
         return new Services(library, jobs, reserve, drives, new DriveImports(drives, jobs), new ExportJobs(drives, jobs),
-                uploads, password, audit, new AdminLogins(password, new LoginThrottle(), audit), peers, pulls, tree);
+                uploads, password, audit, new AdminLogins(password, new LoginThrottle(), audit), peers, pulls, tree,
+                new PackDownloads(library, true));
+    }
+
+    /** The same services with downloads turned off or on. */
+    public Services withDownloads(boolean on) {
+        return new Services(library, jobs, reserve, drives, driveImports, exports, uploads, password, audit, logins,
+                peers, pulls, tree, downloads.withEnabled(on));
     }
 
     /** Stops asking peers for their catalogs; the library and the jobs are their owner's to close. */

@@ -105,6 +105,10 @@ final class ServeCommand implements Callable<Integer> {
                     + " disk's damage before anyone asks for it (0: never). Default: ${DEFAULT-VALUE}"})
     String scrubRate;
 
+    @Option(names = "--no-downloads", description = {"Do not offer packs to download as zip or ZIM files"
+            + " (/download answers 404, the pages and the OPDS catalog show no download links)."})
+    boolean noDownloads;
+
     @Spec
     CommandSpec spec;
 
@@ -139,7 +143,8 @@ final class ServeCommand implements Callable<Integer> {
         // is shown only once stored, so nobody can try it before it works.
         CompletableFuture<Optional<String>> madeUp =
                 CompletableFuture.supplyAsync(() -> new AdminPassword(library).createIfMissing());
-        Services services = Services.create(library, jobs, drives, options.maxUploadBytes());
+        Services services = Services.create(library, jobs, drives, options.maxUploadBytes())
+                .withDownloads(!noDownloads);
         WebServer server;
         try {
             server = WebServer.start(services, options);

@@ -55,6 +55,28 @@ public final class PackExporter {
     }
 
     /**
+     * The zip {@link #export(String, Path, ProgressListener)} writes, as an image any slice of which
+     * can be written (downloads with Range). The first call for a pack version reads the pack once
+     * to index it (told to {@code progress}); the index is kept under {@code cacheDir}, named by the
+     * pack's digest, and the indexes of the pack's older versions there are deleted.
+     */
+    public ZipImage image(String packId, Path cacheDir, ProgressListener progress) throws IOException {
+        PackManifest m = manifest(packId);
+        String digest = ManifestCodec.digest(m);
+        Path dir = cacheDir.resolve(packId);
+        String name = digest + ".zip-v" + ZipImage.OUTPUT_VERSION + ".idx";
+        ZipImage image = ZipImage.open(m, m.streamed() ? listing(m) : null, this::openAt, dir.resolve(name), progress);
+        try (var old = java.nio.file.Files.newDirectoryStream(dir, "*.zip-v*.idx")) {
+            for (Path p : old) {
+                if (!p.getFileName().toString().equals(name)) {
+                    java.nio.file.Files.deleteIfExists(p);
+                }
+            }
+        }
+        return image;
+    }
+
+    /**
      * A format-2 pack's files from the library, a page at a time by path: a replacement of the
      * pack meanwhile ends the export with an error rather than a mix of two versions.
      */
@@ -89,6 +111,15 @@ public final class PackExporter {
     }
 
     private static final int PAGE = 2000;
+
+    private InputStream openAt(PackManifest.FileEntry file, long offset) throws IOException {
+        if (offset == 0) {
+            return open(file);
+        }
+        FileRecipe recipe = library.chunks().recipe(file.sha256())
+                .orElseThrow(() -> new IOException("the content of '" + file.path() + "' is missing; run verify"));
+        return library.chunks().open(recipe, offset, file.size() - offset);
+    }
 
     private InputStream open(PackManifest.FileEntry file) throws IOException {
         FileRecipe recipe = library.chunks().recipe(file.sha256())

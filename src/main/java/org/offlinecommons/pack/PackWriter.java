@@ -136,7 +136,7 @@ public final class PackWriter {
     }
 
     /** A file list as the bytes of its zip entry, produced line by line. */
-    private static final class LinesInputStream extends InputStream {
+    static final class LinesInputStream extends InputStream {
         private final FileCursor files;
         private byte[] line = new byte[0];
         private int pos;
@@ -183,13 +183,25 @@ public final class PackWriter {
      * renamed, so a crash or a full disk never leaves a half-written zip under the real name.
      */
     public static void write(PackManifest manifest, Content content, Path target, ProgressListener progress) {
-        // A seekable target lets the zip writer patch sizes and CRCs into the local headers,
-        // so entries need no data descriptors and each file is read only once.
+        // One writer for every zip we write to a file (ZipStreamWriter, as format 2): its bytes are
+        // what ZipImage reproduces for downloads. A seekable target gets sizes and CRCs patched into
+        // the local headers, so entries need no data descriptors and each file is read only once.
         writeAtomically(target, tmp -> {
-            try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(tmp)) {
-                writeEntries(zip, manifest, content, progress, false);
-            }
-            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE,
+                    java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
+                 ZipStreamWriter zip = ZipStreamWriter.toFile(ch, tmp.getParent())) {
+                long total = manifest.totalSize();
+                long[] done = {0};
+                byte[] manifestBytes = ManifestCodec.write(manifest);
+                zip.add(PackManifest.FILE_NAME, true, manifestBytes.length,
+                        () -> new java.io.ByteArrayInputStream(manifestBytes), n -> { });
+                for (PackManifest.FileEntry f : manifest.files()) {
+                    zip.add(f.path(), isCompressible(f.path()), f.size(), () -> content.open(f), n -> {
+                        done[0] += n;
+                        progress.update(done[0], total);
+                    });
+                }
+                zip.finish();
                 ch.force(true);
             }
         });

@@ -14,10 +14,12 @@ public record HomeView(Layout layout, int packCount, List<PackCard> recent, List
     /**
      * One pack as a card: everything already in words, so the template only lays it out.
      * {@code lang} is the pack's language tag for its own text, or null when unknown; {@code icon}
-     * the URL of the pack's icon (docs/pack-format.md), or null for its initial on a tile.
+     * the URL of the pack's icon (docs/pack-format.md), or null for its initial on a tile;
+     * {@code downloads} the pack as files to take home (empty when downloads are off).
      */
     public record PackCard(String title, String description, String url, String initial, String language,
-                           String lang, String items, String size, String icon) {
+                           String lang, String items, String size, String icon,
+                           List<PackView.Download> downloads) {
     }
 
     /** A link of the language filter. */

@@ -8,9 +8,17 @@ import java.util.List;
  *
  * @param lang     the pack's language tag, for its own text; null when unknown
  * @param startUrl where the "Start" button goes, or null when the pack has nothing to open
+ * @param downloads the pack as files to take home; empty when the admin turned downloads off
  */
 public record PackView(Layout layout, String id, String title, String description, String lang, String startUrl,
-                       List<Fact> facts, List<Folder> folders, Pager pager) {
+                       List<Fact> facts, List<Folder> folders, Pager pager, List<Download> downloads) {
+
+    /**
+     * A download of the pack: "ZIM file (Kiwix)", the short name cards show ("ZIM"), its address and its
+     * size in words.
+     */
+    public record Download(String label, String shortLabel, String url, String size) {
+    }
 
     /** A line of the pack's details, e.g. "Licence: CC-BY-4.0". */
     public record Fact(String label, String value) {

@@ -34,6 +34,8 @@ import org.offlinecommons.web.api.ApiRoutes;
 import org.offlinecommons.web.api.HealthRoutes;
 import org.offlinecommons.web.api.MetricsRoutes;
 import org.offlinecommons.web.content.ContentRoutes;
+import org.offlinecommons.web.download.DownloadRoutes;
+import org.offlinecommons.web.opds.OpdsRoutes;
 import org.offlinecommons.web.content.InlineFileHandler;
 import org.offlinecommons.web.content.PackFileHandler;
 import org.offlinecommons.web.content.PackFiles;
@@ -201,7 +203,8 @@ public final class WebServer implements AutoCloseable {
                 options.syncToken());
         return new Parts(new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS), new PackFiles(library),
                 new MetricsRoutes(library, services.jobs()), messages, assets, templates,
-                PageRoutes.create(library, messages, assets, templates), PageRoutes.baseLayout(messages, assets), gate);
+                PageRoutes.create(library, messages, assets, templates, services.downloads().shelf()),
+                PageRoutes.baseLayout(messages, assets), gate);
     }
 
     private static void jetty(JavalinConfig config, Options options, KeyStore keys, QueuedThreadPool pool,
@@ -247,6 +250,8 @@ public final class WebServer implements AutoCloseable {
         new DriveRoutes(services.drives(), services.driveImports(), services.exports()).register(config);
         new DrivePages(services, p.messages(), p.base(), p.templates(), p.gate(), p.assets()).register(config);
         new HealthRoutes(library, services.reserve()).register(config);
+        new DownloadRoutes(services.downloads()).register(config);
+        new OpdsRoutes(library, services.downloads().shelf()).register(config);
         p.metrics().register(config);
         new PeerRoutes(services.peers(), services.pulls(), p.gate(), p.messages(), p.base(), p.templates())
                 .register(config);

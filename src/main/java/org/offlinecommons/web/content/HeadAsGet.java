@@ -10,12 +10,17 @@ import org.eclipse.jetty.server.Request;
  */
 final class HeadAsGet extends Request.Wrapper {
 
+    /** Downloads answer HEAD themselves: run as a GET, a HEAD would read a whole pack to send nothing. */
+    private static final String OWN_HEAD_PREFIX = "/download/";
+
     private HeadAsGet(Request wrapped) {
         super(wrapped);
     }
 
     static Request wrap(Request request) {
-        return HttpMethod.HEAD.is(request.getMethod()) ? new HeadAsGet(request) : request;
+        String path = request.getHttpURI().getPath();
+        return HttpMethod.HEAD.is(request.getMethod()) && (path == null || !path.startsWith(OWN_HEAD_PREFIX))
+                ? new HeadAsGet(request) : request;
     }
 
     @Override

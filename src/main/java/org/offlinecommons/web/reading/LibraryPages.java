@@ -15,6 +15,9 @@ import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.offlinecommons.app.PackDownloads;
+import org.offlinecommons.app.PackShelf;
+import org.offlinecommons.web.download.DownloadRoutes;
 import org.offlinecommons.notes.NoteEntry;
 import org.offlinecommons.notes.NotesRenderer;
 import org.offlinecommons.pack.ItemKind;
@@ -58,8 +61,15 @@ public final class LibraryPages {
     private final Messages t;
     private final Layout base;
     private final PackText text;
+    private final PackShelf shelf;
 
     public LibraryPages(Library library, Messages messages, Layout base) {
+        this(library, messages, base, new PackShelf(library, new PackDownloads(library, false)));
+    }
+
+    /** With {@code shelf} saying which downloads each pack offers. */
+    public LibraryPages(Library library, Messages messages, Layout base, PackShelf shelf) {
+        this.shelf = shelf;
         this.library = library;
         this.t = messages;
         this.base = base;
@@ -94,7 +104,7 @@ public final class LibraryPages {
                 PageUrls.pack(p.id()), initial(p.title()), languageName(p.language()), langTag(p.language()),
                 t.format("pack.items", p.itemCount()), Sizes.human(p.totalSize()),
                 library.catalog().file(p.id(), PackManifest.ICON_PATH).isPresent()
-                        ? ContentUrls.file(p.id(), PackManifest.ICON_PATH) : null);
+                        ? ContentUrls.file(p.id(), PackManifest.ICON_PATH) : null, downloads(p));
     }
 
     public PackView pack(String packId, int requestedPage) {
@@ -135,7 +145,14 @@ public final class LibraryPages {
                 t.format("pager.label", page, pages));
         Layout layout = base.titled(pack.title()).searching(null, null);
         return new PackView(layout, packId, pack.title(), pack.description() == null ? "" : pack.description(),
-                langTag(pack.language()), startUrl(pack), facts, folders, pager);
+                langTag(pack.language()), startUrl(pack), facts, folders, pager, downloads(pack));
+    }
+
+    private List<PackView.Download> downloads(PackRecord pack) {
+        return shelf.shelved(pack).offers().stream().map(o -> new PackView.Download(
+                t.get("download." + o.kind().extension()), o.kind().extension().toUpperCase(Locale.ROOT),
+                DownloadRoutes.url(pack.id(), o.kind()),
+                o.length().isPresent() ? Sizes.human(o.length().getAsLong()) : t.get("download.sizeUnknown"))).toList();
     }
 
     private String startUrl(PackRecord pack) {

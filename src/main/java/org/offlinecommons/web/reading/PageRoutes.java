@@ -35,6 +35,13 @@ public final class PageRoutes {
         return new PageRoutes(new LibraryPages(library, messages, baseLayout(messages, assets)), templates, messages);
     }
 
+    /** Pages that offer each pack's downloads as {@code shelf} says. */
+    public static PageRoutes create(Library library, Messages messages, StaticAssets assets, Templates templates,
+                                    org.offlinecommons.app.PackShelf shelf) {
+        return new PageRoutes(new LibraryPages(library, messages, baseLayout(messages, assets), shelf), templates,
+                messages);
+    }
+
     public static Layout baseLayout(Messages messages, StaticAssets assets) {
         return new Layout(messages, assets.url("app.css"), assets.url("icon.svg"), null, null, null);
     }
