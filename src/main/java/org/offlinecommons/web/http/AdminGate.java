@@ -97,6 +97,11 @@ public final class AdminGate {
         if (!loginRequired || path.equals(LOGIN_PATH) || safe && !isAdminRead(path)) {
             return;
         }
+        requireSession(ctx, safe);
+    }
+
+    /** The admin's own requests: a session, and for a change its token. */
+    private void requireSession(Context ctx, boolean safe) {
         Optional<AdminSession> session = fromCookie(ctx);
         if (session.isEmpty()) {
             if (safe && ErrorPages.isForPeople(ctx)) {
