@@ -24,11 +24,11 @@ import org.offlinecommons.store.Library;
  * static final TestServer server = TestServer.secure().with(library -> ...);
  * </pre>
  */
-final class TestServer implements BeforeAllCallback, AfterAllCallback {
+public final class TestServer implements BeforeAllCallback, AfterAllCallback {
 
     /** What to put in the library before the server starts. */
     @FunctionalInterface
-    interface Setup {
+    public interface Setup {
         void accept(Library library, Path dir) throws Exception;
     }
 
@@ -46,26 +46,26 @@ final class TestServer implements BeforeAllCallback, AfterAllCallback {
     }
 
     /** With the admin login, as {@code serve} always runs. */
-    static TestServer secure() {
+    public static TestServer secure() {
         return new TestServer(true);
     }
 
     /** Without the admin login: a peer that other servers only read from. */
-    static TestServer open() {
+    public static TestServer open() {
         return new TestServer(false);
     }
 
-    TestServer with(Setup s) {
+    public TestServer with(Setup s) {
         this.setup = s;
         return this;
     }
 
-    TestServer options(UnaryOperator<WebServer.Options> change) {
+    public TestServer options(UnaryOperator<WebServer.Options> change) {
         this.options = change;
         return this;
     }
 
-    TestServer drives(Function<Library, Drives> make) {
+    public TestServer drives(Function<Library, Drives> make) {
         this.drives = make;
         return this;
     }
@@ -96,38 +96,38 @@ final class TestServer implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
-    Library library() {
+    public Library library() {
         return library;
     }
 
-    JobRunner jobs() {
+    public JobRunner jobs() {
         return jobs;
     }
 
-    WebServer server() {
+    public WebServer server() {
         return server;
     }
 
     /** The folder the library and anything the setup made live in. */
-    Path dir() {
+    public Path dir() {
         return dir;
     }
 
-    int port() {
+    public int port() {
         return server.port();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.port();
     }
 
     /** A client that has not logged in. */
-    Http http() {
+    public Http http() {
         return new Http(server);
     }
 
     /** A client logged in as the admin. */
-    Http admin() throws IOException, InterruptedException {
+    public Http admin() throws IOException, InterruptedException {
         return new Http(server).loggedIn();
     }
 }
