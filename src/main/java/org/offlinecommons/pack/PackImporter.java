@@ -59,7 +59,6 @@ public final class PackImporter {
         // text are then read back from the library, as a sync does, by the publisher.
 
         long storedBefore = library.chunks().storedBytes();
-        long total = manifest.totalSize();
         // Inflating, hashing and reading documents here; storing chunks and indexing text on the
         // writer's thread: the two halves of an import take about as long, and most boxes have two cores.
         try (WriteBehind writer = library.chunks().bulkWriter("import-writer", WRITES_AHEAD)) {
@@ -77,9 +76,7 @@ public final class PackImporter {
                 }
             }
         }
-        long stored = Math.max(0, library.chunks().storedBytes() - storedBefore);
-        return new ImportResult(manifest.id(), manifest.version(), manifest.title(),
-                installed.isPresent() ? ImportResult.Outcome.UPDATED : ImportResult.Outcome.INSTALLED, total, stored);
+        return published(manifest, installed, storedBefore);
     }
 
     /**
@@ -163,9 +160,15 @@ public final class PackImporter {
                 }
             }
         }
+        return published(manifest, installed, storedBefore);
+    }
+
+    /** What an import that published did: installed or updated, and the bytes it newly stored. */
+    private ImportResult published(PackManifest manifest, Optional<PackRecord> installed, long storedBefore) {
         long stored = Math.max(0, library.chunks().storedBytes() - storedBefore);
         return new ImportResult(manifest.id(), manifest.version(), manifest.title(),
-                installed.isPresent() ? ImportResult.Outcome.UPDATED : ImportResult.Outcome.INSTALLED, total, stored);
+                installed.isPresent() ? ImportResult.Outcome.UPDATED : ImportResult.Outcome.INSTALLED,
+                manifest.totalSize(), stored);
     }
 
     /** The answer when {@code installed} is this very pack (null if it is not), or the refusal. */
