@@ -15,6 +15,7 @@ import org.offlinecommons.pack.DiskReserve;
 import org.offlinecommons.pack.Sizes;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.sync.PackPuller;
+import org.offlinecommons.sync.LibraryTree;
 import org.offlinecommons.sync.PeerClient;
 import org.offlinecommons.sync.PeerPulls;
 import org.offlinecommons.sync.PullGrants;
@@ -181,7 +182,8 @@ final class SyncCommand implements Callable<Integer> {
     }
 
     private int askPeerToPull(Library library, PeerPulls pulls, PeerClient client) throws InterruptedException {
-        try (SyncTreeServer server = SyncTreeServer.start(library, "0.0.0.0", bothPort)) {
+        try (SyncTreeServer server = SyncTreeServer.start(library, new LibraryTree(library), "0.0.0.0",
+                bothPort)) {
             System.out.println("Asking the peer to pull from this library on port " + server.port() + " ...");
             PeerPulls.AskedBack asked = pulls.askBack(client, server.port());
             System.out.println("The peer pulls from this library at " + asked.ours() + ".");
