@@ -81,4 +81,17 @@ class SyncCommandTest {
         assertThat(run("list", "--data", here).out()).contains("garden");
         assertThat(right.out() + right.err()).as("the token is never printed").doesNotContain(token);
     }
+
+    @Test
+    void theCommandKeepsItsReserveAsTheServerDoesAndRefusesBeforeStoringAnything() throws Exception {
+        Path tokenFile = Files.writeString(tmp.resolve("token"), TOKEN + "\n");
+        String here = tmp.resolve("cramped").toString();
+        CliTest.Run cramped = run("sync", peer.url(), "--token-file", tokenFile.toString(), "--reserve", "1000TB",
+                "--data", here);
+        assertThat(cramped.code()).isEqualTo(Main.EXIT_REFUSED);
+        assertThat(cramped.out()).contains("failed").contains("pack 'garden' version 1: needs ")
+                .contains("plus a reserve of 1000 TB), but only", "free some space or delete packs");
+        assertThat(run("list", "--data", here).out()).doesNotContain("garden");
+        assertThat(run("sync", peer.url(), "--reserve", "lots", "--data", here).err()).contains("--reserve");
+    }
 }
