@@ -88,9 +88,6 @@ final class SyncCommand implements Callable<Integer> {
             System.err.println("offline-commons: " + TerminalText.escape(e.getMessage()));
             return Main.EXIT_REFUSED;
         }
-        if (connections < 1) {
-            throw new ParameterException(spec.commandLine(), "--connections must be at least 1");
-        }
         DiskReserve keep = new DiskReserve(ImportCommand.reserveBytes(spec, reserve));
         String secret = secret();
         PeerClient client;
@@ -109,6 +106,11 @@ final class SyncCommand implements Callable<Integer> {
             if (status.phase() == SyncStatus.Phase.FAILED) {
                 System.err.println("offline-commons: " + TerminalText.escape(status.error()));
                 System.err.println("Nothing was changed here.");
+                return Main.EXIT_REFUSED;
+            }
+            if (status.phase() != SyncStatus.Phase.DONE) {
+                // Failed otherwise before its plan was made (the library, say): the job says why.
+                System.err.println("offline-commons: " + TerminalText.escape(end.error()));
                 return Main.EXIT_REFUSED;
             }
             for (SyncStatus.PackStatus p : status.packs()) {

@@ -32,16 +32,14 @@ public final class PeerPulls {
      * @param message     the job's first line, while it connects
      * @param askBackPort after a pull that changed something here, ask the peer to pull from this server
      *                    on this port (a sync both ways); 0 not to
-     * @param connections parallel downloads
+     * @param connections parallel downloads, kept within 1 and {@link PackPuller#MAX_CONNECTIONS}
      */
     public record Pull(URI peer, String token, List<String> packs, boolean dryRun, String title, String message,
                        int askBackPort, int connections) {
 
         public Pull {
             packs = List.copyOf(packs);
-            if (connections < 1) {
-                throw new IllegalArgumentException("connections must be at least 1: " + connections);
-            }
+            connections = Math.max(1, Math.min(PackPuller.MAX_CONNECTIONS, connections));
         }
 
         /** With {@link PackPuller#DEFAULT_CONNECTIONS}. */
