@@ -6,6 +6,7 @@ import org.offlinecommons.admin.AdminPassword;
 import org.offlinecommons.admin.Audit;
 import org.offlinecommons.admin.LoginThrottle;
 import org.offlinecommons.admin.PackUploads;
+import org.offlinecommons.admin.Sessions;
 import org.offlinecommons.discovery.PeerCatalogs;
 import org.offlinecommons.discovery.PeerDirectory;
 import org.offlinecommons.discovery.PeerSurvey;
@@ -17,11 +18,14 @@ import org.offlinecommons.pack.DiskReserve;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.sync.LibraryTree;
 import org.offlinecommons.sync.PeerPulls;
+import org.offlinecommons.sync.PullGrants;
 
 /**
  * The server's use cases, built once at start-up: the one wiring place. {@code serve} builds it
  * and hands it to the web server and to discovery; handlers only call what is here.
  *
+ * @param sessions the admin's sessions (logged in through {@code logins})
+ * @param grants  the tokens a peer asked to pull from us reads our sync tree with
  * @param reserve the free space every import, upload, drive import and sync leaves (from {@code --reserve})
  * @param peers   the peers found or added, what they have, and their tokens
  * @param pulls   pulling from a peer, whichever page or API asks
@@ -30,7 +34,7 @@ import org.offlinecommons.sync.PeerPulls;
  */
 public record Services(Library library, JobRunner jobs, DiskReserve reserve, Drives drives, DriveImports driveImports,
                        ExportJobs exports, PackUploads uploads, AdminPassword password, Audit audit, AdminLogins logins,
-                       PeerSurvey peers, PeerPulls pulls, LibraryTree tree,
+                       Sessions sessions, PeerSurvey peers, PullGrants grants, PeerPulls pulls, LibraryTree tree,
                        PackDownloads downloads) implements AutoCloseable {
 
     /**
@@ -46,20 +50,21 @@ public record Services(Library library, JobRunner jobs, DiskReserve reserve, Dri
         PeerSurvey peers = new PeerSurvey(library, new PeerDirectory(library, Clock.systemUTC()),
                 new PeerCatalogs(Clock.systemUTC(), tokens), tokens);
         // After a pull, what the peer has that we lack changed: ask it again.
-        PeerPulls pulls = new PeerPulls(library, jobs, reserve, url -> peers.catalogs().forget(url));
+        PullGrants grants = new PullGrants();
+        PeerPulls pulls = new PeerPulls(library, jobs, reserve, grants, url -> peers.catalogs().forget(url));
         LibraryTree tree = new LibraryTree(library);
         tree.identity(); // created on first start, so it is stable before any peer asks
         AdminPassword password = new AdminPassword(library);
         Audit audit = new Audit(library);
         return new Services(library, jobs, reserve, drives, new DriveImports(drives, jobs), new ExportJobs(drives, jobs),
-                uploads, password, audit, new AdminLogins(password, new LoginThrottle(), audit), peers, pulls, tree,
-                new PackDownloads(library, true));
+                uploads, password, audit, new AdminLogins(password, new LoginThrottle(), audit), new Sessions(), peers, grants,
+                pulls, tree, new PackDownloads(library, true));
     }
 
     /** The same services with downloads turned off or on. */
     public Services withDownloads(boolean on) {
         return new Services(library, jobs, reserve, drives, driveImports, exports, uploads, password, audit, logins,
-                peers, pulls, tree, downloads.withEnabled(on));
+                sessions, peers, grants, pulls, tree, downloads.withEnabled(on));
     }
 
     /** Stops asking peers for their catalogs; the library and the jobs are their owner's to close. */

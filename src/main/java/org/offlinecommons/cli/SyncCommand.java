@@ -4,14 +4,23 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
+import org.offlinecommons.job.Job;
+import org.offlinecommons.job.JobRunner;
+import org.offlinecommons.job.JobState;
+import org.offlinecommons.job.JobStatus;
+import org.offlinecommons.pack.DiskReserve;
 import org.offlinecommons.pack.Sizes;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.sync.PackPuller;
+import org.offlinecommons.sync.LibraryTree;
 import org.offlinecommons.sync.PeerClient;
+import org.offlinecommons.sync.PeerPulls;
+import org.offlinecommons.sync.PullGrants;
 import org.offlinecommons.sync.PeerUrl;
 import org.offlinecommons.sync.SyncException;
-import org.offlinecommons.sync.SyncProgress;
 import org.offlinecommons.sync.SyncStatus;
 import org.offlinecommons.web.sync.SyncTreeServer;
 import picocli.CommandLine.Command;
@@ -52,6 +61,10 @@ final class SyncCommand implements Callable<Integer> {
             description = "Parallel downloads. Default: ${DEFAULT-VALUE}")
     int connections;
 
+    @Option(names = "--reserve", paramLabel = "SIZE", defaultValue = "64MiB",
+            description = "Disk space to leave free; a pack that would eat into it is refused. Default: ${DEFAULT-VALUE}")
+    String reserve;
+
     @Option(names = "--token", paramLabel = "TOKEN", description = {"The peer's sync token, when it runs with"
             + " serve --sync-token. Prefer --token-file: a token on the command line shows in the process list."})
     String token;
@@ -75,6 +88,49 @@ final class SyncCommand implements Callable<Integer> {
             System.err.println("offline-commons: " + TerminalText.escape(e.getMessage()));
             return Main.EXIT_REFUSED;
         }
+        DiskReserve keep = new DiskReserve(ImportCommand.reserveBytes(spec, reserve));
+        String secret = secret();
+        PeerClient client;
+        try {
+            client = new PeerClient(base, secret);
+        } catch (SyncException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        try (Library library = Library.open(data.dir); JobRunner jobs = new JobRunner(1)) {
+            // The same use case, job and progress as a pull started from the web, minus the catalog cache.
+            PeerPulls pulls = new PeerPulls(library, jobs, keep, new PullGrants(), url -> { });
+            Job job = pulls.start(new PeerPulls.Pull(base, secret, packs, dryRun, "Sync from " + base,
+                    "Pulling from " + base, 0, connections));
+            JobStatus end = follow(jobs, job, new ConsoleProgress(System.err, "Pulling"));
+            SyncStatus status = pulls.progress(job.id()).orElseThrow();
+            if (status.phase() == SyncStatus.Phase.FAILED) {
+                System.err.println("offline-commons: " + TerminalText.escape(status.error()));
+                System.err.println("Nothing was changed here.");
+                return Main.EXIT_REFUSED;
+            }
+            if (status.phase() != SyncStatus.Phase.DONE) {
+                // Failed otherwise before its plan was made (the library, say): the job says why.
+                System.err.println("offline-commons: " + TerminalText.escape(end.error()));
+                return Main.EXIT_REFUSED;
+            }
+            for (SyncStatus.PackStatus p : status.packs()) {
+                System.out.println(line(p, dryRun));
+            }
+            System.out.println(status.summary());
+            if (end.state() != JobState.SUCCEEDED) {
+                if (status.error() != null) {
+                    System.err.println("offline-commons: " + TerminalText.escape(status.error()));
+                }
+                return Main.EXIT_REFUSED;
+            }
+            if (both && !dryRun) {
+                return askPeerToPull(library, pulls, client);
+            }
+        }
+        return 0;
+    }
+
+    private String secret() {
         String secret = token;
         if (tokenFile != null) {
             if (secret != null) {
@@ -82,40 +138,23 @@ final class SyncCommand implements Callable<Integer> {
             }
             secret = AdminPasswordCommand.firstLine(spec, tokenFile, "--token-file");
         }
-        PeerClient client;
-        try {
-            client = new PeerClient(base, secret == null ? null : secret.strip());
-        } catch (SyncException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
-        try (Library library = Library.open(data.dir)) {
-            ConsoleProgress bar = new ConsoleProgress(System.err, "Pulling");
-            SyncProgress progress = new SyncProgress(base.toString(), dryRun, bar);
-            SyncStatus status;
+        return secret == null ? null : secret.strip();
+    }
+
+    /** Waits for the job, drawing its progress (the same numbers the jobs API shows) meanwhile. */
+    private static JobStatus follow(JobRunner jobs, Job job, ConsoleProgress bar) throws InterruptedException {
+        while (true) {
             try {
-                status = new PackPuller(library, client, connections).sync(packs, dryRun, progress);
-            } catch (SyncException e) {
+                JobStatus end = jobs.await(job.id(), Duration.ofMillis(200)).orElseThrow();
                 bar.finish();
-                System.err.println("offline-commons: " + TerminalText.escape(e.getMessage()));
-                System.err.println("Nothing was changed here.");
-                return Main.EXIT_REFUSED;
-            }
-            bar.finish();
-            for (SyncStatus.PackStatus p : status.packs()) {
-                System.out.println(line(p, dryRun));
-            }
-            System.out.println(status.summary());
-            if (!status.ok()) {
-                if (status.error() != null) {
-                    System.err.println("offline-commons: " + TerminalText.escape(status.error()));
+                return end;
+            } catch (TimeoutException e) {
+                JobStatus now = job.status();
+                if (now.totalBytes() > 0) {
+                    bar.update(now.doneBytes(), now.totalBytes());
                 }
-                return Main.EXIT_REFUSED;
-            }
-            if (both && !dryRun) {
-                return askPeerToPull(library, client);
             }
         }
-        return 0;
     }
 
     static String line(SyncStatus.PackStatus p, boolean dryRun) {
@@ -144,11 +183,13 @@ final class SyncCommand implements Callable<Integer> {
         return String.format("  %-10s %-24s %-14s %s", what, p.id(), versions, detail == null ? "" : detail);
     }
 
-    private int askPeerToPull(Library library, PeerClient client) throws InterruptedException {
-        try (SyncTreeServer server = SyncTreeServer.start(library, "0.0.0.0", bothPort)) {
-            URI ours = PeerUrl.ourBaseFacing(client.base(), server.port());
-            System.out.println("Asking the peer to pull from this library at " + ours + " ...");
-            String job = client.requestPull(ours, List.of()).jobId();
+    private int askPeerToPull(Library library, PeerPulls pulls, PeerClient client) throws InterruptedException {
+        try (SyncTreeServer server = SyncTreeServer.start(library, new LibraryTree(library), "0.0.0.0",
+                bothPort)) {
+            System.out.println("Asking the peer to pull from this library on port " + server.port() + " ...");
+            PeerPulls.AskedBack asked = pulls.askBack(client, server.port());
+            System.out.println("The peer pulls from this library at " + asked.ours() + ".");
+            String job = asked.jobId();
             ConsoleProgress bar = new ConsoleProgress(System.err, "Peer pulling");
             PeerClient.RemoteJob state;
             int failures = 0;

@@ -181,41 +181,38 @@ public final class DriveExporter {
                     if (!ok[0]) {
                         return;
                     }
-                    MessageDigest sha = Hashes.sha256();
-                    long size = 0;
                     try (InputStream in = content.open()) {
-                        int n;
-                        while ((n = in.read(buf)) > 0) {
-                            sha.update(buf, 0, n);
-                            size += n;
-                            done[0] += n;
-                            progress.update(done[0], pack.totalSize());
-                        }
+                        ok[0] = sameBytes(in, f.size(), f.sha256(), buf, done, progress, pack.totalSize());
                     }
-                    ok[0] = size == f.size() && Hashes.hex(sha.digest()).equals(f.sha256());
                 });
                 return ok[0];
             }
             for (PackManifest.FileEntry f : m.files()) {
-                MessageDigest sha = Hashes.sha256();
-                long size = 0;
                 try (InputStream in = archive.open(f)) {
-                    int n;
-                    while ((n = in.read(buf)) > 0) {
-                        sha.update(buf, 0, n);
-                        size += n;
-                        done[0] += n;
-                        progress.update(done[0], pack.totalSize());
+                    if (!sameBytes(in, f.size(), f.sha256(), buf, done, progress, pack.totalSize())) {
+                        return false;
                     }
-                }
-                if (size != f.size() || !Hashes.hex(sha.digest()).equals(f.sha256())) {
-                    return false;
                 }
             }
             return true;
         } catch (PackException | IOException e) {
             return false;
         }
+    }
+
+    /** Whether {@code in} holds exactly this size and hash; {@code done} counts what was read, of {@code total}. */
+    private static boolean sameBytes(InputStream in, long size, String sha256, byte[] buf, long[] done,
+                                     ProgressListener progress, long total) throws IOException {
+        MessageDigest sha = Hashes.sha256();
+        long read = 0;
+        int n;
+        while ((n = in.read(buf)) > 0) {
+            sha.update(buf, 0, n);
+            read += n;
+            done[0] += n;
+            progress.update(done[0], total);
+        }
+        return read == size && Hashes.hex(sha.digest()).equals(sha256);
     }
 
     /** A generous guess of the zip's size: the pack's bytes plus each entry's headers. */

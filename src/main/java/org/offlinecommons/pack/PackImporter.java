@@ -79,7 +79,6 @@ public final class PackImporter {
         // text are then read back from the library, as a sync does, by the publisher.
 
         long storedBefore = library.chunks().storedBytes();
-        long total = manifest.totalSize();
         long stagedBy = ChunkStore.newStagingId();
         DiskWatch disk = new DiskWatch(name);
         boolean published = false;
@@ -106,9 +105,7 @@ public final class PackImporter {
             }
         }
         reclaimSpace();
-        long stored = Math.max(0, library.chunks().storedBytes() - storedBefore);
-        return new ImportResult(manifest.id(), manifest.version(), manifest.title(),
-                installed.isPresent() ? ImportResult.Outcome.UPDATED : ImportResult.Outcome.INSTALLED, total, stored);
+        return published(manifest, installed, storedBefore);
     }
 
     /**
@@ -202,9 +199,15 @@ public final class PackImporter {
             }
         }
         reclaimSpace();
+        return published(manifest, installed, storedBefore);
+    }
+
+    /** What an import that published did: installed or updated, and the bytes it newly stored. */
+    private ImportResult published(PackManifest manifest, Optional<PackRecord> installed, long storedBefore) {
         long stored = Math.max(0, library.chunks().storedBytes() - storedBefore);
         return new ImportResult(manifest.id(), manifest.version(), manifest.title(),
-                installed.isPresent() ? ImportResult.Outcome.UPDATED : ImportResult.Outcome.INSTALLED, total, stored);
+                installed.isPresent() ? ImportResult.Outcome.UPDATED : ImportResult.Outcome.INSTALLED,
+                manifest.totalSize(), stored);
     }
 
     /** The answer when {@code installed} is this very pack (null if it is not), or the refusal. */

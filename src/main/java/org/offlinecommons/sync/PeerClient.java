@@ -225,10 +225,21 @@ public final class PeerClient {
 
     /** Asks the peer to pull from {@code ours}; it decides by its own settings whether to. */
     public PullRequestAnswer requestPull(URI ours, List<String> packs) {
+        return requestPull(ours, packs, null);
+    }
+
+    /**
+     * Asks the peer to pull from {@code ours}, handing it {@code grant} (a {@link PullGrants}
+     * token, or null) to send as its sync token when it reads our tree.
+     */
+    public PullRequestAnswer requestPull(URI ours, List<String> packs, String grant) {
         URI uri = PeerUrl.resolve(base, SyncTree.ROOT + "/pull-request");
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("url", ours.toString());
         packs.forEach(body.putArray("packs")::add);
+        if (grant != null) {
+            body.put("token", grant);
+        }
         HttpRequest request = request(uri).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(SyncJson.write(body))).build();
         Answer a = send(request, MAX_ERROR_BODY, false, HEADERS_TIMEOUT);

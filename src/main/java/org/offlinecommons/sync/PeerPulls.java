@@ -32,28 +32,49 @@ public final class PeerPulls {
      * @param message     the job's first line, while it connects
      * @param askBackPort after a pull that changed something here, ask the peer to pull from this server
      *                    on this port (a sync both ways); 0 not to
+     * @param connections parallel downloads, kept within 1 and {@link PackPuller#MAX_CONNECTIONS}
      */
     public record Pull(URI peer, String token, List<String> packs, boolean dryRun, String title, String message,
-                       int askBackPort) {
+                       int askBackPort, int connections) {
 
         public Pull {
             packs = List.copyOf(packs);
+            connections = Math.max(1, Math.min(PackPuller.MAX_CONNECTIONS, connections));
         }
+
+        /** With {@link PackPuller#DEFAULT_CONNECTIONS}. */
+        public Pull(URI peer, String token, List<String> packs, boolean dryRun, String title, String message,
+                    int askBackPort) {
+            this(peer, token, packs, dryRun, title, message, askBackPort, PackPuller.DEFAULT_CONNECTIONS);
+        }
+    }
+
+    /**
+     * A peer's answer to our pull request.
+     *
+     * @param ours  the URL it was asked to pull from
+     * @param jobId its job, to follow at {@link PeerClient#pullRequestStatus}
+     */
+    public record AskedBack(URI ours, String jobId) {
     }
 
     private final Library library;
     private final JobRunner jobs;
     private final DiskReserve reserve;
+    private final PullGrants grants;
     private final Consumer<URI> finished;
 
     /**
+     * @param grants   the tokens handed to a peer asked to pull from us
      * @param finished told the peer's URL after every pull, whether it worked or not (to forget what
      *                 was known of its catalog)
      */
-    public PeerPulls(Library library, JobRunner jobs, DiskReserve reserve, Consumer<URI> finished) {
+    public PeerPulls(Library library, JobRunner jobs, DiskReserve reserve, PullGrants grants,
+                     Consumer<URI> finished) {
         this.library = library;
         this.jobs = jobs;
         this.reserve = reserve;
+        this.grants = grants;
         this.finished = finished;
     }
 
@@ -70,18 +91,21 @@ public final class PeerPulls {
     /**
      * Starts the pull a peer asked for from {@code from}, one at a time.
      *
+     * @param token what the peer handed us to read its tree with (a {@link PullGrants} token), or null
      * @throws SyncException REFUSED when this server does not take requests or the URL names
-     *                       another machine, CONFLICT while another requested pull runs
+     *                       another machine, CONFLICT while another requested pull runs, BAD_REQUEST
+     *                       for a malformed token
      */
-    public synchronized Job startRequested(String url, InetAddress from, List<String> packs) {
+    public synchronized Job startRequested(String url, InetAddress from, List<String> packs, String token) {
         URI base = PullRequests.check(library, url, from);
+        PeerClient client = new PeerClient(base, token);
         boolean busy = jobs.recent().stream().anyMatch(s -> s.kind().equals(REQUESTED) && !s.state().finished());
         if (busy) {
             throw new SyncException(SyncException.Reason.CONFLICT,
                     "This server is already pulling for a peer; ask again later");
         }
         Pull pull = new Pull(base, null, packs, false, "Sync requested by " + base, "Pulling from " + base, 0);
-        return jobs.submit(REQUESTED, pull.title(), j -> run(j, new PeerClient(base), pull));
+        return jobs.submit(REQUESTED, pull.title(), j -> run(j, client, pull));
     }
 
     /** A pull's live state: its packs, phase and bytes; empty for an unknown id or another kind of job. */
@@ -104,7 +128,7 @@ public final class PeerPulls {
         job.detail(progress);
         job.message(pull.message());
         try {
-            SyncStatus status = new PackPuller(library, peer, PackPuller.DEFAULT_CONNECTIONS, reserve)
+            SyncStatus status = new PackPuller(library, peer, pull.connections(), reserve)
                     .sync(pull.packs(), pull.dryRun(), progress);
             if (!status.ok()) {
                 throw new SyncException(SyncException.Reason.UNREACHABLE, status.summary() + " "
@@ -119,11 +143,21 @@ public final class PeerPulls {
         }
     }
 
-    private static String askToPullFromUs(PeerClient peer, int ourPort) {
+    /**
+     * Asks the peer to pull everything from this server, served on {@code ourPort}, handing it a
+     * fresh {@link PullGrants} token to read our tree with (needed when it requires a sync token).
+     *
+     * @throws SyncException when the peer declines, or cannot be asked
+     */
+    public AskedBack askBack(PeerClient peer, int ourPort) {
+        URI ours = PeerUrl.ourBaseFacing(peer.base(), ourPort);
+        return new AskedBack(ours, peer.requestPull(ours, List.of(), grants.issue()).jobId());
+    }
+
+    private String askToPullFromUs(PeerClient peer, int ourPort) {
         try {
-            URI ours = PeerUrl.ourBaseFacing(peer.base(), ourPort);
-            String job = peer.requestPull(ours, List.of()).jobId();
-            return "The peer accepted to pull from this server (" + ours + ", its job " + job + ").";
+            AskedBack asked = askBack(peer, ourPort);
+            return "The peer accepted to pull from this server (" + asked.ours() + ", its job " + asked.jobId() + ").";
         } catch (SyncException e) {
             return "The peer will not pull from this server: " + e.getMessage();
         }

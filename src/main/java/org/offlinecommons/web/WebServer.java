@@ -24,7 +24,6 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.offlinecommons.admin.PackUploads;
-import org.offlinecommons.admin.Sessions;
 import org.offlinecommons.app.Services;
 import org.offlinecommons.drive.Drives;
 import org.offlinecommons.job.JobRunner;
@@ -127,13 +126,15 @@ public final class WebServer implements AutoCloseable {
     private final Javalin app;
     private final Options options;
     private final List<Endpoint> endpoints;
+    private final Services services;
     /** The services this server built for itself (the test entry points), closed with it; else null. */
     private Services owned;
 
-    private WebServer(Javalin app, Options options, List<Endpoint> endpoints) {
+    private WebServer(Javalin app, Options options, List<Endpoint> endpoints, Services services) {
         this.app = app;
         this.options = options;
         this.endpoints = List.copyOf(endpoints);
+        this.services = services;
     }
 
     /** A server for tests: its services built from the library, the jobs and the usual drive settings. */
@@ -182,7 +183,7 @@ public final class WebServer implements AutoCloseable {
             routes(config, services, parts);
         });
         app.start();
-        return new WebServer(app, options, endpoints);
+        return new WebServer(app, options, endpoints, services);
     }
 
     /** What several routes or handlers share, built once per server. */
@@ -199,8 +200,8 @@ public final class WebServer implements AutoCloseable {
         if (!loginRequired) {
             LOG.warn("The admin login is off: anyone on the network may change this library");
         }
-        AdminGate gate = new AdminGate(new Sessions(), services.password(), services.audit(), loginRequired,
-                options.syncToken());
+        AdminGate gate = new AdminGate(services.sessions(), services.password(), services.audit(), services.grants(),
+                loginRequired, options.syncToken());
         return new Parts(new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS), new PackFiles(library),
                 new MetricsRoutes(library, services.jobs()), messages, assets, templates,
                 PageRoutes.create(library, messages, assets, templates, services.downloads().shelf()),
@@ -294,6 +295,11 @@ public final class WebServer implements AutoCloseable {
     /** Every route, as registered: tests walk them to check that each change needs the admin. */
     List<Endpoint> endpoints() {
         return endpoints;
+    }
+
+    /** What this server calls, for tests that must reach a use case beside HTTP. */
+    Services services() {
+        return services;
     }
 
     /** "http" or "https": how peers reach this server. */

@@ -13,16 +13,19 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.offlinecommons.pack.PackFixtures;
 
-/** The CLI as an admin uses it: real folders, zips and library files; exit codes and messages. */
-class CliTest {
+/**
+ * The CLI as an admin uses it: real folders, zips and library files; exit codes and messages.
+ * {@link #run} is how every test runs a command.
+ */
+public class CliTest {
 
     @TempDir
     Path tmp;
 
-    record Run(int code, String out, String err) {
+    public record Run(int code, String out, String err) {
     }
 
-    static synchronized Run run(String... args) {
+    public static synchronized Run run(String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();

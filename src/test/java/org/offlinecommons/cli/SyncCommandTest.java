@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.pack.PackFixtures;
 import org.offlinecommons.pack.PackImporter;
-import org.offlinecommons.store.Library;
 import org.offlinecommons.store.ProgressListener;
-import org.offlinecommons.web.WebServer;
+import org.offlinecommons.web.TestServer;
 import org.offlinecommons.sync.SyncTree;
 
 /** The sync and mirror commands in-process; pulls over a network are in the sync ITs. */
@@ -54,31 +53,45 @@ class SyncCommandTest {
         assertThat(nobody.err()).contains("cannot connect").contains("Nothing was changed");
     }
 
+    static final String TOKEN = "0123456789abcdef0123456789abcdef";
+
+    /** A peer that shares only with its sync token. */
+    @RegisterExtension
+    static final TestServer peer = TestServer.secure().options(o -> o.withSyncToken(TOKEN)).with((library, dir) ->
+            new PackImporter(library).importPack(PackFixtures.build(PackFixtures.smallSite(dir.resolve("site")),
+                    "garden", "Garden", dir.resolve("garden.zip")), ProgressListener.NONE));
+
     @Test
     void aPeerWithASyncTokenIsPulledFromWithTheTokenFileAndRefusedWithoutIt() throws Exception {
-        Path zip = PackFixtures.build(PackFixtures.smallSite(tmp.resolve("site")), "garden", "Garden",
-                tmp.resolve("garden.zip"));
-        String token = "0123456789abcdef0123456789abcdef";
+        String token = TOKEN;
         Path tokenFile = Files.writeString(tmp.resolve("token"), token + "\n");
         Path wrongFile = Files.writeString(tmp.resolve("wrong"), token + "x\n");
         String here = tmp.resolve("here").toString();
-        try (Library there = Library.open(tmp.resolve("there"));
-             JobRunner jobs = new JobRunner();
-             WebServer peer = WebServer.start(there, jobs, WebServer.Options.withoutLogin("127.0.0.1", 0).withSyncToken(token))) {
-            new PackImporter(there).importPack(zip, ProgressListener.NONE);
-            String url = "http://127.0.0.1:" + peer.port();
+        String url = peer.url();
 
-            CliTest.Run none = run("sync", url, "--data", here);
-            assertThat(none.code()).isEqualTo(Main.EXIT_REFUSED);
-            assertThat(none.err()).contains("sync token").contains("--token-file").contains("Nothing was changed");
-            CliTest.Run wrong = run("sync", url, "--token-file", wrongFile.toString(), "--data", here);
-            assertThat(wrong.code()).isEqualTo(Main.EXIT_REFUSED);
-            assertThat(run("list", "--data", here).out()).doesNotContain("garden");
+        CliTest.Run none = run("sync", url, "--data", here);
+        assertThat(none.code()).isEqualTo(Main.EXIT_REFUSED);
+        assertThat(none.err()).contains("sync token").contains("--token-file").contains("Nothing was changed");
+        CliTest.Run wrong = run("sync", url, "--token-file", wrongFile.toString(), "--data", here);
+        assertThat(wrong.code()).isEqualTo(Main.EXIT_REFUSED);
+        assertThat(run("list", "--data", here).out()).doesNotContain("garden");
 
-            CliTest.Run right = run("sync", url, "--token-file", tokenFile.toString(), "--data", here);
-            assertThat(right.code()).as(right.err()).isZero();
-            assertThat(run("list", "--data", here).out()).contains("garden");
-            assertThat(right.out() + right.err()).as("the token is never printed").doesNotContain(token);
-        }
+        CliTest.Run right = run("sync", url, "--token-file", tokenFile.toString(), "--data", here);
+        assertThat(right.code()).as(right.err()).isZero();
+        assertThat(run("list", "--data", here).out()).contains("garden");
+        assertThat(right.out() + right.err()).as("the token is never printed").doesNotContain(token);
+    }
+
+    @Test
+    void theCommandKeepsItsReserveAsTheServerDoesAndRefusesBeforeStoringAnything() throws Exception {
+        Path tokenFile = Files.writeString(tmp.resolve("token"), TOKEN + "\n");
+        String here = tmp.resolve("cramped").toString();
+        CliTest.Run cramped = run("sync", peer.url(), "--token-file", tokenFile.toString(), "--reserve", "1000TB",
+                "--data", here);
+        assertThat(cramped.code()).isEqualTo(Main.EXIT_REFUSED);
+        assertThat(cramped.out()).contains("failed").contains("pack 'garden' version 1: needs ")
+                .contains("plus a reserve of 1000 TB), but only", "free some space or delete packs");
+        assertThat(run("list", "--data", here).out()).doesNotContain("garden");
+        assertThat(run("sync", peer.url(), "--reserve", "lots", "--data", here).err()).contains("--reserve");
     }
 }

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.offlinecommons.job.Jobs;
 
 /**
  * Real UDP sockets on loopback (whose subnet has a broadcast address of its own, so nothing
@@ -31,10 +32,8 @@ class BroadcastDiscoveryTest {
         }
     }
 
-    static void await(List<?> list, int size) throws InterruptedException {
-        for (int i = 0; i < 500 && list.size() < size; i++) {
-            Thread.sleep(10);
-        }
+    static void await(List<?> list, int size) throws Exception {
+        Jobs.until(size + " datagrams heard", () -> list.size() >= size);
     }
 
     @Test
@@ -89,9 +88,7 @@ class BroadcastDiscoveryTest {
             attacker.send(new DatagramPacket(good, good.length, to));
             await(heard, 1);
             assertThat(heard).extracting(Sighting::announcement).containsExactly(peer);
-            for (int i = 0; i < 200 && d.refused() < hostile.size(); i++) {
-                Thread.sleep(10);
-            }
+            Jobs.until("every hostile datagram refused", () -> d.refused() >= hostile.size());
             assertThat(d.refused()).isEqualTo(hostile.size());
 
             // A query is answered straight back, but a flood of them only once per asker in a while.
@@ -119,9 +116,7 @@ class BroadcastDiscoveryTest {
              DatagramSocket sender = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             byte[] good = DiscoveryDatagram.announce(Announcement.of("peer", "Peer", "http", 80, 0, DIGEST));
             sender.send(new DatagramPacket(good, good.length, InetAddress.getLoopbackAddress(), port));
-            for (int i = 0; i < 200 && d.refused() < 1; i++) {
-                Thread.sleep(10);
-            }
+            Jobs.until("the datagram refused", () -> d.refused() >= 1);
             assertThat(d.refused()).isEqualTo(1);
             assertThat(heard).isEmpty();
         }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -15,33 +13,30 @@ import java.util.List;
 import java.util.Map;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.job.Jobs;
 import org.offlinecommons.pack.LibrarySnapshot;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.web.Http;
-import org.offlinecommons.web.WebServer;
+import org.offlinecommons.web.TestServer;
 
 /** The drives JSON API over real HTTP: listing, importing with jobs, refusing, exporting. */
 class DriveApiTest {
 
-    @TempDir
     static Path tmp;
     static Path inbox;
     static Path stick;
     static Library library;
     static JobRunner jobs;
-    static WebServer server;
-    static final HttpClient http = HttpClient.newHttpClient();
+    static Http admin;
     static final ObjectMapper json = new ObjectMapper();
 
-    @BeforeAll
-    static void start() throws Exception {
-        library = Library.open(tmp.resolve("data"));
+    @RegisterExtension
+    static final TestServer server = TestServer.secure().with((lib, dir) -> {
+        tmp = dir;
         inbox = Files.createDirectories(tmp.resolve("data/inbox"));
         stick = Files.createDirectories(tmp.resolve("media/STICK")).toRealPath();
         DriveFixtures.pack(tmp, "garden", 1, inbox.resolve("garden.zip"));
@@ -56,17 +51,19 @@ class DriveApiTest {
             zip.closeArchiveEntry();
         }
         DriveFixtures.settled(evil);
-        jobs = new JobRunner();
-        Drives drives = new Drives(library, DriveSettings.of(tmp.resolve("data"))
-                .withMountRoots(List.of(tmp.resolve("media"))));
-        server = WebServer.start(library, jobs, WebServer.Options.withoutLogin("127.0.0.1", 0), drives);
-    }
+    }).drives(lib -> new Drives(lib, DriveSettings.of(lib.dataDir())
+            .withMountRoots(List.of(lib.dataDir().getParent().resolve("media")))));
 
-    @AfterAll
-    static void stop() {
-        server.close();
-        jobs.close();
-        library.close();
+    /** A server as {@code serve} starts it without drive settings: the library's inbox and the usual mount roots. */
+    @RegisterExtension
+    static final TestServer plain = TestServer.secure().with((lib, dir) ->
+            DriveFixtures.notAZip(Files.createDirectories(lib.dataDir().resolve("inbox")).resolve("photos.zip")));
+
+    @BeforeAll
+    static void logIn() throws Exception {
+        library = server.library();
+        jobs = server.jobs();
+        admin = server.admin();
     }
 
     @Test
@@ -103,27 +100,14 @@ class DriveApiTest {
 
     @Test
     void theDefaultServerRefusesABadPackInItsInboxToo() throws Exception {
-        // WebServer.start without drive settings: the library's inbox and the usual mount roots.
-        try (Library other = Library.open(tmp.resolve("other"))) {
-            Path bad = DriveFixtures.notAZip(Files.createDirectories(tmp.resolve("other/inbox")).resolve("photos.zip"));
-            JobRunner otherJobs = new JobRunner();
-            WebServer plain = WebServer.start(other, otherJobs, WebServer.Options.withoutLogin("127.0.0.1", 0));
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + plain.port() + "/api/v1/drives/import")).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(
-                                Map.of("paths", List.of(bad.toString()))))).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                assertThat(r.statusCode()).isEqualTo(400);
-                JsonNode body = json.readTree(r.body());
-                assertThat(body.get("error").asText()).isEqualTo("invalid");
-                assertThat(body.get("message").asText()).startsWith("photos.zip: is not a readable zip file");
-                assertThat(other.catalog().packs()).isEmpty();
-            } finally {
-                plain.close();
-                otherJobs.close();
-            }
-        }
+        Path bad = plain.library().dataDir().resolve("inbox/photos.zip");
+        HttpResponse<String> r = plain.admin().json("POST", "/api/v1/drives/import",
+                Map.of("paths", List.of(bad.toString())));
+        assertThat(r.statusCode()).isEqualTo(400);
+        JsonNode body = json.readTree(r.body());
+        assertThat(body.get("error").asText()).isEqualTo("invalid");
+        assertThat(body.get("message").asText()).startsWith("photos.zip: is not a readable zip file");
+        assertThat(plain.library().catalog().packs()).isEmpty();
     }
 
     @Test
@@ -139,11 +123,9 @@ class DriveApiTest {
         HttpResponse<String> garbage = send("POST", "/api/v1/drives/import", "{\"paths\": ");
         assertThat(garbage.statusCode()).isEqualTo(400);
         assertThat(json.readTree(garbage.body()).get("message").asText()).startsWith("The request body must be JSON");
-        // What a form on another site could send: not JSON, so refused before anything is looked at.
-        HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
-                + "/api/v1/drives/import")).header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers
-                .ofString("{\"paths\": [\"" + inbox.resolve("garden.zip") + "\"]}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        // What a form could send (not JSON): refused before anything is looked at, even with the admin's token.
+        HttpResponse<String> form = admin.send(admin.admin("/api/v1/drives/import").header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"paths\": [\"" + inbox.resolve("garden.zip") + "\"]}")));
         assertThat(form.statusCode()).isEqualTo(415);
         assertThat(jobs.recent()).noneMatch(j -> j.title().contains("garden.zip"));
     }
@@ -197,8 +179,6 @@ class DriveApiTest {
     }
 
     private static HttpResponse<String> send(String method, String path, Object body) throws Exception {
-        Http client = new Http(server);
-        return body == null ? client.send(client.request(path).header("Accept", "application/json")
-                .method(method, HttpRequest.BodyPublishers.noBody())) : client.json(method, path, body);
+        return body == null ? admin.get(path, "Accept", "application/json") : admin.json(method, path, body);
     }
 }

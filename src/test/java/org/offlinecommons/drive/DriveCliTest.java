@@ -2,16 +2,13 @@ package org.offlinecommons.drive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.lang.reflect.Method;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.offlinecommons.cli.Main;
 import org.offlinecommons.pack.LibrarySnapshot;
+import org.offlinecommons.cli.CliTest;
+import org.offlinecommons.cli.CliTest.Run;
 import org.offlinecommons.store.Library;
 
 /** The drive commands as an admin types them: real folders, zips and libraries. */
@@ -20,26 +17,8 @@ class DriveCliTest {
     @TempDir
     Path tmp;
 
-    record Run(int code, String out, String err) {
-    }
-
-    /** Runs the command line as {@code offline-commons ARGS} would, minus the exit. */
-    static synchronized Run run(String... args) throws Exception {
-        Method run = Main.class.getDeclaredMethod("run", String[].class);
-        run.setAccessible(true);
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = (int) run.invoke(null, (Object) args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    static Run run(String... args) {
+        return CliTest.run(args);
     }
 
     @Test

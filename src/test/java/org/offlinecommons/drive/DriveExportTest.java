@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -18,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.offlinecommons.job.JobRunner;
+import org.offlinecommons.job.Jobs;
 import org.offlinecommons.job.JobState;
 import org.offlinecommons.pack.LibrarySnapshot;
 import org.offlinecommons.pack.PackException;
@@ -81,8 +81,7 @@ class DriveExportTest {
             List<Path> found = otherDrives.packsIn(tmp.resolve("STICK")).stream().map(FoundPack::file).toList();
             assertThat(found).hasSize(3);
             List<DriveImports.Started> started = new DriveImports(otherDrives, jobs).start(found);
-            DriveFixtures.await(Duration.ofSeconds(30), () -> started.stream()
-                    .allMatch(s -> s.job().status().state().finished()), "the imports finish");
+            Jobs.awaitAll(jobs, started.stream().map(s -> s.job().id()).toList());
             assertThat(started).allSatisfy(s -> assertThat(s.job().status().state()).isEqualTo(JobState.SUCCEEDED));
             assertThat(LibrarySnapshot.of(other)).isEqualTo(LibrarySnapshot.of(library));
         }

@@ -8,7 +8,6 @@ import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.function.BooleanSupplier;
 import org.offlinecommons.pack.PackBuilder;
 import org.offlinecommons.pack.PackFixtures;
 import org.offlinecommons.pack.ZipEdits;
@@ -84,16 +83,5 @@ final class DriveFixtures {
             }
         }
         return Hashes.hex(d.digest());
-    }
-
-    /** Polls until {@code condition} holds; fails after {@code timeout}. */
-    static void await(Duration timeout, BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out waiting until " + what);
-            }
-            Thread.sleep(20);
-        }
     }
 }

@@ -140,7 +140,7 @@ class LargePackIT {
                 }
             }
             assertThat(n).isEqualTo(BIG);
-            assertThat(Hashes.hex(d.digest())).isEqualTo(sha256(source.resolve("media/lecture.mp4")));
+            assertThat(Hashes.hex(d.digest())).isEqualTo(PackFixtures.sha256(source.resolve("media/lecture.mp4")));
             assertThat(server.isAlive()).isTrue();
         } finally {
             server.destroy();
@@ -215,21 +215,9 @@ class LargePackIT {
         Map<String, String> out = new TreeMap<>();
         try (Stream<Path> files = Files.walk(root)) {
             for (Path p : files.filter(Files::isRegularFile).toList()) {
-                out.put(root.relativize(p).toString().replace('\\', '/'), sha256(p));
+                out.put(root.relativize(p).toString().replace('\\', '/'), PackFixtures.sha256(p));
             }
         }
         return out;
-    }
-
-    private static String sha256(Path p) throws IOException {
-        MessageDigest d = Hashes.sha256();
-        try (InputStream in = Files.newInputStream(p)) {
-            byte[] buf = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                d.update(buf, 0, n);
-            }
-        }
-        return Hashes.hex(d.digest());
     }
 }

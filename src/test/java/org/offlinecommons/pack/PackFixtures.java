@@ -67,4 +67,17 @@ public final class PackFixtures {
         PackBuilder.build(folder, options, zip, ProgressListener.NONE);
         return zip;
     }
+
+    /** A file's SHA-256, read as a stream, in hex. */
+    public static String sha256(Path file) throws IOException {
+        java.security.MessageDigest d = org.offlinecommons.store.Hashes.sha256();
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                d.update(buf, 0, n);
+            }
+        }
+        return org.offlinecommons.store.Hashes.hex(d.digest());
+    }
 }

@@ -71,15 +71,7 @@ final class SyncFixtures {
         Map<String, String> out = new TreeMap<>();
         try (Stream<Path> files = Files.walk(root)) {
             for (Path p : files.filter(Files::isRegularFile).toList()) {
-                MessageDigest d = Hashes.sha256();
-                try (InputStream in = Files.newInputStream(p)) {
-                    byte[] buf = new byte[1 << 16];
-                    int n;
-                    while ((n = in.read(buf)) > 0) {
-                        d.update(buf, 0, n);
-                    }
-                }
-                out.put(root.relativize(p).toString().replace('\\', '/'), Hashes.hex(d.digest()));
+                out.put(root.relativize(p).toString().replace('\\', '/'), PackFixtures.sha256(p));
             }
         }
         return out;

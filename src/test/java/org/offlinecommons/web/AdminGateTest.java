@@ -9,12 +9,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.offlinecommons.admin.AdminPassword;
-import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.pack.PackImporter;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.ProgressListener;
@@ -33,36 +31,42 @@ class AdminGateTest {
     private static final Set<String> EXEMPT = Set.of("POST /admin/login", "POST /sync/v1/pull-request",
             "POST /sync/v1/chunks");
 
-    @TempDir
-    static Path tmp;
-    static Library library;
-    static JobRunner jobs;
-    static WebServer server;
-    static String origin;
+    static final String SYNC_TOKEN = "0123456789abcdef0123456789abcdef";
 
-    @BeforeAll
-    static void start() throws Exception {
-        library = Library.open(tmp.resolve("data"));
+    @RegisterExtension
+    static final TestServer server = TestServer.secure().with((library, tmp) -> {
         PackImporter importer = new PackImporter(library);
         importer.importPack(AdminFixtures.pack(tmp, "garden", "Garden", "index.html", "<title>Garden</title>"),
                 ProgressListener.NONE);
         importer.importPack(AdminFixtures.pack(tmp, "spare", "Spare", "index.html", "<title>Spare</title>"),
                 ProgressListener.NONE);
-        new AdminPassword(library).set(PASSWORD.toCharArray());
-        jobs = new JobRunner();
-        server = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0));
-        origin = "http://127.0.0.1:" + server.port();
-    }
+    });
 
-    @AfterAll
-    static void stop() {
-        server.close();
-        jobs.close();
-        library.close();
+    /** Servers of their own for guessing: their throttles must not slow the other tests' logins. */
+    @RegisterExtension
+    static final TestServer guessedAt = TestServer.secure();
+
+    @RegisterExtension
+    static final TestServer flooded = TestServer.secure();
+
+    @RegisterExtension
+    static final TestServer closed = TestServer.secure().options(o -> o.withSyncToken(SYNC_TOKEN)).with((library, tmp) ->
+            new PackImporter(library).importPack(AdminFixtures.pack(tmp, "garden", "Garden", "index.html",
+                    "<title>Garden</title>"), ProgressListener.NONE));
+
+    static Path tmp;
+    static Library library;
+    static String origin;
+
+    @BeforeAll
+    static void find() {
+        tmp = server.dir();
+        library = server.library();
+        origin = server.url();
     }
 
     static List<WebServer.Endpoint> changes() {
-        return server.endpoints().stream().filter(e -> !SAFE.contains(e.method())).toList();
+        return server.server().endpoints().stream().filter(e -> !SAFE.contains(e.method())).toList();
     }
 
     /** A URL for a route pattern: path parameters filled with a name no pack has. */
@@ -81,8 +85,8 @@ class AdminGateTest {
 
     @Test
     void everyChangeIsRefusedWithoutTheAdminOrFromAnotherSiteAndPassesWithASession() throws Exception {
-        Http admin = new Http(server).loggedIn();
-        Http anonymous = new Http(server);
+        Http admin = server.http().loggedIn();
+        Http anonymous = server.http();
         List<String> checked = new ArrayList<>();
         for (WebServer.Endpoint e : changes()) {
             String key = e.method() + " " + e.path();
@@ -116,13 +120,13 @@ class AdminGateTest {
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder b, WebServer.Endpoint e) throws Exception {
-        return new Http(server).send(b.header("Content-Type", "application/json")
+        return server.http().send(b.header("Content-Type", "application/json")
                 .method(e.method(), HttpRequest.BodyPublishers.ofString("{}")));
     }
 
     @Test
     void unknownPathsAndMethodsAreNotAWayAround() throws Exception {
-        Http anonymous = new Http(server);
+        Http anonymous = server.http();
         for (String method : List.of("POST", "PUT", "PATCH", "DELETE")) {
             assertThat(anonymous.send(anonymous.request("/api/v1/whatever").method(method,
                     HttpRequest.BodyPublishers.noBody())).statusCode()).as(method).isEqualTo(401);
@@ -134,7 +138,7 @@ class AdminGateTest {
 
     @Test
     void aFormCarriesItsTokenAsAFieldAndIsRefusedWithoutIt() throws Exception {
-        Http admin = new Http(server).loggedIn();
+        Http admin = server.http().loggedIn();
         HttpResponse<String> refused = admin.send(admin.request("/admin/packs/spare/delete")
                 .header("Cookie", admin.cookie).header("Origin", origin)
                 .header("Content-Type", "application/x-www-form-urlencoded")
@@ -154,7 +158,7 @@ class AdminGateTest {
 
     @Test
     void aMultipartBodyNeedsItsTokenBeforeTheFileAndOnlyUploadsMayDeferIt() throws Exception {
-        Http admin = new Http(server).loggedIn();
+        Http admin = server.http().loggedIn();
         byte[] zip = java.nio.file.Files.readAllBytes(tmp.resolve("garden.zip"));
         AdminFixtures.Form fileFirst = new AdminFixtures.Form().file("pack", "garden.zip", zip).field("csrf", admin.csrf);
         HttpResponse<String> r = admin.send(admin.request("/api/v1/packs").header("Cookie", admin.cookie)
@@ -171,7 +175,7 @@ class AdminGateTest {
 
     @Test
     void readingStaysOpenAndAdminPagesSendPeopleToTheLogin() throws Exception {
-        Http anonymous = new Http(server);
+        Http anonymous = server.http();
         for (String path : List.of("/", "/pack/garden", "/search?q=garden", "/packs/garden/", "/api/v1/packs",
                 "/api/v1/packs/garden", "/api/v1/jobs", "/sync/v1/catalog.json", AdminGate.LOGIN_PATH)) {
             assertThat(anonymous.get(path).statusCode()).as(path).isEqualTo(200);
@@ -187,7 +191,7 @@ class AdminGateTest {
             HttpResponse<String> r = anonymous.get(path);
             assertThat(r.statusCode()).as(path).isEqualTo(401);
             assertThat(r.body()).as(path).doesNotContain(tmp.toString());
-            assertThat(new Http(server).loggedIn().get(path).statusCode()).as(path).isEqualTo(200);
+            assertThat(server.http().loggedIn().get(path).statusCode()).as(path).isEqualTo(200);
         }
         HttpResponse<String> session = anonymous.get("/api/v1/admin/session");
         assertThat(session.statusCode()).isEqualTo(401);
@@ -196,7 +200,7 @@ class AdminGateTest {
 
     @Test
     void theLoginCookieIsHttpOnlyAndStrictAndLoggingOutEndsTheSession() throws Exception {
-        Http admin = new Http(server);
+        Http admin = server.http();
         HttpResponse<String> r = admin.login(PASSWORD);
         String setCookie = r.headers().firstValue("Set-Cookie").orElseThrow();
         assertThat(setCookie).startsWith("oc_admin=").contains("; HttpOnly", "; SameSite=Strict", "; Path=/")
@@ -213,7 +217,7 @@ class AdminGateTest {
 
     @Test
     void aWrongPasswordIsRefusedInWordsAndTheFormGoesBackWhereItCameFrom() throws Exception {
-        Http admin = new Http(server);
+        Http admin = server.http();
         HttpResponse<String> wrong = admin.send(admin.request(AdminGate.LOGIN_PATH)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("password=nope&next=%2Fadmin%2Fjobs")));
@@ -235,7 +239,7 @@ class AdminGateTest {
 
     @Test
     void aNewPasswordEndsEverySession() throws Exception {
-        Http admin = new Http(server).loggedIn();
+        Http admin = server.http().loggedIn();
         AdminPassword password = new AdminPassword(library);
         try {
             password.set("another password entirely".toCharArray());
@@ -250,77 +254,70 @@ class AdminGateTest {
     @Test
     void guessingFromOneAddressIsSlowedDown() throws Exception {
         // A server of its own: its throttle must not slow the other tests' logins.
-        try (WebServer other = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0))) {
-            Http guesser = new Http(other);
-            List<Integer> answers = new ArrayList<>();
-            HttpResponse<String> last = null;
-            for (int i = 0; i < 20 && (last == null || last.statusCode() != 429); i++) {
-                last = guesser.login("guess " + i);
-                answers.add(last.statusCode());
-            }
-            assertThat(answers.subList(0, 6)).containsOnly(401);
-            assertThat(last.statusCode()).isEqualTo(429);
-            assertThat(last.headers().firstValue("Retry-After")).isPresent();
-            assertThat(Http.json(last).path("error").asText()).isEqualTo("too_many_tries");
-            // The server it guessed at is not slowed down for anyone else.
-            assertThat(new Http(server).login(PASSWORD).statusCode()).isEqualTo(200);
+        Http guesser = guessedAt.http();
+        List<Integer> answers = new ArrayList<>();
+        HttpResponse<String> last = null;
+        for (int i = 0; i < 20 && (last == null || last.statusCode() != 429); i++) {
+            last = guesser.login("guess " + i);
+            answers.add(last.statusCode());
         }
+        assertThat(answers.subList(0, 6)).containsOnly(401);
+        assertThat(last.statusCode()).isEqualTo(429);
+        assertThat(last.headers().firstValue("Retry-After")).isPresent();
+        assertThat(Http.json(last).path("error").asText()).isEqualTo("too_many_tries");
+        // Another server is not slowed down by it.
+        assertThat(server.http().login(PASSWORD).statusCode()).isEqualTo(200);
     }
 
     @Test
     void parallelGuessesGetNoMoreTriesThanTheThrottleAllows() throws Exception {
-        try (WebServer other = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0))) {
-            Http guesser = new Http(other);
-            long start = System.nanoTime();
-            List<java.util.concurrent.Future<HttpResponse<String>>> sent = new ArrayList<>();
-            var pool = java.util.concurrent.Executors.newFixedThreadPool(300);
-            try {
-                for (int i = 0; i < 300; i++) {
-                    String guess = "parallel guess " + i;
-                    sent.add(pool.submit(() -> guesser.login(guess)));
-                }
-                int tries = 0;
-                for (var f : sent) {
-                    int status = f.get().statusCode();
-                    assertThat(status).isIn(401, 429, 503);
-                    tries += status == 401 ? 1 : 0;
-                }
-                double seconds = (System.nanoTime() - start) / 1e9;
-                // The free mistakes, the one that starts the lock, then one per lock that ran out
-                // while the flood lasted (each lock twice the last: 1 s, 2 s, 4 s...).
-                int allowance = org.offlinecommons.admin.LoginThrottle.FREE_FAILURES + 1
-                        + (int) Math.floor(Math.log(seconds + 1) / Math.log(2));
-                assertThat(tries).as("tries in %.1f s", seconds).isLessThanOrEqualTo(allowance);
-            } finally {
-                pool.shutdownNow();
+        Http guesser = flooded.http();
+        long start = System.nanoTime();
+        List<java.util.concurrent.Future<HttpResponse<String>>> sent = new ArrayList<>();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(300);
+        try {
+            for (int i = 0; i < 300; i++) {
+                String guess = "parallel guess " + i;
+                sent.add(pool.submit(() -> guesser.login(guess)));
             }
+            int tries = 0;
+            for (var f : sent) {
+                int status = f.get().statusCode();
+                assertThat(status).isIn(401, 429, 503);
+                tries += status == 401 ? 1 : 0;
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            // The free mistakes, the one that starts the lock, then one per lock that ran out
+            // while the flood lasted (each lock twice the last: 1 s, 2 s, 4 s...).
+            int allowance = org.offlinecommons.admin.LoginThrottle.FREE_FAILURES + 1
+                    + (int) Math.floor(Math.log(seconds + 1) / Math.log(2));
+            assertThat(tries).as("tries in %.1f s", seconds).isLessThanOrEqualTo(allowance);
+        } finally {
+            pool.shutdownNow();
         }
     }
 
     @Test
     void aSyncTokenClosesTheSyncTreeToPeersWithoutItAndOnlyIt() throws Exception {
-        String token = "0123456789abcdef0123456789abcdef";
-        try (WebServer closed = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0)
-                .withSyncToken(token))) {
-            Http peer = new Http(closed);
-            HttpResponse<String> none = peer.get("/sync/v1/catalog.json");
-            assertThat(none.statusCode()).isEqualTo(401);
-            assertThat(none.headers().firstValue("WWW-Authenticate")).get().asString().startsWith("Bearer");
-            assertThat(Http.json(none).path("error").asText()).isEqualTo("sync_token_required");
-            assertThat(peer.send(peer.request("/sync/v1/catalog.json").header("Authorization", "Bearer " + token + "0"))
-                    .statusCode()).isEqualTo(401);
-            assertThat(peer.send(peer.request("/sync/v1/catalog.json").header("Authorization", "Bearer " + token))
-                    .statusCode()).isEqualTo(200);
-            assertThat(peer.send(peer.request("/sync/v1/pull-request").POST(HttpRequest.BodyPublishers.ofString("{}")))
-                    .statusCode()).isEqualTo(401);
-            assertThat(peer.get("/pack/garden").statusCode()).as("reading pages stay open").isEqualTo(200);
-        }
-        assertThat(new Http(server).get("/sync/v1/catalog.json").statusCode()).as("open by default").isEqualTo(200);
+        String token = SYNC_TOKEN;
+        Http peer = closed.http();
+        HttpResponse<String> none = peer.get("/sync/v1/catalog.json");
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(none.headers().firstValue("WWW-Authenticate")).get().asString().startsWith("Bearer");
+        assertThat(Http.json(none).path("error").asText()).isEqualTo("sync_token_required");
+        assertThat(peer.send(peer.request("/sync/v1/catalog.json").header("Authorization", "Bearer " + token + "0"))
+                .statusCode()).isEqualTo(401);
+        assertThat(peer.send(peer.request("/sync/v1/catalog.json").header("Authorization", "Bearer " + token))
+                .statusCode()).isEqualTo(200);
+        assertThat(peer.send(peer.request("/sync/v1/pull-request").POST(HttpRequest.BodyPublishers.ofString("{}")))
+                .statusCode()).isEqualTo(401);
+        assertThat(peer.get("/pack/garden").statusCode()).as("reading pages stay open").isEqualTo(200);
+        assertThat(server.http().get("/sync/v1/catalog.json").statusCode()).as("open by default").isEqualTo(200);
     }
 
     @Test
     void pagesCarryTheirSecurityHeaders() throws Exception {
-        Http anonymous = new Http(server);
+        Http anonymous = server.http();
         HttpResponse<String> page = anonymous.get("/pack/garden");
         assertThat(page.headers().firstValue("Content-Security-Policy")).hasValue(SecurityHeaders.PAGE_POLICY);
         assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");

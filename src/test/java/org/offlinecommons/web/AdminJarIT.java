@@ -201,10 +201,9 @@ class AdminJarIT {
         }
     }
 
-    static void awaitLine(String text) throws InterruptedException {
-        for (int i = 0; i < 500 && linesContaining(text).isEmpty(); i++) {
-            Thread.sleep(20);
-        }
+    static void awaitLine(String text) throws Exception {
+        org.offlinecommons.job.Jobs.until("the server's output has a line with '" + text + "'",
+                () -> !linesContaining(text).isEmpty());
     }
 
     /** {@code size} zero bytes, made as they are read. */

@@ -8,40 +8,15 @@ import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.offlinecommons.admin.AdminPassword;
-import org.offlinecommons.job.JobRunner;
-import org.offlinecommons.store.Library;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Requests that are too big, too long or too slow are cut off instead of tying the server up. */
 class AdminLimitsTest {
 
-    @TempDir
-    static Path tmp;
-    static Library library;
-    static JobRunner jobs;
-    static WebServer server;
-
-    @BeforeAll
-    static void start() {
-        library = Library.open(tmp.resolve("data"));
-        new AdminPassword(library).set(AdminFixtures.PASSWORD.toCharArray());
-        jobs = new JobRunner();
-        server = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0)
-                .withIdleTimeout(Duration.ofSeconds(1)));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-        jobs.close();
-        library.close();
-    }
+    @RegisterExtension
+    static final TestServer server = TestServer.secure().options(o -> o.withIdleTimeout(Duration.ofSeconds(1)));
 
     @Test
     void aClientThatStopsSendingHalfwayIsDisconnected() throws Exception {
@@ -59,7 +34,7 @@ class AdminLimitsTest {
 
     @Test
     void overlongAddressesHeadersAndBodiesAreRefused() throws Exception {
-        Http client = new Http(server);
+        Http client = server.http();
         assertThat(client.get("/search?q=" + "x".repeat(20_000)).statusCode()).isIn(414, 431);
         assertThat(client.send(client.request("/").header("X-Big", "y".repeat(20_000)).GET()).statusCode())
                 .isEqualTo(431);

@@ -9,18 +9,12 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.offlinecommons.admin.AdminPassword;
-import org.offlinecommons.job.JobRunner;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.offlinecommons.pack.PackImporter;
-import org.offlinecommons.store.Library;
 import org.offlinecommons.store.ProgressListener;
 import org.offlinecommons.web.http.AdminGate;
 
@@ -53,33 +47,16 @@ class AdminPathTraversalTest {
             "%c0%ae%c0%ae/%c0%ae%c0%ae/etc/passwd",
             "./././../../secret.txt");
 
-    @TempDir
-    static Path tmp;
-    static Library library;
-    static JobRunner jobs;
-    static WebServer server;
-    static String secret;
+    static final String secret = "SECRET-" + UUID.randomUUID();
 
-    @BeforeAll
-    static void start() throws Exception {
-        secret = "SECRET-" + UUID.randomUUID();
+    @RegisterExtension
+    static final TestServer server = TestServer.secure().with((library, tmp) -> {
         // Beside the library and above it: where a climb would land.
         Files.writeString(tmp.resolve("secret.txt"), secret);
         Files.writeString(tmp.resolve("data-secret.txt"), secret);
-        library = Library.open(tmp.resolve("data"));
         new PackImporter(library).importPack(AdminFixtures.pack(tmp, "garden", "Garden", "index.html",
                 "<title>Garden</title>", "docs/page.html", "<title>Page</title>"), ProgressListener.NONE);
-        new AdminPassword(library).set(AdminFixtures.PASSWORD.toCharArray());
-        jobs = new JobRunner();
-        server = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-        jobs.close();
-        library.close();
-    }
+    });
 
     @Test
     void everyClimbIsRefusedAndShowsNothingFromOutside() throws Exception {
@@ -108,16 +85,16 @@ class AdminPathTraversalTest {
 
     @Test
     void theAdminCannotBeTrickedIntoDeletingAnotherPackByItsPath() throws Exception {
-        Http admin = new Http(server).loggedIn();
+        Http admin = server.admin();
         for (String target : List.of("/api/v1/packs/x%2f..%2fgarden", "/api/v1/packs/%2e%2e%2fgarden",
                 "/api/v1/packs/nope/../garden", "/api/v1/packs/x%252f..%252fgarden", "/admin/packs/x/../garden/delete")) {
             Answer a = raw(target.startsWith("/admin") ? "POST" : "DELETE", target, admin);
             assertThat(a.status).as(target + " answered " + a.text()).isIn(400, 404);
         }
-        assertThat(library.catalog().pack("garden")).isPresent();
+        assertThat(server.library().catalog().pack("garden")).isPresent();
         // The same session and token do delete by the plain path: the refusals above were the path's doing.
         assertThat(raw("DELETE", "/api/v1/packs/garden", admin).status).isEqualTo(200);
-        assertThat(library.catalog().pack("garden")).isEmpty();
+        assertThat(server.library().catalog().pack("garden")).isEmpty();
     }
 
     private record Answer(int status, byte[] body) {

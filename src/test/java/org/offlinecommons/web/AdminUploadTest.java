@@ -203,9 +203,7 @@ class AdminUploadTest {
             release.await();
             return "Installed 'Slow'";
         });
-        for (int i = 0; i < 500 && jobs.status(job.id()).orElseThrow().state() != JobState.RUNNING; i++) {
-            Thread.sleep(10);
-        }
+        org.offlinecommons.job.Jobs.awaitRunning(jobs, job.id());
         HttpResponse<String> running = admin.send(admin.admin("/admin/jobs"));
         assertThat(running.headers().firstValue("Refresh")).hasValue("2");
         assertThat(running.body()).contains("Import slow.zip", "Running", "1.2 GB of 3.4 GB", "<progress max=\"100\" value=\"35\"",

@@ -1,7 +1,6 @@
 package org.offlinecommons.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.offlinecommons.web.AdminFixtures.PASSWORD;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -15,11 +14,9 @@ import java.util.regex.Pattern;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.offlinecommons.admin.AdminPassword;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.offlinecommons.drive.DriveSettings;
 import org.offlinecommons.drive.Drives;
 import org.offlinecommons.drive.Disks;
@@ -45,19 +42,47 @@ class DrivePagesTest {
     private static final String EVIL_REASON = "evil.zip: zip entry '../../etc/cron.d/evil': the path contains a '..'"
             + " segment";
 
-    @TempDir
+    /** A fresh server for each test: the tests import and export. */
+    @RegisterExtension
+    final TestServer server = TestServer.secure().with(this::fill).drives(lib -> new Drives(lib,
+            DriveSettings.of(lib.dataDir()).withMountRoots(List.of(lib.dataDir().getParent().resolve("media")))));
+
+    /** A FAT32 stick with little room, on a server whose own disk is nearly full. */
+    @RegisterExtension
+    static final TestServer cramped = TestServer.secure().with((lib, dir) -> {
+        new PackImporter(lib).importPack(AdminFixtures.versionedPack(dir.resolve("sources"), "atlas", "Atlas", 1,
+                dir.resolve("atlas.zip")), ProgressListener.NONE);
+        Path fatStick = Files.createDirectories(dir.resolve("media/KINGSTON"));
+        AdminFixtures.versionedPack(dir.resolve("sources"), "comet", "Comets", 1, fatStick.resolve("comet.zip"));
+    }).drives(lib -> new Drives(lib, DriveSettings.of(lib.dataDir())
+            .withMountRoots(List.of(lib.dataDir().getParent().resolve("media"))),
+            // FAT32's limit scaled down, so that a small pack stands for a 5 GB one; 60 KB free everywhere.
+            path -> new Disks.Disk("vfat", 60_000, 8_000_000, 100_000), java.time.Clock.systemUTC()));
+
+    @RegisterExtension
+    static final TestServer bare = TestServer.secure().with((lib, dir) -> {
+        new PackImporter(lib).importPack(AdminFixtures.versionedPack(dir.resolve("sources"), "atlas", "Atlas", 1,
+                dir.resolve("atlas.zip")), ProgressListener.NONE);
+        Files.createDirectories(dir.resolve("media"));
+    }).drives(lib -> new Drives(lib, DriveSettings.of(lib.dataDir())
+            .withMountRoots(List.of(lib.dataDir().getParent().resolve("media")))));
+
     Path tmp;
     Library library;
     JobRunner jobs;
-    WebServer server;
     Http admin;
     Path stick;
     Path inbox;
 
     @BeforeEach
-    void start() throws Exception {
-        library = Library.open(tmp.resolve("data"));
-        new AdminPassword(library).set(PASSWORD.toCharArray());
+    void logIn() throws Exception {
+        library = server.library();
+        jobs = server.jobs();
+        admin = server.admin();
+    }
+
+    void fill(Library library, Path dir) throws Exception {
+        tmp = dir;
         PackImporter importer = new PackImporter(library);
         Path river = pack("river", "River life", 1, tmp.resolve("river.zip"));
         importer.importPack(river, ProgressListener.NONE);
@@ -75,19 +100,6 @@ class DrivePagesTest {
         AdminFixtures.evilZip(stick.resolve("evil.zip"));
         AdminFixtures.settled(Files.copy(stick.resolve("comet.zip"), Files.createDirectories(inbox)
                 .resolve("comet-copy.zip")));
-
-        jobs = new JobRunner();
-        Drives drives = new Drives(library, DriveSettings.of(tmp.resolve("data"))
-                .withMountRoots(List.of(tmp.resolve("media"))));
-        server = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0), drives);
-        admin = new Http(server).loggedIn();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-        jobs.close();
-        library.close();
     }
 
     @Test
@@ -167,7 +179,7 @@ class DrivePagesTest {
         HttpResponse<String> crossSite = admin.send(admin.formRequest("/admin/drives", "csrf", admin.csrf, "path", comet)
                 .setHeader("Origin", "http://evil.example"));
         assertThat(crossSite.statusCode()).as("from another site").isEqualTo(403);
-        Http stranger = new Http(server);
+        Http stranger = server.http();
         assertThat(stranger.send(stranger.formRequest("/admin/drives", "csrf", admin.csrf, "path", comet)).statusCode())
                 .as("no session").isEqualTo(401);
         assertThat(admin.form("/admin/export", "pack", "river", "target", stick.toString(), "zips", "on")
@@ -283,86 +295,60 @@ class DrivePagesTest {
         assertThat(Jsoup.parse(elsewhere.body()).selectFirst("#folder").val()).isEqualTo(tmp.resolve("data").toString());
     }
 
-    /** A FAT32 stick with little room, on a server whose own disk is nearly full. */
     @Test
     void aSmallFatDriveAndAFullServerAreExplainedBeforeAndRefusedWhenAsked() throws Exception {
-        Path dir = tmp.resolve("cramped");
-        try (Library cramped = Library.open(dir.resolve("data"))) {
-            new AdminPassword(cramped).set(PASSWORD.toCharArray());
-            new PackImporter(cramped).importPack(pack("atlas", "Atlas", 1, dir.resolve("atlas.zip")),
-                    ProgressListener.NONE);
-            Path fatStick = Files.createDirectories(dir.resolve("media/KINGSTON")).toRealPath();
-            pack("comet", "Comets", 1, fatStick.resolve("comet.zip"));
-            // FAT32's limit scaled down, so that a small pack stands for a 5 GB one; 60 KB free everywhere.
-            Disks small = path -> new Disks.Disk("vfat", 60_000, 8_000_000, 100_000);
-            Drives drives = new Drives(cramped, DriveSettings.of(dir.resolve("data"))
-                    .withMountRoots(List.of(dir.resolve("media"))), small, java.time.Clock.systemUTC());
-            try (JobRunner crampedJobs = new JobRunner();
-                 WebServer other = WebServer.start(cramped, crampedJobs,
-                         new WebServer.Options("127.0.0.1", 0), drives)) {
-                Http c = new Http(other).loggedIn();
-                Document page = Jsoup.parse(get(c, "/admin/drives").body());
-                assertThat(page.selectFirst("form.drive-form > .alert").text()).startsWith("Not everything fits: the"
-                        + " new packs and updates here need ").contains("but only 60 KB is free");
-                Element comet = rowsByFile(page).get("comet.zip");
-                assertThat(comet.selectFirst(".reason").text()).startsWith("Too big for the free space on this server");
-                assertThat(comet.selectFirst("input").hasAttr("checked")).as("not ticked for the admin").isFalse();
-                assertThat(page.selectFirst(".drive-facts").text()).endsWith("FAT32 · 60 KB free of 8.0 MB");
+        Library cramped = DrivePagesTest.cramped.library();
+        Path fatStick = DrivePagesTest.cramped.dir().resolve("media/KINGSTON").toRealPath();
+        JobRunner crampedJobs = DrivePagesTest.cramped.jobs();
+        Http c = DrivePagesTest.cramped.admin();
+        Document page = Jsoup.parse(get(c, "/admin/drives").body());
+        assertThat(page.selectFirst("form.drive-form > .alert").text()).startsWith("Not everything fits: the"
+                + " new packs and updates here need ").contains("but only 60 KB is free");
+        Element comet = rowsByFile(page).get("comet.zip");
+        assertThat(comet.selectFirst(".reason").text()).startsWith("Too big for the free space on this server");
+        assertThat(comet.selectFirst("input").hasAttr("checked")).as("not ticked for the admin").isFalse();
+        assertThat(page.selectFirst(".drive-facts").text()).endsWith("FAT32 · 60 KB free of 8.0 MB");
 
-                String before = LibrarySnapshot.of(cramped);
-                HttpResponse<String> refused = c.form("/admin/drives", "csrf", c.csrf, "path",
-                        fatStick.resolve("comet.zip").toString());
-                assertThat(refused.statusCode()).isEqualTo(507);
-                assertThat(Jsoup.parse(refused.body()).selectFirst("main .alert").text()).startsWith("comet.zip: needs")
-                        .contains("of free disk space (the packs plus a reserve of 67 MB), but only 60 KB is free");
-                assertThat(LibrarySnapshot.of(cramped)).isEqualTo(before);
+        String before = LibrarySnapshot.of(cramped);
+        HttpResponse<String> refused = c.form("/admin/drives", "csrf", c.csrf, "path",
+                fatStick.resolve("comet.zip").toString());
+        assertThat(refused.statusCode()).isEqualTo(507);
+        assertThat(Jsoup.parse(refused.body()).selectFirst("main .alert").text()).startsWith("comet.zip: needs")
+                .contains("of free disk space (the packs plus a reserve of 67 MB), but only 60 KB is free");
+        assertThat(LibrarySnapshot.of(cramped)).isEqualTo(before);
 
-                Document export = Jsoup.parse(get(c, "/admin/export").body());
-                assertThat(export.selectFirst(".picks .reason").text()).isEqualTo("Too big for KINGSTON: that drive"
-                        + " uses FAT32, which cannot hold a file of 4 GiB or more.");
-                assertThat(export.selectFirst("fieldset .alert").text()).startsWith("FAT32 drives");
-                HttpResponse<String> tooBig = c.form("/admin/export", "csrf", c.csrf, "pack", "atlas",
-                        "target", fatStick.toString(), "zips", "on");
-                assertThat(tooBig.statusCode()).isEqualTo(507);
-                assertThat(Jsoup.parse(tooBig.body()).selectFirst("main .alert").text()).startsWith(fatStick
-                        + ": pack 'atlas' is ").contains("FAT32", "Reformat the drive as exFAT", "mirror tree");
-                Element room = Jsoup.parse(tooBig.body()).selectFirst("#export-room");
-                assertThat(room.text()).startsWith("Not enough room: the ticked packs need about ")
-                        .contains("but KINGSTON has only 60 KB free");
-                assertThat(room.hasClass("alert")).isTrue();
-                assertThat(AdminFixtures.filesIn(fatStick)).extracting(p -> p.getFileName().toString())
-                        .containsExactly("comet.zip");
-                assertThat(crampedJobs.recent()).isEmpty();
-            }
-        }
+        Document export = Jsoup.parse(get(c, "/admin/export").body());
+        assertThat(export.selectFirst(".picks .reason").text()).isEqualTo("Too big for KINGSTON: that drive"
+                + " uses FAT32, which cannot hold a file of 4 GiB or more.");
+        assertThat(export.selectFirst("fieldset .alert").text()).startsWith("FAT32 drives");
+        HttpResponse<String> tooBig = c.form("/admin/export", "csrf", c.csrf, "pack", "atlas",
+                "target", fatStick.toString(), "zips", "on");
+        assertThat(tooBig.statusCode()).isEqualTo(507);
+        assertThat(Jsoup.parse(tooBig.body()).selectFirst("main .alert").text()).startsWith(fatStick
+                + ": pack 'atlas' is ").contains("FAT32", "Reformat the drive as exFAT", "mirror tree");
+        Element room = Jsoup.parse(tooBig.body()).selectFirst("#export-room");
+        assertThat(room.text()).startsWith("Not enough room: the ticked packs need about ")
+                .contains("but KINGSTON has only 60 KB free");
+        assertThat(room.hasClass("alert")).isTrue();
+        assertThat(AdminFixtures.filesIn(fatStick)).extracting(p -> p.getFileName().toString())
+                .containsExactly("comet.zip");
+        assertThat(crampedJobs.recent()).isEmpty();
     }
 
     @Test
     void withNoDriveAndAnEmptyInboxThePagesSayWhereToPutPacks() throws Exception {
-        Path dir = tmp.resolve("bare");
-        try (Library bare = Library.open(dir.resolve("data"))) {
-            new AdminPassword(bare).set(PASSWORD.toCharArray());
-            new PackImporter(bare).importPack(pack("atlas", "Atlas", 1, dir.resolve("atlas.zip")),
-                    ProgressListener.NONE);
-            Files.createDirectories(dir.resolve("media"));
-            Drives drives = new Drives(bare, DriveSettings.of(dir.resolve("data"))
-                    .withMountRoots(List.of(dir.resolve("media"))));
-            try (JobRunner bareJobs = new JobRunner();
-                 WebServer other = WebServer.start(bare, bareJobs,
-                         new WebServer.Options("127.0.0.1", 0), drives)) {
-                Http c = new Http(other).loggedIn();
-                Document page = Jsoup.parse(get(c, "/admin/drives").body());
-                Element empty = page.selectFirst(".drive-empty");
-                assertThat(empty.selectFirst("h2").text()).isEqualTo("No drive found");
-                assertThat(empty.text()).contains("Plug in a USB stick", "copy pack zips into the inbox folder on the"
-                        + " server: " + dir.resolve("data/inbox").toAbsolutePath(), "USB drives are looked for in: "
-                        + dir.resolve("media"));
-                assertThat(page.select("form.drive-form")).isEmpty();
-                Document export = Jsoup.parse(get(c, "/admin/export").body());
-                assertThat(export.selectFirst("fieldset .empty").text()).startsWith("No USB drive found.");
-                assertThat(export.select("input[name=pack]").eachAttr("value")).containsExactly("atlas");
-            }
-        }
+        Path dir = bare.dir();
+        Http c = bare.admin();
+        Document page = Jsoup.parse(get(c, "/admin/drives").body());
+        Element empty = page.selectFirst(".drive-empty");
+        assertThat(empty.selectFirst("h2").text()).isEqualTo("No drive found");
+        assertThat(empty.text()).contains("Plug in a USB stick", "copy pack zips into the inbox folder on the"
+                + " server: " + dir.resolve("data/inbox").toAbsolutePath(), "USB drives are looked for in: "
+                + dir.resolve("media"));
+        assertThat(page.select("form.drive-form")).isEmpty();
+        Document export = Jsoup.parse(get(c, "/admin/export").body());
+        assertThat(export.selectFirst("fieldset .empty").text()).startsWith("No USB drive found.");
+        assertThat(export.select("input[name=pack]").eachAttr("value")).containsExactly("atlas");
     }
 
     // --- Helpers

@@ -4,17 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.offlinecommons.admin.AdminPassword;
-import org.offlinecommons.job.JobRunner;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.offlinecommons.pack.PackImporter;
-import org.offlinecommons.store.Library;
 import org.offlinecommons.store.ProgressListener;
 
 /**
@@ -26,33 +20,13 @@ class HeadMatchesGetTest {
     private static final List<String> HEADERS = List.of("Content-Type", "Content-Length", "ETag", "Last-Modified",
             "Cache-Control", "Location", "Accept-Ranges", "Retry-After");
 
-    @TempDir
-    static Path tmp;
-    static Library library;
-    static JobRunner jobs;
-    static WebServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        library = Library.open(tmp.resolve("data"));
-        new PackImporter(library).importPack(
-                AdminFixtures.pack(tmp, "garden", "Garden", "index.html", "<title>Garden</title>"),
-                ProgressListener.NONE);
-        new AdminPassword(library).set(AdminFixtures.PASSWORD.toCharArray());
-        jobs = new JobRunner();
-        server = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-        jobs.close();
-        library.close();
-    }
+    @RegisterExtension
+    static final TestServer server = TestServer.secure().with((library, tmp) -> new PackImporter(library).importPack(
+            AdminFixtures.pack(tmp, "garden", "Garden", "index.html", "<title>Garden</title>"), ProgressListener.NONE));
 
     /** Each GET route twice: with parameters that name something, and with ones that name nothing. */
     static List<String> urls() {
-        List<String> urls = server.endpoints().stream().filter(e -> e.method().equals("GET"))
+        List<String> urls = server.server().endpoints().stream().filter(e -> e.method().equals("GET"))
                 .flatMap(e -> java.util.stream.Stream.of(
                         e.path().replace("{id}", "garden").replace("{position}", "1").replaceAll("\\{[^}]+}", "nope")
                                 .replaceAll("<[^>]+>", "index.html"),
@@ -64,7 +38,7 @@ class HeadMatchesGetTest {
 
     @Test
     void headAnswersLikeGetOnEveryGetRoute() throws Exception {
-        for (Http client : List.of(new Http(server), new Http(server).loggedIn())) {
+        for (Http client : List.of(server.http(), server.admin())) {
             for (String url : urls()) {
                 HttpResponse<String> get = client.send(client.admin(url).GET());
                 HttpResponse<String> head = client.send(client.admin(url).method("HEAD", HttpRequest.BodyPublishers.noBody()));

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,14 +16,11 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.offlinecommons.job.JobRunner;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.offlinecommons.job.Jobs;
 import org.offlinecommons.pack.PackFixtures;
 import org.offlinecommons.pack.PackImporter;
-import org.offlinecommons.store.Library;
 import org.offlinecommons.store.ProgressListener;
 
 /** /healthz and /metrics on a real server: health says what it checked, metrics parse and move. */
@@ -32,38 +28,17 @@ class HealthMetricsTest {
 
     static final int CLIP_SIZE = 1_500_000;
 
-    @TempDir
-    static Path tmp;
-    static Library library;
-    static JobRunner jobs;
-    static WebServer server;
-    static final HttpClient http = HttpClient.newHttpClient();
-
-    @BeforeAll
-    static void start() throws Exception {
+    @RegisterExtension
+    static final TestServer server = TestServer.secure().with((library, tmp) -> {
         Path site = PackFixtures.smallSite(tmp.resolve("site"));
         PackFixtures.writeRandom(site, "media/clip.mp4", CLIP_SIZE, 3);
-        library = Library.open(tmp.resolve("data"));
         new PackImporter(library).importPack(PackFixtures.build(site, "garden", "Garden", tmp.resolve("g.zip")),
                 ProgressListener.NONE);
-        jobs = new JobRunner();
-        server = WebServer.start(library, jobs, WebServer.Options.withoutLogin("127.0.0.1", 0));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-        jobs.close();
-        library.close();
-    }
-
-    static HttpResponse<byte[]> get(String path) throws Exception {
-        return new Http(server).bytes("GET", path, null);
-    }
+    });
 
     @Test
     void healthzReportsServingWritableDatabaseAndFreeDisk() throws Exception {
-        HttpResponse<byte[]> r = get("/healthz");
+        HttpResponse<byte[]> r = server.http().getBytes("/healthz");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
         JsonNode body = new ObjectMapper().readTree(r.body());
@@ -73,7 +48,7 @@ class HealthMetricsTest {
         assertThat(body.path("disk").path("ok").asBoolean()).isTrue();
         assertThat(body.path("disk").path("freeBytes").asLong()).isGreaterThanOrEqualTo(org.offlinecommons.pack.DiskReserve.DEFAULT.bytes());
         // The write really happened: the check is not just a read that claims "writable".
-        assertThat(library.setting("healthz.last_write")).isPresent();
+        assertThat(server.library().setting("healthz.last_write")).isPresent();
     }
 
     @Test
@@ -84,11 +59,11 @@ class HealthMetricsTest {
                 "http_server_requests_seconds_count{method=\"GET\",route=\"/api/v1/packs\",status=\"200\"}", 0.0);
         double bytesBefore = before.get("offline_commons_http_served_bytes_total");
 
-        assertThat(get("/api/v1/packs").statusCode()).isEqualTo(200);
-        assertThat(get("/api/v1/packs").statusCode()).isEqualTo(200);
-        HttpResponse<byte[]> clip = get("/packs/garden/media/clip.mp4");
+        assertThat(server.http().getBytes("/api/v1/packs").statusCode()).isEqualTo(200);
+        assertThat(server.http().getBytes("/api/v1/packs").statusCode()).isEqualTo(200);
+        HttpResponse<byte[]> clip = server.http().getBytes("/packs/garden/media/clip.mp4");
         assertThat(clip.body()).hasSize(CLIP_SIZE);
-        assertThat(get("/no/such/thing").statusCode()).isEqualTo(404);
+        assertThat(server.http().getBytes("/no/such/thing").statusCode()).isEqualTo(404);
 
         // The request is counted just after its last byte is written, which can be a moment after the
         // client has it all: wait for the count rather than race it.
@@ -114,8 +89,8 @@ class HealthMetricsTest {
         String failed = "offline_commons_jobs_total{kind=\"import\",outcome=\"failed\"}";
         Map<String, Double> before = scrape();
         assertThat(before).containsKeys(ok, failed, "offline_commons_jobs_total{kind=\"sync\",outcome=\"failed\"}");
-        jobs.submit("import", "works", job -> "done");
-        jobs.submit("import", "breaks", job -> {
+        server.jobs().submit("import", "works", job -> "done");
+        server.jobs().submit("import", "breaks", job -> {
             throw new IllegalStateException("broken on purpose");
         });
         Map<String, Double> after = scrapeUntil(m -> m.get(ok) >= before.get(ok) + 1
@@ -138,19 +113,20 @@ class HealthMetricsTest {
     }
 
     static Map<String, Double> scrape() throws Exception {
-        HttpResponse<byte[]> r = get("/metrics");
+        HttpResponse<byte[]> r = server.http().getBytes("/metrics");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain; version=0.0.4");
         return PrometheusText.parse(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    /** The first scrape that shows {@code done}: counters move once an answer is sent or a job ended. */
     static Map<String, Double> scrapeUntil(Predicate<Map<String, Double>> done) throws Exception {
-        Map<String, Double> m = scrape();
-        for (int i = 0; i < 200 && !done.test(m); i++) {
-            Thread.sleep(50);
-            m = scrape();
-        }
-        return m;
+        List<Map<String, Double>> last = new ArrayList<>(List.of(Map.of()));
+        Jobs.until("the metrics show it", () -> {
+            last.set(0, scrape());
+            return done.test(last.get(0));
+        });
+        return last.get(0);
     }
 
     /**

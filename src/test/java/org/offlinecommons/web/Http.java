@@ -88,6 +88,11 @@ public final class Http {
         return send(b);
     }
 
+    /** A GET with the session cookie when logged in, the answer as bytes. */
+    public HttpResponse<byte[]> getBytes(String path, String... headers) throws IOException, InterruptedException {
+        return bytes("GET", path, null, headers);
+    }
+
     /** Any method, the body as it is (null for none) and the answer as bytes. */
     public HttpResponse<byte[]> bytes(String method, String path, String body, String... headers)
             throws IOException, InterruptedException {

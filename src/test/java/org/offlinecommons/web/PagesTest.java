@@ -2,23 +2,16 @@ package org.offlinecommons.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.offlinecommons.job.JobRunner;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.web.reading.LibraryPages;
 import org.offlinecommons.web.reading.PageUrls;
@@ -29,31 +22,14 @@ class PagesTest {
     private static final int BUDGET_BYTES = 30 * 1024;
     private static final Pattern CSS = Pattern.compile("href=\"(/static/app\\.[0-9a-f]{10}\\.css)\"");
 
-    @TempDir
-    static Path tmp;
-    static Library library;
-    static WebServer server;
-    static final HttpClient http = HttpClient.newHttpClient();
+    @RegisterExtension
+    static final TestServer server = TestServer.secure().with(ReadingFixtures::importAll);
 
-    @BeforeAll
-    static void start() throws Exception {
-        library = Library.open(tmp.resolve("data"));
-        ReadingFixtures.importAll(library, tmp);
-        server = WebServer.start(library, new JobRunner(), WebServer.Options.withoutLogin("127.0.0.1", 0));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-        library.close();
-    }
-
-    static HttpResponse<String> get(String path, String... headers) throws Exception {
-        return new Http(server).get(path, headers);
-    }
+    @RegisterExtension
+    static final TestServer empty = TestServer.secure();
 
     static String page(String path) throws Exception {
-        HttpResponse<String> r = get(path);
+        HttpResponse<String> r = server.http().get(path);
         assertThat(r.statusCode()).as(path).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type")).as(path).get().asString()
                 .matches("text/html; ?charset=utf-8");
@@ -65,9 +41,9 @@ class PagesTest {
         List<String> paths = new ArrayList<>(List.of("/", "/?lang=fr", "/pack/evil", "/pack/bulk", "/pack/bulk?page=2",
                 "/pack/field-notes", "/search", "/search?q=chlorophyll", "/search?q=chlorophyll&pack=evil",
                 "/search?q=photosynthesis&page=3"));
-        library.catalog().items("evil").stream().filter(i -> !LibraryPages.isWebPage(i))
+        server.library().catalog().items("evil").stream().filter(i -> !LibraryPages.isWebPage(i))
                 .forEach(i -> paths.add(PageUrls.read("evil", i.position())));
-        paths.addAll(ReadingFixtures.readerPositions(library, "field-notes"));
+        paths.addAll(ReadingFixtures.readerPositions(server.library(), "field-notes"));
         return paths;
     }
 
@@ -104,14 +80,9 @@ class PagesTest {
 
     @Test
     void anEmptyLibrarySaysWhatToDo() throws Exception {
-        try (Library empty = Library.open(tmp.resolve("empty"));
-             WebServer other = WebServer.start(empty, new JobRunner(), WebServer.Options.withoutLogin("127.0.0.1", 0))) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + other.port() + "/")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(r.statusCode()).isEqualTo(200);
-            assertThat(r.body()).contains("No packs yet", "The library is empty").doesNotContain("class=\"card\"");
-        }
+        HttpResponse<String> r = empty.http().get("/");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("No packs yet", "The library is empty").doesNotContain("class=\"card\"");
     }
 
     @Test
@@ -181,7 +152,7 @@ class PagesTest {
 
     @Test
     void webPageItemsOpenAsThePacksOwnPages() throws Exception {
-        HttpResponse<String> r = get(PageUrls.read("evil", position("evil", "deep/page.html")));
+        HttpResponse<String> r = server.http().get(PageUrls.read("evil", position("evil", "deep/page.html")));
         assertThat(r.statusCode()).isEqualTo(302);
         assertThat(r.headers().firstValue("Location")).hasValue("/packs/evil/deep/page.html");
     }
@@ -215,7 +186,7 @@ class PagesTest {
             for (String pack : new String[]{null, "evil"}) {
                 String path = "/search?q=" + URLEncoder.encode(q, StandardCharsets.UTF_8)
                         + (pack == null ? "" : "&pack=" + pack);
-                HttpResponse<String> r = get(path);
+                HttpResponse<String> r = server.http().get(path);
                 assertThat(r.statusCode()).as(path).isEqualTo(200);
                 assertThat(r.body()).as(path).doesNotContain("<script>alert").doesNotContain("SQL")
                         .doesNotContainIgnoringCase("exception")
@@ -231,18 +202,18 @@ class PagesTest {
     void unknownPlacesGetAFriendlyPageWhileProgramsKeepJson() throws Exception {
         for (String path : List.of("/pack/nope", "/read/nope/0", "/read/evil/999", "/read/evil/abc",
                 "/read/evil/-1", "/no/such/page", "/search?q=x&pack=nope", "/static/app.0000000000.css")) {
-            HttpResponse<String> r = get(path);
+            HttpResponse<String> r = server.http().get(path);
             assertThat(r.statusCode()).as(path).isEqualTo(404);
             assertThat(r.headers().firstValue("Content-Type")).as(path).get().asString()
                 .matches("text/html; ?charset=utf-8");
             assertThat(r.body()).as(path).contains("Page not found", "Go to the library", "<form class=\"search\"")
                     .doesNotContain("Exception").doesNotContain("Endpoint");
         }
-        assertThat(get("/pack/nope").body()).contains("There is no pack called “nope” in this library.");
-        HttpResponse<String> raw = get("/packs/nope/x.html");
+        assertThat(server.http().get("/pack/nope").body()).contains("There is no pack called “nope” in this library.");
+        HttpResponse<String> raw = server.http().get("/packs/nope/x.html");
         assertThat(raw.statusCode()).isEqualTo(404);
         assertThat(raw.body()).contains("\"error\":\"not_found\"");
-        HttpResponse<String> api = get("/api/v1/nothing");
+        HttpResponse<String> api = server.http().get("/api/v1/nothing");
         assertThat(api.statusCode()).isEqualTo(404);
         assertThat(api.body()).contains("\"error\":\"not_found\"");
     }
@@ -253,7 +224,7 @@ class PagesTest {
             String html = page(path);
             Matcher css = CSS.matcher(html);
             assertThat(css.find()).as(path).isTrue();
-            int cssBytes = get(css.group(1)).body().getBytes(StandardCharsets.UTF_8).length;
+            int cssBytes = server.http().get(css.group(1)).body().getBytes(StandardCharsets.UTF_8).length;
             int htmlBytes = html.getBytes(StandardCharsets.UTF_8).length;
             assertThat(htmlBytes + cssBytes).as(path).isLessThan(BUDGET_BYTES);
         }
@@ -263,9 +234,7 @@ class PagesTest {
     void stylesheetHasAHashedNameIsCachedForeverAndCompressed() throws Exception {
         Matcher css = CSS.matcher(page("/"));
         assertThat(css.find()).isTrue();
-        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + server.port() + css.group(1)))
-                .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> r = server.http().bytes("GET", css.group(1), null, "Accept-Encoding", "gzip");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Cache-Control")).hasValue("public, max-age=31536000, immutable");
         assertThat(r.headers().firstValue("Content-Type")).get().asString().matches("text/css; ?charset=utf-8");
@@ -278,7 +247,7 @@ class PagesTest {
     }
 
     private static int position(String packId, String path) {
-        return library.catalog().items(packId).stream().filter(i -> i.path().equals(path)).findFirst()
+        return server.library().catalog().items(packId).stream().filter(i -> i.path().equals(path)).findFirst()
                 .orElseThrow().position();
     }
 

@@ -8,7 +8,9 @@ import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.offlinecommons.admin.AdminPassword;
 import org.offlinecommons.drive.Drives;
@@ -16,19 +18,21 @@ import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.store.Library;
 
 /**
- * A real server on port 0 over a real library in a folder of its own, for one test class:
- * secure by default (the admin login on, with {@link AdminFixtures#PASSWORD}), and the one
- * HTTP helper ({@link Http}) to call it, logged in when asked.
+ * A real server on port 0 over a real library in a folder of its own: secure by default (the
+ * admin login on, with {@link AdminFixtures#PASSWORD}), and the one HTTP helper ({@link Http}) to
+ * call it, logged in when asked. In a static field it serves the whole test class; in an
+ * instance field, each test gets a fresh one (for tests that change the library).
  * <pre>
  * &#64;RegisterExtension
- * static final TestServer server = TestServer.secure().with(library -> ...);
+ * static final TestServer server = TestServer.secure().with((library, dir) -> ...);
  * </pre>
  */
-final class TestServer implements BeforeAllCallback, AfterAllCallback {
+public final class TestServer implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
+        AfterEachCallback {
 
     /** What to put in the library before the server starts. */
     @FunctionalInterface
-    interface Setup {
+    public interface Setup {
         void accept(Library library, Path dir) throws Exception;
     }
 
@@ -40,38 +44,66 @@ final class TestServer implements BeforeAllCallback, AfterAllCallback {
     private Library library;
     private JobRunner jobs;
     private WebServer server;
+    /** Started for the whole class (a static field), not for each test. */
+    private boolean perClass;
 
     private TestServer(boolean secure) {
         this.secure = secure;
     }
 
     /** With the admin login, as {@code serve} always runs. */
-    static TestServer secure() {
+    public static TestServer secure() {
         return new TestServer(true);
     }
 
     /** Without the admin login: a peer that other servers only read from. */
-    static TestServer open() {
+    public static TestServer open() {
         return new TestServer(false);
     }
 
-    TestServer with(Setup s) {
+    public TestServer with(Setup s) {
         this.setup = s;
         return this;
     }
 
-    TestServer options(UnaryOperator<WebServer.Options> change) {
+    public TestServer options(UnaryOperator<WebServer.Options> change) {
         this.options = change;
         return this;
     }
 
-    TestServer drives(Function<Library, Drives> make) {
+    public TestServer drives(Function<Library, Drives> make) {
         this.drives = make;
         return this;
     }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
+        perClass = true;
+        start();
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws Exception {
+        if (!perClass) {
+            start();
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws IOException {
+        if (!perClass) {
+            stop();
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+        if (perClass) {
+            stop();
+        }
+    }
+
+    private void start() throws Exception {
         dir = Files.createTempDirectory("oc-server-");
         library = Library.open(dir.resolve("data"));
         if (secure) {
@@ -84,8 +116,7 @@ final class TestServer implements BeforeAllCallback, AfterAllCallback {
         server = WebServer.start(library, jobs, options.apply(base), drives.apply(library));
     }
 
-    @Override
-    public void afterAll(ExtensionContext context) throws IOException {
+    private void stop() throws IOException {
         server.close();
         jobs.close();
         library.close();
@@ -96,38 +127,38 @@ final class TestServer implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
-    Library library() {
+    public Library library() {
         return library;
     }
 
-    JobRunner jobs() {
+    public JobRunner jobs() {
         return jobs;
     }
 
-    WebServer server() {
+    public WebServer server() {
         return server;
     }
 
     /** The folder the library and anything the setup made live in. */
-    Path dir() {
+    public Path dir() {
         return dir;
     }
 
-    int port() {
+    public int port() {
         return server.port();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.port();
     }
 
     /** A client that has not logged in. */
-    Http http() {
+    public Http http() {
         return new Http(server);
     }
 
     /** A client logged in as the admin. */
-    Http admin() throws IOException, InterruptedException {
+    public Http admin() throws IOException, InterruptedException {
         return new Http(server).loggedIn();
     }
 }

@@ -5,12 +5,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -21,14 +16,10 @@ import org.offlinecommons.admin.PackUploads;
 import org.offlinecommons.admin.UploadFile;
 import org.offlinecommons.admin.UploadTooLargeException;
 import org.offlinecommons.job.JobRunner;
-import org.offlinecommons.job.JobState;
-import org.offlinecommons.job.JobStatus;
 import org.offlinecommons.pack.PackException;
 import org.offlinecommons.pack.Sizes;
-import org.offlinecommons.store.AuditLog;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.PackRecord;
-import org.offlinecommons.sync.SyncTree;
 import org.offlinecommons.web.AdminViews;
 import org.offlinecommons.web.HttpProblem;
 import org.offlinecommons.web.Layout;
@@ -49,34 +40,25 @@ import org.offlinecommons.web.reading.PageRoutes;
  */
 public final class AdminRoutes {
 
-    private static final int DASHBOARD_JOBS = 5;
-    private static final int DASHBOARD_AUDIT = 15;
     private static final int REFRESH_SECONDS = 2;
 
     private final Library library;
-    private final JobRunner jobs;
     private final Messages t;
-    private final Layout base;
     private final Templates templates;
     private final AdminGate gate;
     private final AdminLogins logins;
-    private final Audit audit;
     private final PackUploads uploads;
-    private final DateTimeFormatter dates;
+    private final AdminScreens screens;
 
     public AdminRoutes(Library library, JobRunner jobs, Messages messages, Layout base, Templates templates,
                        AdminGate gate, AdminLogins logins, Audit audit, PackUploads uploads) {
         this.library = library;
-        this.jobs = jobs;
         this.t = messages;
-        this.base = base;
         this.templates = templates;
         this.gate = gate;
         this.logins = logins;
-        this.audit = audit;
         this.uploads = uploads;
-        this.dates = DateTimeFormatter.ofPattern(messages.get("date.short"), messages.locale())
-                .withZone(ZoneId.systemDefault());
+        this.screens = new AdminScreens(library, jobs, audit, uploads.maxBytes(), messages, base);
     }
 
     public void register(JavalinConfig config) {
@@ -100,8 +82,7 @@ public final class AdminRoutes {
             ctx.redirect(nextPage(ctx.queryParam("next")), io.javalin.http.HttpStatus.SEE_OTHER);
             return;
         }
-        page(ctx, "adminLogin.jte", new AdminViews.Login(layout(t.get("admin.login.title"), "login", null),
-                nextPage(ctx.queryParam("next")), null));
+        page(ctx, "adminLogin.jte", screens.login(nextPage(ctx.queryParam("next")), null));
     }
 
     private void login(Context ctx) {
@@ -141,8 +122,7 @@ public final class AdminRoutes {
             return;
         }
         ctx.status(status);
-        page(ctx, "adminLogin.jte", new AdminViews.Login(layout(t.get("admin.login.title"), "login", null), next,
-                message));
+        page(ctx, "adminLogin.jte", screens.login(next, message));
     }
 
     private void logout(Context ctx) {
@@ -176,83 +156,20 @@ public final class AdminRoutes {
     }
 
     private void renderDashboard(Context ctx, String notice, String error) {
-        String csrf = csrf(ctx);
-        List<AdminViews.PackRow> packs = new ArrayList<>();
-        for (PackRecord p : library.catalog().packs()) {
-            packs.add(new AdminViews.PackRow(p.id(), p.title(), t.format("admin.packs.facts", p.version(),
-                    Sizes.human(p.totalSize()), p.itemCount()), "/admin/packs/" + p.id() + "/delete"));
-        }
-        List<AdminViews.AuditRow> actions = new ArrayList<>();
-        for (AuditLog.Entry e : audit.recent(DASHBOARD_AUDIT)) {
-            actions.add(new AdminViews.AuditRow(dates.format(Instant.ofEpochMilli(e.at())), e.address(), e.action(),
-                    e.detail()));
-        }
-        List<AdminViews.Link> links = List.of(
-                new AdminViews.Link("/api/v1/drives", "/api/v1/drives", t.get("admin.links.drives")),
-                new AdminViews.Link("/" + SyncTree.CATALOG, "/" + SyncTree.CATALOG, t.get("admin.links.sync")),
-                new AdminViews.Link("/api/v1/jobs", "/api/v1/jobs", t.get("admin.links.jobs")));
-        page(ctx, "adminDashboard.jte", new AdminViews.Dashboard(layout(t.get("admin.title"), "dashboard", csrf), csrf,
-                notice, error, t.format("admin.upload.hint", Sizes.human(uploads.maxBytes())), packs,
-                jobRows(DASHBOARD_JOBS), actions, links));
+        page(ctx, "adminDashboard.jte", screens.dashboard(csrf(ctx), notice, error));
     }
 
     private void jobsPage(Context ctx) {
-        List<AdminViews.JobRow> rows = jobRows(Integer.MAX_VALUE);
-        boolean running = jobs.recent().stream().anyMatch(j -> !j.state().finished());
-        if (running) {
+        AdminViews.Jobs view = screens.jobs(csrf(ctx));
+        if (view.refreshing()) {
             // A header, not a script: the page follows the jobs with JavaScript off too.
             ctx.header("Refresh", Integer.toString(REFRESH_SECONDS));
         }
-        page(ctx, "adminJobs.jte", new AdminViews.Jobs(layout(t.get("admin.jobs.title"), "jobs", csrf(ctx)), rows,
-                running));
-    }
-
-    private List<AdminViews.JobRow> jobRows(int limit) {
-        List<AdminViews.JobRow> rows = new ArrayList<>();
-        for (JobStatus j : jobs.recent()) {
-            if (rows.size() >= limit) {
-                break;
-            }
-            rows.add(jobRow(t, j));
-        }
-        return rows;
-    }
-
-    /** A job in words, as the job lists of the admin pages show it. */
-    public static AdminViews.JobRow jobRow(Messages t, JobStatus j) {
-        String state = t.get("admin.job." + j.state().name().toLowerCase(Locale.ROOT));
-        int percent = j.totalBytes() > 0 || j.state() == JobState.SUCCEEDED ? j.percent() : -1;
-        String progress = null;
-        if (j.totalBytes() > 0) {
-            progress = t.format("admin.job.bytes", Sizes.human(j.doneBytes()), Sizes.human(j.totalBytes()));
-            if (j.state() == JobState.RUNNING && j.rateBytesPerSecond() > 0) {
-                progress += " · " + t.format("admin.job.rate", Sizes.human((long) j.rateBytesPerSecond()));
-                if (j.secondsLeft() >= 0) {
-                    progress += " · " + timeLeft(t, j.secondsLeft());
-                }
-            }
-        }
-        return new AdminViews.JobRow(j.title(), state, j.state().name().toLowerCase(Locale.ROOT), percent, progress,
-                j.message() == null || j.message().isEmpty() ? null : j.message(), j.error());
-    }
-
-    private static String timeLeft(Messages t, long seconds) {
-        return seconds < 90 ? t.format("admin.job.secondsLeft", seconds)
-                : t.format("admin.job.minutesLeft", (seconds + 30) / 60);
+        page(ctx, "adminJobs.jte", view);
     }
 
     private void confirmDelete(Context ctx) {
-        PackRecord pack = pack(ctx.pathParam("id"));
-        String csrf = csrf(ctx);
-        List<AdminViews.Fact> facts = List.of(
-                new AdminViews.Fact(t.get("admin.delete.id"), pack.id()),
-                new AdminViews.Fact(t.get("admin.delete.version"), Long.toString(pack.version())),
-                new AdminViews.Fact(t.get("admin.delete.size"), Sizes.human(pack.totalSize())),
-                new AdminViews.Fact(t.get("admin.delete.items"), t.format("pack.items", pack.itemCount())),
-                new AdminViews.Fact(t.get("admin.delete.files"), Integer.toString(pack.fileCount())));
-        page(ctx, "adminDelete.jte", new AdminViews.ConfirmDelete(layout(t.format("admin.delete.title", pack.title()),
-                "dashboard", csrf), csrf, pack.title(), t.format("admin.delete.question", pack.title()), facts,
-                "/admin/packs/" + pack.id() + "/delete"));
+        page(ctx, "adminDelete.jte", screens.confirmDelete(pack(ctx.pathParam("id")), csrf(ctx)));
     }
 
     // --- Changes
@@ -359,18 +276,12 @@ public final class AdminRoutes {
                 .orElseThrow(() -> HttpProblem.notFound(t.format("error.noPack", id)));
     }
 
-    private Layout layout(String title, String section, String csrf) {
-        return base.titled(title).withAdminBar(new Layout.AdminBar(section, csrf));
-    }
-
     private String csrf(Context ctx) {
         return gate.formToken(ctx).orElse(null);
     }
 
     private String notice(Context ctx) {
-        String deleted = ctx.queryParam("deleted");
-        return deleted == null || deleted.isBlank() ? null
-                : t.format("admin.delete.done", deleted.length() > 200 ? deleted.substring(0, 200) : deleted);
+        return screens.notice(ctx.queryParam("deleted"));
     }
 
     private void page(Context ctx, String template, Object view) {

@@ -56,19 +56,8 @@ public final class InlineFileHandler extends Handler.Wrapper implements Graceful
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         PackFileHandler.Asked asked = PackFileHandler.asked(request);
-        if (asked != null) {
-            long started = System.nanoTime();
-            PackFiles.Reply reply = null;
-            try {
-                reply = files.replyFromMemory(asked.packId(), asked.file(), asked.head(), request.getHeaders()::get);
-            } catch (RuntimeException e) {
-                // Left to the handlers below, which answer failures.
-            }
-            if (reply != null && inlineSized(reply.body())) {
-                sending.incrementAndGet();
-                packFiles.send(request, response, counted(callback), asked, reply, started);
-                return true;
-            }
+        if (asked != null && sentInline(request, response, callback, asked)) {
+            return true;
         }
         pool.execute(() -> {
             try {
@@ -79,6 +68,23 @@ public final class InlineFileHandler extends Handler.Wrapper implements Graceful
                 Response.writeError(request, response, callback, e);
             }
         });
+        return true;
+    }
+
+    /** True when the answer is small and in memory, and so sent from here. */
+    private boolean sentInline(Request request, Response response, Callback callback, PackFileHandler.Asked asked) {
+        long started = System.nanoTime();
+        PackFiles.Reply reply;
+        try {
+            reply = files.replyFromMemory(asked.packId(), asked.file(), asked.head(), request.getHeaders()::get);
+        } catch (RuntimeException e) {
+            return false; // left to the handlers below, which answer failures
+        }
+        if (reply == null || !inlineSized(reply.body())) {
+            return false;
+        }
+        sending.incrementAndGet();
+        packFiles.send(request, response, counted(callback), asked, reply, started);
         return true;
     }
 

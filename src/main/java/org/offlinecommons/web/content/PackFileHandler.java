@@ -1,6 +1,7 @@
 package org.offlinecommons.web.content;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -82,14 +83,7 @@ public final class PackFileHandler extends Handler.Wrapper {
                 // A student following a broken link gets the page in words from Javalin (ErrorMapping).
                 return super.handle(request, response, callback);
             }
-            // Broken links are common (a half-copied site, a typo): answered here, without Javalin's cost.
-            response.setStatus(404);
-            SecurityHeaders.applyToPack(asked.path(), response.getHeaders()::put);
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-            byte[] json = this.json.writeValueAsBytes(ErrorMapping.body(e));
-            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, Integer.toString(json.length));
-            response.write(true, asked.head() ? null : ByteBuffer.wrap(json),
-                    recorded(callback, asked, 404, started, request));
+            notFound(request, response, callback, asked, e, started);
             return true;
         } catch (RuntimeException e) {
             // Javalin runs the same lookup again and maps the failure to its answer (ErrorMapping).
@@ -97,6 +91,18 @@ public final class PackFileHandler extends Handler.Wrapper {
         }
         send(request, response, callback, asked, reply, started);
         return true;
+    }
+
+    /** Broken links are common (a half-copied site, a typo): answered here, without Javalin's cost. */
+    private void notFound(Request request, Response response, Callback callback, Asked asked, HttpProblem e,
+                          long started) throws IOException {
+        response.setStatus(404);
+        SecurityHeaders.applyToPack(asked.path(), response.getHeaders()::put);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        byte[] body = json.writeValueAsBytes(ErrorMapping.body(e));
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, Integer.toString(body.length));
+        response.write(true, asked.head() ? null : ByteBuffer.wrap(body), recorded(callback, asked, 404, started,
+                request));
     }
 
     /** Sends {@code reply}; a body of stored chunks is written blocking, on this thread. */
@@ -109,8 +115,11 @@ public final class PackFileHandler extends Handler.Wrapper {
         for (int i = 0; i < replyHeaders.size(); i += 2) {
             headers.put(replyHeaders.get(i), replyHeaders.get(i + 1));
         }
-        Callback done = recorded(callback, asked, reply.status(), started, request);
-        PackFiles.Body body = reply.body();
+        write(response, callback, recorded(callback, asked, reply.status(), started, request), reply.body());
+    }
+
+    /** {@code done} once it is all written; {@code callback} failed when the client went away. */
+    private void write(Response response, Callback callback, Callback done, PackFiles.Body body) {
         if (body instanceof PackFiles.NoBody) {
             response.write(true, null, done);
         } else if (body instanceof PackFiles.Bytes bytes) {

@@ -121,9 +121,7 @@ public final class DrivePages {
                 ctx.formParam("target"), folder, ctx.formParam("zips") != null, ctx.formParam("mirror") != null);
         List<String> ids = ctx.formParams("pack");
         String target = folder.isEmpty() ? choice.target() : folder;
-        String problem = ids.isEmpty() ? t.get("admin.export.noneTicked")
-                : target == null || target.isBlank() ? t.get("admin.export.noTarget")
-                : !choice.zips() && !choice.mirror() ? t.get("admin.export.nothingToWrite") : null;
+        String problem = exportProblem(ids, target, choice);
         if (problem != null) {
             ctx.status(400);
             renderExport(ctx, List.of(), problem, choice);
@@ -131,9 +129,7 @@ public final class DrivePages {
         }
         try {
             ExportJobs.Started started = exports.start(ids, target, choice.zips(), choice.mirror());
-            gate.audit(ctx, "export to drive", String.join(", ", ids) + " to " + started.target()
-                    + (choice.zips() ? " (pack zips)" : "") + (choice.mirror() ? " (mirror tree)" : "") + ", job "
-                    + started.job().id());
+            gate.audit(ctx, "export to drive", exported(ids, choice, started));
             ctx.redirect(EXPORT_PATH + "?jobs=" + started.job().id(), HttpStatus.SEE_OTHER);
         } catch (PackException e) {
             gate.audit(ctx, "export to drive refused", e.getMessage());
@@ -143,6 +139,18 @@ public final class DrivePages {
     }
 
 
+
+    private static String exported(List<String> ids, DriveScreens.ExportChoice choice, ExportJobs.Started started) {
+        return String.join(", ", ids) + " to " + started.target() + (choice.zips() ? " (pack zips)" : "")
+                + (choice.mirror() ? " (mirror tree)" : "") + ", job " + started.job().id();
+    }
+
+    /** What is missing from the export form, in words; null when nothing is. */
+    private String exportProblem(List<String> ids, String target, DriveScreens.ExportChoice choice) {
+        return ids.isEmpty() ? t.get("admin.export.noneTicked")
+                : target == null || target.isBlank() ? t.get("admin.export.noTarget")
+                : !choice.zips() && !choice.mirror() ? t.get("admin.export.nothingToWrite") : null;
+    }
 
     private void renderExport(Context ctx, List<String> jobIds, String error, DriveScreens.ExportChoice choice) {
         page(ctx, "adminExport.jte", screens.exportView(gate.formToken(ctx).orElse(null), ctx.path(), jobIds, error,

@@ -32,7 +32,7 @@ import org.offlinecommons.web.DriveViews;
 import org.offlinecommons.web.Layout;
 import org.offlinecommons.web.Messages;
 import org.offlinecommons.web.StaticAssets;
-import org.offlinecommons.web.admin.AdminRoutes;
+import org.offlinecommons.web.admin.AdminScreens;
 
 /**
  * The views of the drive pages, built from what the drive package decides and put into words:
@@ -290,7 +290,7 @@ final class DriveScreens {
         }
         String done = running || !allWell ? null
                 : t.get(outcomes != null ? "admin.export.done" : "admin.drives.done");
-        return new DriveViews.Progress(t.get(headingKey), statuses.stream().map(s -> AdminRoutes.jobRow(t, s))
+        return new DriveViews.Progress(t.get(headingKey), statuses.stream().map(s -> AdminScreens.jobRow(t, s))
                 .toList(), running, written, done, path + "?jobs=" + String.join(",", ids));
     }
 

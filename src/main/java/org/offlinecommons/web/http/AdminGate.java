@@ -11,6 +11,7 @@ import org.offlinecommons.admin.AdminPassword;
 import org.offlinecommons.admin.AdminSession;
 import org.offlinecommons.admin.Audit;
 import org.offlinecommons.admin.Sessions;
+import org.offlinecommons.sync.PullGrants;
 import org.offlinecommons.sync.SyncTree;
 import org.offlinecommons.web.HttpProblem;
 
@@ -31,7 +32,9 @@ import org.offlinecommons.web.HttpProblem;
  * <li>{@code /sync/v1/}: servers talk to each other there, without a browser or an admin; only
  * the read-only tree (with its bulk chunk reads, a POST only because a list of hashes is too long
  * for a URL) and pull requests (which the admin switches on) live there. With
- * {@code --sync-token} it needs that token as a bearer token instead.</li>
+ * {@code --sync-token} it needs that token as a bearer token instead; a peer this server asked
+ * to pull from it may read the tree (never send pull requests) with the {@link PullGrants} token
+ * it was handed.</li>
  * <li>Multipart bodies ({@link #MULTIPART_PATHS} only): the token is the form's first part, which
  * the upload checks before it stores a byte ({@link #requireDeferredToken}); every other path
  * refuses multipart without the header token.</li>
@@ -50,21 +53,27 @@ public final class AdminGate {
     private static final String DEFERRED_TOKEN_ATTRIBUTE = "oc.admin.csrfDeferred";
     private static final String AUDITED_ATTRIBUTE = "oc.admin.audited";
     private static final String SYNC_PREFIX = "/" + SyncTree.ROOT + "/";
+    /** Both {@code pull-request} and {@code pull-requests/{id}}: never opened by a grant. */
+    private static final String PULL_REQUESTS = SYNC_PREFIX + "pull-request";
 
     private final Sessions sessions;
     private final AdminPassword password;
     private final Audit audit;
+    private final PullGrants grants;
     private final boolean loginRequired;
     private final String syncToken;
 
     /**
      * @param loginRequired false only for servers embedded in tests: no admin login at all
+     * @param grants        tokens that also open the tree (not pull requests) to the peers handed them
      * @param syncToken     the bearer token {@code /sync/v1/} requires, or null for none
      */
-    public AdminGate(Sessions sessions, AdminPassword password, Audit audit, boolean loginRequired, String syncToken) {
+    public AdminGate(Sessions sessions, AdminPassword password, Audit audit, PullGrants grants, boolean loginRequired,
+                     String syncToken) {
         this.sessions = sessions;
         this.password = password;
         this.audit = audit;
+        this.grants = grants;
         this.loginRequired = loginRequired;
         this.syncToken = syncToken;
     }
@@ -88,6 +97,11 @@ public final class AdminGate {
         if (!loginRequired || path.equals(LOGIN_PATH) || safe && !isAdminRead(path)) {
             return;
         }
+        requireSession(ctx, safe);
+    }
+
+    /** The admin's own requests: a session, and for a change its token. */
+    private void requireSession(Context ctx, boolean safe) {
         Optional<AdminSession> session = fromCookie(ctx);
         if (session.isEmpty()) {
             if (safe && ErrorPages.isForPeople(ctx)) {
@@ -233,7 +247,8 @@ public final class AdminGate {
         }
         String auth = ctx.header("Authorization");
         String given = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).strip() : null;
-        if (!Sessions.sameSecret(syncToken, given)) {
+        boolean granted = !ctx.path().startsWith(PULL_REQUESTS) && grants.allows(given);
+        if (!granted && !Sessions.sameSecret(syncToken, given)) {
             ctx.header("WWW-Authenticate", "Bearer realm=\"offline-commons-sync\"");
             throw new HttpProblem(401, "sync_token_required", "This server shares its library only with peers that"
                     + " send its sync token (Authorization: Bearer ...).");

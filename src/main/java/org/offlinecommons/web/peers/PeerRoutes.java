@@ -7,9 +7,6 @@ import io.javalin.http.HttpStatus;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,17 +17,12 @@ import org.offlinecommons.discovery.PeerSource;
 import org.offlinecommons.discovery.PeerStatus;
 import org.offlinecommons.discovery.PeerSurvey;
 import org.offlinecommons.job.Job;
-import org.offlinecommons.job.JobStatus;
-import org.offlinecommons.pack.Sizes;
 import org.offlinecommons.sync.PeerPulls;
 import org.offlinecommons.sync.SyncException;
-import org.offlinecommons.web.AdminViews;
 import org.offlinecommons.web.HttpProblem;
 import org.offlinecommons.web.Layout;
 import org.offlinecommons.web.Messages;
-import org.offlinecommons.web.PeerViews;
 import org.offlinecommons.web.Templates;
-import org.offlinecommons.web.admin.AdminRoutes;
 import org.offlinecommons.web.http.AdminGate;
 import org.offlinecommons.web.http.ErrorMapping;
 import org.offlinecommons.web.http.JsonBody;
@@ -51,8 +43,8 @@ public final class PeerRoutes {
     private final PeerPulls pulls;
     private final AdminGate gate;
     private final Messages t;
-    private final Layout base;
     private final Templates templates;
+    private final PeerScreens screens;
 
     public PeerRoutes(PeerSurvey survey, PeerPulls pulls, AdminGate gate, Messages messages, Layout base,
                Templates templates) {
@@ -60,8 +52,8 @@ public final class PeerRoutes {
         this.pulls = pulls;
         this.gate = gate;
         this.t = messages;
-        this.base = base;
         this.templates = templates;
+        this.screens = new PeerScreens(survey, pulls, messages, base, PAGE);
     }
 
     public void register(JavalinConfig config) {
@@ -178,114 +170,18 @@ public final class PeerRoutes {
 
     private void render(Context ctx, String notice, String error, String address) {
         String csrf = gate.formToken(ctx).orElse(null);
-        AdminViews.JobRow job = null;
         String jobId = ctx.queryParam("job");
-        if (jobId != null) {
-            JobStatus status = pulls.job(jobId).orElse(null);
-            if (status != null) {
-                job = AdminRoutes.jobRow(t, status);
-                if (!status.state().finished()) {
-                    // A header, not a script: the progress bar moves with JavaScript off too.
-                    ctx.header("Refresh", Integer.toString(REFRESH_SECONDS));
-                }
-            }
+        if (jobId != null && pulls.job(jobId).filter(s -> !s.state().finished()).isPresent()) {
+            // A header, not a script: the progress bar moves with JavaScript off too.
+            ctx.header("Refresh", Integer.toString(REFRESH_SECONDS));
         }
-        List<PeerViews.PeerRow> rows = new ArrayList<>();
-        for (PeerStatus s : survey.survey()) {
-            rows.add(row(s));
-        }
-        Layout layout = base.titled(t.get("peers.title")).withAdminBar(new Layout.AdminBar("peers", csrf));
         ctx.header("Cache-Control", "no-store");
-        ctx.contentType(PageRoutes.HTML).result(templates.render("adminPeers.jte", new PeerViews.Page(layout, csrf,
-                notice, error, job, rows, discoveryView(survey.directory().report()), address)));
-    }
-
-    private PeerViews.PeerRow row(PeerStatus s) {
-        PeerDirectory.Peer p = s.peer();
-        String name = s.name() != null && !s.name().isBlank() ? s.name() : p.url().getHost();
-        String sources = String.join(", ", p.sourceList().stream()
-                .map(src -> t.get("peers.source." + src.label())).toList());
-        String state = s.reachable() ? t.get("peers.reachable") : t.get("peers.unreachable");
-        List<PeerViews.PackRow> theyHave = new ArrayList<>();
-        List<PeerViews.PackRow> weHave = new ArrayList<>();
-        String theyHaveSummary = null;
-        String weHaveSummary = null;
-        String syncAll = null;
-        PeerComparison c = s.comparison();
-        if (c != null) {
-            for (PeerComparison.PackDifference d : c.theyHave()) {
-                theyHave.add(new PeerViews.PackRow(d.id(), d.title(), facts(d, true),
-                        t.format("peers.syncOne", d.title())));
-            }
-            for (PeerComparison.PackDifference d : c.weHave()) {
-                weHave.add(new PeerViews.PackRow(d.id(), d.title(), facts(d, false), null));
-            }
-            theyHaveSummary = t.format("peers.theyHave.summary", c.theyHave().size(), Sizes.human(c.theyHaveBytes()));
-            weHaveSummary = t.format("peers.weHave.summary", c.weHave().size(), Sizes.human(c.weHaveBytes()));
-            if (!c.theyHave().isEmpty()) {
-                syncAll = t.format("peers.syncAll", c.theyHave().size(), Sizes.human(c.theyHaveBytes()));
-            }
-        }
-        return new PeerViews.PeerRow(name, address(p.url()), sources, lastSeen(s.lastSeen()), s.reachable(), state,
-                s.problem(), theyHave, theyHaveSummary, weHave, weHaveSummary, PAGE + "/" + p.key() + "/sync", syncAll,
-                p.manual() ? PAGE + "/" + p.key() + "/remove" : null, t.format("peers.remove", name),
-                new PeerViews.Token(PAGE + "/" + p.key() + "/token", "token-" + p.key(), s.refused(), survey.tokens().has(p.url())));
-    }
-
-    private String facts(PeerComparison.PackDifference d, boolean theirs) {
-        String versions = d.isUpdate()
-                ? t.format("peers.pack.update", theirs ? d.versionHere() : d.versionThere(),
-                        theirs ? d.versionThere() : d.versionHere())
-                : t.format("peers.pack.version", theirs ? d.versionThere() : d.versionHere());
-        return versions + " · " + Sizes.human(d.size()) + " · " + d.language();
-    }
-
-    private String lastSeen(Instant when) {
-        if (when == null) {
-            return t.get("peers.lastSeen.never");
-        }
-        long seconds = Math.max(0, Duration.between(when, Instant.now()).toSeconds());
-        return seconds < 90 ? t.format("peers.lastSeen.seconds", seconds)
-                : seconds < 90 * 60 ? t.format("peers.lastSeen.minutes", (seconds + 30) / 60)
-                : t.format("peers.lastSeen.hours", (seconds + 1800) / 3600);
-    }
-
-    private PeerViews.Discovery discoveryView(DiscoveryReport r) {
-        List<String> lines = new ArrayList<>();
-        if (!r.enabled()) {
-            return new PeerViews.Discovery(t.get("peers.discovery.off"), lines);
-        }
-        if (r.interfaces().isEmpty()) {
-            lines.add(t.get("peers.discovery.noInterfaces"));
-        }
-        for (DiscoveryReport.InterfaceStatus i : r.interfaces()) {
-            String addresses = i.addresses().isEmpty() ? t.get("peers.discovery.noAddress")
-                    : String.join(", ", i.addresses());
-            lines.add(i.used()
-                    ? t.format("peers.discovery.interfaceUsed", i.name(), addresses,
-                            t.get(i.multicast() ? "peers.discovery.yes" : "peers.discovery.no"),
-                            t.get(i.broadcast() ? "peers.discovery.yes" : "peers.discovery.no"))
-                    : t.format("peers.discovery.interfaceUnused", i.name(), addresses, i.whyNot()));
-        }
-        lines.add(r.mdnsRunning() ? t.get("peers.discovery.mdnsOk")
-                : t.format("peers.discovery.mdnsNo", r.mdnsProblem()));
-        lines.add(r.broadcastRunning() ? t.format("peers.discovery.broadcastOk", Integer.toString(r.broadcastPort()))
-                : t.format("peers.discovery.broadcastNo", r.broadcastProblem()));
-        String summary = r.mdnsRunning() || r.broadcastRunning() ? t.get("peers.discovery.on")
-                : t.get("peers.discovery.broken");
-        return new PeerViews.Discovery(summary, lines);
+        ctx.contentType(PageRoutes.HTML).result(templates.render("adminPeers.jte",
+                screens.page(csrf, notice, error, jobId, address)));
     }
 
     private String notice(Context ctx) {
-        String added = ctx.queryParam("added");
-        if (added != null && !added.isBlank()) {
-            return t.format("peers.added", added.length() > 200 ? added.substring(0, 200) : added);
-        }
-        String token = ctx.queryParam("token");
-        if (token != null) {
-            return t.get(token.equals("saved") ? "peers.token.saved" : "peers.token.forgotten");
-        }
-        return ctx.queryParam("removed") != null ? t.get("peers.removed") : null;
+        return screens.notice(ctx.queryParam("added"), ctx.queryParam("token"), ctx.queryParam("removed") != null);
     }
 
     // --- Changes, shared by the API and the forms
@@ -352,7 +248,7 @@ public final class PeerRoutes {
         m.put("key", p.key());
         m.put("name", s.name());
         m.put("url", p.url().toString());
-        m.put("address", address(p.url()));
+        m.put("address", PeerScreens.address(p.url()));
         m.put("serverId", p.serverId());
         m.put("sources", p.sourceList().stream().map(PeerSource::label).toList());
         m.put("lastSeen", s.lastSeen() == null ? null : s.lastSeen().toString());
@@ -377,10 +273,6 @@ public final class PeerRoutes {
         m.put("count", packs.size());
         m.put("bytes", bytes);
         return m;
-    }
-
-    private static String address(URI url) {
-        return url.getRawAuthority();
     }
 
     private static String enc(String s) {

@@ -61,7 +61,7 @@ public final class SyncRoutes {
     private void pullRequest(Context ctx) {
         JsonNode body = JsonBody.object(ctx);
         Job job = pulls.startRequested(body.path("url").asText(""), remoteAddress(ctx),
-                JsonBody.packIds(body.get("packs")));
+                JsonBody.packIds(body.get("packs")), JsonBody.text(body, "token", 1024, "the token to pull with"));
         ctx.status(202).json(Map.of("job", job.id(), "status", "/" + SyncTree.ROOT + "/pull-requests/" + job.id()));
     }
 

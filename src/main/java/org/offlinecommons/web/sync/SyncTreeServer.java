@@ -23,8 +23,9 @@ public final class SyncTreeServer implements AutoCloseable {
         this.app = app;
     }
 
-    public static SyncTreeServer start(Library library, String bindAddress, int port) {
-        SyncTreeRoutes routes = new SyncTreeRoutes(library, new LibraryTree(library));
+    /** @param tree the library's sync tree, built by the caller (the use case is not this server's) */
+    public static SyncTreeServer start(Library library, LibraryTree tree, String bindAddress, int port) {
+        SyncTreeRoutes routes = new SyncTreeRoutes(library, tree);
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jetty.host = bindAddress;
