@@ -12,6 +12,11 @@ import java.util.List;
 public record PackView(Layout layout, String id, String title, String description, String lang, String startUrl,
                        List<Fact> facts, List<Folder> folders, Pager pager) {
 
+    /** The direction of the pack's own text, from its language ("rtl" for Arabic in any interface). */
+    public String dir() {
+        return TextDirection.of(lang);
+    }
+
     /** A line of the pack's details, e.g. "Licence: CC-BY-4.0". */
     public record Fact(String label, String value) {
     }

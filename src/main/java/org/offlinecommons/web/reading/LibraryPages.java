@@ -278,11 +278,14 @@ public final class LibraryPages {
         int offset = (page - 1) * SEARCH_PAGE_SIZE;
         SearchResults found = library.search().search(query, packId, SEARCH_PAGE_SIZE, offset);
         List<SearchView.Result> results = new ArrayList<>();
+        Map<String, String> packLanguages = new HashMap<>();
         for (SearchHit hit : found.hits()) {
             Item item = hit.item();
             results.add(new SearchView.Result(item.title(), PageUrls.item(hit.packId(), item), hit.packTitle(),
                     PageUrls.pack(hit.packId()), kindLabel(item.kind()), shortDate(item.timestamp()),
-                    item.timestamp(), hit.snippet().isBlank() ? null : SnippetHtml.render(hit.snippet())));
+                    item.timestamp(), hit.snippet().isBlank() ? null : SnippetHtml.render(hit.snippet()),
+                    packLanguages.computeIfAbsent(hit.packId(),
+                            id -> library.catalog().pack(id).map(p -> langTag(p.language())).orElse(null))));
         }
         int pages = Math.max(1, (found.total() + SEARCH_PAGE_SIZE - 1) / SEARCH_PAGE_SIZE);
         String hint = null;
@@ -323,17 +326,12 @@ public final class LibraryPages {
         return blank(tag) || tag.equals("und") ? null : tag;
     }
 
-    /** A language in its own words ("Français"), as a reader of it would look for it. */
+    /** A pack's language in the interface's language ("Arabe" in French), as the filter and cards show it. */
     public String languageName(String tag) {
         if (blank(tag) || tag.equals("und")) {
             return t.get("language.unknown");
         }
-        Locale locale = Locale.forLanguageTag(tag);
-        String name = locale.getDisplayName(locale);
-        if (name.isBlank()) {
-            return tag;
-        }
-        return name.substring(0, 1).toUpperCase(locale) + name.substring(1);
+        return t.languageName(tag);
     }
 
     private String shortDate(String iso) {
