@@ -1,14 +1,19 @@
 package org.offlinecommons.web;
 
-import com.ibm.icu.text.LocaleDisplayNames;
-import com.ibm.icu.text.MessageFormat;
 import com.ibm.icu.text.DisplayContext;
+import com.ibm.icu.text.LocaleDisplayNames;
+import com.ibm.icu.text.MeasureFormat;
+import com.ibm.icu.text.MessageFormat;
+import com.ibm.icu.text.NumberFormat;
+import com.ibm.icu.util.Measure;
+import com.ibm.icu.util.MeasureUnit;
 import com.ibm.icu.util.ULocale;
 import java.util.Locale;
 import java.util.MissingResourceException;
 import java.util.ResourceBundle;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.offlinecommons.pack.Sizes;
 
 /**
  * The words of the interface, from {@code web/messages.properties}: a school translates the
@@ -182,6 +187,32 @@ public final class Messages {
 
     private static String formatNow(Messages m, String key, Object... args) {
         return new MessageFormat(m.get(key), m.locale).format(args);
+    }
+
+    /**
+     * A byte count as this language writes it: "1,5 Go" in French, "267 م.ب" in Arabic, "৯৬ বাইট" in
+     * Bengali (CLDR's units and digits); English keeps the spelling of the command line, "1.5 GB".
+     */
+    public String size(long bytes) {
+        Messages m = current();
+        if (m.locale.getLanguage().equals("en")) {
+            return Sizes.human(bytes);
+        }
+        awaitWarmUp();
+        MeasureUnit[] units = {MeasureUnit.KILOBYTE, MeasureUnit.MEGABYTE, MeasureUnit.GIGABYTE, MeasureUnit.TERABYTE};
+        double v = bytes;
+        MeasureUnit unit = MeasureUnit.BYTE;
+        for (int u = 0; v >= 1000 && u < units.length; u++) {
+            v /= 1000;
+            unit = units[u];
+        }
+        // Decimal units with one decimal below 10, as Sizes.human does.
+        int decimals = unit != MeasureUnit.BYTE && v < 10 ? 1 : 0;
+        NumberFormat number = NumberFormat.getInstance(m.locale);
+        number.setMinimumFractionDigits(decimals);
+        number.setMaximumFractionDigits(decimals);
+        return MeasureFormat.getInstance(m.locale, MeasureFormat.FormatWidth.SHORT, number)
+                .format(new Measure(v, unit));
     }
 
     /**

@@ -180,7 +180,7 @@ public final class AdminRoutes {
         List<AdminViews.PackRow> packs = new ArrayList<>();
         for (PackRecord p : library.catalog().packs()) {
             packs.add(new AdminViews.PackRow(p.id(), p.title(), t.format("admin.packs.facts", p.version(),
-                    Sizes.human(p.totalSize()), p.itemCount()), "/admin/packs/" + p.id() + "/delete"));
+                    t.size(p.totalSize()), p.itemCount()), "/admin/packs/" + p.id() + "/delete"));
         }
         List<AdminViews.AuditRow> actions = new ArrayList<>();
         for (AuditLog.Entry e : audit.recent(DASHBOARD_AUDIT)) {
@@ -192,7 +192,7 @@ public final class AdminRoutes {
                 new AdminViews.Link("/" + SyncTree.CATALOG, "/" + SyncTree.CATALOG, t.get("admin.links.sync")),
                 new AdminViews.Link("/api/v1/jobs", "/api/v1/jobs", t.get("admin.links.jobs")));
         page(ctx, "adminDashboard.jte", new AdminViews.Dashboard(layout(t.get("admin.title"), "dashboard", csrf), csrf,
-                notice, error, t.format("admin.upload.hint", Sizes.human(uploads.maxBytes())), packs,
+                notice, error, t.format("admin.upload.hint", t.size(uploads.maxBytes())), packs,
                 jobRows(DASHBOARD_JOBS), actions, links));
     }
 
@@ -224,9 +224,9 @@ public final class AdminRoutes {
         int percent = j.totalBytes() > 0 || j.state() == JobState.SUCCEEDED ? j.percent() : -1;
         String progress = null;
         if (j.totalBytes() > 0) {
-            progress = t.format("admin.job.bytes", Sizes.human(j.doneBytes()), Sizes.human(j.totalBytes()));
+            progress = t.format("admin.job.bytes", t.size(j.doneBytes()), t.size(j.totalBytes()));
             if (j.state() == JobState.RUNNING && j.rateBytesPerSecond() > 0) {
-                progress += " · " + t.format("admin.job.rate", Sizes.human((long) j.rateBytesPerSecond()));
+                progress += " · " + t.format("admin.job.rate", t.size((long) j.rateBytesPerSecond()));
                 if (j.secondsLeft() >= 0) {
                     progress += " · " + timeLeft(t, j.secondsLeft());
                 }
@@ -247,7 +247,7 @@ public final class AdminRoutes {
         List<AdminViews.Fact> facts = List.of(
                 new AdminViews.Fact(t.get("admin.delete.id"), pack.id()),
                 new AdminViews.Fact(t.get("admin.delete.version"), Long.toString(pack.version())),
-                new AdminViews.Fact(t.get("admin.delete.size"), Sizes.human(pack.totalSize())),
+                new AdminViews.Fact(t.get("admin.delete.size"), t.size(pack.totalSize())),
                 new AdminViews.Fact(t.get("admin.delete.items"), t.format("pack.items", pack.itemCount())),
                 new AdminViews.Fact(t.get("admin.delete.files"), Integer.toString(pack.fileCount())));
         page(ctx, "adminDelete.jte", new AdminViews.ConfirmDelete(layout(t.format("admin.delete.title", pack.title()),

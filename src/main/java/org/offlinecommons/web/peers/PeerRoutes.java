@@ -21,7 +21,6 @@ import org.offlinecommons.discovery.PeerStatus;
 import org.offlinecommons.discovery.PeerSurvey;
 import org.offlinecommons.job.Job;
 import org.offlinecommons.job.JobStatus;
-import org.offlinecommons.pack.Sizes;
 import org.offlinecommons.sync.PeerPulls;
 import org.offlinecommons.sync.SyncException;
 import org.offlinecommons.web.AdminViews;
@@ -220,10 +219,10 @@ public final class PeerRoutes {
             for (PeerComparison.PackDifference d : c.weHave()) {
                 weHave.add(new PeerViews.PackRow(d.id(), d.title(), facts(d, false), null));
             }
-            theyHaveSummary = t.format("peers.theyHave.summary", c.theyHave().size(), Sizes.human(c.theyHaveBytes()));
-            weHaveSummary = t.format("peers.weHave.summary", c.weHave().size(), Sizes.human(c.weHaveBytes()));
+            theyHaveSummary = t.format("peers.theyHave.summary", c.theyHave().size(), t.size(c.theyHaveBytes()));
+            weHaveSummary = t.format("peers.weHave.summary", c.weHave().size(), t.size(c.weHaveBytes()));
             if (!c.theyHave().isEmpty()) {
-                syncAll = t.format("peers.syncAll", c.theyHave().size(), Sizes.human(c.theyHaveBytes()));
+                syncAll = t.format("peers.syncAll", c.theyHave().size(), t.size(c.theyHaveBytes()));
             }
         }
         return new PeerViews.PeerRow(name, address(p.url()), sources, lastSeen(s.lastSeen()), s.reachable(), state,
@@ -237,7 +236,7 @@ public final class PeerRoutes {
                 ? t.format("peers.pack.update", theirs ? d.versionHere() : d.versionThere(),
                         theirs ? d.versionThere() : d.versionHere())
                 : t.format("peers.pack.version", theirs ? d.versionThere() : d.versionHere());
-        return versions + " · " + Sizes.human(d.size()) + " · " + d.language();
+        return versions + " · " + t.size(d.size()) + " · " + d.language();
     }
 
     private String lastSeen(Instant when) {

@@ -17,7 +17,6 @@ import java.util.regex.Pattern;
 import org.offlinecommons.notes.NoteEntry;
 import org.offlinecommons.notes.NotesRenderer;
 import org.offlinecommons.pack.ItemKind;
-import org.offlinecommons.pack.Sizes;
 import org.offlinecommons.store.Item;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.PackRecord;
@@ -90,7 +89,7 @@ public final class LibraryPages {
     private HomeView.PackCard card(PackRecord p) {
         return new HomeView.PackCard(p.title(), p.description() == null ? "" : p.description(),
                 PageUrls.pack(p.id()), initial(p.title()), languageName(p.language()), langTag(p.language()),
-                t.format("pack.items", p.itemCount()), Sizes.human(p.totalSize()));
+                t.format("pack.items", p.itemCount()), t.size(p.totalSize()));
     }
 
     public PackView pack(String packId, int requestedPage) {
@@ -119,7 +118,7 @@ public final class LibraryPages {
         facts.add(new PackView.Fact(t.get("pack.authors"),
                 pack.authors().isEmpty() ? t.get("pack.authorsUnknown") : String.join(", ", pack.authors())));
         facts.add(new PackView.Fact(t.get("pack.version"), Long.toString(pack.version())));
-        facts.add(new PackView.Fact(t.get("pack.size"), Sizes.human(pack.totalSize())));
+        facts.add(new PackView.Fact(t.get("pack.size"), t.size(pack.totalSize())));
         facts.add(new PackView.Fact(t.get("pack.itemCount"), t.format("pack.items", items.size())));
         if (!blank(pack.created())) {
             facts.add(new PackView.Fact(t.get("pack.created"), pack.created()));
@@ -221,7 +220,7 @@ public final class LibraryPages {
         return new ReaderView(layout, pack.title(), PageUrls.pack(packId), langTag(pack.language()), item.title(),
                 kindLabel(item.kind()),
                 date, date == null ? null : item.timestamp(), bodyHtml, preformatted, media, notice, fileUrl,
-                t.format(item.entry() != null ? "reader.downloadNotes" : "reader.download", Sizes.human(file.size())),
+                t.format(item.entry() != null ? "reader.downloadNotes" : "reader.download", t.size(file.size())),
                 openLabel(kind),
                 neighbour(packId, item.position() - 1), neighbour(packId, item.position() + 1));
     }
