@@ -113,14 +113,17 @@ public final class Messages {
      * of ICU data loading, which the first visitor would otherwise wait for. Formats wait for it
      * rather than race it, so no two threads initialise ICU's classes at once.
      */
-    public static void warmUp(Messages language) {
+    public static void warmUp(Languages languages) {
         CountDownLatch latch = new CountDownLatch(1);
         warm = latch;
         Thread thread = new Thread(() -> {
             try {
-                Messages m = language.current();
+                Messages m = languages.serverDefaultMessages();
                 formatNow(m, "pack.items", 2);
                 languageNameNow(m, "ar");
+                m.sizeNow(1_500_000);
+                // The menu's names, each in its own language: every bundle's locale data at once.
+                languages.autonym(languages.serverDefault());
             } catch (RuntimeException ignored) {
                 // Only a head start: a real request meets and reports any real problem itself.
             } finally {
@@ -194,11 +197,15 @@ public final class Messages {
      * Bengali (CLDR's units and digits); English keeps the spelling of the command line, "1.5 GB".
      */
     public String size(long bytes) {
-        Messages m = current();
+        awaitWarmUp();
+        return current().sizeNow(bytes);
+    }
+
+    private String sizeNow(long bytes) {
+        Messages m = this;
         if (m.locale.getLanguage().equals("en")) {
             return Sizes.human(bytes);
         }
-        awaitWarmUp();
         MeasureUnit[] units = {MeasureUnit.KILOBYTE, MeasureUnit.MEGABYTE, MeasureUnit.GIGABYTE, MeasureUnit.TERABYTE};
         double v = bytes;
         MeasureUnit unit = MeasureUnit.BYTE;

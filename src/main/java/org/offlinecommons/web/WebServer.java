@@ -207,7 +207,7 @@ public final class WebServer implements AutoCloseable {
         Languages languages = Languages.load(options.language() != null ? options.language() : Locale.getDefault());
         // Built once, these words speak each request's language (LanguageChoice picks it).
         Messages messages = Messages.perRequest(languages);
-        Messages.warmUp(languages.serverDefaultMessages());
+        Messages.warmUp(languages);
         StaticAssets assets = StaticAssets.load();
         Templates templates = new Templates();
         boolean loginRequired = options.access() == Access.ADMIN_LOGIN;
