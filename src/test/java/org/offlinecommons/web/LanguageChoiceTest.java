@@ -61,6 +61,20 @@ class LanguageChoiceTest {
     }
 
     @Test
+    void datesAndSizesOnAdminPagesAreWrittenTheRequestsWay() throws Exception {
+        Http admin = server.admin();
+        java.time.LocalDate today = java.time.LocalDate.now();
+        String french = admin.get("/admin", "Accept-Language", "fr").body();
+        String english = admin.get("/admin", "Accept-Language", "en").body();
+        // The audit log's login row, dated in each page's language.
+        assertThat(french).contains(java.time.format.DateTimeFormatter.ofPattern("d MMM uuuu", Locale.FRENCH).format(today));
+        assertThat(english).contains(java.time.format.DateTimeFormatter.ofPattern("d MMM uuuu", Locale.ENGLISH).format(today));
+        // Sizes: CLDR's units in French (octets), the command line's spelling in English.
+        assertThat(french).containsPattern("[0-9][ \\u00a0\\u202f](o|ko)\\b");
+        assertThat(english).containsPattern("[0-9] (B|KB)\\b");
+    }
+
+    @Test
     void theLanguageOfOneRequestDoesNotLeakIntoTheNext() throws Exception {
         Http visitor = server.http();
         for (int i = 0; i < 20; i++) {

@@ -62,7 +62,6 @@ public final class AdminRoutes {
     private final AdminLogins logins;
     private final Audit audit;
     private final PackUploads uploads;
-    private final DateTimeFormatter dates;
 
     public AdminRoutes(Library library, JobRunner jobs, Messages messages, Layout base, Templates templates,
                        AdminGate gate, AdminLogins logins, Audit audit, PackUploads uploads) {
@@ -75,8 +74,11 @@ public final class AdminRoutes {
         this.logins = logins;
         this.audit = audit;
         this.uploads = uploads;
-        this.dates = DateTimeFormatter.ofPattern(messages.get("date.short"), messages.locale())
-                .withZone(ZoneId.systemDefault());
+    }
+
+    /** The request's language's short date (made per page: the language differs by request). */
+    private DateTimeFormatter dates() {
+        return DateTimeFormatter.ofPattern(t.get("date.short"), t.locale()).withZone(ZoneId.systemDefault());
     }
 
     public void register(JavalinConfig config) {
@@ -183,6 +185,7 @@ public final class AdminRoutes {
                     t.size(p.totalSize()), p.itemCount()), "/admin/packs/" + p.id() + "/delete"));
         }
         List<AdminViews.AuditRow> actions = new ArrayList<>();
+        DateTimeFormatter dates = dates();
         for (AuditLog.Entry e : audit.recent(DASHBOARD_AUDIT)) {
             actions.add(new AdminViews.AuditRow(dates.format(Instant.ofEpochMilli(e.at())), e.address(), e.action(),
                     e.detail()));
