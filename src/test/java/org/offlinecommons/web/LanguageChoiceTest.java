@@ -75,6 +75,16 @@ class LanguageChoiceTest {
     }
 
     @Test
+    void compressedPagesVaryByEncodingAndLanguage() throws Exception {
+        HttpResponse<byte[]> r = server.http().bytes("GET", "/pack/bulk", null, "Accept-Encoding", "gzip",
+                "Accept-Language", "ru");
+        assertThat(r.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        String vary = String.join(", ", r.headers().allValues("Vary"));
+        assertThat(vary).contains("Accept-Encoding", "Accept-Language", "Cookie");
+        assertThat(r.headers().firstValue("Content-Language")).hasValue("ru");
+    }
+
+    @Test
     void theLanguageOfOneRequestDoesNotLeakIntoTheNext() throws Exception {
         Http visitor = server.http();
         for (int i = 0; i < 20; i++) {

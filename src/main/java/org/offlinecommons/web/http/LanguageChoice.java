@@ -18,7 +18,8 @@ import org.offlinecommons.web.Messages;
  * without JavaScript and no page's address carries the language.
  *
  * <p>Pages differ by language under one address, so every page says so to caches
- * ({@code Vary: Accept-Language, Cookie}) and says what it is ({@code Content-Language}).
+ * ({@code Vary: Accept-Encoding, Accept-Language, Cookie}) and says what it is
+ * ({@code Content-Language}). No page has an ETag; if one gets one, it must include the language.
  */
 public final class LanguageChoice {
 
@@ -56,7 +57,8 @@ public final class LanguageChoice {
         Messages.endRequest();
         String type = ctx.res().getContentType();
         if (type != null && type.startsWith("text/html")) {
-            ctx.res().addHeader("Vary", "Accept-Language, Cookie");
+            // Accept-Encoding too: Javalin compresses pages by it without saying so.
+            ctx.res().addHeader("Vary", "Accept-Encoding, Accept-Language, Cookie");
             String tag = ctx.attribute(COOKIE);
             if (tag != null) {
                 ctx.header("Content-Language", tag);
