@@ -75,7 +75,9 @@ public final class LibraryPages {
             counts.entrySet().stream()
                     .map(e -> new HomeView.LanguageChoice(languageName(e.getKey()), e.getValue(),
                             PageUrls.home(e.getKey()), e.getKey().equals(language)))
-                    .sorted(Comparator.comparing(HomeView.LanguageChoice::label, String.CASE_INSENSITIVE_ORDER))
+                    // In the interface's alphabetical order: "Arabe, Chinois, Hindi" in French, by sound in Chinese.
+                    .sorted(Comparator.comparing(HomeView.LanguageChoice::label,
+                            java.text.Collator.getInstance(t.locale())))
                     .forEach(choices::add);
         }
         List<HomeView.PackCard> recent = language != null || all.size() <= RECENT_COUNT ? List.of()
