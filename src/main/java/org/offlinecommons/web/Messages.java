@@ -109,9 +109,10 @@ public final class Messages {
     }
 
     /**
-     * Runs the first message format in the background: in a fresh JVM it costs about half a second
-     * of ICU data loading, which the first visitor would otherwise wait for. Formats wait for it
-     * rather than race it, so no two threads initialise ICU's classes at once.
+     * Runs the first message format, language name and size in the background: in a fresh JVM they
+     * load ICU's data, which the first visitor would otherwise wait for (docs/performance.md,
+     * "Interface languages"). Requests wait for it rather than race it, so no two threads
+     * initialise ICU's classes at once.
      */
     public static void warmUp(Languages languages) {
         CountDownLatch latch = new CountDownLatch(1);

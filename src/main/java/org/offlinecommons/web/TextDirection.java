@@ -19,6 +19,7 @@ public final class TextDirection {
         if (languageTag == null || languageTag.isBlank() || languageTag.equals("und")) {
             return "auto";
         }
+        Messages.awaitWarmUp();
         ULocale locale = ULocale.forLanguageTag(languageTag);
         if (locale.getLanguage().isEmpty()) {
             return "auto";
