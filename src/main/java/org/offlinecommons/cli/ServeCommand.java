@@ -3,6 +3,7 @@ package org.offlinecommons.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -24,6 +25,7 @@ import org.offlinecommons.pack.PackLimits;
 import org.offlinecommons.store.ChunkStore;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.sync.PullRequests;
+import org.offlinecommons.web.Languages;
 import org.offlinecommons.web.WebServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,6 +93,11 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--tls-key", paramLabel = "PEM", description = "The certificate's private key (PEM, unencrypted)")
     Path tlsKey;
+
+    @Option(names = "--language", paramLabel = "TAG", description = {"The interface's language for visitors whose"
+            + " browser asks for none it has, e.g. fr, ar, pt-BR (Portuguese). Visitors may still choose another"
+            + " on every page. Default: the system's language if the interface has it, else English"})
+    String language;
 
     @Option(names = "--no-discovery", description = {"Do not announce this server on the network, nor look for"
             + " other servers (mDNS and UDP broadcast). Peers can still be added by address. Default: discovery on"})
@@ -246,6 +253,15 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (tlsCert != null) {
             options = options.withTls(tlsCert, tlsKey);
+        }
+        if (language != null) {
+            Languages languages = Languages.load(null);
+            String tag = languages.match(language);
+            if (tag == null) {
+                throw new ParameterException(spec.commandLine(), "--language: the interface has no translation for '"
+                        + language.strip() + "'; it has " + String.join(", ", languages.tags()));
+            }
+            options = options.withLanguage(Locale.forLanguageTag(tag));
         }
         return options;
     }

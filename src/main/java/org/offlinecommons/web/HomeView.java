@@ -20,6 +20,11 @@ public record HomeView(Layout layout, int packCount, List<PackCard> recent, List
     public record PackCard(String title, String description, String url, String initial, String language,
                            String lang, String items, String size, String icon,
                            List<PackView.Download> downloads) {
+
+        /** The direction of the pack's own text (title, description), from its language. */
+        public String dir() {
+            return TextDirection.of(lang);
+        }
     }
 
     /** A link of the language filter. */

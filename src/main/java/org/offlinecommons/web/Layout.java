@@ -41,6 +41,22 @@ public record Layout(Messages messages, String cssUrl, String iconUrl, String ti
         return messages.locale().toLanguageTag();
     }
 
+    /** "ltr" or "rtl", for {@code <html dir>}. */
+    public String dir() {
+        return messages.dir();
+    }
+
+    /** The interface's language in its own words, on the language menu's button. */
+    public String languageName() {
+        return languageMenu().stream().filter(Messages.MenuEntry::current).map(Messages.MenuEntry::name)
+                .findFirst().orElse(lang());
+    }
+
+    /** The language menu on every page: a form that works without JavaScript (see LanguageChoice). */
+    public java.util.List<Messages.MenuEntry> languageMenu() {
+        return messages.menu();
+    }
+
     public String libraryName() {
         return messages.get("library.name");
     }

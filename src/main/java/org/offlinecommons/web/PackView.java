@@ -20,6 +20,11 @@ public record PackView(Layout layout, String id, String title, String descriptio
     public record Download(String label, String shortLabel, String url, String size) {
     }
 
+    /** The direction of the pack's own text, from its language ("rtl" for Arabic in any interface). */
+    public String dir() {
+        return TextDirection.of(lang);
+    }
+
     /** A line of the pack's details, e.g. "Licence: CC-BY-4.0". */
     public record Fact(String label, String value) {
     }

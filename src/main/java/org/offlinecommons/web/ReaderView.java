@@ -14,6 +14,11 @@ public record ReaderView(Layout layout, String packTitle, String packUrl, String
                          String notice, String fileUrl, String downloadLabel, String openLabel,
                          Neighbour previous, Neighbour next) {
 
+    /** The direction of the pack's own text, from its language ("rtl" for Arabic in any interface). */
+    public String dir() {
+        return TextDirection.of(lang);
+    }
+
     /** An embedded file; {@code element} is one of video, audio, image, pdf. */
     public record Media(String element, String src, String alt) {
     }

@@ -15,8 +15,16 @@ import java.util.List;
 public record SearchView(Layout layout, String heading, String summary, String scopeTitle, String wideUrl,
                          List<Result> results, int firstNumber, String emptyHint, Pager pager) {
 
-    /** One hit. {@code snippetHtml} is escaped pack text with {@code <mark>} around matches. */
+    /**
+     * One hit. {@code snippetHtml} is escaped pack text with {@code <mark>} around matches;
+     * {@code lang} is its pack's language tag, or null when unknown.
+     */
     public record Result(String title, String url, String packTitle, String packUrl, String kindLabel,
-                         String date, String dateIso, String snippetHtml) {
+                         String date, String dateIso, String snippetHtml, String lang) {
+
+        /** The direction of the pack's text: "rtl" for an Arabic pack in any interface. */
+        public String dir() {
+            return TextDirection.of(lang);
+        }
     }
 }

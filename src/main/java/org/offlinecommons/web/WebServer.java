@@ -42,6 +42,7 @@ import org.offlinecommons.web.drives.DrivePages;
 import org.offlinecommons.web.drives.DriveRoutes;
 import org.offlinecommons.web.http.AdminGate;
 import org.offlinecommons.web.http.ErrorMapping;
+import org.offlinecommons.web.http.LanguageChoice;
 import org.offlinecommons.web.http.PemKeyStore;
 import org.offlinecommons.web.http.SecurityHeaders;
 import org.offlinecommons.web.peers.PeerRoutes;
@@ -62,9 +63,16 @@ public final class WebServer implements AutoCloseable {
      * @param syncToken      the bearer token peers must send to /sync/v1/, or null for an open sync tree
      * @param tls            HTTPS certificate and key, or null for plain HTTP
      * @param idleTimeout    how long a connection may stay silent (a slow or stalled client) before it is closed
+     * @param language       the interface's language when the visitor's browser asks for none we have, or null
+     *                       for the system's
      */
     public record Options(String bindAddress, int port, Access access, long maxUploadBytes, String syncToken,
-                          Tls tls, Duration idleTimeout) {
+                          Tls tls, Duration idleTimeout, Locale language) {
+
+        public Options(String bindAddress, int port, Access access, long maxUploadBytes, String syncToken,
+                       Tls tls, Duration idleTimeout) {
+            this(bindAddress, port, access, maxUploadBytes, syncToken, tls, idleTimeout, null);
+        }
 
         /** Plain HTTP with the admin login, as {@code serve} runs. */
         public Options(String bindAddress, int port) {
@@ -79,24 +87,29 @@ public final class WebServer implements AutoCloseable {
         }
 
         public Options withAdminLogin() {
-            return new Options(bindAddress, port, Access.ADMIN_LOGIN, maxUploadBytes, syncToken, tls, idleTimeout);
+            return new Options(bindAddress, port, Access.ADMIN_LOGIN, maxUploadBytes, syncToken, tls, idleTimeout,
+                    language);
         }
 
         public Options withMaxUpload(long bytes) {
-            return new Options(bindAddress, port, access, bytes, syncToken, tls, idleTimeout);
+            return new Options(bindAddress, port, access, bytes, syncToken, tls, idleTimeout, language);
         }
 
         public Options withSyncToken(String token) {
-            return new Options(bindAddress, port, access, maxUploadBytes, token, tls, idleTimeout);
+            return new Options(bindAddress, port, access, maxUploadBytes, token, tls, idleTimeout, language);
         }
 
         public Options withTls(Path certificate, Path privateKey) {
             return new Options(bindAddress, port, access, maxUploadBytes, syncToken, new Tls(certificate, privateKey),
-                    idleTimeout);
+                    idleTimeout, language);
         }
 
         public Options withIdleTimeout(Duration timeout) {
-            return new Options(bindAddress, port, access, maxUploadBytes, syncToken, tls, timeout);
+            return new Options(bindAddress, port, access, maxUploadBytes, syncToken, tls, timeout, language);
+        }
+
+        public Options withLanguage(Locale defaultLanguage) {
+            return new Options(bindAddress, port, access, maxUploadBytes, syncToken, tls, idleTimeout, defaultLanguage);
         }
     }
 
@@ -188,12 +201,16 @@ public final class WebServer implements AutoCloseable {
 
     /** What several routes or handlers share, built once per server. */
     private record Parts(ObjectMapper json, PackFiles packFiles, MetricsRoutes metrics, Messages messages,
-                         StaticAssets assets, Templates templates, PageRoutes pages, Layout base, AdminGate gate) {
+                         StaticAssets assets, Templates templates, PageRoutes pages, Layout base, AdminGate gate,
+                         LanguageChoice languages) {
     }
 
     private static Parts parts(Services services, Options options) {
         Library library = services.library();
-        Messages messages = Messages.load(Locale.getDefault());
+        Languages languages = Languages.load(options.language() != null ? options.language() : Locale.getDefault());
+        // Built once, these words speak each request's language (LanguageChoice picks it).
+        Messages messages = Messages.perRequest(languages);
+        Messages.warmUp(languages);
         StaticAssets assets = StaticAssets.load();
         Templates templates = new Templates();
         boolean loginRequired = options.access() == Access.ADMIN_LOGIN;
@@ -205,7 +222,7 @@ public final class WebServer implements AutoCloseable {
         return new Parts(new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS), new PackFiles(library),
                 new MetricsRoutes(library, services.jobs()), messages, assets, templates,
                 PageRoutes.create(library, messages, assets, templates, services.downloads().shelf()),
-                PageRoutes.baseLayout(messages, assets), gate);
+                PageRoutes.baseLayout(messages, assets), gate, new LanguageChoice(languages));
     }
 
     private static void jetty(JavalinConfig config, Options options, KeyStore keys, QueuedThreadPool pool,
@@ -234,7 +251,9 @@ public final class WebServer implements AutoCloseable {
 
     private static void routes(JavalinConfig config, Services services, Parts p) {
         Library library = services.library();
-        // Every request, before any route: browser defences, then the URL, then who is asking.
+        // Every request, before any route: its language (so even a refusal is in words the visitor
+        // reads), browser defences, then the URL, then who is asking.
+        p.languages().register(config);
         config.routes.before(SecurityHeaders::apply);
         config.routes.before(SecurityHeaders::refuseTraversal);
         config.routes.before(p.gate()::check);

@@ -28,8 +28,9 @@ class AdminGateTest {
 
     private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS");
     /** The documented exceptions (see AdminGate): no admin session possible or wanted there. */
+    /** POST /language: any visitor picks the interface's language; LanguageChoiceTest checks its Origin check. */
     private static final Set<String> EXEMPT = Set.of("POST /admin/login", "POST /sync/v1/pull-request",
-            "POST /sync/v1/chunks");
+            "POST /sync/v1/chunks", "POST /language");
 
     static final String SYNC_TOKEN = "0123456789abcdef0123456789abcdef";
 

@@ -70,7 +70,9 @@ class PagesTest {
                 "6 items", "5 packs");
         assertThat(count(between(html, "id=\"recent\"", "</section>"), "class=\"card\"")).isEqualTo(3);
         assertThat(count(between(html, "id=\"all\"", "</section>"), "class=\"card\"")).isEqualTo(5);
-        assertThat(html).contains("href=\"/?lang=fr\"", "href=\"/?lang=ar\"", "Français", "العربية");
+        // The filter names languages in the interface's language (English here), as the cards do.
+        assertThat(between(html, "class=\"filter\"", "</nav>")).contains("href=\"/?lang=fr\"", "href=\"/?lang=ar\"",
+                "<bdi>French</bdi>", "<bdi>Arabic</bdi>");
         String arabic = page("/?lang=ar");
         assertThat(between(arabic, "id=\"all\"", "</section>"))
                 .contains(ReadingFixtures.ARABIC_TITLE).doesNotContain("Field notes");
@@ -90,7 +92,7 @@ class PagesTest {
         String html = page("/pack/evil");
         assertThat(html).contains("<a href=\"/\">Library</a>", "Licence", "Authors", "Version", "Size",
                 "class=\"button primary start\" href=\"/packs/evil/\"", "name=\"pack\" value=\"evil\"");
-        assertThat(html).contains("<h3 class=\"folder\" dir=\"auto\">guide</h3>", "PDF", "Video", "Audio", "Article",
+        assertThat(html).contains("<h3 class=\"folder\" dir=\"ltr\" lang=\"fr\">guide</h3>", "PDF", "Video", "Audio", "Article",
                 "Notes", "Page");
         assertThat(html).contains("href=\"/packs/evil/deep/page.html\"");
         String notes = page("/pack/field-notes");
@@ -139,7 +141,7 @@ class PagesTest {
     @Test
     void textIsEscapedAndMediaAreEmbeddedWithADownload() throws Exception {
         String text = page(PageUrls.read("evil", position("evil", "readme.txt")));
-        assertThat(text).contains("<pre class=\"plain\" dir=\"auto\" lang=\"fr\">Plain text with &lt;script&gt;alert(9)");
+        assertThat(text).contains("<pre class=\"plain\" dir=\"ltr\" lang=\"fr\">Plain text with &lt;script&gt;alert(9)");
         String video = page(PageUrls.read("evil", position("evil", "media/clip.webm")));
         assertThat(video).contains("<video class=\"media\" controls preload=\"metadata\" playsinline "
                 + "src=\"/packs/evil/media/clip.webm\">", "href=\"/packs/evil/media/clip.webm\" download");

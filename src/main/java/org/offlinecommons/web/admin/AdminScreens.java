@@ -10,7 +10,6 @@ import org.offlinecommons.admin.Audit;
 import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.job.JobState;
 import org.offlinecommons.job.JobStatus;
-import org.offlinecommons.pack.Sizes;
 import org.offlinecommons.store.AuditLog;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.PackRecord;
@@ -33,8 +32,7 @@ public final class AdminScreens {
     private final Audit audit;
     private final Messages t;
     private final Layout base;
-    private final String uploadHint;
-    private final DateTimeFormatter dates;
+    private final long maxUploadBytes;
 
     AdminScreens(Library library, JobRunner jobs, Audit audit, long maxUploadBytes, Messages messages, Layout base) {
         this.library = library;
@@ -42,9 +40,12 @@ public final class AdminScreens {
         this.audit = audit;
         this.t = messages;
         this.base = base;
-        this.uploadHint = messages.format("admin.upload.hint", Sizes.human(maxUploadBytes));
-        this.dates = DateTimeFormatter.ofPattern(messages.get("date.short"), messages.locale())
-                .withZone(ZoneId.systemDefault());
+        this.maxUploadBytes = maxUploadBytes;
+    }
+
+    /** The request's language's short date (made per page: the language differs by request). */
+    private DateTimeFormatter dates() {
+        return DateTimeFormatter.ofPattern(t.get("date.short"), t.locale()).withZone(ZoneId.systemDefault());
     }
 
     /** @param error why the last try failed, or null */
@@ -56,9 +57,10 @@ public final class AdminScreens {
         List<AdminViews.PackRow> packs = new ArrayList<>();
         for (PackRecord p : library.catalog().packs()) {
             packs.add(new AdminViews.PackRow(p.id(), p.title(), t.format("admin.packs.facts", p.version(),
-                    Sizes.human(p.totalSize()), p.itemCount()), "/admin/packs/" + p.id() + "/delete"));
+                    t.size(p.totalSize()), p.itemCount()), "/admin/packs/" + p.id() + "/delete"));
         }
         List<AdminViews.AuditRow> actions = new ArrayList<>();
+        DateTimeFormatter dates = dates();
         for (AuditLog.Entry e : audit.recent(DASHBOARD_AUDIT)) {
             actions.add(new AdminViews.AuditRow(dates.format(Instant.ofEpochMilli(e.at())), e.address(), e.action(),
                     e.detail()));
@@ -68,7 +70,7 @@ public final class AdminScreens {
                 new AdminViews.Link("/" + SyncTree.CATALOG, "/" + SyncTree.CATALOG, t.get("admin.links.sync")),
                 new AdminViews.Link("/api/v1/jobs", "/api/v1/jobs", t.get("admin.links.jobs")));
         return new AdminViews.Dashboard(layout(t.get("admin.title"), "dashboard", csrf), csrf, notice, error,
-                uploadHint, packs, jobRows(DASHBOARD_JOBS), actions, links);
+                t.format("admin.upload.hint", t.size(maxUploadBytes)), packs, jobRows(DASHBOARD_JOBS), actions, links);
     }
 
     AdminViews.Jobs jobs(String csrf) {
@@ -81,7 +83,7 @@ public final class AdminScreens {
         List<AdminViews.Fact> facts = List.of(
                 new AdminViews.Fact(t.get("admin.delete.id"), pack.id()),
                 new AdminViews.Fact(t.get("admin.delete.version"), Long.toString(pack.version())),
-                new AdminViews.Fact(t.get("admin.delete.size"), Sizes.human(pack.totalSize())),
+                new AdminViews.Fact(t.get("admin.delete.size"), t.size(pack.totalSize())),
                 new AdminViews.Fact(t.get("admin.delete.items"), t.format("pack.items", pack.itemCount())),
                 new AdminViews.Fact(t.get("admin.delete.files"), Integer.toString(pack.fileCount())));
         return new AdminViews.ConfirmDelete(layout(t.format("admin.delete.title", pack.title()), "dashboard", csrf),
@@ -112,9 +114,9 @@ public final class AdminScreens {
         int percent = j.totalBytes() > 0 || j.state() == JobState.SUCCEEDED ? j.percent() : -1;
         String progress = null;
         if (j.totalBytes() > 0) {
-            progress = t.format("admin.job.bytes", Sizes.human(j.doneBytes()), Sizes.human(j.totalBytes()));
+            progress = t.format("admin.job.bytes", t.size(j.doneBytes()), t.size(j.totalBytes()));
             if (j.state() == JobState.RUNNING && j.rateBytesPerSecond() > 0) {
-                progress += " · " + t.format("admin.job.rate", Sizes.human((long) j.rateBytesPerSecond()));
+                progress += " · " + t.format("admin.job.rate", t.size((long) j.rateBytesPerSecond()));
                 if (j.secondsLeft() >= 0) {
                     progress += " · " + timeLeft(t, j.secondsLeft());
                 }

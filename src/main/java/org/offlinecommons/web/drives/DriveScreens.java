@@ -24,7 +24,6 @@ import org.offlinecommons.drive.PackState;
 import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.job.JobState;
 import org.offlinecommons.job.JobStatus;
-import org.offlinecommons.pack.Sizes;
 import org.offlinecommons.store.PackRecord;
 import org.offlinecommons.sync.SyncTree;
 import org.offlinecommons.web.AdminViews;
@@ -97,12 +96,12 @@ final class DriveScreens {
         String lookedIn = drives.settings().mountRoots().stream().map(MountRoot::path).map(Path::toString)
                 .distinct().collect(Collectors.joining(", "));
         String spaceLine = space.usableBytes() < 0 ? t.get("admin.drives.spaceUnknown")
-                : t.format("admin.drives.space", Sizes.human(space.usableBytes()), Sizes.human(space.reserveBytes()));
+                : t.format("admin.drives.space", t.size(space.usableBytes()), t.size(space.reserveBytes()));
         if (space.packBytes() > 0) {
-            spaceLine += " " + t.format("admin.drives.spaceAll", Sizes.human(space.packBytes()));
+            spaceLine += " " + t.format("admin.drives.spaceAll", t.size(space.packBytes()));
         }
         String spaceWarning = space.enough() ? null : t.format("admin.drives.spaceShort",
-                Sizes.human(space.neededBytes()), Sizes.human(space.usableBytes()), Sizes.human(space.reserveBytes()));
+                t.size(space.neededBytes()), t.size(space.usableBytes()), t.size(space.reserveBytes()));
         return new DriveViews.Import(layout("admin.drives.title", "drives", csrf), csrf, error,
                 progress(path, "admin.drives.progress", jobIds, null), boxes,
                 noDrive && all.isEmpty(), t.format("admin.drives.empty", inbox.toString()),
@@ -145,8 +144,8 @@ final class DriveScreens {
         String state = busy ? "busy" : p.state().id();
         String title = p.title() != null ? p.title() : p.fileName();
         String facts = p.packId() == null
-                ? t.format("admin.drives.fileFacts", Sizes.human(p.fileBytes()))
-                : t.format("admin.drives.packFacts", p.packId(), p.version(), Sizes.human(p.packBytes()), p.fileName());
+                ? t.format("admin.drives.fileFacts", t.size(p.fileBytes()))
+                : t.format("admin.drives.packFacts", p.packId(), p.version(), t.size(p.packBytes()), p.fileName());
         String detail;
         boolean problem = false;
         if (busy) {
@@ -175,8 +174,8 @@ final class DriveScreens {
         String facts = null;
         if (!d.inbox()) {
             facts = r.freeBytes() < 0 ? t.get("admin.drives.diskUnknown")
-                    : t.format("admin.drives.diskFacts", fileSystem(r.fileSystem()), Sizes.human(r.freeBytes()),
-                    Sizes.human(r.totalBytes()));
+                    : t.format("admin.drives.diskFacts", fileSystem(r.fileSystem()), t.size(r.freeBytes()),
+                    t.size(r.totalBytes()));
         }
         Map<String, Integer> counts = new HashMap<>();
         rows.forEach(row -> counts.merge(row.stateClass(), 1, Integer::sum));
@@ -202,8 +201,8 @@ final class DriveScreens {
         for (Drive d : targets) {
             Disks.Disk disk = disks.get(d);
             String facts = disk == null ? t.get("admin.drives.diskUnknown")
-                    : t.format("admin.drives.diskFacts", fileSystem(disk.type()), Sizes.human(disk.usableBytes()),
-                    Sizes.human(disk.totalBytes()));
+                    : t.format("admin.drives.diskFacts", fileSystem(disk.type()), t.size(disk.usableBytes()),
+                    t.size(disk.totalBytes()));
             String path = d.path().toString();
             boolean checked = choice.target() == null ? targets.size() == 1 : choice.target().equals(path);
             targetRows.add(new DriveViews.TargetRow(path, d.label(), facts, checked,
@@ -218,12 +217,12 @@ final class DriveScreens {
                 Disks.Disk disk = disks.get(d);
                 if (disk != null && exporter.tooBigFor(p, d.path(), disk).isPresent()) {
                     warnings.add(disk.isFat() ? t.format("admin.export.tooBigForFat", d.label())
-                            : t.format("admin.export.tooBigFor", d.label(), Sizes.human(disk.maxFileBytes())));
+                            : t.format("admin.export.tooBigFor", d.label(), t.size(disk.maxFileBytes())));
                 }
             }
             anyTooBig |= !warnings.isEmpty();
             packs.add(new DriveViews.LibraryRow(p.id(), p.title(),
-                    t.format("admin.export.packFacts", p.id(), p.version(), Sizes.human(p.totalSize())),
+                    t.format("admin.export.packFacts", p.id(), p.version(), t.size(p.totalSize())),
                     choice.packs().contains(p.id()), p.totalSize(), warnings));
         }
         String example = (targets.isEmpty() ? drives.settings().mountRoots().get(0).path().resolve("STICK")
@@ -254,11 +253,11 @@ final class DriveScreens {
         if (bytes == 0) {
             text = t.get("admin.export.room.none");
         } else if (target == null || target.freeBytes() < 0) {
-            text = t.format("admin.export.room.needs", Sizes.human(need));
+            text = t.format("admin.export.room.needs", t.size(need));
         } else {
             tooSmall = need > target.freeBytes();
-            text = t.format(tooSmall ? "admin.export.room.tooSmall" : "admin.export.room.fits", Sizes.human(need),
-                    target.label(), Sizes.human(target.freeBytes()));
+            text = t.format(tooSmall ? "admin.export.room.tooSmall" : "admin.export.room.fits", t.size(need),
+                    target.label(), t.size(target.freeBytes()));
         }
         return new DriveViews.Room(text, tooSmall, t.get("admin.export.room.none"), t.get("admin.export.room.needs"),
                 t.get("admin.export.room.fits"), t.get("admin.export.room.tooSmall"));
@@ -279,11 +278,11 @@ final class DriveScreens {
                     for (DriveExporter.Written w : o.written()) {
                         written.add(new AdminViews.Fact(o.target().relativize(w.file()).toString(), t.format(
                                 w.alreadyThere() ? "admin.export.kept" : "admin.export.verified",
-                                Sizes.human(w.bytes()))));
+                                t.size(w.bytes()))));
                     }
                     if (o.mirror() != null) {
                         written.add(new AdminViews.Fact(SyncTree.ROOT + "/", t.format("admin.export.mirrored", o.mirror().packs(),
-                                Sizes.human(o.mirror().bytesWritten()), Sizes.human(o.mirror().bytesKept()))));
+                                t.size(o.mirror().bytesWritten()), t.size(o.mirror().bytesKept()))));
                     }
                 });
             }

@@ -27,6 +27,8 @@ import org.offlinecommons.web.HttpProblem;
  * </ul>
  * The exceptions, and why:
  * <ul>
+ * <li>{@link LanguageChoice#PATH}: any visitor may choose the interface's language (a cookie
+ * of their own); its Origin is still checked.</li>
  * <li>{@code /admin/login}: there is no session before it. Its Origin is still checked, and
  * guessing is slowed by {@link org.offlinecommons.admin.LoginThrottle}.</li>
  * <li>{@code /sync/v1/}: servers talk to each other there, without a browser or an admin; only
@@ -94,7 +96,8 @@ public final class AdminGate {
             requireSyncToken(ctx);
             return;
         }
-        if (!loginRequired || path.equals(LOGIN_PATH) || safe && !isAdminRead(path)) {
+        if (!loginRequired || path.equals(LOGIN_PATH) || path.equals(LanguageChoice.PATH)
+                || safe && !isAdminRead(path)) {
             return;
         }
         requireSession(ctx, safe);

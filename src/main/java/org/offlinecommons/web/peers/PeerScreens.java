@@ -10,7 +10,6 @@ import org.offlinecommons.discovery.PeerComparison;
 import org.offlinecommons.discovery.PeerDirectory;
 import org.offlinecommons.discovery.PeerStatus;
 import org.offlinecommons.discovery.PeerSurvey;
-import org.offlinecommons.pack.Sizes;
 import org.offlinecommons.sync.PeerPulls;
 import org.offlinecommons.web.AdminViews;
 import org.offlinecommons.web.Layout;
@@ -102,9 +101,9 @@ final class PeerScreens {
             weHave.add(new PeerViews.PackRow(d.id(), d.title(), facts(d, false), null));
         }
         return new Sides(theyHave, t.format("peers.theyHave.summary", c.theyHave().size(),
-                Sizes.human(c.theyHaveBytes())), weHave, t.format("peers.weHave.summary", c.weHave().size(),
-                Sizes.human(c.weHaveBytes())), c.theyHave().isEmpty() ? null
-                : t.format("peers.syncAll", c.theyHave().size(), Sizes.human(c.theyHaveBytes())));
+                t.size(c.theyHaveBytes())), weHave, t.format("peers.weHave.summary", c.weHave().size(),
+                t.size(c.weHaveBytes())), c.theyHave().isEmpty() ? null
+                : t.format("peers.syncAll", c.theyHave().size(), t.size(c.theyHaveBytes())));
     }
 
     private String facts(PeerComparison.PackDifference d, boolean theirs) {
@@ -112,7 +111,7 @@ final class PeerScreens {
                 ? t.format("peers.pack.update", theirs ? d.versionHere() : d.versionThere(),
                         theirs ? d.versionThere() : d.versionHere())
                 : t.format("peers.pack.version", theirs ? d.versionThere() : d.versionHere());
-        return versions + " · " + Sizes.human(d.size()) + " · " + d.language();
+        return versions + " · " + t.size(d.size()) + " · " + d.language();
     }
 
     private String lastSeen(Instant when) {

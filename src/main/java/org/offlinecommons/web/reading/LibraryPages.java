@@ -22,7 +22,6 @@ import org.offlinecommons.notes.NoteEntry;
 import org.offlinecommons.notes.NotesRenderer;
 import org.offlinecommons.pack.ItemKind;
 import org.offlinecommons.pack.PackManifest;
-import org.offlinecommons.pack.Sizes;
 import org.offlinecommons.store.Item;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.PackRecord;
@@ -88,7 +87,9 @@ public final class LibraryPages {
             counts.entrySet().stream()
                     .map(e -> new HomeView.LanguageChoice(languageName(e.getKey()), e.getValue(),
                             PageUrls.home(e.getKey()), e.getKey().equals(language)))
-                    .sorted(Comparator.comparing(HomeView.LanguageChoice::label, String.CASE_INSENSITIVE_ORDER))
+                    // In the interface's alphabetical order: "Arabe, Chinois, Hindi" in French, by sound in Chinese.
+                    .sorted(Comparator.comparing(HomeView.LanguageChoice::label,
+                            java.text.Collator.getInstance(t.locale())))
                     .forEach(choices::add);
         }
         List<HomeView.PackCard> recent = language != null || all.size() <= RECENT_COUNT ? List.of()
@@ -102,7 +103,7 @@ public final class LibraryPages {
     private HomeView.PackCard card(PackRecord p) {
         return new HomeView.PackCard(p.title(), p.description() == null ? "" : p.description(),
                 PageUrls.pack(p.id()), initial(p.title()), languageName(p.language()), langTag(p.language()),
-                t.format("pack.items", p.itemCount()), Sizes.human(p.totalSize()),
+                t.format("pack.items", p.itemCount()), t.size(p.totalSize()),
                 library.catalog().file(p.id(), PackManifest.ICON_PATH).isPresent()
                         ? ContentUrls.file(p.id(), PackManifest.ICON_PATH) : null, downloads(p));
     }
@@ -134,7 +135,7 @@ public final class LibraryPages {
         facts.add(new PackView.Fact(t.get("pack.authors"),
                 pack.authors().isEmpty() ? t.get("pack.authorsUnknown") : String.join(", ", pack.authors())));
         facts.add(new PackView.Fact(t.get("pack.version"), Long.toString(pack.version())));
-        facts.add(new PackView.Fact(t.get("pack.size"), Sizes.human(pack.totalSize())));
+        facts.add(new PackView.Fact(t.get("pack.size"), t.size(pack.totalSize())));
         facts.add(new PackView.Fact(t.get("pack.itemCount"), t.format("pack.items", itemCount)));
         if (!blank(pack.created())) {
             facts.add(new PackView.Fact(t.get("pack.created"), pack.created()));
@@ -152,7 +153,7 @@ public final class LibraryPages {
         return shelf.shelved(pack).offers().stream().map(o -> new PackView.Download(
                 t.get("download." + o.kind().extension()), o.kind().extension().toUpperCase(Locale.ROOT),
                 DownloadRoutes.url(pack.id(), o.kind()),
-                o.length().isPresent() ? Sizes.human(o.length().getAsLong()) : t.get("download.sizeUnknown"))).toList();
+                o.length().isPresent() ? t.size(o.length().getAsLong()) : t.get("download.sizeUnknown"))).toList();
     }
 
     private String startUrl(PackRecord pack) {
@@ -235,7 +236,7 @@ public final class LibraryPages {
         return new ReaderView(layout, pack.title(), PageUrls.pack(packId), langTag(pack.language()), item.title(),
                 kindLabel(item.kind()),
                 date, date == null ? null : item.timestamp(), bodyHtml, preformatted, media, notice, fileUrl,
-                t.format(item.entry() != null ? "reader.downloadNotes" : "reader.download", Sizes.human(file.size())),
+                t.format(item.entry() != null ? "reader.downloadNotes" : "reader.download", t.size(file.size())),
                 openLabel(kind),
                 neighbour(packId, item.position() - 1), neighbour(packId, item.position() + 1));
     }
@@ -290,11 +291,14 @@ public final class LibraryPages {
         int offset = (page - 1) * SEARCH_PAGE_SIZE;
         SearchResults found = library.search().search(query, packId, SEARCH_PAGE_SIZE, offset);
         List<SearchView.Result> results = new ArrayList<>();
+        Map<String, String> packLanguages = new HashMap<>();
         for (SearchHit hit : found.hits()) {
             Item item = hit.item();
             results.add(new SearchView.Result(item.title(), PageUrls.item(hit.packId(), item), hit.packTitle(),
                     PageUrls.pack(hit.packId()), kindLabel(item.kind()), shortDate(item.timestamp()),
-                    item.timestamp(), hit.snippet().isBlank() ? null : SnippetHtml.render(hit.snippet())));
+                    item.timestamp(), hit.snippet().isBlank() ? null : SnippetHtml.render(hit.snippet()),
+                    packLanguages.computeIfAbsent(hit.packId(),
+                            id -> library.catalog().pack(id).map(p -> langTag(p.language())).orElse(null))));
         }
         int pages = Math.max(1, (found.total() + SEARCH_PAGE_SIZE - 1) / SEARCH_PAGE_SIZE);
         String hint = null;
@@ -335,17 +339,12 @@ public final class LibraryPages {
         return blank(tag) || tag.equals("und") ? null : tag;
     }
 
-    /** A language in its own words ("Français"), as a reader of it would look for it. */
+    /** A pack's language in the interface's language ("Arabe" in French), as the filter and cards show it. */
     public String languageName(String tag) {
         if (blank(tag) || tag.equals("und")) {
             return t.get("language.unknown");
         }
-        Locale locale = Locale.forLanguageTag(tag);
-        String name = locale.getDisplayName(locale);
-        if (name.isBlank()) {
-            return tag;
-        }
-        return name.substring(0, 1).toUpperCase(locale) + name.substring(1);
+        return t.languageName(tag);
     }
 
     private String shortDate(String iso) {
