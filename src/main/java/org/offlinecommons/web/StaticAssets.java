@@ -6,6 +6,7 @@ import io.javalin.http.Handler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import org.offlinecommons.store.Hashes;
@@ -38,6 +39,9 @@ public final class StaticAssets {
         StaticAssets assets = new StaticAssets();
         for (String[] f : FILES) {
             byte[] bytes = read("web/" + f[0] + "." + f[1]);
+            if (f[1].equals("css")) {
+                bytes = CssMinifier.minify(new String(bytes, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+            }
             String urlName = f[0] + "." + Hashes.sha256Hex(bytes).substring(0, 10) + "." + f[1];
             assets.byUrlName.put(urlName, new Asset(f[2], bytes));
             assets.urls.put(f[0] + "." + f[1], "/static/" + urlName);

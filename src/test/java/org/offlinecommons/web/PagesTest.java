@@ -243,7 +243,7 @@ class PagesTest {
         assertThat(r.headers().firstValue("Content-Encoding")).hasValue("gzip");
         String text = new String(new GZIPInputStream(new java.io.ByteArrayInputStream(r.body())).readAllBytes(),
                 StandardCharsets.UTF_8);
-        assertThat(text).contains("prefers-color-scheme: dark");
+        assertThat(text).contains("prefers-color-scheme:dark"); // minified, see CssMinifier
         String hash = css.group(1).replaceAll(".*app\\.([0-9a-f]{10})\\.css", "$1");
         assertThat(org.offlinecommons.store.Hashes.sha256Hex(text.getBytes(StandardCharsets.UTF_8))).startsWith(hash);
     }
