@@ -79,13 +79,12 @@ public final class PackImporter {
         // text are then read back from the library, as a sync does, by the publisher.
 
         long storedBefore = library.chunks().storedBytes();
-        long stagedBy = ChunkStore.newStagingId();
-        DiskWatch disk = new DiskWatch(name);
+        ImportGuard disk = new ImportGuard(library, reserveBytes, name);
         boolean published = false;
         // Inflating, hashing and reading documents here; storing chunks and indexing text on the
         // writer's thread: the two halves of an import take about as long, and most boxes have two cores.
         try (WriteBehind writer = library.chunks().bulkWriter("import-writer", WRITES_AHEAD).guardedBy(disk::beforeWrite)) {
-            ChunkStore.Batch batch = library.chunks().batch(writer, stagedBy);
+            ChunkStore.Batch batch = library.chunks().batch(writer, disk.stagedBy());
             ItemStaging items = new ItemStaging(library, manifest, writer);
             try {
                 stageFiles(archive, manifest, batch, items, progress, disk);
@@ -101,10 +100,10 @@ public final class PackImporter {
             throw disk.full(e);
         } finally {
             if (!published) {
-                discard(stagedBy);
+                disk.discard();
             }
         }
-        reclaimSpace();
+        disk.reclaimSpace();
         return published(manifest, installed, storedBefore);
     }
 
@@ -119,11 +118,10 @@ public final class PackImporter {
         PackManifest manifest = archive.manifest();
         long storedBefore = library.chunks().storedBytes();
         long total = manifest.totalSize();
-        long stagedBy = ChunkStore.newStagingId();
-        DiskWatch disk = new DiskWatch(name);
+        ImportGuard disk = new ImportGuard(library, reserveBytes, name);
         boolean[] published = {false};
         try (WriteBehind writer = library.chunks().bulkWriter("import-writer", WRITES_AHEAD).guardedBy(disk::beforeWrite)) {
-            ChunkStore.Batch batch = library.chunks().batch(writer, stagedBy);
+            ChunkStore.Batch batch = library.chunks().batch(writer, disk.stagedBy());
             StreamedItems items = new StreamedItems(library, manifest.entry(), writer);
             try {
                 long[] done = {0};
@@ -195,10 +193,10 @@ public final class PackImporter {
             throw disk.full(e);
         } finally {
             if (!published[0]) {
-                discard(stagedBy);
+                disk.discard();
             }
         }
-        reclaimSpace();
+        disk.reclaimSpace();
         return published(manifest, installed, storedBefore);
     }
 
@@ -236,7 +234,7 @@ public final class PackImporter {
 
     /** Stores every file's bytes, checked against pack.json; documents are read on the way. */
     private void stageFiles(PackArchive archive, PackManifest manifest, ChunkStore.Batch batch, ItemStaging items,
-                            ProgressListener progress, DiskWatch disk) {
+                            ProgressListener progress, ImportGuard disk) {
         String name = archive.fileName();
         long total = manifest.totalSize();
         long[] done = {0};
@@ -282,84 +280,5 @@ public final class PackImporter {
      */
     static long walAllowance(long packBytes) {
         return Math.min(packBytes, 96L << 20);
-    }
-
-    /**
-     * Below this much free space (beside the reserve) an import stops. Between two checks of the
-     * writer, a batch of chunks (8 MiB) goes into the WAL while those before it are checkpointed
-     * into the library file, which grows by as much: 16 MiB, and a margin for index pages. Once
-     * SQLite itself finds the disk full, even removing what was staged may fail.
-     */
-    private static final long STAGING_HEADROOM = 24L << 20;
-
-    /**
-     * Watches the free space while an import stores its files: another program may fill the disk
-     * meanwhile, and an import that runs the disk dry leaves SQLite unable even to clean up.
-     */
-    private final class DiskWatch {
-        private final String name;
-        private long sinceCheck = Long.MAX_VALUE / 2;
-        private volatile String current = "";
-
-        DiskWatch(String name) {
-            this.name = name;
-        }
-
-        /** On the reading thread, as bytes are read: stops reading once the disk is nearly full. */
-        void staged(long bytes, String path) {
-            current = path;
-            sinceCheck += bytes;
-            if (sinceCheck < (1L << 20)) {
-                return;
-            }
-            sinceCheck = 0;
-            check(current);
-        }
-
-        /** On the writer thread, before each write of up to a batch: the last moment to stop. */
-        void beforeWrite() {
-            check(current);
-        }
-
-        private void check(String path) {
-            long usable = DiskReserve.usableBytes(library.dataDir());
-            if (usable >= 0 && usable < reserveBytes + STAGING_HEADROOM) {
-                throw new PackException(PackException.Reason.NO_SPACE, name + ": the disk holding "
-                        + library.dataDir() + " is full (" + Sizes.human(usable) + " free, " + Sizes.human(reserveBytes)
-                        + " kept in reserve) while storing '" + path + "'; nothing was imported and what was"
-                        + " stored is removed; free some space or delete packs");
-            }
-        }
-
-        /** A write that failed: for lack of disk, said so and naming the file, else as it was. */
-        RuntimeException full(StoreException e) {
-            String m = String.valueOf(e.getMessage());
-            if (m.contains("SQLITE_FULL") || m.contains("disk is full") || m.contains("No space left")) {
-                return new PackException(PackException.Reason.NO_SPACE, name + ": the disk holding "
-                        + library.dataDir() + " is full while storing '" + current + "'; nothing was imported and"
-                        + " what was stored is removed; free some space or delete packs", e);
-            }
-            return e;
-        }
-    }
-
-    /** Truncates the WAL an import grew, and gives back the pages of a version it replaced. */
-    private void reclaimSpace() {
-        try {
-            library.reclaimSpace();
-        } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(PackImporter.class).warn(
-                    "Could not give free space back to the disk after an import: {}", e.getMessage());
-        }
-    }
-
-    /** Removes what a failed import staged, at once; never hides the failure itself. */
-    private void discard(long stagedBy) {
-        try {
-            library.discardStaged(stagedBy);
-        } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(PackImporter.class).warn(
-                    "Could not remove what a failed import stored (a later sweep will): {}", e.getMessage());
-        }
     }
 }

@@ -27,6 +27,7 @@ import org.offlinecommons.store.ChunkStore;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.PackRecord;
 import org.offlinecommons.store.ProgressListener;
+import org.offlinecommons.store.StoreException;
 import org.offlinecommons.store.WriteBehind;
 import org.offlinecommons.zim.BlobStream;
 import org.offlinecommons.zim.NamespaceScheme;
@@ -148,11 +149,14 @@ public final class ZimImporter {
 
         long storedBefore = library.chunks().storedBytes();
         Path table = Files.createTempFile(library.dataDir(), "zim-import-", ".blobs");
+        // The same watch on the disk and the same cleanup as a zip's import (PackImporter).
+        ImportGuard guard = new ImportGuard(library, reserveBytes, name);
+        boolean published = false;
         try (BlobTable blobs = new BlobTable(table, archive.clusterCount());
-             WriteBehind writer = library.chunks().bulkWriter("zim-import-writer", WRITES_AHEAD)) {
-            ChunkStore.Batch batch = library.chunks().batch(writer);
+             WriteBehind writer = library.chunks().bulkWriter("zim-import-writer", WRITES_AHEAD)
+                     .guardedBy(guard::beforeWrite)) {
+            ChunkStore.Batch batch = library.chunks().batch(writer, guard.stagedBy());
             StreamedItems items = new StreamedItems(library, entryPath, writer);
-            boolean published = false;
             try {
                 long blobCount = Math.max(1, archive.entryCount());
                 long[] seen = {0};
@@ -162,6 +166,7 @@ public final class ZimImporter {
                     } else {
                         ChunkStore.StagedFile staged = batch.stage(content, content.size(), n -> { });
                         blobs.add(cluster, staged.sha256(), staged.size());
+                        guard.staged(staged.size(), "cluster " + cluster + ", blob " + blob);
                     }
                     progress.update(third + third * Math.min(++seen[0], blobCount) / blobCount, fileSize);
                 });
@@ -247,6 +252,7 @@ public final class ZimImporter {
                 }
                 published = true;
                 library.catalog().discardStaged(items.batch());
+                guard.reclaimSpace();
                 long stored = Math.max(0, library.chunks().storedBytes() - storedBefore);
                 return new ImportResult(id, version, manifest.title(),
                         installed.isPresent() ? ImportResult.Outcome.UPDATED : ImportResult.Outcome.INSTALLED,
@@ -256,8 +262,13 @@ public final class ZimImporter {
                     items.discard();
                 }
             }
+        } catch (StoreException e) {
+            throw guard.full(e);
         } finally {
             Files.deleteIfExists(table);
+            if (!published) {
+                guard.discard();
+            }
         }
     }
 

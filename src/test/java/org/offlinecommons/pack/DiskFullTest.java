@@ -117,6 +117,39 @@ class DiskFullTest {
         }
     }
 
+    @Test
+    void aZimImportThatFillsTheDiskFailsCleanlyToo() throws Exception {
+        Path data = disk.resolve("data");
+        Path folder = tmp.resolve("src-zim");
+        PackFixtures.write(folder, "index.html", "<!doctype html><title>Big</title><p>A big ZIM");
+        PackFixtures.writeRandom(folder, "big.bin", 20 * MIB, 4);
+        Path zim = org.offlinecommons.zim.ZimTestWriter.write(folder, java.util.Map.of(), "big_zim", "Big ZIM",
+                "2026-12-01", "index.html", tmp.resolve("big.zim"));
+        try (Library library = Library.open(data)) {
+            PackImporter importer = new PackImporter(library, PackLimits.DEFAULT, MIB);
+            importer.importPack(pack("a", 4 * MIB, 5), ProgressListener.NONE);
+            long dbBefore = Files.size(data.resolve("library.db"));
+            boolean[] filled = {false};
+            ProgressListener fillsTheDisk = (done, total) -> {
+                if (!filled[0]) {
+                    filled[0] = true;
+                    fill(disk.resolve("filler"), DiskReserve.usableBytes(disk) - 34 * MIB);
+                }
+            };
+            assertThatThrownBy(() -> importer.importPack(zim, fillsTheDisk))
+                    .isInstanceOf(PackException.class)
+                    .hasMessageContaining("big.zim")
+                    .hasMessageContaining("is full")
+                    .satisfies(e -> assertThat(((PackException) e).reason()).isEqualTo(PackException.Reason.NO_SPACE));
+            assertThat(Files.size(data.resolve("library.db"))).isLessThan(dbBefore + 2 * MIB);
+            Path wal = data.resolve("library.db-wal");
+            assertThat(Files.exists(wal) ? Files.size(wal) : 0).isLessThan(MIB);
+            assertThat(library.catalog().packs()).extracting(PackRecord::id).containsExactly("a");
+            assertThat(new LibraryVerifier(library).verify(ProgressListener.NONE).ok()).isTrue();
+            assertThat(Files.list(data).map(f -> f.getFileName().toString())).noneMatch(n -> n.startsWith("zim-import-"));
+        }
+    }
+
     /** A pack of one page and one incompressible file of {@code bytes}, built outside the small disk. */
     private Path pack(String id, long bytes, long seed) throws IOException {
         Path folder = tmp.resolve("src-" + id);
