@@ -234,12 +234,7 @@ public final class ChunkStore {
             write(writer, () -> {
                 long now = System.currentTimeMillis();
                 db.write(c -> {
-                    try (PreparedStatement ps = c.prepareStatement(INSERT_CHUNK)) {
-                        for (int i = 0; i < refs.size(); i++) {
-                            bindChunk(ps, refs.get(i), data.get(i), now, stagedBy);
-                            ps.executeUpdate();
-                        }
-                    }
+                    insertChunks(c, refs, data, now, stagedBy);
                     for (FileRecipe r : recipes) {
                         writeRecipe(c, r, now, stagedBy);
                     }
@@ -324,14 +319,19 @@ public final class ChunkStore {
         }
         long now = System.currentTimeMillis();
         db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(INSERT_CHUNK)) {
-                for (int i = 0; i < refs.size(); i++) {
-                    bindChunk(ps, refs.get(i), data.get(i), now, stagedBy);
-                    ps.executeUpdate();
-                }
-            }
+            insertChunks(c, refs, data, now, stagedBy);
             return null;
         });
+    }
+
+    private static void insertChunks(Connection c, List<ChunkRef> refs, List<ChunkCodec.Encoded> data, long now,
+                                     Long stagedBy) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(INSERT_CHUNK)) {
+            for (int i = 0; i < refs.size(); i++) {
+                bindChunk(ps, refs.get(i), data.get(i), now, stagedBy);
+                ps.executeUpdate();
+            }
+        }
     }
 
     /** Records a file's chunk list; refreshes its age so a sweep spares it while in use. */
