@@ -8,23 +8,9 @@ import java.util.List;
 /** The openZIM sample files in ../shared/zim-samples (their README says which are good and which damaged). */
 public final class ZimTestFiles {
 
-    public static final Path SAMPLES = locate();
+    public static final Path SAMPLES = org.offlinecommons.zim.ZimSamples.DIR;
 
     private ZimTestFiles() {
-    }
-
-    private static Path locate() {
-        String configured = System.getProperty("zim.samples");
-        if (configured != null) {
-            return Path.of(configured);
-        }
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path candidate = p.resolve("shared/zim-samples");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-        }
-        return Path.of("/work/shared/zim-samples");
     }
 
     /** The whole readable files of both namespace schemes (the split ones are the Wikibooks file again). */

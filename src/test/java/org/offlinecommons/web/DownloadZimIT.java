@@ -50,7 +50,7 @@ class DownloadZimIT {
     static String fromZim;
 
     static void install(Library library, Path dir) throws IOException {
-        Path sample = Path.of("../shared/zim-samples/nons/wikibooks_be_all_nopic_2017-02.zim");
+        Path sample = org.offlinecommons.pack.ZimTestFiles.SAMPLES.resolve("nons/wikibooks_be_all_nopic_2017-02.zim");
         fromZim = new PackImporter(library).importPack(sample, ProgressListener.NONE).packId();
 
         Path fieldNotes = dir.resolve("field-notes.zip");

@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** The openZIM test files in ../shared/zim-samples and the Debian zim-tools the tests compare with. */
-final class ZimSamples {
-  static final Path DIR = locate();
+public final class ZimSamples {
+  /** The samples folder: -Dzim.samples, else shared/zim-samples beside any parent folder, else /work/shared. */
+  public static final Path DIR = locate();
 
   private ZimSamples() {
   }
