@@ -1,6 +1,5 @@
 package org.offlinecommons.pack;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
