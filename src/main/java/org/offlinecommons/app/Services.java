@@ -64,7 +64,7 @@ public record Services(Library library, JobRunner jobs, DiskReserve reserve, Dri
         return new Services(library, jobs, reserve, drives, new DriveImports(drives, jobs), new ExportJobs(drives, jobs),
                 uploads, password, audit, new AdminLogins(password, new LoginThrottle(), audit), new Sessions(), peers, grants,
                 pulls, tree, new PackDownloads(library, true),
-                new LibraryHealing(library, jobs, peers, new LibraryScrub(library), HEAL_DELAY));
+                new LibraryHealing(library, jobs, peers, new LibraryScrub(library), drives, HEAL_DELAY));
     }
 
     /** The same services with downloads turned off or on. */

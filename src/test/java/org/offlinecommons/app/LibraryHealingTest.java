@@ -12,6 +12,8 @@ import org.offlinecommons.discovery.PeerCatalogs;
 import org.offlinecommons.discovery.PeerDirectory;
 import org.offlinecommons.discovery.PeerSurvey;
 import org.offlinecommons.discovery.PeerTokens;
+import java.util.List;
+import org.offlinecommons.drive.Drives;
 import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.job.JobState;
 import org.offlinecommons.job.JobStatus;
@@ -21,6 +23,7 @@ import org.offlinecommons.store.Library;
 import org.offlinecommons.store.LibraryScrub;
 import org.offlinecommons.store.LibraryVerifier;
 import org.offlinecommons.store.ProgressListener;
+import org.offlinecommons.sync.MirrorWriter;
 import org.offlinecommons.web.WebServer;
 
 /**
@@ -40,7 +43,7 @@ class LibraryHealingTest {
              WebServer serverB = WebServer.start(b, jobsB, WebServer.Options.withoutLogin("127.0.0.1", 0))) {
             PeerSurvey peers = survey(a);
             peers.directory().addManual("http://127.0.0.1:" + serverB.port());
-            try (LibraryHealing healing = new LibraryHealing(a, jobsA, peers, new LibraryScrub(a),
+            try (LibraryHealing healing = new LibraryHealing(a, jobsA, peers, new LibraryScrub(a), null,
                     Duration.ofMillis(200))) {
                 assertThatThrownBy(() -> a.chunks().readChunk(damage.chunk()))
                         .isInstanceOf(DamagedChunkException.class);
@@ -70,7 +73,7 @@ class LibraryHealingTest {
             PeerSurvey peers = survey(a);
             peers.directory().addManual("http://127.0.0.1:" + serverB.port());
             LibraryScrub scrub = new LibraryScrub(a);
-            try (LibraryHealing healing = new LibraryHealing(a, jobsA, peers, scrub, Duration.ofMillis(200));
+            try (LibraryHealing healing = new LibraryHealing(a, jobsA, peers, scrub, null, Duration.ofMillis(200));
                  AutoCloseable running = scrub.startBackground(Duration.ZERO, Duration.ofHours(1), 0)) {
                 JobStatus repair = awaitRepair(jobsA);
                 assertThat(repair.state()).as(repair.error()).isEqualTo(JobState.SUCCEEDED);
@@ -89,7 +92,7 @@ class LibraryHealingTest {
         DamagedLibraries.Damage damage = DamagedLibraries.make(tmp, tmp.resolve("a"), tmp.resolve("b"));
         try (Library a = Library.open(tmp.resolve("a")); JobRunner jobs = new JobRunner()) {
             PeerSurvey peers = survey(a);
-            try (LibraryHealing healing = new LibraryHealing(a, jobs, peers, new LibraryScrub(a),
+            try (LibraryHealing healing = new LibraryHealing(a, jobs, peers, new LibraryScrub(a), Drives.defaults(a),
                     Duration.ofMillis(50))) {
                 assertThatThrownBy(() -> a.chunks().readChunk(damage.chunk()))
                         .isInstanceOf(DamagedChunkException.class);
@@ -98,8 +101,29 @@ class LibraryHealingTest {
                 assertThat(jobs.recent()).isEmpty();
                 JobStatus repair = jobs.await(healing.repair().id(), Duration.ofSeconds(30)).orElseThrow();
                 assertThat(repair.state()).isEqualTo(JobState.FAILED);
-                assertThat(repair.error()).contains("no known peer").contains("repair --from");
+                assertThat(repair.error()).contains("no known peer nor mirror").contains("repair --from");
                 assertThat(a.chunks().damaged()).hasSize(1);
+            }
+        }
+    }
+
+    @Test
+    void aMirrorTreeOnADriveHealsTheLibraryWithoutAnyPeer() throws Exception {
+        DamagedLibraries.Damage damage = DamagedLibraries.make(tmp, tmp.resolve("a"), tmp.resolve("b"));
+        try (Library a = Library.open(tmp.resolve("a")); JobRunner jobs = new JobRunner()) {
+            // A stick with B's mirror tree, in A's inbox (a drive like any other).
+            try (Library b = Library.open(tmp.resolve("b"))) {
+                new MirrorWriter(b).write(tmp.resolve("a").resolve("inbox").resolve("stick-mirror"), List.of(),
+                        ProgressListener.NONE);
+            }
+            try (LibraryHealing healing = new LibraryHealing(a, jobs, survey(a), new LibraryScrub(a), Drives.defaults(a),
+                    Duration.ofMillis(100))) {
+                assertThatThrownBy(() -> a.chunks().readChunk(damage.chunk()))
+                        .isInstanceOf(DamagedChunkException.class);
+                JobStatus repair = awaitRepair(jobs);
+                assertThat(repair.state()).as(repair.error()).isEqualTo(JobState.SUCCEEDED);
+                assertThat(a.chunks().damaged()).isEmpty();
+                assertThat(new LibraryVerifier(a).verify(ProgressListener.NONE).ok()).isTrue();
             }
         }
     }
