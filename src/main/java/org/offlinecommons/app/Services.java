@@ -16,6 +16,7 @@ import org.offlinecommons.drive.Drives;
 import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.pack.DiskReserve;
 import org.offlinecommons.store.Library;
+import org.offlinecommons.store.LibraryScrub;
 import org.offlinecommons.sync.LibraryTree;
 import org.offlinecommons.sync.PeerPulls;
 import org.offlinecommons.sync.PullGrants;
@@ -31,11 +32,15 @@ import org.offlinecommons.sync.PullGrants;
  * @param pulls   pulling from a peer, whichever page or API asks
  * @param tree    what peers pull from this server
  * @param downloads packs to take home as zip or ZIM files (off with {@code serve --no-downloads})
+ * @param healing the scrub ({@code serve} starts it) and repairs from peers, by the admin or by itself
  */
 public record Services(Library library, JobRunner jobs, DiskReserve reserve, Drives drives, DriveImports driveImports,
                        ExportJobs exports, PackUploads uploads, AdminPassword password, Audit audit, AdminLogins logins,
                        Sessions sessions, PeerSurvey peers, PullGrants grants, PeerPulls pulls, LibraryTree tree,
-                       PackDownloads downloads) implements AutoCloseable {
+                       PackDownloads downloads, LibraryHealing healing) implements AutoCloseable {
+
+    /** Damage met by reads in a burst leads to one repair, this long after the first. */
+    private static final java.time.Duration HEAL_DELAY = java.time.Duration.ofSeconds(30);
 
     /**
      * @param drives         where USB drives are looked for, and the reserve every import keeps
@@ -58,18 +63,20 @@ public record Services(Library library, JobRunner jobs, DiskReserve reserve, Dri
         Audit audit = new Audit(library);
         return new Services(library, jobs, reserve, drives, new DriveImports(drives, jobs), new ExportJobs(drives, jobs),
                 uploads, password, audit, new AdminLogins(password, new LoginThrottle(), audit), new Sessions(), peers, grants,
-                pulls, tree, new PackDownloads(library, true));
+                pulls, tree, new PackDownloads(library, true),
+                new LibraryHealing(library, jobs, peers, new LibraryScrub(library), drives, HEAL_DELAY));
     }
 
     /** The same services with downloads turned off or on. */
     public Services withDownloads(boolean on) {
         return new Services(library, jobs, reserve, drives, driveImports, exports, uploads, password, audit, logins,
-                sessions, peers, grants, pulls, tree, downloads.withEnabled(on));
+                sessions, peers, grants, pulls, tree, downloads.withEnabled(on), healing);
     }
 
     /** Stops asking peers for their catalogs; the library and the jobs are their owner's to close. */
     @Override
     public void close() {
         peers.catalogs().close();
+        healing.close();
     }
 }

@@ -11,7 +11,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.offlinecommons.admin.AdminPassword;
 import org.offlinecommons.app.Services;
-import org.offlinecommons.store.LibraryScrub;
 import org.offlinecommons.store.StoreException;
 import org.offlinecommons.discovery.Discovery;
 import org.offlinecommons.drive.AutoImporter;
@@ -181,7 +180,7 @@ final class ServeCommand implements Callable<Integer> {
             log().warn("--scrub-rate: {}; using 4 MiB/s", e.getMessage());
         }
         // First pass a while after the start, when pupils' first requests are answered; then weekly.
-        AutoCloseable scrub = scrubBytes <= 0 ? () -> { } : new LibraryScrub(library)
+        AutoCloseable scrub = scrubBytes <= 0 ? () -> { } : services.healing().scrub()
                 .startBackground(java.time.Duration.ofMinutes(10), java.time.Duration.ofDays(7), scrubBytes);
         AtomicBoolean stopping = new AtomicBoolean();
         // Order matters: stop taking work, drain requests in flight (bounded, see WebServer), interrupt

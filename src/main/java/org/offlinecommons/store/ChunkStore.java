@@ -43,6 +43,8 @@ public final class ChunkStore {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ChunkStore.class);
 
     private final Database db;
+    /** Told (on the reading thread) when a read or scrub records damage not recorded before. */
+    private volatile Runnable onNewDamage = () -> { };
     private volatile Set<String> knownDamaged = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile long knownGeneration = Long.MIN_VALUE;
 
@@ -546,8 +548,18 @@ public final class ChunkStore {
         if (recorded) {
             LOG.error("Stored chunk {}{} is damaged (its bytes no longer match their SHA-256); it is refused"
                     + " until 'repair' stores a good copy", hash, found.isEmpty() ? "" : " of " + found);
+            try {
+                onNewDamage.run();
+            } catch (RuntimeException e) {
+                LOG.warn("Damage listener failed: {}", e.toString());
+            }
         }
         return new DamagedChunkException(hash, found);
+    }
+
+    /** Whom to tell when new damage is recorded (the server's self-healing); must return at once. */
+    public void onNewDamage(Runnable listener) {
+        this.onNewDamage = listener;
     }
 
     /** The chunks recorded as damaged, oldest first. */

@@ -32,6 +32,20 @@ public final class LibraryScrub {
     /** Bytes checked by the pass running now (for /metrics and the admin), and its total. */
     private final AtomicLong done = new AtomicLong();
     private final AtomicLong total = new AtomicLong();
+    private final AtomicLong damagedFound = new AtomicLong();
+    private volatile boolean running;
+    /** When the last whole pass ended (epoch millis, 0: none yet), and the damage it found. */
+    private volatile long lastFinishedAt;
+    private volatile long lastDamaged;
+    private volatile java.util.function.Consumer<Report> afterPass = r -> { };
+
+    /** Where the scrub stands, for /metrics and the admin dashboard. */
+    public record Status(boolean running, long doneBytes, long totalBytes, long damagedFound, long lastFinishedAt,
+                         long lastDamaged) {
+        public int percent() {
+            return totalBytes <= 0 ? 0 : (int) Math.min(100, doneBytes * 100 / totalBytes);
+        }
+    }
 
     public LibraryScrub(Library library) {
         this.library = library;
@@ -45,6 +59,15 @@ public final class LibraryScrub {
         return total.get();
     }
 
+    public Status status() {
+        return new Status(running, done.get(), total.get(), damagedFound.get(), lastFinishedAt, lastDamaged);
+    }
+
+    /** Whom to tell after each background pass (the server's self-healing); runs on the scrub's thread. */
+    public void afterPass(java.util.function.Consumer<Report> listener) {
+        this.afterPass = listener;
+    }
+
     /**
      * One pass over every chunk, reading at most {@code bytesPerSecond} (0: as fast as the disk
      * goes). A chunk found intact again is taken off the damaged list (healed by another way).
@@ -52,6 +75,19 @@ public final class LibraryScrub {
      * @throws InterruptedException when stopped; what was found so far stays recorded
      */
     public Report pass(long bytesPerSecond, ProgressListener progress) throws InterruptedException {
+        running = true;
+        damagedFound.set(0);
+        try {
+            Report report = checkAll(bytesPerSecond, progress);
+            lastDamaged = report.damaged().size();
+            lastFinishedAt = System.currentTimeMillis();
+            return report;
+        } finally {
+            running = false;
+        }
+    }
+
+    private Report checkAll(long bytesPerSecond, ProgressListener progress) throws InterruptedException {
         ChunkStore chunks = library.chunks();
         java.util.Set<String> recorded = new java.util.HashSet<>();
         for (ChunkStore.DamagedChunk d : chunks.damaged()) {
@@ -80,6 +116,7 @@ public final class LibraryScrub {
                 count++;
                 if (!ChunkStore.intact(row.hash(), raw.get()) || raw.get().length != row.size()) {
                     damaged.add(row.hash());
+                    damagedFound.incrementAndGet();
                     chunks.damaged(row.hash());
                 } else if (recorded.contains(row.hash())) {
                     chunks.forget(row.hash()); // healed meanwhile (a repair, a good copy synced in)
@@ -133,6 +170,11 @@ public final class LibraryScrub {
                         } else {
                             LOG.error("Scrub: {} chunks checked, {} damaged; run 'offline-commons repair --from PEER'",
                                     r.chunks(), r.damaged().size());
+                        }
+                        try {
+                            afterPass.accept(r);
+                        } catch (RuntimeException e) {
+                            LOG.warn("After the scrub pass: {}", e.toString());
                         }
                     } catch (StoreException e) {
                         LOG.warn("Scrub pass failed: {}", e.getMessage());

@@ -20,7 +20,22 @@ public final class AdminViews {
      * @param error  why the last action failed, or null
      */
     public record Dashboard(Layout layout, String csrf, String notice, String error, String uploadHint,
-                            List<PackRow> packs, List<JobRow> jobs, List<AuditRow> audit, List<Link> links) {
+                            List<PackRow> packs, List<JobRow> jobs, List<AuditRow> audit, List<Link> links,
+                            Storage storage) {
+    }
+
+    /**
+     * The stored content's health: where the scrub stands, and what is damaged.
+     *
+     * @param scrub     one line on the scrub (running now, or when it last ended)
+     * @param damaged   the damaged files, empty when all is well
+     * @param repairUrl where the repair form posts
+     */
+    public record Storage(String scrub, List<DamageRow> damaged, String repairUrl) {
+    }
+
+    /** A damaged file: its pack, its path, and when the damage was found. */
+    public record DamageRow(String pack, String file, String found) {
     }
 
     public record PackRow(String id, String title, String facts, String deleteUrl) {

@@ -220,7 +220,7 @@ public final class WebServer implements AutoCloseable {
         AdminGate gate = new AdminGate(services.sessions(), services.password(), services.audit(), services.grants(),
                 loginRequired, options.syncToken());
         return new Parts(new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS), new PackFiles(library),
-                new MetricsRoutes(library, services.jobs()), messages, assets, templates,
+                new MetricsRoutes(library, services.jobs(), services.healing().scrub()), messages, assets, templates,
                 PageRoutes.create(library, messages, assets, templates, services.downloads().shelf()),
                 PageRoutes.baseLayout(messages, assets), gate, new LanguageChoice(languages));
     }
@@ -260,7 +260,7 @@ public final class WebServer implements AutoCloseable {
         config.routes.after(p.gate()::auditChange);
         ErrorMapping.register(config, p.pages().errorPages());
         new AdminRoutes(library, services.jobs(), p.messages(), p.base(), p.templates(), p.gate(), services.logins(),
-                services.audit(), services.uploads()).register(config);
+                services.audit(), services.uploads(), services.healing()).register(config);
         new ApiRoutes(library, services.jobs(), p.json()).register(config);
         new ContentRoutes(library, p.packFiles()).register(config);
         p.assets().register(config);

@@ -15,6 +15,8 @@ import org.offlinecommons.admin.Audit;
 import org.offlinecommons.admin.PackUploads;
 import org.offlinecommons.admin.UploadFile;
 import org.offlinecommons.admin.UploadTooLargeException;
+import org.offlinecommons.app.LibraryHealing;
+import org.offlinecommons.job.Job;
 import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.pack.PackException;
 import org.offlinecommons.pack.Sizes;
@@ -49,16 +51,18 @@ public final class AdminRoutes {
     private final AdminLogins logins;
     private final PackUploads uploads;
     private final AdminScreens screens;
+    private final LibraryHealing healing;
 
     public AdminRoutes(Library library, JobRunner jobs, Messages messages, Layout base, Templates templates,
-                       AdminGate gate, AdminLogins logins, Audit audit, PackUploads uploads) {
+                       AdminGate gate, AdminLogins logins, Audit audit, PackUploads uploads, LibraryHealing healing) {
         this.library = library;
         this.t = messages;
         this.templates = templates;
         this.gate = gate;
         this.logins = logins;
         this.uploads = uploads;
-        this.screens = new AdminScreens(library, jobs, audit, uploads.maxBytes(), messages, base);
+        this.healing = healing;
+        this.screens = new AdminScreens(library, jobs, audit, healing.scrub(), uploads.maxBytes(), messages, base);
     }
 
     public void register(JavalinConfig config) {
@@ -70,6 +74,7 @@ public final class AdminRoutes {
         config.routes.post("/admin/packs", this::uploadForm);
         config.routes.get("/admin/packs/{id}/delete", this::confirmDelete);
         config.routes.post("/admin/packs/{id}/delete", this::deleteForm);
+        config.routes.post(AdminScreens.REPAIR_PATH, this::repairForm);
         config.routes.get("/api/v1/admin/session", this::sessionJson);
         config.routes.post("/api/v1/packs", this::uploadApi);
         config.routes.delete("/api/v1/packs/{id}", this::deleteApi);
@@ -193,6 +198,13 @@ public final class AdminRoutes {
         gate.audit(ctx, "delete pack", "'" + pack.title() + "' (" + pack.id() + " version " + pack.version() + ", "
                 + Sizes.human(pack.totalSize()) + ")");
         return pack;
+    }
+
+    /** Fetches damaged chunks again from every known peer, as a job; the jobs page follows it. */
+    private void repairForm(Context ctx) {
+        Job job = healing.repair();
+        gate.audit(ctx, "repair library", "repair job " + job.id() + " from known peers");
+        ctx.redirect("/admin/jobs", io.javalin.http.HttpStatus.SEE_OTHER);
     }
 
     private void uploadForm(Context ctx) throws IOException {

@@ -11,7 +11,9 @@ import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.job.JobState;
 import org.offlinecommons.job.JobStatus;
 import org.offlinecommons.store.AuditLog;
+import org.offlinecommons.store.ChunkStore;
 import org.offlinecommons.store.Library;
+import org.offlinecommons.store.LibraryScrub;
 import org.offlinecommons.store.PackRecord;
 import org.offlinecommons.sync.SyncTree;
 import org.offlinecommons.web.AdminViews;
@@ -26,6 +28,7 @@ public final class AdminScreens {
 
     private static final int DASHBOARD_JOBS = 5;
     private static final int DASHBOARD_AUDIT = 15;
+    static final String REPAIR_PATH = "/admin/repair";
 
     private final Library library;
     private final JobRunner jobs;
@@ -33,9 +36,12 @@ public final class AdminScreens {
     private final Messages t;
     private final Layout base;
     private final long maxUploadBytes;
+    private final LibraryScrub scrub;
 
-    AdminScreens(Library library, JobRunner jobs, Audit audit, long maxUploadBytes, Messages messages, Layout base) {
+    AdminScreens(Library library, JobRunner jobs, Audit audit, LibraryScrub scrub, long maxUploadBytes,
+                 Messages messages, Layout base) {
         this.library = library;
+        this.scrub = scrub;
         this.jobs = jobs;
         this.audit = audit;
         this.t = messages;
@@ -70,7 +76,33 @@ public final class AdminScreens {
                 new AdminViews.Link("/" + SyncTree.CATALOG, "/" + SyncTree.CATALOG, t.get("admin.links.sync")),
                 new AdminViews.Link("/api/v1/jobs", "/api/v1/jobs", t.get("admin.links.jobs")));
         return new AdminViews.Dashboard(layout(t.get("admin.title"), "dashboard", csrf), csrf, notice, error,
-                t.format("admin.upload.hint", t.size(maxUploadBytes)), packs, jobRows(DASHBOARD_JOBS), actions, links);
+                t.format("admin.upload.hint", t.size(maxUploadBytes)), packs, jobRows(DASHBOARD_JOBS), actions, links,
+                storage(dates));
+    }
+
+    /** The scrub in one line, and the damaged files (which pack, which file, when found). */
+    private AdminViews.Storage storage(DateTimeFormatter dates) {
+        LibraryScrub.Status s = scrub.status();
+        String line;
+        if (s.running()) {
+            line = t.format("admin.scrub.running", s.percent(), t.size(s.doneBytes()), t.size(s.totalBytes()),
+                    s.damagedFound());
+        } else if (s.lastFinishedAt() > 0) {
+            line = t.format("admin.scrub.last", dates.format(Instant.ofEpochMilli(s.lastFinishedAt())), s.lastDamaged());
+        } else {
+            line = t.get("admin.scrub.never");
+        }
+        List<AdminViews.DamageRow> damaged = new ArrayList<>();
+        for (ChunkStore.DamagedChunk d : library.chunks().damaged()) {
+            if (d.size() < 0) {
+                continue; // its pack was deleted: nothing left to show or heal
+            }
+            int slash = d.where().indexOf('/');
+            String found = dates.format(Instant.ofEpochMilli(d.foundAt()));
+            damaged.add(slash < 0 ? new AdminViews.DamageRow("—", d.hash(), found)
+                    : new AdminViews.DamageRow(d.where().substring(0, slash), d.where().substring(slash + 1), found));
+        }
+        return new AdminViews.Storage(line, damaged, REPAIR_PATH);
     }
 
     AdminViews.Jobs jobs(String csrf) {

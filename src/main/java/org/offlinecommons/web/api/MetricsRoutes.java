@@ -19,6 +19,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.handler.StatisticsHandler;
 import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.store.Library;
+import org.offlinecommons.store.LibraryScrub;
 import org.offlinecommons.store.PackRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +37,7 @@ public final class MetricsRoutes {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
 
-    public MetricsRoutes(Library library, JobRunner jobs) {
+    public MetricsRoutes(Library library, JobRunner jobs, LibraryScrub scrub) {
         Gauge.builder("offline_commons_library_packs", library, l -> l.catalog().packs().size())
                 .description("Packs installed").register(registry);
         Gauge.builder("offline_commons_library_pack_bytes", library,
@@ -44,7 +45,19 @@ public final class MetricsRoutes {
                 .description("Total size of the installed packs' files").baseUnit("bytes").register(registry);
         Gauge.builder("offline_commons_library_database_bytes", library, MetricsRoutes::databaseBytes)
                 .description("Size of the library's database file").baseUnit("bytes").register(registry);
-        for (String kind : new String[] {"import", "sync", "export"}) {
+        // The scrub: where the pass running now stands, and when the last whole one ended.
+        Gauge.builder("offline_commons_scrub_checked", scrub, s -> s.status().doneBytes())
+                .description("Bytes checked by the current scrub pass").baseUnit("bytes").register(registry);
+        Gauge.builder("offline_commons_scrub_total", scrub, s -> s.status().totalBytes())
+                .description("Bytes the current scrub pass checks in all").baseUnit("bytes").register(registry);
+        Gauge.builder("offline_commons_scrub_damaged_found", scrub, s -> s.status().damagedFound())
+                .description("Damaged chunks the current scrub pass found").register(registry);
+        Gauge.builder("offline_commons_scrub_last_pass_finished", scrub, s -> s.status().lastFinishedAt() / 1000d)
+                .description("When the last whole scrub pass ended (0: none yet)").baseUnit("seconds")
+                .register(registry);
+        Gauge.builder("offline_commons_library_damaged_chunks", library, l -> l.chunks().damaged().size())
+                .description("Stored chunks recorded as damaged, not yet repaired").register(registry);
+        for (String kind : new String[] {"import", "sync", "export", "repair"}) {
             for (String outcome : new String[] {"succeeded", "failed"}) {
                 jobCounter(kind, outcome);
             }
