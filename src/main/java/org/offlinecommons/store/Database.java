@@ -156,6 +156,11 @@ public final class Database implements AutoCloseable {
         return c;
     }
 
+    /** How many read connections the pool holds. */
+    public int readerCount() {
+        return allReaders.size();
+    }
+
     public Path file() {
         return file;
     }

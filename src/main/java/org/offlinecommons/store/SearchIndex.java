@@ -6,8 +6,6 @@ import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -51,17 +49,11 @@ public final class SearchIndex {
      */
     private static final int CACHED_ANSWERS = 1024;
 
-    /**
-     * Searches computed at once. FTS5 is pure CPU once its pages are cached, so a third search on
-     * two cores only waits in the scheduler instead of here, while holding a pooled reader and
-     * SQLite's working memory for its terms: the server's peak RSS was made by four fresh
-     * searches at once (docs/performance.md, "Memory"). Waiting here also lets a pupil asking
-     * what the class just asked get the answer a neighbour is computing.
-     */
-    private final Semaphore computing = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()), true);
     private final Database db;
     private final GenerationCache<AnswerKey, SearchResults> recent = new GenerationCache<>(CACHED_ANSWERS);
     private final SnippetTexts texts;
+    /** Bounds the searches computed or waiting at once, so that a flood of them cannot starve pages. */
+    private final SearchGate gate;
 
     public SearchIndex(Database db) {
         this(db, new Catalog(db), new ChunkStore(db));
@@ -70,6 +62,7 @@ public final class SearchIndex {
     SearchIndex(Database db, Catalog catalog, ChunkStore chunks) {
         this.db = db;
         this.texts = new SnippetTexts(db, catalog, chunks);
+        this.gate = SearchGate.forReaders(db.readerCount());
     }
 
     /**
@@ -100,22 +93,19 @@ public final class SearchIndex {
         if (reused != null) {
             return reused;
         }
-        try {
-            if (!computing.tryAcquire(Database.BUSY_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
-                throw new StoreException("The library is too busy right now; try again in a moment", null);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreException("Interrupted while waiting to search", e);
-        }
-        try {
+        // Waiting for a turn also lets a pupil asking what the class just asked get the answer a
+        // neighbour was computing.
+        return gate.run(() -> {
             // The library may have changed while this search waited.
             long current = db.generation();
-            reused = reuse ? recent.get(key, current) : null;
-            return reused != null ? reused : compute(q, match, packId, lim, off, key, current);
-        } finally {
-            computing.release();
-        }
+            SearchResults ready = reuse ? recent.get(key, current) : null;
+            return ready != null ? ready : compute(q, match, packId, lim, off, key, current);
+        });
+    }
+
+    /** The admission to searches, shared by every caller (pages, API, command line). */
+    public SearchGate gate() {
+        return gate;
     }
 
     private SearchResults compute(String q, String match, String packId, int lim, int off, AnswerKey key,

@@ -6,6 +6,8 @@ import io.javalin.http.HttpResponseException;
 import org.offlinecommons.admin.UploadTooLargeException;
 import org.offlinecommons.pack.PackException;
 import org.offlinecommons.store.DamagedChunkException;
+import org.offlinecommons.store.SearchBusyException;
+import org.offlinecommons.store.SearchGate;
 import org.offlinecommons.store.StoreException;
 import org.offlinecommons.sync.SyncException;
 import org.offlinecommons.web.ApiError;
@@ -46,6 +48,11 @@ public final class ErrorMapping {
             LOG.warn("{} {}: refused, {}", ctx.method(), ctx.path(), e.getMessage());
             respond(ctx, pages, 500, "damaged", "Part of this file is damaged on the server's disk and is not"
                     + " served; the administrator can repair it from another server.", null);
+        });
+        config.routes.exception(SearchBusyException.class, (e, ctx) -> {
+            // Shedding a flood of searches so pages keep answering (SearchGate): expected, not logged.
+            ctx.header("Retry-After", String.valueOf(SearchGate.RETRY_AFTER_SECONDS));
+            respond(ctx, pages, 503, "busy", e.getMessage(), pages.message("search.busy"));
         });
         config.routes.exception(StoreException.class, (e, ctx) -> {
             // One line per failed request: a broken library fails every request, and a stack

@@ -48,6 +48,11 @@ public final class ErrorPages {
         return accept != null && accept.contains("text/html");
     }
 
+    /** A sentence of the interface in the request's language, for a page's detail. */
+    public String message(String key) {
+        return messages.get(key);
+    }
+
     /**
      * @param detail a sentence safe to show (never a stack trace or SQL), or null
      */

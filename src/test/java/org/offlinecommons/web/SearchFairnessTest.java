@@ -1,0 +1,125 @@
+package org.offlinecommons.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.offlinecommons.store.SearchBusyException;
+import org.offlinecommons.store.SearchGate;
+
+/**
+ * Issue 18, "fair under load": searches that take every turn the gate gives cannot starve pages,
+ * a further search is refused at once in the visitor's language, and the gate gives its turns
+ * back however a search ends.
+ */
+@Timeout(60)
+class SearchFairnessTest {
+
+    @RegisterExtension
+    static final TestServer server = TestServer.secure().with(ReadingFixtures::importAll);
+
+    @Test
+    void searchesHoldingEveryTurnLeavePagesAnsweringAndRefuseTheNextSearch() throws Exception {
+        SearchGate gate = server.library().search().gate();
+        int runners = gate.runningCapacity();
+        CountDownLatch running = new CountDownLatch(runners);
+        CountDownLatch finish = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(runners);
+        List<Future<?>> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < runners; i++) {
+                held.add(pool.submit(() -> gate.run(() -> {
+                    running.countDown();
+                    await(finish);
+                    return null;
+                })));
+            }
+            assertThat(running.await(30, TimeUnit.SECONDS)).isTrue();
+
+            // Pages, pack files and the API keep their own threads and readers.
+            assertThat(server.http().get("/").statusCode()).isEqualTo(200);
+            assertThat(server.http().get("/pack/field-notes").statusCode()).isEqualTo(200);
+            assertThat(server.http().get("/api/v1/packs").statusCode()).isEqualTo(200);
+
+            // A search nobody asked before (a reused answer needs no turn) is refused: for programs in JSON...
+            HttpResponse<String> api = server.http().get("/api/v1/search?q=chlorophyll+api");
+            assertThat(api.statusCode()).isEqualTo(503);
+            assertThat(api.headers().firstValue("Retry-After")).hasValue(String.valueOf(SearchGate.RETRY_AFTER_SECONDS));
+            assertThat(Http.json(api).get("error").asText()).isEqualTo("busy");
+
+            // ...and for people as a page in their language.
+            HttpResponse<String> page = server.http().get("/search?q=chlorophyll+page", "Accept", "text/html",
+                    "Accept-Language", "fr");
+            assertThat(page.statusCode()).isEqualTo(503);
+            assertThat(page.headers().firstValue("Retry-After")).isPresent();
+            assertThat(page.body()).contains("Beaucoup de personnes font une recherche en ce moment");
+        } finally {
+            finish.countDown();
+            pool.shutdown();
+        }
+        for (Future<?> f : held) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+        assertThat(gate.available()).isEqualTo(gate.capacity());
+        HttpResponse<String> after = server.http().get("/api/v1/search?q=chlorophyll+after");
+        assertThat(after.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aSearchThatFailsGivesItsTurnBack() {
+        SearchGate gate = server.library().search().gate();
+        for (int i = 0; i < gate.capacity() + 3; i++) {
+            assertThatThrownBy(() -> gate.run(() -> {
+                throw new IllegalStateException("the query failed");
+            })).isInstanceOf(IllegalStateException.class);
+        }
+        assertThat(gate.available()).isEqualTo(gate.capacity());
+        assertThat(gate.run(() -> "ran")).isEqualTo("ran");
+    }
+
+    @Test
+    void beyondTheWaitersASearchIsRefusedAtOnceNotQueued() throws Exception {
+        // An hour's wait: were the bound on waiters missing, the refused search would hang and @Timeout fail.
+        SearchGate gate = new SearchGate(1, 0, Duration.ofHours(1));
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<String> first = pool.submit(() -> gate.run(() -> {
+                running.countDown();
+                await(finish);
+                return "first";
+            }));
+            assertThat(running.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(gate.available()).isZero();
+            assertThatThrownBy(() -> gate.run(() -> "second")).isInstanceOf(SearchBusyException.class);
+            finish.countDown();
+            assertThat(first.get(30, TimeUnit.SECONDS)).isEqualTo("first");
+        } finally {
+            finish.countDown();
+            pool.shutdown();
+        }
+        assertThat(gate.available()).isEqualTo(1);
+        assertThat(gate.run(() -> "third")).isEqualTo("third");
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
