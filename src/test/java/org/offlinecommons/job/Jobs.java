@@ -17,8 +17,13 @@ public final class Jobs {
 
     /** The job's final state; fails the test if it is unknown or still running after {@link #TIMEOUT}. */
     public static JobStatus await(JobRunner jobs, String id) throws InterruptedException {
+        return await(jobs, id, TIMEOUT);
+    }
+
+    /** As {@link #await(JobRunner, String)}, for a job whose work is big enough to need longer. */
+    public static JobStatus await(JobRunner jobs, String id, Duration timeout) throws InterruptedException {
         try {
-            return jobs.await(id, TIMEOUT).orElseThrow(() -> new AssertionError("There is no job " + id));
+            return jobs.await(id, timeout).orElseThrow(() -> new AssertionError("There is no job " + id));
         } catch (TimeoutException e) {
             throw new AssertionError(e.getMessage(), e);
         }

@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -22,12 +20,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.offlinecommons.it.JarProcess;
 import org.offlinecommons.job.JobRunner;
+import org.offlinecommons.job.Jobs;
 import org.offlinecommons.pack.PackFixtures;
 import org.offlinecommons.store.Hashes;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.LibraryVerifier;
 import org.offlinecommons.store.PackRecord;
 import org.offlinecommons.store.ProgressListener;
+import org.offlinecommons.web.Http;
 import org.offlinecommons.web.WebServer;
 
 /**
@@ -83,6 +83,25 @@ class SyncIT {
             return "http://127.0.0.1:" + web.port() + "/";
         }
 
+        Http http() {
+            return new Http(web);
+        }
+
+        /** The body of a GET on {@code path} (no leading slash), parsed as JSON. */
+        JsonNode getJson(String path) throws IOException, InterruptedException {
+            return Http.json(http().get("/" + path));
+        }
+
+        /** Starts a pull through {@code POST /api/v1/sync}, awaits its job, and returns the job's API view. */
+        JsonNode sync(String requestJson) throws IOException, InterruptedException {
+            Http http = http();
+            HttpResponse<String> started = http.json("POST", "/api/v1/sync", requestJson);
+            assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+            JsonNode answer = Http.json(started);
+            Jobs.await(jobs, answer.path("job").asText(), Duration.ofMinutes(5));
+            return Http.json(http.get(answer.path("status").asText()));
+        }
+
         @Override
         public void close() {
             web.close();
@@ -99,20 +118,20 @@ class SyncIT {
     void pullsABigPackThroughTheApi_thenOnlyTheChangedFileOfItsNextVersion() throws Exception {
         try (Server here = Server.start(tmp.resolve("pull-data"))) {
             proxy.resetCount();
-            JsonNode first = HttpJson.syncJob(here.url(), "{\"peer\": \"" + proxy.url() + "\", \"packs\": [\"big\"]}");
+            JsonNode first = here.sync("{\"peer\": \"" + proxy.url() + "\", \"packs\": [\"big\"]}");
             assertThat(first.path("job").path("state").asText()).as(first.toString()).isEqualTo("SUCCEEDED");
             assertThat(first.path("sync").path("packs").get(0).path("state").asText()).isEqualTo("ADDED");
             long size = peerPack().totalSize();
             assertThat(proxy.bytesFromPeer()).isBetween(size, size + size / 100);
             assertThat(SyncFixtures.contentHashes(here.library(), "big")).isEqualTo(SyncFixtures.folderHashes(source));
             assertThat(new LibraryVerifier(here.library()).verify(ProgressListener.NONE).problems()).isEmpty();
-            assertThat(sha256(here.url() + "packs/big/media/part-03.bin"))
+            assertThat(sha256(here.http(), "/packs/big/media/part-03.bin"))
                     .isEqualTo(SyncFixtures.folderHashes(source).get("media/part-03.bin"));
 
             PackFixtures.writeRandom(source, "media/part-07.bin", FILE_SIZE, 1007);
             SyncFixtures.importFolder(peerLibrary, source, "big", "Big pack", 2, tmp);
             proxy.resetCount();
-            JsonNode second = HttpJson.syncJob(here.url(), "{\"peer\": \"" + proxy.url() + "\"}");
+            JsonNode second = here.sync("{\"peer\": \"" + proxy.url() + "\"}");
             assertThat(second.path("job").path("state").asText()).as(second.toString()).isEqualTo("SUCCEEDED");
             JsonNode pack = second.path("sync").path("packs").get(0);
             assertThat(pack.path("state").asText()).isEqualTo("UPDATED");
@@ -173,7 +192,7 @@ class SyncIT {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
             List<Integer> listed = new ArrayList<>();
             while (proxy.bytesFromPeer() < size / 2 && sync.isAlive() && System.nanoTime() < deadline) {
-                listed.add(HttpJson.get(here.url() + "api/v1/packs").body().path("packs").size());
+                listed.add(here.getJson("api/v1/packs").path("packs").size());
                 Thread.sleep(10);
             }
             assertThat(sync.isAlive()).as("still pulling at half way; its output: %s", Files.readString(log)).isTrue();
@@ -181,7 +200,7 @@ class SyncIT {
             assertThat(sync.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(listed).as("the server never listed the pack while it was being pulled").isNotEmpty()
                     .containsOnly(0);
-            assertThat(HttpJson.get(here.url() + "api/v1/packs").body().path("packs").size()).isZero();
+            assertThat(here.getJson("api/v1/packs").path("packs").size()).isZero();
             assertThat(here.library().chunks().storedBytes()).isBetween(size / 3, size * 3 / 4);
 
             JarProcess.Result resumed = JarProcess.run("sync", proxy.url(), "--pack", "big", "--data",
@@ -189,7 +208,7 @@ class SyncIT {
             assertThat(resumed.exitCode()).as(resumed.out() + resumed.err()).isZero();
             assertThat(resumed.out()).contains("added").contains("big").contains("Added 1 pack");
             assertThat(proxy.bytesFromPeer()).as("both runs together").isLessThanOrEqualTo(size * 105 / 100);
-            JsonNode packs = HttpJson.get(here.url() + "api/v1/packs").body().path("packs");
+            JsonNode packs = here.getJson("api/v1/packs").path("packs");
             assertThat(packs.size()).isEqualTo(1);
             assertThat(packs.get(0).path("digest").asText()).isEqualTo(peerPack().digest());
             assertThat(new LibraryVerifier(here.library()).verify(ProgressListener.NONE).problems()).isEmpty();
@@ -239,17 +258,11 @@ class SyncIT {
         }
     }
 
-    private static String sha256(String url) throws IOException, InterruptedException {
-        HttpResponse<InputStream> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+    private static String sha256(Http http, String path) throws IOException, InterruptedException {
+        HttpResponse<byte[]> r = http.getBytes(path);
+        assertThat(r.statusCode()).isEqualTo(200);
         MessageDigest d = Hashes.sha256();
-        try (InputStream in = r.body()) {
-            byte[] buf = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                d.update(buf, 0, n);
-            }
-        }
+        d.update(r.body());
         return Hashes.hex(d.digest());
     }
 }

@@ -79,7 +79,7 @@ class SyncSourcesIT {
             }
         });
              SyncIT.Server here = SyncIT.Server.start(tmp.resolve("tampered-data"))) {
-            JsonNode job = HttpJson.syncJob(here.url(), "{\"peer\": \"" + relay.base() + "\"}");
+            JsonNode job = here.sync("{\"peer\": \"" + relay.base() + "\"}");
             assertThat(job.path("job").path("state").asText()).isEqualTo("FAILED");
             assertThat(job.path("job").path("error").asText()).contains(victim).contains("damaged chunk twice")
                     .contains("Added 1 pack");
@@ -87,7 +87,7 @@ class SyncSourcesIT {
                     "FAILED");
             assertThat(relay.requests("/" + SyncTree.chunk(victim))).isEqualTo(2);
             assertThat(SyncFixtures.packIds(here.library())).containsExactly("garden");
-            assertThat(HttpJson.get(here.url() + "api/v1/packs/media").status()).isEqualTo(404);
+            assertThat(here.http().get("/api/v1/packs/media").statusCode()).isEqualTo(404);
             assertThat(new LibraryVerifier(here.library()).verify(ProgressListener.NONE).problems()).isEmpty();
         }
     }

@@ -56,7 +56,7 @@ class ZimUpdateIT {
             long total = first.totalBytes();
             assertThat(first.storedBytes()).isGreaterThan(total / 2);
 
-            JsonNode sync1 = HttpJson.syncJob(here.url(), "{\"peer\": \"" + proxy.url() + "\", \"packs\": [\"oc-rivers\"]}");
+            JsonNode sync1 = here.sync("{\"peer\": \"" + proxy.url() + "\", \"packs\": [\"oc-rivers\"]}");
             assertThat(sync1.path("job").path("state").asText()).as(sync1.toString()).isEqualTo("SUCCEEDED");
             long firstPull = proxy.bytesFromPeer();
             assertThat(firstPull).isGreaterThan(total / 2);
@@ -67,7 +67,7 @@ class ZimUpdateIT {
             assertThat(second.storedBytes()).as("stored for the update").isLessThan(total / 20);
 
             proxy.resetCount();
-            JsonNode sync2 = HttpJson.syncJob(here.url(), "{\"peer\": \"" + proxy.url() + "\", \"packs\": [\"oc-rivers\"]}");
+            JsonNode sync2 = here.sync("{\"peer\": \"" + proxy.url() + "\", \"packs\": [\"oc-rivers\"]}");
             assertThat(sync2.path("job").path("state").asText()).as(sync2.toString()).isEqualTo("SUCCEEDED");
             assertThat(sync2.path("sync").path("packs").get(0).path("state").asText()).isEqualTo("UPDATED");
             assertThat(proxy.bytesFromPeer()).as("moved for the update").isLessThan(firstPull / 10);
@@ -77,9 +77,7 @@ class ZimUpdateIT {
                     .isEqualTo(peerLibrary.catalog().pack("oc-rivers").orElseThrow().digest());
             assertThat(library.search().search("newword11", null, 10, 0).total()).isEqualTo(1);
             assertThat(new LibraryVerifier(library).verify(ProgressListener.NONE).problems()).isEmpty();
-            var redirect = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create(here.url() + "packs/oc-rivers/old/start.html")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.discarding());
+            var redirect = here.http().get("/packs/oc-rivers/old/start.html");
             assertThat(redirect.statusCode()).isEqualTo(302);
             assertThat(redirect.headers().firstValue("Location")).hasValue("/packs/oc-rivers/index.html");
         }

@@ -14,11 +14,10 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.offlinecommons.admin.AdminPassword;
 import org.offlinecommons.drive.DriveSettings;
 import org.offlinecommons.drive.Drives;
-import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.pack.PackImporter;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.ProgressListener;
@@ -78,37 +77,37 @@ class AdminBrowserIT {
             <script>document.getElementById('f').submit();</script>
             """;
 
+    static Path stick;
+
+    /** The admin login on; a USB stick as a folder under a mount root of this server's own. */
+    @RegisterExtension
+    static final TestServer server = TestServer.secure().with((library, dir) -> {
+        PackImporter importer = new PackImporter(library);
+        importer.importPack(AdminFixtures.pack(dir, "victim", "Precious lessons", "index.html",
+                "<title>Precious</title><p>Do not lose me.</p>", "notes.md", "# Notes\n\nSome notes.\n"),
+                ProgressListener.NONE);
+        importer.importPack(AdminFixtures.pack(dir, "hostile", "Fun quiz", "index.html", HOSTILE_PAGE,
+                "next.html", FORM_PAGE), ProgressListener.NONE);
+        stick = Files.createDirectories(dir.resolve("media/STICK")).toRealPath();
+        AdminFixtures.versionedPack(dir.resolve("sources"), "planets", "Planets & moons", 1,
+                stick.resolve("planets.zip"));
+        AdminFixtures.versionedPack(dir.resolve("sources"), "oceans", "Oceans of the world", 2,
+                stick.resolve("packs/oceans.zip"));
+        AdminFixtures.evilZip(stick.resolve("evil.zip"));
+    }).drives(library -> new Drives(library, DriveSettings.of(AdminBrowserIT.server.dir().resolve("data"))
+            .withMountRoots(List.of(AdminBrowserIT.server.dir().resolve("media")))));
+
     @TempDir
     static Path tmp;
     static Library library;
-    static Path stick;
-    static JobRunner jobs;
-    static WebServer server;
     static ChromeDriver driver;
     static WebDriverWait wait;
     static String base;
 
     @BeforeAll
     static void start() throws Exception {
-        library = Library.open(tmp.resolve("data"));
-        PackImporter importer = new PackImporter(library);
-        importer.importPack(AdminFixtures.pack(tmp, "victim", "Precious lessons", "index.html",
-                "<title>Precious</title><p>Do not lose me.</p>", "notes.md", "# Notes\n\nSome notes.\n"),
-                ProgressListener.NONE);
-        importer.importPack(AdminFixtures.pack(tmp, "hostile", "Fun quiz", "index.html", HOSTILE_PAGE,
-                "next.html", FORM_PAGE), ProgressListener.NONE);
-        new AdminPassword(library).set(AdminFixtures.PASSWORD.toCharArray());
-        // A USB stick, as a folder under a mount root of this server's own.
-        stick = Files.createDirectories(tmp.resolve("media/STICK")).toRealPath();
-        AdminFixtures.versionedPack(tmp.resolve("sources"), "planets", "Planets & moons", 1,
-                stick.resolve("planets.zip"));
-        AdminFixtures.versionedPack(tmp.resolve("sources"), "oceans", "Oceans of the world", 2,
-                stick.resolve("packs/oceans.zip"));
-        AdminFixtures.evilZip(stick.resolve("evil.zip"));
-        jobs = new JobRunner();
-        server = WebServer.start(library, jobs, new WebServer.Options("127.0.0.1", 0),
-                new Drives(library, DriveSettings.of(tmp.resolve("data")).withMountRoots(List.of(tmp.resolve("media")))));
-        base = "http://127.0.0.1:" + server.port();
+        library = server.library();
+        base = server.url();
         driver = HeadlessChromium.start(tmp.resolve("browser-profile"), LogType.BROWSER);
         wait = new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(50));
         Files.createDirectories(SCREENSHOTS);
@@ -118,15 +117,6 @@ class AdminBrowserIT {
     static void stop() {
         if (driver != null) {
             driver.quit();
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (jobs != null) {
-            jobs.close();
-        }
-        if (library != null) {
-            library.close();
         }
     }
 

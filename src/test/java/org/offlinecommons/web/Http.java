@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 import org.offlinecommons.web.http.AdminGate;
 
 /**
@@ -22,12 +23,19 @@ public final class Http {
     static final ObjectMapper JSON = new ObjectMapper();
 
     final String base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http;
     String cookie;
     String csrf;
 
     public Http(String base) {
         this.base = base;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    /** Over HTTPS, trusting what {@code tls} trusts (a test's self-signed certificate). */
+    public Http(String base, SSLContext tls) {
+        this.base = base;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).sslContext(tls).build();
     }
 
     public Http(WebServer server) {

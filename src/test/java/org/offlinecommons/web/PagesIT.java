@@ -16,8 +16,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.pack.PackBuilder;
 import org.offlinecommons.pack.PackFixtures;
 import org.offlinecommons.pack.PackImporter;
@@ -53,19 +53,21 @@ class PagesIT {
                 .map(e => e.outerHTML.slice(0, 100));
             """;
 
+    /** Packs are imported after it starts: the browser that encodes the video needs a page from it first. */
+    @RegisterExtension
+    static final TestServer server = TestServer.open();
+
     @TempDir
     static Path tmp;
     static Library library;
-    static WebServer server;
     static ChromeDriver driver;
     static WebDriverWait wait;
     static String base;
 
     @BeforeAll
     static void start() throws Exception {
-        library = Library.open(tmp.resolve("data"));
-        server = WebServer.start(library, new JobRunner(), WebServer.Options.withoutLogin("127.0.0.1", 0));
-        base = "http://127.0.0.1:" + server.port();
+        library = server.library();
+        base = server.url();
         driver = HeadlessChromium.start(tmp.resolve("browser-profile"), LogType.PERFORMANCE);
         wait = new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(50));
         // The video is encoded by the browser (WebCodecs needs a page from a trustworthy origin).
@@ -86,12 +88,6 @@ class PagesIT {
     static void stop() {
         if (driver != null) {
             driver.quit();
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (library != null) {
-            library.close();
         }
     }
 

@@ -1,21 +1,14 @@
 package org.offlinecommons.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.offlinecommons.web.AdminFixtures.PASSWORD;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.offlinecommons.admin.AdminPassword;
-import org.offlinecommons.job.JobRunner;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.offlinecommons.job.JobState;
 import org.offlinecommons.pack.PackImporter;
-import org.offlinecommons.store.Library;
 import org.offlinecommons.store.ProgressListener;
 
 /**
@@ -25,44 +18,28 @@ import org.offlinecommons.store.ProgressListener;
  */
 class PeersApiIT {
 
-    @TempDir
-    static Path tmp;
-    static Library here;
-    static Library there;
-    static JobRunner hereJobs;
-    static JobRunner thereJobs;
-    static WebServer server;
-    static WebServer peer;
-    static String origin;
+    static final String SECRET = "river-delta-7f3a9c";
 
-    @BeforeAll
-    static void start() throws Exception {
-        here = Library.open(tmp.resolve("here"));
-        there = Library.open(tmp.resolve("there"));
-        new PackImporter(here).importPack(AdminFixtures.pack(tmp, "ours", "Ours only", "index.html",
-                "<title>Ours</title>"), ProgressListener.NONE);
-        PackImporter theirs = new PackImporter(there);
-        theirs.importPack(AdminFixtures.pack(tmp, "rivers", "Rivers", "index.html", "<title>Rivers</title>",
+    /** Only read from: one for the class. */
+    @RegisterExtension
+    static final TestServer peer = TestServer.open().with((library, dir) -> {
+        PackImporter theirs = new PackImporter(library);
+        theirs.importPack(AdminFixtures.pack(dir, "rivers", "Rivers", "index.html", "<title>Rivers</title>",
                 "notes/a.md", "# Deltas\n"), ProgressListener.NONE);
-        theirs.importPack(AdminFixtures.pack(tmp, "stars", "Stars", "index.html", "<title>Stars</title>"),
+        theirs.importPack(AdminFixtures.pack(dir, "stars", "Stars", "index.html", "<title>Stars</title>"),
                 ProgressListener.NONE);
-        new AdminPassword(here).set(PASSWORD.toCharArray());
-        hereJobs = new JobRunner();
-        thereJobs = new JobRunner();
-        server = WebServer.start(here, hereJobs, new WebServer.Options("127.0.0.1", 0));
-        peer = WebServer.start(there, thereJobs, WebServer.Options.withoutLogin("127.0.0.1", 0));
-        origin = "http://127.0.0.1:" + server.port();
-    }
+    });
 
-    @AfterAll
-    static void stop() {
-        server.close();
-        peer.close();
-        hereJobs.close();
-        thereJobs.close();
-        here.close();
-        there.close();
-    }
+    /** A peer that shares only with servers that know its sync token; only read from. */
+    @RegisterExtension
+    static final TestServer guarded = TestServer.open().options(o -> o.withSyncToken(SECRET))
+            .with((library, dir) -> new PackImporter(library).importPack(AdminFixtures.pack(dir, "maps", "Maps",
+                    "index.html", "<title>Maps</title>"), ProgressListener.NONE));
+
+    /** Ours, changed by every test (peers added, packs pulled): a fresh one for each. */
+    @RegisterExtension
+    final TestServer server = TestServer.secure().with((library, dir) -> new PackImporter(library).importPack(
+            AdminFixtures.pack(dir, "ours", "Ours only", "index.html", "<title>Ours</title>"), ProgressListener.NONE));
 
     static HttpRequest.Builder json(HttpRequest.Builder b, String method, String body) {
         return b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
@@ -70,7 +47,7 @@ class PeersApiIT {
 
     @Test
     void onlyTheAdminSeesThePeersAndPeopleAreSentToTheLogin() throws Exception {
-        Http anonymous = new Http(server);
+        Http anonymous = server.http();
         HttpResponse<String> api = anonymous.get("/api/v1/peers");
         assertThat(api.statusCode()).isEqualTo(401);
         assertThat(Http.json(api).path("error").asText()).isEqualTo("login_required");
@@ -78,7 +55,7 @@ class PeersApiIT {
         assertThat(page.statusCode()).isEqualTo(302);
         assertThat(anonymous.send(json(anonymous.request("/api/v1/peers"), "POST", "{\"address\":\"x:1\"}"))
                 .statusCode()).isEqualTo(401);
-        Http admin = new Http(server).loggedIn();
+        Http admin = server.admin();
         assertThat(admin.send(json(admin.request("/api/v1/peers").header("Cookie", admin.cookie), "POST",
                 "{\"address\":\"x:1\"}")).statusCode()).as("no token").isEqualTo(403);
         assertThat(admin.send(admin.admin("/api/v1/peers").GET()).statusCode()).isEqualTo(200);
@@ -86,7 +63,7 @@ class PeersApiIT {
 
     @Test
     void aPeerAddedByAddressShowsWhatEachSideLacksAndSyncFromPullsAPackAsAJob() throws Exception {
-        Http admin = new Http(server).loggedIn();
+        Http admin = server.admin();
         HttpResponse<String> bad = admin.send(json(admin.admin("/api/v1/peers"), "POST", "{\"address\":\"ftp://x\"}"));
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(Http.json(bad).path("message").asText()).contains("http://");
@@ -101,11 +78,11 @@ class PeersApiIT {
         assertThat(p.path("lastSeen").asText()).isNotEmpty();
         assertThat(p.path("theyHave").path("packs")).extracting(n -> n.path("id").asText())
                 .containsExactly("rivers", "stars");
-        long riversSize = there.catalog().pack("rivers").orElseThrow().totalSize();
+        long riversSize = peer.library().catalog().pack("rivers").orElseThrow().totalSize();
         assertThat(p.path("theyHave").path("packs").get(0).path("size").asLong()).isEqualTo(riversSize);
         assertThat(p.path("weHave").path("packs")).extracting(n -> n.path("id").asText()).containsExactly("ours");
         assertThat(p.path("weHave").path("bytes").asLong())
-                .isEqualTo(here.catalog().pack("ours").orElseThrow().totalSize());
+                .isEqualTo(server.library().catalog().pack("ours").orElseThrow().totalSize());
         String key = p.path("key").asText();
 
         JsonNode list = Http.json(admin.send(admin.admin("/api/v1/peers")));
@@ -121,10 +98,10 @@ class PeersApiIT {
                 "{\"packs\":[\"rivers\"]}"));
         assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
         String job = Http.json(started).path("job").path("id").asText();
-        assertThat(AdminFixtures.awaitJob(hereJobs, job).state()).isEqualTo(JobState.SUCCEEDED);
-        assertThat(here.catalog().pack("rivers").orElseThrow().digest())
-                .isEqualTo(there.catalog().pack("rivers").orElseThrow().digest());
-        assertThat(here.catalog().pack("stars")).isEmpty();
+        assertThat(AdminFixtures.awaitJob(server.jobs(), job).state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(server.library().catalog().pack("rivers").orElseThrow().digest())
+                .isEqualTo(peer.library().catalog().pack("rivers").orElseThrow().digest());
+        assertThat(server.library().catalog().pack("stars")).isEmpty();
         JsonNode jobJson = Http.json(admin.send(admin.admin("/api/v1/jobs/" + job)));
         assertThat(jobJson.toString()).contains("SUCCEEDED");
 
@@ -134,17 +111,17 @@ class PeersApiIT {
 
         // The form way: the progress of the job on the page, without JavaScript.
         HttpResponse<String> form = admin.send(admin.request("/admin/peers/" + key + "/sync")
-                .header("Cookie", admin.cookie).header("Origin", origin)
+                .header("Cookie", admin.cookie).header("Origin", server.url())
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("csrf=" + admin.csrf)));
         assertThat(form.statusCode()).isEqualTo(303);
         String location = form.headers().firstValue("Location").orElseThrow();
         assertThat(location).startsWith("/admin/peers?job=");
         String formJob = location.substring("/admin/peers?job=".length(), location.indexOf('#'));
-        AdminFixtures.awaitJob(hereJobs, formJob);
+        AdminFixtures.awaitJob(server.jobs(), formJob);
         String progress = admin.send(admin.admin(location.substring(0, location.indexOf('#')))).body();
         assertThat(progress).contains("<progress", "Done");
-        assertThat(here.catalog().pack("stars")).isPresent();
+        assertThat(server.library().catalog().pack("stars")).isPresent();
 
         HttpResponse<String> removed = admin.send(admin.admin("/api/v1/peers/" + key).DELETE());
         assertThat(removed.statusCode()).isEqualTo(200);
@@ -154,7 +131,7 @@ class PeersApiIT {
 
     @Test
     void withNoPeerThePageSaysWhyAndHowToAddOne() throws Exception {
-        Http admin = new Http(server).loggedIn();
+        Http admin = server.admin();
         String html = admin.send(admin.admin("/admin/peers")).body();
         assertThat(html).contains("No other server found yet", "switched off", "Add this server",
                 "name=\"address\"");
@@ -170,65 +147,51 @@ class PeersApiIT {
 
     @Test
     void aPeerThatSharesOnlyWithItsSyncTokenGetsItFromThePageAndIsSyncedFrom() throws Exception {
-        String secret = "river-delta-7f3a9c";
-        try (Library guardedLibrary = Library.open(tmp.resolve("guarded"));
-             JobRunner guardedJobs = new JobRunner()) {
-            new PackImporter(guardedLibrary).importPack(AdminFixtures.pack(tmp, "maps", "Maps", "index.html",
-                    "<title>Maps</title>"), ProgressListener.NONE);
-            try (WebServer guarded = WebServer.start(guardedLibrary, guardedJobs,
-                    WebServer.Options.withoutLogin("127.0.0.1", 0).withSyncToken(secret))) {
-                Http admin = new Http(server).loggedIn();
-                JsonNode p = Http.json(admin.send(json(admin.admin("/api/v1/peers"), "POST",
-                        "{\"address\":\"127.0.0.1:" + guarded.port() + "\"}"))).path("peer");
-                String key = p.path("key").asText();
-                try {
-                    assertThat(p.path("reachable").asBoolean()).isFalse();
-                    assertThat(p.path("refused").asBoolean()).isTrue();
-                    assertThat(p.path("problem").asText()).contains("sync token");
-                    String page = admin.send(admin.admin("/admin/peers")).body();
-                    assertThat(page).as("the form is open, saying what to type").contains(
-                            "<details class=\"peer-token\" open>",
-                            "shares only with servers that know its sync token",
-                            "action=\"/admin/peers/" + key + "/token\"");
+        Http admin = server.admin();
+        JsonNode p = Http.json(admin.send(json(admin.admin("/api/v1/peers"), "POST",
+                "{\"address\":\"127.0.0.1:" + guarded.port() + "\"}"))).path("peer");
+        String key = p.path("key").asText();
+        assertThat(p.path("reachable").asBoolean()).isFalse();
+        assertThat(p.path("refused").asBoolean()).isTrue();
+        assertThat(p.path("problem").asText()).contains("sync token");
+        String page = admin.send(admin.admin("/admin/peers")).body();
+        assertThat(page).as("the form is open, saying what to type").contains(
+                "<details class=\"peer-token\" open>",
+                "shares only with servers that know its sync token",
+                "action=\"/admin/peers/" + key + "/token\"");
 
-                    HttpResponse<String> spaced = admin.send(json(admin.admin("/api/v1/peers/" + key + "/token"),
-                            "PUT", "{\"token\":\"two words\"}"));
-                    assertThat(spaced.statusCode()).isEqualTo(400);
-                    assertThat(Http.json(spaced).path("message").asText()).contains("without spaces");
-                    HttpResponse<String> wrong = admin.send(json(admin.admin("/api/v1/peers/" + key + "/token"),
-                            "PUT", "{\"token\":\"not-the-token\"}"));
-                    assertThat(wrong.statusCode()).isEqualTo(200);
-                    JsonNode stillRefused = Http.json(admin.send(admin.admin("/api/v1/peers"))).path("peers").get(0);
-                    assertThat(stillRefused.path("refused").asBoolean()).as("a wrong token").isTrue();
+        HttpResponse<String> spaced = admin.send(json(admin.admin("/api/v1/peers/" + key + "/token"),
+                "PUT", "{\"token\":\"two words\"}"));
+        assertThat(spaced.statusCode()).isEqualTo(400);
+        assertThat(Http.json(spaced).path("message").asText()).contains("without spaces");
+        HttpResponse<String> wrong = admin.send(json(admin.admin("/api/v1/peers/" + key + "/token"),
+                "PUT", "{\"token\":\"not-the-token\"}"));
+        assertThat(wrong.statusCode()).isEqualTo(200);
+        JsonNode stillRefused = Http.json(admin.send(admin.admin("/api/v1/peers"))).path("peers").get(0);
+        assertThat(stillRefused.path("refused").asBoolean()).as("a wrong token").isTrue();
 
-                    HttpResponse<String> saved = admin.send(admin.request("/admin/peers/" + key + "/token")
-                            .header("Cookie", admin.cookie).header("Origin", origin)
-                            .header("Content-Type", "application/x-www-form-urlencoded")
-                            .POST(HttpRequest.BodyPublishers.ofString("csrf=" + admin.csrf + "&token=" + secret)));
-                    assertThat(saved.statusCode()).isEqualTo(303);
-                    assertThat(saved.headers().firstValue("Location")).hasValue("/admin/peers?token=saved");
-                    JsonNode accepted = Http.json(admin.send(admin.admin("/api/v1/peers"))).path("peers").get(0);
-                    assertThat(accepted.path("reachable").asBoolean()).as(accepted.toString()).isTrue();
-                    assertThat(accepted.path("theyHave").path("packs")).extracting(n -> n.path("id").asText())
-                            .contains("maps");
-                    String after = admin.send(admin.admin("/admin/peers?token=saved")).body();
-                    assertThat(after).contains("The sync token was saved", "Sync token (saved)")
-                            .as("a saved token is never shown again").doesNotContain(secret);
+        HttpResponse<String> saved = admin.send(admin.request("/admin/peers/" + key + "/token")
+                .header("Cookie", admin.cookie).header("Origin", server.url())
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("csrf=" + admin.csrf + "&token=" + SECRET)));
+        assertThat(saved.statusCode()).isEqualTo(303);
+        assertThat(saved.headers().firstValue("Location")).hasValue("/admin/peers?token=saved");
+        JsonNode accepted = Http.json(admin.send(admin.admin("/api/v1/peers"))).path("peers").get(0);
+        assertThat(accepted.path("reachable").asBoolean()).as(accepted.toString()).isTrue();
+        assertThat(accepted.path("theyHave").path("packs")).extracting(n -> n.path("id").asText())
+                .contains("maps");
+        String after = admin.send(admin.admin("/admin/peers?token=saved")).body();
+        assertThat(after).contains("The sync token was saved", "Sync token (saved)")
+                .as("a saved token is never shown again").doesNotContain(SECRET);
 
-                    HttpResponse<String> started = admin.send(json(admin.admin("/api/v1/peers/" + key + "/sync"),
-                            "POST", "{\"packs\":[\"maps\"]}"));
-                    assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
-                    String job = Http.json(started).path("job").path("id").asText();
-                    assertThat(AdminFixtures.awaitJob(hereJobs, job).state()).isEqualTo(JobState.SUCCEEDED);
-                    assertThat(here.catalog().pack("maps")).isPresent();
-                } finally {
-                    // The other tests start from a library with "ours" alone and no peer.
-                    here.delete("maps");
-                    assertThat(admin.send(admin.admin("/api/v1/peers/" + key).DELETE()).statusCode()).isEqualTo(200);
-                }
-                assertThat(here.setting("discovery.peer-tokens").orElse("")).as("forgotten with the peer")
-                        .doesNotContain(secret);
-            }
-        }
+        HttpResponse<String> started = admin.send(json(admin.admin("/api/v1/peers/" + key + "/sync"),
+                "POST", "{\"packs\":[\"maps\"]}"));
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        String job = Http.json(started).path("job").path("id").asText();
+        assertThat(AdminFixtures.awaitJob(server.jobs(), job).state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(server.library().catalog().pack("maps")).isPresent();
+        assertThat(admin.send(admin.admin("/api/v1/peers/" + key).DELETE()).statusCode()).isEqualTo(200);
+        assertThat(server.library().setting("discovery.peer-tokens").orElse("")).as("forgotten with the peer")
+                .doesNotContain(SECRET);
     }
 }

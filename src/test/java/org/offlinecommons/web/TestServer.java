@@ -40,6 +40,9 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback, Be
     private Setup setup = (library, dir) -> { };
     private UnaryOperator<WebServer.Options> options = UnaryOperator.identity();
     private Function<Library, Drives> drives = Drives::defaults;
+    private boolean tls;
+    private SelfSignedCert cert;
+    private javax.net.ssl.SSLContext trust;
     private Path dir;
     private Library library;
     private JobRunner jobs;
@@ -68,6 +71,12 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback, Be
 
     public TestServer options(UnaryOperator<WebServer.Options> change) {
         this.options = change;
+        return this;
+    }
+
+    /** Over HTTPS with a self-signed certificate made for the server; {@link #http()} trusts it. */
+    public TestServer tls() {
+        this.tls = true;
         return this;
     }
 
@@ -113,6 +122,11 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback, Be
         jobs = new JobRunner();
         WebServer.Options base = secure ? new WebServer.Options("127.0.0.1", 0)
                 : WebServer.Options.withoutLogin("127.0.0.1", 0);
+        if (tls) {
+            cert = SelfSignedCert.in(Files.createDirectories(dir.resolve("tls")));
+            trust = cert.trusting();
+            base = base.withTls(cert.cert(), cert.key());
+        }
         server = WebServer.start(library, jobs, options.apply(base), drives.apply(library));
     }
 
@@ -149,16 +163,21 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback, Be
     }
 
     public String url() {
-        return "http://127.0.0.1:" + server.port();
+        return (tls ? "https" : "http") + "://127.0.0.1:" + server.port();
+    }
+
+    /** The server's certificate and key, with {@link #tls()}. */
+    public SelfSignedCert cert() {
+        return cert;
     }
 
     /** A client that has not logged in. */
     public Http http() {
-        return new Http(server);
+        return tls ? new Http(url(), trust) : new Http(url());
     }
 
     /** A client logged in as the admin. */
     public Http admin() throws IOException, InterruptedException {
-        return new Http(server).loggedIn();
+        return http().loggedIn();
     }
 }
