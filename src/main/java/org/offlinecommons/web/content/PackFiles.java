@@ -253,7 +253,7 @@ public final class PackFiles {
         }
         String problem = PackPath.problem(path);
         if (problem != null) {
-            throw HttpProblem.badRequest("Not a valid path in a pack: " + problem);
+            throw HttpProblem.badRequest("problem.badPath", problem);
         }
         Catalog.ListedFile listed = library.catalog().listedFile(packId, path).orElseThrow(() -> HttpProblem.notFound(
                 library.catalog().exists(packId)
@@ -377,8 +377,7 @@ public final class PackFiles {
             throw new UncheckedIOException(e);
         }
         if (PackPath.problem(target) != null || library.catalog().file(packId, target).isEmpty()) {
-            throw HttpProblem.notFound("Pack '" + packId + "' has no file '" + target + "', where '" + file.path()
-                    + "' leads");
+            throw HttpProblem.notFound("problem.noLinkTarget", packId, target, file.path());
         }
         return ContentUrls.file(packId, target);
     }
