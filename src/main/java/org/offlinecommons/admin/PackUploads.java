@@ -6,17 +6,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.offlinecommons.job.Job;
-import org.offlinecommons.job.JobText;
 import org.offlinecommons.job.JobRunner;
+import org.offlinecommons.job.JobText;
+import org.offlinecommons.pack.DiskReserve;
 import org.offlinecommons.pack.ImportResult;
 import org.offlinecommons.pack.PackArchive;
 import org.offlinecommons.pack.PackException;
-import org.offlinecommons.pack.DiskReserve;
 import org.offlinecommons.pack.PackImporter;
 import org.offlinecommons.pack.PackLimits;
 import org.offlinecommons.pack.PackManifest;
-import org.offlinecommons.pack.ZimImporter;
 import org.offlinecommons.pack.Sizes;
+import org.offlinecommons.pack.ZimImporter;
 import org.offlinecommons.store.Library;
 
 /**

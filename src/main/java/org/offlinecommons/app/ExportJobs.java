@@ -6,8 +6,8 @@ import java.util.Optional;
 import org.offlinecommons.drive.DriveExporter;
 import org.offlinecommons.drive.Drives;
 import org.offlinecommons.job.Job;
-import org.offlinecommons.job.JobText;
 import org.offlinecommons.job.JobRunner;
+import org.offlinecommons.job.JobText;
 import org.offlinecommons.pack.Sizes;
 import org.offlinecommons.sync.MirrorWriter;
 

@@ -8,10 +8,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import org.offlinecommons.job.Job;
-import org.offlinecommons.job.JobText;
 import org.offlinecommons.job.JobRunner;
-import org.offlinecommons.pack.ImportResult;
+import org.offlinecommons.job.JobText;
 import org.offlinecommons.pack.DiskReserve;
+import org.offlinecommons.pack.ImportResult;
 import org.offlinecommons.pack.PackException;
 import org.offlinecommons.pack.PackImporter;
 

@@ -255,10 +255,9 @@ public final class PackFiles {
         if (problem != null) {
             throw HttpProblem.badRequest("problem.badPath", problem);
         }
-        Catalog.ListedFile listed = library.catalog().listedFile(packId, path).orElseThrow(() -> HttpProblem.notFound(
-                library.catalog().exists(packId)
-                        ? "Pack '" + packId + "' has no file '" + path + "'"
-                        : "There is no pack '" + packId + "' in this library"));
+        Catalog.ListedFile listed = library.catalog().listedFile(packId, path).orElseThrow(() ->
+                library.catalog().exists(packId) ? HttpProblem.notFound("problem.noFile", packId, path)
+                        : HttpProblem.notFound("error.noPack", packId));
         StoredFile file = new StoredFile(listed.path(), listed.size(), listed.sha256());
         String redirect = FileList.REDIRECT_MEDIA_TYPE.equals(listed.mediaType()) ? redirect(packId, file) : null;
         String type = contentType(path, listed.mediaType());

@@ -17,6 +17,7 @@ import org.offlinecommons.discovery.PeerSource;
 import org.offlinecommons.discovery.PeerStatus;
 import org.offlinecommons.discovery.PeerSurvey;
 import org.offlinecommons.job.Job;
+import org.offlinecommons.job.JobText;
 import org.offlinecommons.sync.PeerPulls;
 import org.offlinecommons.sync.SyncException;
 import org.offlinecommons.web.HttpProblem;
@@ -43,6 +44,8 @@ public final class PeerRoutes {
     private final PeerPulls pulls;
     private final AdminGate gate;
     private final Messages t;
+    /** A job's words for the log and the API; pages say them in each visitor's language. */
+    private static final Messages ENGLISH = Messages.load(java.util.Locale.ROOT);
     private final Templates templates;
     private final PeerScreens screens;
 
@@ -214,8 +217,11 @@ public final class PeerRoutes {
         URI url = peer.url();
         String who = peer.name() == null ? url.toString() : peer.name() + " (" + url + ")";
         Job job = pulls.start(new PeerPulls.Pull(url, survey.tokens().token(url), packs, false,
-                packs.isEmpty() ? t.format("peers.job.all", who) : t.format("peers.job.one", packs.get(0), who),
-                t.format("peers.job.pulling", url.toString()), 0));
+                packs.isEmpty() ? JobText.of(ENGLISH.format("peers.job.all", who), "peers.job.all", who)
+                        : JobText.of(ENGLISH.format("peers.job.one", packs.get(0), who), "peers.job.one", packs.get(0),
+                        who),
+                JobText.of(ENGLISH.format("peers.job.pulling", url.toString()), "peers.job.pulling", url.toString()),
+                0));
         gate.audit(ctx, "sync from peer", url + (packs.isEmpty() ? ", every pack it has that this library lacks"
                 : ", pack " + packs.get(0)) + ": job " + job.id());
         return job;
