@@ -7,15 +7,16 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.offlinecommons.job.Job;
 import org.offlinecommons.job.JobRunner;
+import org.offlinecommons.job.JobText;
+import org.offlinecommons.pack.DiskReserve;
 import org.offlinecommons.pack.ImportResult;
 import org.offlinecommons.pack.PackArchive;
 import org.offlinecommons.pack.PackException;
-import org.offlinecommons.pack.DiskReserve;
 import org.offlinecommons.pack.PackImporter;
 import org.offlinecommons.pack.PackLimits;
 import org.offlinecommons.pack.PackManifest;
-import org.offlinecommons.pack.ZimImporter;
 import org.offlinecommons.pack.Sizes;
+import org.offlinecommons.pack.ZimImporter;
 import org.offlinecommons.store.Library;
 
 /**
@@ -117,13 +118,15 @@ public final class PackUploads {
             UploadFile.delete(own);
             throw e;
         }
-        String title = "Import " + upload.name() + " (uploaded, " + Sizes.human(upload.size()) + ")";
+        JobText title = JobText.of("Import " + upload.name() + " (uploaded, " + Sizes.human(upload.size()) + ")",
+                "job.upload.title", upload.name(), new JobText.Bytes(upload.size()));
         Job job;
         try {
             job = jobs.submit("import", title, j -> {
                 try {
-                    j.message("Importing '" + packTitle + "'");
+                    j.message(JobText.of("Importing '" + packTitle + "'", "job.import.message", packTitle));
                     ImportResult r = importer.importPack(upload.path(), j);
+                    j.message(JobText.imported(r, describe(r)));
                     return describe(r);
                 } finally {
                     UploadFile.delete(own);

@@ -7,6 +7,7 @@ import org.offlinecommons.drive.DriveExporter;
 import org.offlinecommons.drive.Drives;
 import org.offlinecommons.job.Job;
 import org.offlinecommons.job.JobRunner;
+import org.offlinecommons.job.JobText;
 import org.offlinecommons.pack.Sizes;
 import org.offlinecommons.sync.MirrorWriter;
 
@@ -56,14 +57,17 @@ public final class ExportJobs {
         if (zips) {
             exporter.check(ids, folder);
         }
-        String title = "Export " + (ids.size() == 1 ? "'" + ids.get(0) + "'" : ids.size() + " packs") + " to "
+        String english = "Export " + (ids.size() == 1 ? "'" + ids.get(0) + "'" : ids.size() + " packs") + " to "
                 + folder;
+        JobText title = ids.size() == 1
+                ? JobText.of(english, "job.export.titleOne", ids.get(0), folder.toString())
+                : JobText.of(english, "job.export.titleMany", ids.size(), folder.toString());
         Job job = jobs.submit("export", title, j -> {
             StringBuilder result = new StringBuilder();
             List<DriveExporter.Written> written = List.of();
             MirrorWriter.Result mirrored = null;
             if (zips) {
-                j.message("Writing pack zips to " + folder);
+                j.message(JobText.of("Writing pack zips to " + folder, "job.export.zips", folder.toString()));
                 written = exporter.export(ids, folder, j);
                 long bytes = written.stream().mapToLong(DriveExporter.Written::bytes).sum();
                 result.append("Wrote ").append(written.size()).append(written.size() == 1 ? " pack" : " packs")
@@ -71,13 +75,25 @@ public final class ExportJobs {
                         .append(", each read back and checked");
             }
             if (mirror) {
-                j.message("Writing the mirror tree to " + folder);
+                j.message(JobText.of("Writing the mirror tree to " + folder, "job.export.mirror",
+                        folder.toString()));
                 mirrored = new MirrorWriter(drives.library()).write(folder, ids, j);
                 result.append(result.length() == 0 ? "" : "; ").append("mirrored ").append(mirrored.packs())
                         .append(mirrored.packs() == 1 ? " pack" : " packs").append(" to ").append(folder);
             }
             j.detail(new Outcome(folder, written, mirrored));
-            return result.toString();
+            String done = result.toString();
+            long bytes = written.stream().mapToLong(DriveExporter.Written::bytes).sum();
+            if (zips && mirrored != null) {
+                j.message(JobText.of(done, "job.export.both", written.size(), new JobText.Bytes(bytes),
+                        folder.toString(), mirrored.packs()));
+            } else if (zips) {
+                j.message(JobText.of(done, "job.export.wrote", written.size(), new JobText.Bytes(bytes),
+                        folder.toString()));
+            } else if (mirrored != null) {
+                j.message(JobText.of(done, "job.export.mirrored", mirrored.packs(), folder.toString()));
+            }
+            return done;
         });
         return new Started(job, folder);
     }

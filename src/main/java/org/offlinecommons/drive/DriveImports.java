@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Map;
 import org.offlinecommons.job.Job;
 import org.offlinecommons.job.JobRunner;
-import org.offlinecommons.pack.ImportResult;
+import org.offlinecommons.job.JobText;
 import org.offlinecommons.pack.DiskReserve;
+import org.offlinecommons.pack.ImportResult;
 import org.offlinecommons.pack.PackException;
 import org.offlinecommons.pack.PackImporter;
 
@@ -69,10 +70,15 @@ public final class DriveImports {
         List<Started> started = new ArrayList<>();
         List<String> busy = drives.startImports(List.copyOf(chosen.keySet()), id -> {
             FoundPack pack = chosen.get(id);
-            Job job = jobs.submit("import", "Import " + pack.fileName(), j -> {
-                j.message("Importing '" + (pack.title() == null ? pack.packId() : pack.title()) + "' from "
-                        + pack.file().getParent());
-                return describe(pack.file(), importer.importPack(pack.file(), j));
+            String name = pack.title() == null ? pack.packId() : pack.title();
+            Job job = jobs.submit("import", JobText.of("Import " + pack.fileName(), "job.drive.title",
+                    pack.fileName()), j -> {
+                j.message(JobText.of("Importing '" + name + "' from " + pack.file().getParent(), "job.drive.message",
+                        name, String.valueOf(pack.file().getParent())));
+                ImportResult r = importer.importPack(pack.file(), j);
+                String english = describe(pack.file(), r);
+                j.message(JobText.imported(r, english));
+                return english;
             });
             started.add(new Started(pack, job));
             return job;

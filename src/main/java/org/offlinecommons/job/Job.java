@@ -10,11 +10,11 @@ public final class Job implements ProgressListener {
 
     private final String id;
     private final String kind;
-    private final String title;
+    private final JobText title;
     private volatile JobState state = JobState.QUEUED;
     private volatile long done;
     private volatile long total;
-    private volatile String message = "";
+    private volatile JobText message = JobText.english("");
     private volatile String error;
     private volatile long startedAt;
     private volatile long startedNanos;
@@ -22,7 +22,7 @@ public final class Job implements ProgressListener {
     private volatile Object detail;
     private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
 
-    Job(String id, String kind, String title) {
+    Job(String id, String kind, JobText title) {
         this.id = id;
         this.kind = kind;
         this.title = title;
@@ -40,7 +40,12 @@ public final class Job implements ProgressListener {
 
     /** A line for people: what the job is doing now, or what it did. */
     public void message(String text) {
-        this.message = text == null ? "" : text;
+        this.message = JobText.english(text == null ? "" : text);
+    }
+
+    /** A line for people, kept as a message key so that each visitor reads it in their language. */
+    public void message(JobText text) {
+        this.message = text;
     }
 
     /**
@@ -64,8 +69,9 @@ public final class Job implements ProgressListener {
     }
 
     void succeeded(String result) {
-        if (result != null) {
-            message = result;
+        // A work that said its result with message(JobText) returns the same words in English.
+        if (result != null && !result.equals(message.english())) {
+            message = JobText.english(result);
         }
         finishedAt = System.currentTimeMillis();
         state = JobState.SUCCEEDED;
@@ -97,6 +103,8 @@ public final class Job implements ProgressListener {
                 left = t > d ? Math.round((t - d) / rate) : 0;
             }
         }
-        return new JobStatus(id, kind, title, s, d, t, rate, left, message, error, startedAt, finishedAt);
+        JobText said = message;
+        return new JobStatus(id, kind, title.english(), s, d, t, rate, left, said.english(), error, startedAt,
+                finishedAt, title, said);
     }
 }

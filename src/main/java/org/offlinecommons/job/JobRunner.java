@@ -52,6 +52,11 @@ public final class JobRunner implements AutoCloseable {
     }
 
     public Job submit(String kind, String title, Work work) {
+        return submit(kind, JobText.english(title), work);
+    }
+
+    /** As {@link #submit(String, String, Work)}, with a title each visitor reads in their language. */
+    public Job submit(String kind, JobText title, Work work) {
         byte[] idBytes = new byte[8];
         random.nextBytes(idBytes);
         Job job = new Job(HexFormat.of().formatHex(idBytes), kind, title);

@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import org.offlinecommons.job.Job;
 import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.job.JobStatus;
+import org.offlinecommons.job.JobText;
 import org.offlinecommons.pack.DiskReserve;
 import org.offlinecommons.store.Library;
 
@@ -28,13 +29,14 @@ public final class PeerPulls {
      *
      * @param token       the peer's sync token, or null; it lives only in the job's client, never in a log
      * @param packs       the packs to pull; empty for every one the peer has
-     * @param title       the job's title, as the page that starts it words it
+     * @param title       the job's title, as the page that starts it words it (a message key, said in
+     *                    each visitor's language)
      * @param message     the job's first line, while it connects
      * @param askBackPort after a pull that changed something here, ask the peer to pull from this server
      *                    on this port (a sync both ways); 0 not to
      * @param connections parallel downloads, kept within 1 and {@link PackPuller#MAX_CONNECTIONS}
      */
-    public record Pull(URI peer, String token, List<String> packs, boolean dryRun, String title, String message,
+    public record Pull(URI peer, String token, List<String> packs, boolean dryRun, JobText title, JobText message,
                        int askBackPort, int connections) {
 
         public Pull {
@@ -43,9 +45,22 @@ public final class PeerPulls {
         }
 
         /** With {@link PackPuller#DEFAULT_CONNECTIONS}. */
-        public Pull(URI peer, String token, List<String> packs, boolean dryRun, String title, String message,
+        public Pull(URI peer, String token, List<String> packs, boolean dryRun, JobText title, JobText message,
                     int askBackPort) {
             this(peer, token, packs, dryRun, title, message, askBackPort, PackPuller.DEFAULT_CONNECTIONS);
+        }
+
+        /** With words in English only (the command line). */
+        public Pull(URI peer, String token, List<String> packs, boolean dryRun, String title, String message,
+                    int askBackPort) {
+            this(peer, token, packs, dryRun, JobText.english(title), JobText.english(message), askBackPort);
+        }
+
+        /** With words in English only (the command line). */
+        public Pull(URI peer, String token, List<String> packs, boolean dryRun, String title, String message,
+                    int askBackPort, int connections) {
+            this(peer, token, packs, dryRun, JobText.english(title), JobText.english(message), askBackPort,
+                    connections);
         }
     }
 

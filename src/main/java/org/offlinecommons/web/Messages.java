@@ -189,6 +189,22 @@ public final class Messages {
         return formatNow(current(), key, args);
     }
 
+    /**
+     * A job's title or message in this language: its key with its arguments, or its English when
+     * it has no key or the key is not in the bundles (a newer job kind than the bundles).
+     */
+    public String say(org.offlinecommons.job.JobText text) {
+        if (text == null) {
+            return "";
+        }
+        if (text.key() == null || get(text.key()).equals(text.key())) {
+            return text.english();
+        }
+        Object[] args = text.args().stream()
+                .map(a -> a instanceof org.offlinecommons.job.JobText.Bytes b ? size(b.count()) : a).toArray();
+        return format(text.key(), args);
+    }
+
     private static String formatNow(Messages m, String key, Object... args) {
         return new MessageFormat(m.get(key), m.locale).format(args);
     }

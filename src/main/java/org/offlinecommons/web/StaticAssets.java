@@ -67,7 +67,7 @@ public final class StaticAssets {
     private void serve(Context ctx) {
         Asset asset = byUrlName.get(ctx.pathParam("name"));
         if (asset == null) {
-            throw HttpProblem.notFound("There is no file " + ctx.path());
+            throw HttpProblem.notFound("problem.nothingAt", ctx.path());
         }
         ctx.header("Cache-Control", "public, max-age=31536000, immutable");
         ctx.contentType(asset.type());

@@ -235,7 +235,8 @@ public final class WebServer implements AutoCloseable {
             server.setStopTimeout(STOP_TIMEOUT_MILLIS);
             server.insertHandler(new GracefulHandler());
             // Innermost, so statistics and graceful stop still see its requests; Javalin's servlet goes below it.
-            PackFileHandler packFileHandler = new PackFileHandler(parts.packFiles(), parts.metrics(), parts.json());
+            PackFileHandler packFileHandler = new PackFileHandler(parts.packFiles(), parts.metrics(), parts.json(),
+                    parts.messages());
             innermost(server).setHandler(packFileHandler);
             if (keys == null) {
                 // Outermost, answering from memory on the selector thread. Not over TLS, where each

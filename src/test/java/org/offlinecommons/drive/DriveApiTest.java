@@ -82,7 +82,8 @@ class DriveApiTest {
         assertThat(packs.get("river.zip").get("path").asText()).isEqualTo(stick.resolve("river.zip").toString());
         assertThat(packs.get("evil.zip").get("state").asText()).isEqualTo("invalid");
         assertThat(packs.get("evil.zip").get("detail").asText())
-                .isEqualTo("evil.zip: zip entry '../../etc/cron.d/evil': the path contains a '..' segment");
+                .isEqualTo("evil.zip: zip entry '../../etc/cron.d/evil': the path contains"
+                        + " a '..' segment");
     }
 
     @Test
@@ -94,7 +95,8 @@ class DriveApiTest {
         JsonNode body = json.readTree(r.body());
         assertThat(body.get("error").asText()).isEqualTo("invalid");
         assertThat(body.get("message").asText())
-                .isEqualTo("evil.zip: zip entry '../../etc/cron.d/evil': the path contains a '..' segment");
+                .isEqualTo("This pack cannot be used: evil.zip: zip entry '../../etc/cron.d/evil': the path contains"
+                        + " a '..' segment");
         assertThat(LibrarySnapshot.of(library)).isEqualTo(before);
     }
 
@@ -106,7 +108,7 @@ class DriveApiTest {
         assertThat(r.statusCode()).isEqualTo(400);
         JsonNode body = json.readTree(r.body());
         assertThat(body.get("error").asText()).isEqualTo("invalid");
-        assertThat(body.get("message").asText()).startsWith("photos.zip: is not a readable zip file");
+        assertThat(body.get("message").asText()).startsWith("This pack cannot be used: photos.zip: is not a readable zip file");
         assertThat(plain.library().catalog().packs()).isEmpty();
     }
 
@@ -115,7 +117,7 @@ class DriveApiTest {
         HttpResponse<String> r = send("POST", "/api/v1/drives/import", Map.of("paths", List.of("/etc/passwd")));
         assertThat(r.statusCode()).isEqualTo(404);
         assertThat(json.readTree(r.body()).get("message").asText())
-                .isEqualTo("/etc/passwd: is not on a drive or in the inbox");
+                .isEqualTo("This was not found: /etc/passwd: is not on a drive or in the inbox");
         HttpResponse<String> export = send("POST", "/api/v1/drives/export",
                 Map.of("packs", List.of("garden"), "target", tmp.resolve("data").toString()));
         assertThat(export.statusCode()).isEqualTo(404);
@@ -169,7 +171,7 @@ class DriveApiTest {
         HttpResponse<String> unknown = send("POST", "/api/v1/drives/export",
                 Map.of("packs", List.of("nope"), "target", stick.toString()));
         assertThat(unknown.statusCode()).isEqualTo(404);
-        assertThat(json.readTree(unknown.body()).get("message").asText()).isEqualTo("pack 'nope' is not installed");
+        assertThat(json.readTree(unknown.body()).get("message").asText()).isEqualTo("This was not found: pack 'nope' is not installed");
     }
 
     /** Waits for the job (never by polling), then reads it as the API shows it. */

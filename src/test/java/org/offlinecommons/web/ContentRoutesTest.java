@@ -194,10 +194,10 @@ class ContentRoutesTest {
     void unknownPacksAndFilesAre404WithAJsonError() throws Exception {
         HttpResponse<byte[]> r = server.http().getBytes("/packs/nope/index.html");
         assertThat(r.statusCode()).isEqualTo(404);
-        assertThat(new String(r.body())).contains("\"error\":\"not_found\"").contains("There is no pack 'nope'");
+        assertThat(new String(r.body())).contains("\"error\":\"not_found\"").contains("There is no pack called “nope” in this library.");
         HttpResponse<byte[]> f = server.http().getBytes("/packs/garden/missing.html");
         assertThat(f.statusCode()).isEqualTo(404);
-        assertThat(new String(f.body())).contains("Pack 'garden' has no file 'missing.html'");
+        assertThat(new String(f.body())).contains("The pack “garden” has no file “missing.html”.");
     }
 
     @Test

@@ -151,7 +151,7 @@ class DrivePagesTest {
                 "path", stick.resolve("comet.zip").toString(), "path", stick.resolve("evil.zip").toString());
         assertThat(r.statusCode()).isEqualTo(400);
         Document page = Jsoup.parse(r.body());
-        assertThat(page.selectFirst("main .alert").text()).isEqualTo(EVIL_REASON);
+        assertThat(page.selectFirst("main .alert").text()).isEqualTo("This pack cannot be used: " + EVIL_REASON);
         assertThat(checkedFiles(page)).as("the admin's ticks stay").containsExactly("comet.zip");
         assertThat(LibrarySnapshot.of(library)).isEqualTo(before);
         assertThat(jobs.recent()).hasSize(jobsBefore);
@@ -159,7 +159,7 @@ class DrivePagesTest {
         HttpResponse<String> outside = admin.form("/admin/drives", "csrf", admin.csrf, "path", "/etc/passwd");
         assertThat(outside.statusCode()).isEqualTo(404);
         assertThat(Jsoup.parse(outside.body()).selectFirst("main .alert").text())
-                .isEqualTo("/etc/passwd: is not on a drive or in the inbox");
+                .isEqualTo("This was not found: /etc/passwd: is not on a drive or in the inbox");
         HttpResponse<String> none = admin.form("/admin/drives", "csrf", admin.csrf);
         assertThat(none.statusCode()).isEqualTo(400);
         assertThat(Jsoup.parse(none.body()).selectFirst("main .alert").text()).isEqualTo("Tick at least one pack to"
@@ -211,8 +211,8 @@ class DrivePagesTest {
         assertThat(progress.attr("data-live")).isEqualTo("done");
         assertThat(progress.select(".job .state").eachText()).containsExactly("Done", "Done");
         assertThat(progress.select("progress").eachAttr("value")).containsExactly("100", "100");
-        assertThat(progress.select(".job-message").eachText()).anyMatch(t -> t.startsWith("stars.zip: imported"
-                + " 'stars' version 1"));
+        assertThat(progress.select(".job-message").eachText()).anyMatch(t -> t.startsWith("Installed “Stars")
+                && t.endsWith("(stars version 1)"));
         assertThat(progress.selectFirst(".notice").text()).isEqualTo("All done: the packs are in the library.");
         assertThat(page.select("noscript")).as("nothing left to follow").isEmpty();
         Map<String, Element> rows = rowsByFile(page);
@@ -291,7 +291,7 @@ class DrivePagesTest {
                 "folder", tmp.resolve("data").toString(), "zips", "on");
         assertThat(elsewhere.statusCode()).isEqualTo(404);
         assertThat(Jsoup.parse(elsewhere.body()).selectFirst("main .alert").text())
-                .isEqualTo(tmp.resolve("data") + ": is not a drive or a folder on one");
+                .isEqualTo("This was not found: " + tmp.resolve("data") + ": is not a drive or a folder on one");
         assertThat(Jsoup.parse(elsewhere.body()).selectFirst("#folder").val()).isEqualTo(tmp.resolve("data").toString());
     }
 
@@ -313,7 +313,7 @@ class DrivePagesTest {
         HttpResponse<String> refused = c.form("/admin/drives", "csrf", c.csrf, "path",
                 fatStick.resolve("comet.zip").toString());
         assertThat(refused.statusCode()).isEqualTo(507);
-        assertThat(Jsoup.parse(refused.body()).selectFirst("main .alert").text()).startsWith("comet.zip: needs")
+        assertThat(Jsoup.parse(refused.body()).selectFirst("main .alert").text()).startsWith("This does not fit: comet.zip: needs")
                 .contains("of free disk space (the packs plus a reserve of 67 MB), but only 60 KB is free");
         assertThat(LibrarySnapshot.of(cramped)).isEqualTo(before);
 
@@ -324,8 +324,8 @@ class DrivePagesTest {
         HttpResponse<String> tooBig = c.form("/admin/export", "csrf", c.csrf, "pack", "atlas",
                 "target", fatStick.toString(), "zips", "on");
         assertThat(tooBig.statusCode()).isEqualTo(507);
-        assertThat(Jsoup.parse(tooBig.body()).selectFirst("main .alert").text()).startsWith(fatStick
-                + ": pack 'atlas' is ").contains("FAT32", "Reformat the drive as exFAT", "mirror tree");
+        assertThat(Jsoup.parse(tooBig.body()).selectFirst("main .alert").text()).startsWith("This does not fit: "
+                + fatStick + ": pack 'atlas' is ").contains("FAT32", "Reformat the drive as exFAT", "mirror tree");
         Element room = Jsoup.parse(tooBig.body()).selectFirst("#export-room");
         assertThat(room.text()).startsWith("Not enough room: the ticked packs need about ")
                 .contains("but KINGSTON has only 60 KB free");

@@ -154,7 +154,7 @@ class SyncRoutesTest {
     void badSyncRequestsAreRefusedWithAReason() throws Exception {
         HttpResponse<byte[]> noPeer = admin.bytes("POST", "/api/v1/sync", "{}");
         assertThat(noPeer.statusCode()).isEqualTo(400);
-        assertThat(json(noPeer).path("message").asText()).contains("'peer' is missing");
+        assertThat(json(noPeer).path("message").asText()).isEqualTo("Give the address of the server or mirror to copy from.");
         HttpResponse<byte[]> ftp = admin.bytes("POST", "/api/v1/sync", "{\"peer\": \"ftp://x/\"}");
         assertThat(ftp.statusCode()).isEqualTo(400);
         assertThat(json(ftp).path("message").asText()).contains("http://");
@@ -163,7 +163,7 @@ class SyncRoutesTest {
         assertThat(admin.bytes("POST", "/api/v1/sync", "not json").statusCode()).isEqualTo(400);
         HttpResponse<byte[]> token = admin.bytes("POST", "/api/v1/sync", "{\"peer\": \"http://x\", \"token\": 42}");
         assertThat(token.statusCode()).isEqualTo(400);
-        assertThat(json(token).path("message").asText()).contains("'token'");
+        assertThat(json(token).path("message").asText()).contains("“token”");
         HttpResponse<byte[]> spaced = admin.bytes("POST", "/api/v1/sync", "{\"peer\": \"http://x\", \"token\": \"a b\"}");
         assertThat(spaced.statusCode()).isEqualTo(400);
         assertThat(json(spaced).path("message").asText()).contains("sync token").doesNotContain("a b");

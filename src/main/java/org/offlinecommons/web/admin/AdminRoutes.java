@@ -144,7 +144,7 @@ public final class AdminRoutes {
 
     private void sessionJson(Context ctx) {
         AdminSession session = gate.session(ctx)
-                .orElseThrow(() -> new HttpProblem(401, "login_required", "There is no admin session"));
+                .orElseThrow(() -> HttpProblem.said(401, "login_required", "problem.loginRequired"));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("csrfToken", session.csrfToken());
         body.put("header", AdminGate.CSRF_HEADER);
@@ -193,7 +193,7 @@ public final class AdminRoutes {
     private PackRecord delete(Context ctx, String id) {
         PackRecord pack = pack(id);
         if (!library.delete(id)) {
-            throw HttpProblem.notFound("There is no pack '" + id + "' in this library");
+            throw HttpProblem.notFound("error.noPack", id);
         }
         gate.audit(ctx, "delete pack", "'" + pack.title() + "' (" + pack.id() + " version " + pack.version() + ", "
                 + Sizes.human(pack.totalSize()) + ")");
@@ -217,7 +217,7 @@ public final class AdminRoutes {
             if (!gate.tokenDeferred(ctx)) {
                 gate.audit(ctx, "upload pack refused", e.getMessage());
             }
-            renderDashboard(ctx, null, e.getMessage());
+            renderDashboard(ctx, null, ErrorMapping.said(e, t));
             return;
         }
         ctx.redirect("/admin/jobs", io.javalin.http.HttpStatus.SEE_OTHER);
@@ -285,7 +285,7 @@ public final class AdminRoutes {
 
     private PackRecord pack(String id) {
         return library.catalog().pack(id)
-                .orElseThrow(() -> HttpProblem.notFound(t.format("error.noPack", id)));
+                .orElseThrow(() -> HttpProblem.notFound("error.noPack", id));
     }
 
     private String csrf(Context ctx) {

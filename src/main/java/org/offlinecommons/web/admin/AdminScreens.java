@@ -154,8 +154,10 @@ public final class AdminScreens {
                 }
             }
         }
-        return new AdminViews.JobRow(j.title(), state, j.state().name().toLowerCase(Locale.ROOT), percent, progress,
-                j.message() == null || j.message().isEmpty() ? null : j.message(), j.error());
+        // Said now, in this visitor's language, from the keys the job's thread kept.
+        String message = t.say(j.messageText());
+        return new AdminViews.JobRow(t.say(j.titleText()), state, j.state().name().toLowerCase(Locale.ROOT), percent,
+                progress, message.isEmpty() ? null : message, j.error());
     }
 
     private static String timeLeft(Messages t, long seconds) {

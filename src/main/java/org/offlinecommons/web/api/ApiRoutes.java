@@ -29,7 +29,7 @@ public final class ApiRoutes {
         config.routes.get("/api/v1/packs/{id}", ctx -> {
             String id = ctx.pathParam("id");
             PackRecord pack = library.catalog().pack(id)
-                    .orElseThrow(() -> HttpProblem.notFound("There is no pack '" + id + "' in this library"));
+                    .orElseThrow(() -> HttpProblem.notFound("error.noPack", id));
             // Items come a page at a time: a pack of a million pages would otherwise be one answer
             // of hundreds of megabytes.
             int limit = intParam(ctx, "limit", PackJson.DEFAULT_ITEMS, 1, PackJson.MAX_ITEMS);
@@ -39,7 +39,7 @@ public final class ApiRoutes {
         config.routes.get("/api/v1/search", this::search);
         config.routes.get("/api/v1/jobs", ctx -> ctx.json(Map.of("jobs", jobs.recent())));
         config.routes.get("/api/v1/jobs/{id}", ctx -> ctx.json(jobs.status(ctx.pathParam("id"))
-                .orElseThrow(() -> HttpProblem.notFound("There is no job '" + ctx.pathParam("id") + "'"))));
+                .orElseThrow(() -> HttpProblem.notFound("problem.noJob", ctx.pathParam("id")))));
     }
 
     private void search(Context ctx) {
@@ -60,7 +60,7 @@ public final class ApiRoutes {
         try {
             return Math.max(min, Math.min(max, Integer.parseInt(v.strip())));
         } catch (NumberFormatException e) {
-            throw HttpProblem.badRequest("'" + name + "' must be a whole number");
+            throw HttpProblem.badRequest("problem.wholeNumber", name);
         }
     }
 

@@ -39,9 +39,9 @@ public final class ContentRoutes {
 
     private void serveEntry(Context ctx, String packId) throws IOException {
         PackRecord pack = library.catalog().pack(packId)
-                .orElseThrow(() -> HttpProblem.notFound("There is no pack '" + packId + "' in this library"));
+                .orElseThrow(() -> HttpProblem.notFound("error.noPack", packId));
         if (pack.entry() == null) {
-            throw HttpProblem.notFound("Pack '" + packId + "' has no start page");
+            throw HttpProblem.notFound("problem.noStartPage", packId);
         }
         if (pack.entry().contains("/")) {
             // Relative links in the entry page resolve against its own folder, so send the

@@ -14,6 +14,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.offlinecommons.web.HttpProblem;
+import org.offlinecommons.web.Messages;
 import org.offlinecommons.web.api.MetricsRoutes;
 import org.offlinecommons.web.http.ErrorMapping;
 import org.offlinecommons.web.http.ErrorPages;
@@ -39,11 +40,14 @@ public final class PackFileHandler extends Handler.Wrapper {
     private final PackFiles files;
     private final MetricsRoutes metrics;
     private final ObjectMapper json;
+    /** Answering before Javalin (and its LanguageChoice), a 404 here speaks the server's default language. */
+    private final Messages messages;
 
-    public PackFileHandler(PackFiles files, MetricsRoutes metrics, ObjectMapper json) {
+    public PackFileHandler(PackFiles files, MetricsRoutes metrics, ObjectMapper json, Messages messages) {
         this.files = files;
         this.metrics = metrics;
         this.json = json;
+        this.messages = messages;
     }
 
     /** A GET or HEAD of a file in a pack, as asked; {@code path} is decoded. */
@@ -99,7 +103,7 @@ public final class PackFileHandler extends Handler.Wrapper {
         response.setStatus(404);
         SecurityHeaders.applyToPack(asked.path(), response.getHeaders()::put);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        byte[] body = json.writeValueAsBytes(ErrorMapping.body(e));
+        byte[] body = json.writeValueAsBytes(ErrorMapping.body(e, messages));
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, Integer.toString(body.length));
         response.write(true, asked.head() ? null : ByteBuffer.wrap(body), recorded(callback, asked, 404, started,
                 request));

@@ -253,12 +253,11 @@ public final class PackFiles {
         }
         String problem = PackPath.problem(path);
         if (problem != null) {
-            throw HttpProblem.badRequest("Not a valid path in a pack: " + problem);
+            throw HttpProblem.badRequest("problem.badPath", problem);
         }
-        Catalog.ListedFile listed = library.catalog().listedFile(packId, path).orElseThrow(() -> HttpProblem.notFound(
-                library.catalog().exists(packId)
-                        ? "Pack '" + packId + "' has no file '" + path + "'"
-                        : "There is no pack '" + packId + "' in this library"));
+        Catalog.ListedFile listed = library.catalog().listedFile(packId, path).orElseThrow(() ->
+                library.catalog().exists(packId) ? HttpProblem.notFound("problem.noFile", packId, path)
+                        : HttpProblem.notFound("error.noPack", packId));
         StoredFile file = new StoredFile(listed.path(), listed.size(), listed.sha256());
         String redirect = FileList.REDIRECT_MEDIA_TYPE.equals(listed.mediaType()) ? redirect(packId, file) : null;
         String type = contentType(path, listed.mediaType());
@@ -377,8 +376,7 @@ public final class PackFiles {
             throw new UncheckedIOException(e);
         }
         if (PackPath.problem(target) != null || library.catalog().file(packId, target).isEmpty()) {
-            throw HttpProblem.notFound("Pack '" + packId + "' has no file '" + target + "', where '" + file.path()
-                    + "' leads");
+            throw HttpProblem.notFound("problem.noLinkTarget", packId, target, file.path());
         }
         return ContentUrls.file(packId, target);
     }

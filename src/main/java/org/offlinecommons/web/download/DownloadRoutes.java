@@ -35,7 +35,7 @@ public final class DownloadRoutes {
 
     private void serve(Context ctx, PackDownloads.Kind kind) throws IOException {
         if (!downloads.enabled()) {
-            throw HttpProblem.notFound("Downloads are turned off on this server");
+            throw HttpProblem.notFound("problem.downloadsOff");
         }
         PackDownloads.Download d = downloads.prepare(ctx.pathParam("id"), kind, ProgressListener.NONE);
         DownloadAnswer answer = DownloadAnswer.of(d, ctx::header);

@@ -87,7 +87,7 @@ public final class DrivePages {
             // The admin stays on the page, with the same ticks, and reads which pack and why.
             gate.audit(ctx, "import from drive refused", e.getMessage());
             ctx.status(ErrorMapping.status(e));
-            renderImport(ctx, List.of(), e.getMessage(), new HashSet<>(paths));
+            renderImport(ctx, List.of(), ErrorMapping.said(e, t), new HashSet<>(paths));
             return;
         }
         gate.audit(ctx, "import from drive", started.stream().map(s -> s.pack().file() + " ('" + s.pack().packId()
@@ -134,7 +134,7 @@ public final class DrivePages {
         } catch (PackException e) {
             gate.audit(ctx, "export to drive refused", e.getMessage());
             ctx.status(ErrorMapping.status(e));
-            renderExport(ctx, List.of(), e.getMessage(), choice);
+            renderExport(ctx, List.of(), ErrorMapping.said(e, t), choice);
         }
     }
 

@@ -83,7 +83,7 @@ public final class DriveRoutes {
     private void startImport(Context ctx) {
         ImportRequest request = JsonBody.as(ctx, ImportRequest.class, "{\"paths\": [\"/media/stick/pack.zip\"]}");
         if (request.paths() == null || request.paths().isEmpty()) {
-            throw HttpProblem.badRequest("Name at least one pack file in 'paths'");
+            throw HttpProblem.badRequest("problem.drive.noPaths");
         }
         List<Path> files = request.paths().stream().map(drives::packOnDrive).toList();
         List<Map<String, Object>> started = new ArrayList<>();
@@ -103,15 +103,15 @@ public final class DriveRoutes {
         ExportRequest request = JsonBody.as(ctx, ExportRequest.class,
                 "{\"packs\": [\"pack-id\"], \"target\": \"/media/stick\", \"mirror\": false}");
         if (request.packs() == null || request.packs().isEmpty()) {
-            throw HttpProblem.badRequest("Name at least one pack in 'packs'");
+            throw HttpProblem.badRequest("problem.drive.noPacks");
         }
         if (request.target() == null || request.target().isBlank()) {
-            throw HttpProblem.badRequest("Name the drive or folder to write to in 'target'");
+            throw HttpProblem.badRequest("problem.drive.noTarget");
         }
         boolean zips = request.zips() == null || request.zips();
         boolean mirror = request.mirror() != null && request.mirror();
         if (!zips && !mirror) {
-            throw HttpProblem.badRequest("Ask for pack zips, a mirror tree, or both");
+            throw HttpProblem.badRequest("problem.drive.noKind");
         }
         ExportJobs.Started started = exports.start(request.packs(), request.target(), zips, mirror);
         ctx.status(202).json(Map.of("job", job(started.job()), "target", started.target().toString()));

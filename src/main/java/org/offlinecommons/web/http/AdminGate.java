@@ -89,8 +89,7 @@ public final class AdminGate {
         String path = ctx.path();
         boolean safe = SAFE.contains(ctx.method());
         if (!safe && !fromOwnPages(ctx)) {
-            throw new HttpProblem(403, "cross_site", "This request came from a page of another site or of a pack;"
-                    + " open the admin page of this server and try again there.");
+            throw HttpProblem.forbidden("cross_site", "problem.crossSite");
         }
         if (path.startsWith(SYNC_PREFIX)) {
             requireSyncToken(ctx);
@@ -111,7 +110,7 @@ public final class AdminGate {
                 ctx.redirect(LOGIN_PATH + "?next=" + URLEncoder.encode(ctx.path(), StandardCharsets.UTF_8));
                 return;
             }
-            throw new HttpProblem(401, "login_required", "Log in as the admin first: this changes the library.");
+            throw HttpProblem.said(401, "login_required", "problem.loginRequired");
         }
         if (safe || requireToken(ctx, session.get())) {
             // Only now is this the admin's own request: the audit and the routes may rely on it.
@@ -278,7 +277,6 @@ public final class AdminGate {
     }
 
     private static HttpProblem csrfProblem() {
-        return new HttpProblem(403, "csrf", "This form or request is missing the admin's security token, or it is"
-                + " out of date; reload the admin page and try again.");
+        return HttpProblem.forbidden("csrf", "problem.csrf");
     }
 }

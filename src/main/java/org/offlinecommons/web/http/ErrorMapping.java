@@ -12,6 +12,7 @@ import org.offlinecommons.store.StoreException;
 import org.offlinecommons.sync.SyncException;
 import org.offlinecommons.web.ApiError;
 import org.offlinecommons.web.HttpProblem;
+import org.offlinecommons.web.Messages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,24 +31,30 @@ public final class ErrorMapping {
     }
 
     public static void register(JavalinConfig config, ErrorPages pages) {
-        config.routes.exception(HttpProblem.class, (e, ctx) ->
-                respond(ctx, pages, e.status(), e.code(), e.getMessage(), e.getMessage()));
+        Messages t = pages.messages();
+        config.routes.exception(HttpProblem.class, (e, ctx) -> {
+            String text = e.message(t);
+            respond(ctx, pages, e.status(), e.code(), text, text);
+        });
         config.routes.exception(PackException.class, (e, ctx) -> {
             int status = status(e);
-            respond(ctx, pages, status, e.reason().name().toLowerCase(java.util.Locale.ROOT), e.getMessage(),
-                    status == 500 ? null : e.getMessage());
+            String text = said(e, t);
+            respond(ctx, pages, status, e.reason().name().toLowerCase(java.util.Locale.ROOT), text,
+                    status == 500 ? null : text);
         });
         config.routes.exception(SyncException.class, (e, ctx) -> {
             HttpProblem p = problem(e);
-            respond(ctx, pages, p.status(), p.code(), p.getMessage(), p.getMessage());
+            String text = p.message(t);
+            respond(ctx, pages, p.status(), p.code(), text, text);
         });
-        config.routes.exception(UploadTooLargeException.class, (e, ctx) ->
-                respond(ctx, pages, 413, "too_large", e.getMessage(), e.getMessage()));
+        config.routes.exception(UploadTooLargeException.class, (e, ctx) -> {
+            String text = said(e, t);
+            respond(ctx, pages, 413, "too_large", text, text);
+        });
         config.routes.exception(DamagedChunkException.class, (e, ctx) -> {
             // Logged with its pack and file when found; one line per refused request after that.
             LOG.warn("{} {}: refused, {}", ctx.method(), ctx.path(), e.getMessage());
-            respond(ctx, pages, 500, "damaged", "Part of this file is damaged on the server's disk and is not"
-                    + " served; the administrator can repair it from another server.", null);
+            respond(ctx, pages, 500, "damaged", t.get("problem.damaged"), null);
         });
         config.routes.exception(SearchBusyException.class, (e, ctx) -> {
             // Shedding a flood of searches so pages keep answering (SearchGate): expected, not logged.
@@ -62,8 +69,7 @@ public final class ErrorMapping {
             } else {
                 LOG.error("Storage failure on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
             }
-            respond(ctx, pages, 503, "unavailable", "The library could not be read just now; try again in a moment.",
-                    null);
+            respond(ctx, pages, 503, "unavailable", t.get("problem.unavailable"), null);
         });
         // Javalin's own messages ("Endpoint GET /x not found") are for developers, not for pages.
         config.routes.exception(HttpResponseException.class, (e, ctx) ->
@@ -71,13 +77,34 @@ public final class ErrorMapping {
                         e.getMessage(), null));
         config.routes.exception(Exception.class, (e, ctx) -> {
             LOG.error("Unexpected failure on {} {}", ctx.method(), ctx.path(), e);
-            respond(ctx, pages, 500, "internal", "Something went wrong on the server; the error was logged.", null);
+            respond(ctx, pages, 500, "internal", t.get("problem.internal"), null);
         });
         config.routes.error(404, ctx -> {
             if (ctx.endpoints().lastHttpEndpoint() == null) {
-                respond(ctx, pages, 404, "not_found", "There is nothing at " + ctx.path(), null);
+                respond(ctx, pages, 404, "not_found", t.format("problem.nothingAt", ctx.path()), null);
             }
         });
+    }
+
+    /**
+     * A refusal from below {@code web/} in the words of {@code t}'s language: the exception's own
+     * detail (file names, fields: technical, and the same in every language) inside a translated
+     * sentence that says what it means for the person (docs/translating.md, "Refusals").
+     */
+    public static String said(RuntimeException e, Messages t) {
+        if (e instanceof UploadTooLargeException u) {
+            return t.format("problem.upload.tooLarge", t.size(u.limit()));
+        }
+        if (e instanceof PackException p) {
+            return t.format("problem.pack." + p.reason().name().toLowerCase(java.util.Locale.ROOT), p.getMessage());
+        }
+        if (e instanceof SyncException s) {
+            return problem(s).message(t);
+        }
+        if (e instanceof HttpProblem h) {
+            return h.message(t);
+        }
+        return t.get("problem.internal");
     }
 
     public static int status(PackException e) {
@@ -93,11 +120,12 @@ public final class ErrorMapping {
     /** A sync's failure in HTTP's terms: whose fault it is decides the status. */
     public static HttpProblem problem(SyncException e) {
         return switch (e.reason()) {
-            case BAD_REQUEST -> HttpProblem.badRequest(e.getMessage());
-            case REFUSED -> new HttpProblem(403, "sync_refused", e.getMessage());
-            case CONFLICT -> new HttpProblem(409, "conflict", e.getMessage());
-            case NO_SPACE -> new HttpProblem(507, "no_space", e.getMessage());
-            case INVALID_PEER, UNREACHABLE -> new HttpProblem(502, "peer_failed", e.getMessage());
+            case BAD_REQUEST -> HttpProblem.badRequest("problem.sync.badRequest", e.getMessage());
+            case REFUSED -> HttpProblem.said(403, "sync_refused", "problem.sync.refused", e.getMessage());
+            case CONFLICT -> HttpProblem.said(409, "conflict", "problem.sync.conflict", e.getMessage());
+            case NO_SPACE -> HttpProblem.said(507, "no_space", "problem.sync.noSpace", e.getMessage());
+            case INVALID_PEER, UNREACHABLE -> HttpProblem.said(502, "peer_failed", "problem.sync.peerFailed",
+                    e.getMessage());
         };
     }
 
@@ -118,8 +146,8 @@ public final class ErrorMapping {
      * The body of a {@link HttpProblem} for programs; {@link PackFileHandler} answers 404s of pack
      * files with it before Javalin (pack files are never answered with a page, see {@link ErrorPages}).
      */
-    public static ApiError body(HttpProblem e) {
-        return new ApiError(e.code(), e.getMessage());
+    public static ApiError body(HttpProblem e, Messages t) {
+        return new ApiError(e.code(), e.message(t));
     }
 
     public static void respond(Context ctx, int status, String code, String message) {

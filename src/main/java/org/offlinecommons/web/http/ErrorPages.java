@@ -30,6 +30,11 @@ public final class ErrorPages {
         this.messages = messages;
     }
 
+    /** The interface's words, in the language of the request being answered. */
+    public Messages messages() {
+        return messages;
+    }
+
     public static boolean isForPeople(Context ctx) {
         String path = ctx.path();
         if (path.startsWith("/packs/")) {

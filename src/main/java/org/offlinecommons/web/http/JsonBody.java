@@ -31,12 +31,12 @@ public final class JsonBody {
         try {
             body = JSON.readTree(ctx.bodyAsBytes());
         } catch (JsonProcessingException e) {
-            throw HttpProblem.badRequest("The request body must be JSON: " + e.getOriginalMessage());
+            throw HttpProblem.badRequest("problem.json.invalid", e.getOriginalMessage());
         } catch (IOException e) {
-            throw HttpProblem.badRequest("The request body cannot be read");
+            throw HttpProblem.badRequest("problem.json.unreadable");
         }
         if (body == null || !body.isObject()) {
-            throw HttpProblem.badRequest("The request body must be a JSON object");
+            throw HttpProblem.badRequest("problem.json.notObject");
         }
         return body;
     }
@@ -53,10 +53,10 @@ public final class JsonBody {
         try {
             value = JSON.readValue(ctx.bodyAsBytes(), type);
         } catch (IOException e) {
-            throw HttpProblem.badRequest("The request body must be JSON like " + example);
+            throw HttpProblem.badRequest("problem.json.like", example);
         }
         if (value == null) {
-            throw HttpProblem.badRequest("The request body must be JSON like " + example);
+            throw HttpProblem.badRequest("problem.json.like", example);
         }
         return value;
     }
@@ -73,7 +73,7 @@ public final class JsonBody {
             return out;
         }
         if (!node.isArray()) {
-            throw HttpProblem.badRequest("'packs' must be a list of pack ids (empty for all)");
+            throw HttpProblem.badRequest("problem.json.packs");
         }
         for (JsonNode n : node) {
             out.add(packId(n.isTextual() ? n.asText() : n.toString()));
@@ -83,8 +83,7 @@ public final class JsonBody {
 
     public static String packId(String id) {
         if (!SyncTree.isPackId(id)) {
-            throw HttpProblem.badRequest("'" + (id.length() > 80 ? id.substring(0, 80) + "..." : id)
-                    + "' is not a pack id");
+            throw HttpProblem.badRequest("problem.json.packId", id.length() > 80 ? id.substring(0, 80) + "..." : id);
         }
         return id;
     }
@@ -93,7 +92,7 @@ public final class JsonBody {
     public static boolean flag(JsonNode body, String field) {
         JsonNode n = body.get(field);
         if (n != null && !n.isNull() && !n.isBoolean()) {
-            throw HttpProblem.badRequest("'" + field + "' must be true or false");
+            throw HttpProblem.badRequest("problem.json.flag", field);
         }
         return n != null && n.asBoolean();
     }
@@ -105,7 +104,7 @@ public final class JsonBody {
             return null;
         }
         if (!n.isTextual() || n.asText().length() > maxLength) {
-            throw HttpProblem.badRequest("'" + field + "' must be " + what + ", as text");
+            throw HttpProblem.badRequest("problem.json.text", field, maxLength);
         }
         return n.asText();
     }
@@ -113,7 +112,7 @@ public final class JsonBody {
     private static void requireJsonType(Context ctx) {
         String type = ctx.contentType();
         if (type != null && !isJson(ctx)) {
-            throw new HttpProblem(415, "unsupported_media_type", "Send the request body as application/json");
+            throw HttpProblem.said(415, "unsupported_media_type", "problem.json.type");
         }
     }
 }

@@ -40,7 +40,7 @@ public final class MultipartUpload {
             throws IOException {
         String boundary = MultiPart.extractBoundary(contentType);
         if (boundary == null || boundary.isEmpty()) {
-            throw HttpProblem.badRequest("The upload form has no multipart boundary");
+            throw HttpProblem.badRequest("problem.upload.noBoundary");
         }
         Parts parts = new Parts(uploads, tokenCheck);
         MultiPart.Parser parser = new MultiPart.Parser(boundary, parts);
@@ -58,11 +58,10 @@ public final class MultipartUpload {
                 parts.rethrow();
             }
             if (!parts.complete) {
-                throw HttpProblem.badRequest("The upload was cut off before its end; try again");
+                throw HttpProblem.badRequest("problem.upload.cutOff");
             }
             if (parts.file == null) {
-                throw HttpProblem.badRequest("The upload form has no file in its '" + FILE_FIELD + "' field;"
-                        + " choose a pack file (.zip) first");
+                throw HttpProblem.badRequest("problem.upload.noFile", FILE_FIELD);
             }
             UploadFile received = parts.file;
             parts.file = null;
@@ -113,7 +112,7 @@ public final class MultipartUpload {
                     tokenChecked = true;
                 }
                 if (file != null) {
-                    throw HttpProblem.badRequest("Upload one pack file at a time");
+                    throw HttpProblem.badRequest("problem.upload.oneFile");
                 }
                 file = uploads.create(getFileName());
             } catch (RuntimeException e) {
@@ -134,7 +133,7 @@ public final class MultipartUpload {
                 } else {
                     fieldBytes += chunk.remaining();
                     if (fieldBytes > MAX_FIELD_BYTES) {
-                        throw HttpProblem.badRequest("A field of the upload form is too long");
+                        throw HttpProblem.badRequest("problem.upload.longField");
                     }
                     field.append(StandardCharsets.UTF_8.decode(chunk.getByteBuffer()));
                 }
@@ -170,7 +169,7 @@ public final class MultipartUpload {
         @Override
         public void onFailure(Throwable cause) {
             if (failure == null) {
-                failure = HttpProblem.badRequest("The upload form is not valid multipart data: " + cause.getMessage());
+                failure = HttpProblem.badRequest("problem.upload.invalid", cause.getMessage());
             }
         }
     }

@@ -80,7 +80,7 @@ public final class SecurityHeaders {
         String raw = ctx.req().getRequestURI();
         String problem = traversalProblem(raw);
         if (problem != null) {
-            throw HttpProblem.badRequest("This address is not allowed: " + problem);
+            throw HttpProblem.badRequest("problem.badAddress", problem);
         }
     }
 

@@ -52,7 +52,7 @@ public final class OpdsRoutes {
     private void language(Context ctx) {
         String tag = ctx.pathParam("tag").toLowerCase(Locale.ROOT);
         if (!tag.matches("[a-z]{2,8}")) {
-            throw HttpProblem.notFound("No language '" + tag + "' in this catalog");
+            throw HttpProblem.notFound("problem.noLanguage", tag);
         }
         feed(ctx, OpdsFeed.ACQUISITION, OpdsFeed.acquisition("urn:offline-commons:opds:language:" + tag,
                 "Packs in " + name(tag), "/opds/language/" + tag, shelf.language(tag, page(ctx))));
@@ -61,7 +61,7 @@ public final class OpdsRoutes {
     private void search(Context ctx) {
         String q = ctx.queryParam("q") == null ? "" : ctx.queryParam("q").strip();
         if (q.length() > 200) {
-            throw HttpProblem.badRequest("A search is at most 200 characters");
+            throw HttpProblem.badRequest("problem.searchTooLong", 200);
         }
         String self = "/opds/search?q=" + URLEncoder.encode(q, StandardCharsets.UTF_8);
         feed(ctx, OpdsFeed.ACQUISITION, OpdsFeed.acquisition("urn:offline-commons:opds:search:"
@@ -70,7 +70,7 @@ public final class OpdsRoutes {
 
     private void icon(Context ctx) {
         String id = ctx.pathParam("id");
-        library.catalog().pack(id).orElseThrow(() -> HttpProblem.notFound("There is no pack '" + id + "'"));
+        library.catalog().pack(id).orElseThrow(() -> HttpProblem.notFound("error.noPack", id));
         ctx.contentType("image/png").header("Cache-Control", "max-age=86400").result(PackDownloads.icon(id));
     }
 
@@ -114,7 +114,7 @@ public final class OpdsRoutes {
         try {
             return p == null ? 1 : Math.max(1, Math.min(1_000_000, Integer.parseInt(p)));
         } catch (NumberFormatException e) {
-            throw HttpProblem.badRequest("page must be a number, not '" + p + "'");
+            throw HttpProblem.badRequest("problem.pageNumber", p);
         }
     }
 }

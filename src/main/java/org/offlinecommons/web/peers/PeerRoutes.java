@@ -17,6 +17,7 @@ import org.offlinecommons.discovery.PeerSource;
 import org.offlinecommons.discovery.PeerStatus;
 import org.offlinecommons.discovery.PeerSurvey;
 import org.offlinecommons.job.Job;
+import org.offlinecommons.job.JobText;
 import org.offlinecommons.sync.PeerPulls;
 import org.offlinecommons.sync.SyncException;
 import org.offlinecommons.web.HttpProblem;
@@ -43,6 +44,8 @@ public final class PeerRoutes {
     private final PeerPulls pulls;
     private final AdminGate gate;
     private final Messages t;
+    /** A job's words for the log and the API; pages say them in each visitor's language. */
+    private static final Messages ENGLISH = Messages.load(java.util.Locale.ROOT);
     private final Templates templates;
     private final PeerScreens screens;
 
@@ -83,7 +86,7 @@ public final class PeerRoutes {
         JsonNode body = JsonBody.object(ctx);
         JsonNode address = body.get("address");
         if (address == null || !address.isTextual()) {
-            throw HttpProblem.badRequest("'address' is missing: the other server's address, such as 10.0.0.2:8080");
+            throw HttpProblem.badRequest("problem.peer.noAddress");
         }
         PeerStatus added = add(ctx, address.asText());
         ctx.status(201).json(Map.of("peer", peerJson(added)));
@@ -103,7 +106,7 @@ public final class PeerRoutes {
     private void tokenApi(Context ctx) {
         JsonNode token = JsonBody.object(ctx).get("token");
         if (token != null && !token.isNull() && !token.isTextual()) {
-            throw HttpProblem.badRequest("'token' must be the other server's sync token as text, or null to forget it");
+            throw HttpProblem.badRequest("problem.peer.badToken");
         }
         boolean saved = saveToken(ctx, ctx.pathParam("key"), token == null || token.isNull() ? null : token.asText());
         ctx.json(Map.of("saved", saved));
@@ -122,7 +125,7 @@ public final class PeerRoutes {
             ctx.redirect(PAGE + "?added=" + enc(added.peer().url().toString()), HttpStatus.SEE_OTHER);
         } catch (HttpProblem e) {
             ctx.status(e.status());
-            render(ctx, null, e.getMessage(), address == null ? "" : address);
+            render(ctx, null, e.message(t), address == null ? "" : address);
         }
     }
 
@@ -145,7 +148,7 @@ public final class PeerRoutes {
             saved = saveToken(ctx, key, ctx.formParam("token"));
         } catch (HttpProblem e) {
             ctx.status(e.status());
-            render(ctx, null, e.getMessage(), "");
+            render(ctx, null, e.message(t), "");
             return;
         }
         ctx.redirect(PAGE + "?token=" + (saved ? "saved" : "forgotten"), HttpStatus.SEE_OTHER);
@@ -154,7 +157,7 @@ public final class PeerRoutes {
     /** Keeps (or with a blank one, forgets) the peer's sync token; true when one is kept. */
     private boolean saveToken(Context ctx, String key, String token) {
         PeerDirectory.Peer peer = survey.directory().peer(key)
-                .orElseThrow(() -> HttpProblem.notFound(t.format("peers.noPeer", key)));
+                .orElseThrow(() -> HttpProblem.notFound("peers.noPeer", key));
         try {
             survey.tokens().put(peer.url(), token);
         } catch (SyncException e) {
@@ -199,7 +202,7 @@ public final class PeerRoutes {
 
     private String remove(Context ctx, String key) {
         PeerDirectory.Peer peer = survey.directory().peer(key).filter(PeerDirectory.Peer::manual)
-                .orElseThrow(() -> HttpProblem.notFound(t.format("peers.noManualPeer", key)));
+                .orElseThrow(() -> HttpProblem.notFound("peers.noManualPeer", key));
         survey.directory().removeManual(key);
         if (survey.tokens().has(peer.url())) {
             survey.tokens().put(peer.url(), null);
@@ -210,12 +213,15 @@ public final class PeerRoutes {
 
     private Job sync(Context ctx, String key, List<String> packs) {
         PeerDirectory.Peer peer = survey.directory().peer(key)
-                .orElseThrow(() -> HttpProblem.notFound(t.format("peers.noPeer", key)));
+                .orElseThrow(() -> HttpProblem.notFound("peers.noPeer", key));
         URI url = peer.url();
         String who = peer.name() == null ? url.toString() : peer.name() + " (" + url + ")";
         Job job = pulls.start(new PeerPulls.Pull(url, survey.tokens().token(url), packs, false,
-                packs.isEmpty() ? t.format("peers.job.all", who) : t.format("peers.job.one", packs.get(0), who),
-                t.format("peers.job.pulling", url.toString()), 0));
+                packs.isEmpty() ? JobText.of(ENGLISH.format("peers.job.all", who), "peers.job.all", who)
+                        : JobText.of(ENGLISH.format("peers.job.one", packs.get(0), who), "peers.job.one", packs.get(0),
+                        who),
+                JobText.of(ENGLISH.format("peers.job.pulling", url.toString()), "peers.job.pulling", url.toString()),
+                0));
         gate.audit(ctx, "sync from peer", url + (packs.isEmpty() ? ", every pack it has that this library lacks"
                 : ", pack " + packs.get(0)) + ": job " + job.id());
         return job;

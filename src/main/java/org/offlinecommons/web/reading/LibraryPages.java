@@ -174,10 +174,10 @@ public final class LibraryPages {
         try {
             pos = Integer.parseInt(position);
         } catch (NumberFormatException e) {
-            throw HttpProblem.notFound(t.format("error.noItem", position));
+            throw HttpProblem.notFound("error.noItem", position);
         }
         return library.catalog().item(packId, pos)
-                .orElseThrow(() -> HttpProblem.notFound(t.format("error.noItem", position)));
+                .orElseThrow(() -> HttpProblem.notFound("error.noItem", position));
     }
 
     public static boolean isWebPage(Item item) {
@@ -187,7 +187,7 @@ public final class LibraryPages {
     public ReaderView read(String packId, Item item) {
         PackRecord pack = pack(packId);
         StoredFile file = library.catalog().file(packId, item.path())
-                .orElseThrow(() -> HttpProblem.notFound(t.format("error.noItem", item.position())));
+                .orElseThrow(() -> HttpProblem.notFound("error.noItem", item.position()));
         String fileUrl = ContentUrls.file(packId, item.path());
         ItemKind kind = ItemKind.fromId(item.kind()).orElse(ItemKind.TEXT);
         String bodyHtml = null;
@@ -327,7 +327,7 @@ public final class LibraryPages {
 
     private PackRecord pack(String packId) {
         return library.catalog().pack(packId)
-                .orElseThrow(() -> HttpProblem.notFound(t.format("error.noPack", packId)));
+                .orElseThrow(() -> HttpProblem.notFound("error.noPack", packId));
     }
 
     public String kindLabel(String kind) {

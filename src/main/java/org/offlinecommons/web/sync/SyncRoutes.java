@@ -54,7 +54,7 @@ public final class SyncRoutes {
 
     private void syncJob(Context ctx) {
         String id = ctx.pathParam("id");
-        JobStatus job = pulls.job(id).orElseThrow(() -> HttpProblem.notFound("There is no sync job '" + id + "'"));
+        JobStatus job = pulls.job(id).orElseThrow(() -> HttpProblem.notFound("problem.noJob", id));
         ctx.json(new SyncJobView(job, pulls.progress(id).orElse(null)));
     }
 
@@ -68,7 +68,7 @@ public final class SyncRoutes {
     private void pullRequestStatus(Context ctx) {
         String id = ctx.pathParam("id");
         JobStatus s = pulls.requested(id)
-                .orElseThrow(() -> HttpProblem.notFound("There is no pull request '" + id + "'"));
+                .orElseThrow(() -> HttpProblem.notFound("problem.noPullRequest", id));
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("state", s.state().name());
         view.put("doneBytes", s.doneBytes());
@@ -80,7 +80,7 @@ public final class SyncRoutes {
 
     private static URI peer(String text) {
         if (text == null) {
-            throw HttpProblem.badRequest("'peer' is missing: the base URL of the server or mirror to pull from");
+            throw HttpProblem.badRequest("problem.sync.noPeer");
         }
         return PeerUrl.parse(text);
     }
@@ -89,7 +89,7 @@ public final class SyncRoutes {
         try {
             return InetAddress.getByName(ctx.req().getRemoteAddr()); // a literal address: no lookup
         } catch (UnknownHostException e) {
-            throw HttpProblem.badRequest("Cannot tell where this request came from");
+            throw HttpProblem.badRequest("problem.sync.noOrigin");
         }
     }
 }

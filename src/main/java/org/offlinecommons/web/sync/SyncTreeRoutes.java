@@ -59,10 +59,10 @@ public final class SyncTreeRoutes {
         String id = ctx.pathParam("id");
         long version = version(ctx.pathParam("version"));
         if (!SyncTree.isPackId(id) || version < 1) {
-            throw HttpProblem.notFound("There is no pack '" + id + "' version " + ctx.pathParam("version"));
+            throw forPeers(404, "not_found", "There is no pack '" + id + "' version " + ctx.pathParam("version"));
         }
         var pack = library.catalog().pack(id).filter(p -> p.version() == version)
-                .orElseThrow(() -> HttpProblem.notFound("This server has no pack '" + id + "' version " + version));
+                .orElseThrow(() -> forPeers(404, "not_found", "This server has no pack '" + id + "' version " + version));
         ctx.header("Cache-Control", "no-cache");
         if (notModified(ctx, "\"" + pack.digest() + "\"")) {
             return;
@@ -73,9 +73,9 @@ public final class SyncTreeRoutes {
     private void piece(Context ctx) {
         String hash = ctx.pathParam("hash");
         if (!Hashes.isSha256Hex(hash)) {
-            throw HttpProblem.badRequest("'" + hash + "' is not a piece name (64 lowercase hexadecimal digits)");
+            throw forPeers(400, "bad_request", "'" + hash + "' is not a piece name (64 lowercase hexadecimal digits)");
         }
-        byte[] data = tree.piece(hash).orElseThrow(() -> HttpProblem.notFound("This server has no piece " + hash));
+        byte[] data = tree.piece(hash).orElseThrow(() -> forPeers(404, "not_found", "This server has no piece " + hash));
         ctx.header("Cache-Control", "public, max-age=31536000, immutable");
         if (notModified(ctx, "\"" + hash + "\"")) {
             return;
@@ -86,9 +86,9 @@ public final class SyncTreeRoutes {
     private void chunk(Context ctx) {
         String hash = ctx.pathParam("hash");
         if (!Hashes.isSha256Hex(hash)) {
-            throw HttpProblem.badRequest("'" + hash + "' is not a chunk name (64 lowercase hexadecimal digits)");
+            throw forPeers(400, "bad_request", "'" + hash + "' is not a chunk name (64 lowercase hexadecimal digits)");
         }
-        byte[] data = tree.chunk(hash).orElseThrow(() -> HttpProblem.notFound("This server has no chunk " + hash));
+        byte[] data = tree.chunk(hash).orElseThrow(() -> forPeers(404, "not_found", "This server has no chunk " + hash));
         ctx.disableCompression();
         // Content-addressed: the bytes under this name can never change.
         ctx.header("Cache-Control", "public, max-age=31536000, immutable");
@@ -153,7 +153,7 @@ public final class SyncTreeRoutes {
                 continue;
             }
             if (!Hashes.isSha256Hex(line)) {
-                throw HttpProblem.badRequest("The body must list chunk names (64 lowercase hexadecimal digits),"
+                throw forPeers(400, "bad_request", "The body must list chunk names (64 lowercase hexadecimal digits),"
                         + " one per line; '" + (line.length() > 80 ? line.substring(0, 80) + "..." : line)
                         + "' is not one");
             }
@@ -172,5 +172,10 @@ public final class SyncTreeRoutes {
         } catch (NumberFormatException e) {
             return -1;
         }
+    }
+
+    /** A refusal only another server reads (the sync protocol): a fixed sentence, in English. */
+    private static HttpProblem forPeers(int status, String code, String text) {
+        return new HttpProblem(status, code, text);
     }
 }
