@@ -262,7 +262,7 @@ public final class WebServer implements AutoCloseable {
         ErrorMapping.register(config, p.pages().errorPages());
         new AdminRoutes(library, services.jobs(), p.messages(), p.base(), p.templates(), p.gate(), services.logins(),
                 services.audit(), services.uploads(), services.healing()).register(config);
-        new ApiRoutes(library, services.jobs(), p.json()).register(config);
+        new ApiRoutes(library, services.jobs(), p.json(), services.downloads().shelf()).register(config);
         new ContentRoutes(library, p.packFiles()).register(config);
         p.assets().register(config);
         p.pages().register(config);

@@ -7,9 +7,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -110,6 +112,19 @@ class DownloadRoutesTest {
     }
 
     @Test
+    void theApiOffersBothDownloadsWithTheirLengths() throws Exception {
+        long zip = get(server.url(), "/download/garden.zip").body().length;
+        long zim = get(server.url(), "/download/garden.zim").body().length;
+        String detail = new String(get(server.url(), "/api/v1/packs/garden").body(), StandardCharsets.UTF_8);
+        String list = new String(get(server.url(), "/api/v1/packs").body(), StandardCharsets.UTF_8);
+        for (String json : List.of(detail, list)) {
+            assertThat(json).contains("{\"kind\":\"zip\",\"url\":\"/download/garden.zip\",\"mediaType\":\"application/zip\","
+                    + "\"bytes\":" + zip + "}", "{\"kind\":\"zim\",\"url\":\"/download/garden.zim\","
+                    + "\"mediaType\":\"application/x-zim\",\"bytes\":" + zim + "}");
+        }
+    }
+
+    @Test
     void unknownPacksAreNotFound() throws Exception {
         assertThat(get(server.url(), "/download/nope.zip").statusCode()).isEqualTo(404);
         assertThat(get(server.url(), "/download/nope.zim").statusCode()).isEqualTo(404);
@@ -146,6 +161,8 @@ class DownloadRoutesTest {
                 String base = "http://127.0.0.1:" + off.port();
                 assertThat(get(base, "/download/garden.zip").statusCode()).isEqualTo(404);
                 assertThat(get(base, "/download/garden.zim").statusCode()).isEqualTo(404);
+                assertThat(new String(get(base, "/api/v1/packs/garden").body(), StandardCharsets.UTF_8))
+                        .contains("\"downloads\":[]");
             } finally {
                 services.close();
             }

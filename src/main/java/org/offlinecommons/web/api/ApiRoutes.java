@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.util.Map;
+import org.offlinecommons.app.PackShelf;
 import org.offlinecommons.job.JobRunner;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.PackRecord;
@@ -16,16 +17,18 @@ public final class ApiRoutes {
     private final Library library;
     private final JobRunner jobs;
     private final SearchJson search;
+    private final PackShelf shelf;
 
-    public ApiRoutes(Library library, JobRunner jobs, ObjectMapper json) {
+    public ApiRoutes(Library library, JobRunner jobs, ObjectMapper json, PackShelf shelf) {
         this.library = library;
         this.jobs = jobs;
+        this.shelf = shelf;
         this.search = new SearchJson(library, json);
     }
 
     public void register(JavalinConfig config) {
         config.routes.get("/api/v1/packs", ctx -> ctx.json(Map.of("packs",
-                library.catalog().packs().stream().map(PackJson::summary).toList())));
+                library.catalog().packs().stream().map(p -> PackJson.summary(shelf.shelved(p))).toList())));
         config.routes.get("/api/v1/packs/{id}", ctx -> {
             String id = ctx.pathParam("id");
             PackRecord pack = library.catalog().pack(id)
@@ -34,7 +37,7 @@ public final class ApiRoutes {
             // of hundreds of megabytes.
             int limit = intParam(ctx, "limit", PackJson.DEFAULT_ITEMS, 1, PackJson.MAX_ITEMS);
             int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
-            ctx.json(PackJson.detail(pack, library.catalog().items(id, offset, limit), offset, limit));
+            ctx.json(PackJson.detail(shelf.shelved(pack), library.catalog().items(id, offset, limit), offset, limit));
         });
         config.routes.get("/api/v1/search", this::search);
         config.routes.get("/api/v1/jobs", ctx -> ctx.json(Map.of("jobs", jobs.recent())));
