@@ -181,7 +181,8 @@ class AdminBrowserIT {
         wait.until(d -> d.getCurrentUrl().endsWith("/admin/jobs"));
         wait.until(d -> {
             d.navigate().refresh();
-            return d.findElement(By.cssSelector("main")).getText().contains("Installed “Night sky”") // the admin page's words (messages.properties), not the log's;
+            // The admin page's words (messages.properties), not the log's.
+            return d.findElement(By.cssSelector("main")).getText().contains("Installed “Night sky”");
         });
         shoot("admin-jobs");
         assertThat(driver.findElement(By.cssSelector(".job .state")).getText()).isEqualTo("Done");
