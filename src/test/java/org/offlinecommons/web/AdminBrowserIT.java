@@ -109,7 +109,9 @@ class AdminBrowserIT {
         library = server.library();
         base = server.url();
         driver = HeadlessChromium.start(tmp.resolve("browser-profile"), LogType.BROWSER);
+        // A page that reloads while a condition reads it leaves stale elements: look again.
         wait = new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(50));
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
         Files.createDirectories(SCREENSHOTS);
     }
 
