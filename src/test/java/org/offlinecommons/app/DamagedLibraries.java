@@ -46,7 +46,8 @@ public final class DamagedLibraries {
         return new Damage(chunk, "rivers/video.mp4");
     }
 
-    private static void flip(Path file, byte[] stored) throws IOException {
+    /** Flips four bytes in every copy of {@code stored} (a chunk's stored bytes) inside {@code file}. */
+    public static void flip(Path file, byte[] stored) throws IOException {
         byte[] db = Files.readAllBytes(file);
         int from = stored.length / 2;
         byte[] needle = Arrays.copyOfRange(stored, from, from + 64);

@@ -211,31 +211,7 @@ class DamagedChunkTest {
 
     /** Flips 4 bytes in the middle of {@code stored} where it lies in {@code file} (a slice of one page). */
     private static void flip(Path file, byte[] stored) throws IOException {
-        byte[] db = Files.readAllBytes(file);
-        int from = stored.length / 2;
-        byte[] needle = Arrays.copyOfRange(stored, from, from + 64);
-        int at = indexOf(db, needle, 0);
-        assertThat(at).as("chunk bytes found in " + file).isNotNegative();
-        // Every copy (a freed page may still hold an older one): only the live one matters.
-        for (; at >= 0; at = indexOf(db, needle, at + 1)) {
-            for (int i = 10; i < 14; i++) {
-                db[at + i] ^= 0x5a;
-            }
-        }
-        Files.write(file, db);
-    }
-
-    private static int indexOf(byte[] hay, byte[] needle, int start) {
-        outer:
-        for (int i = start; i <= hay.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
+        org.offlinecommons.app.DamagedLibraries.flip(file, stored);
     }
 
     private HttpResponse<byte[]> get(String url) throws IOException, InterruptedException {
