@@ -121,7 +121,10 @@ def run_set(name, tsv, pack, book, ours, kiwix):
     rows = []
     for query, acceptable in read_set(tsv):
         errors = {}
-        ours_list = ours_hits(ours, pack, query)
+        try:
+            ours_list = ours_hits(ours, pack, query)
+        except urllib.error.HTTPError as e:
+            ours_list, errors["ours"] = [], f"HTTP {e.code}"
         try:
             kiwix_list = kiwix_hits(kiwix, book, query)
         except EngineError as e:

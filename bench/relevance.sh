@@ -145,6 +145,7 @@ kiwix_url="http://127.0.0.1:$port"
 wait_http "$ours_url/api/v1/packs"
 wait_http "$kiwix_url/"
 
+python3 "$bench/relevance.py" --self-test >&2 || die "the scorer's self-test failed"
 say "asking the judged queries"
 report_args=()
 [ -n "${BENCH_RELEVANCE_OUT:-}" ] && report_args=(--markdown "$BENCH_RELEVANCE_OUT")
