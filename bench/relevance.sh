@@ -3,13 +3,15 @@
 # (bench/relevance/*.tsv) asked of our server and of kiwix-serve on the same content:
 #   postgresql  PostgreSQL's HTML manual (Debian postgresql-doc-15), about 1,170 pages
 #   git         Git's HTML manual (Debian git-doc, the top-level pages), about 200 pages
+#   python      Python 3.11's documentation (Debian python3.11-doc), a Sphinx site packed whole
+#               (530 pages beside their _sources copies, _static and genindex pages)
 #   wiki        a real Wikibooks ZIM (Belarusian, ../shared/zim-samples), about 70 articles
 # Each manual is packed from its folder by `offline-commons pack` and made into a ZIM of the same
 # folder by zimwriterfs (with its full-text index) for kiwix-serve; the Wikibooks ZIM gets a
 # full-text index the same way (the sample has none), and that one ZIM is imported into ours and
 # served by kiwix-serve. bench/relevance.py asks the queries and prints success@3 and MRR@10 of
-# both, with each query's ranks. Takes about a minute; docs/performance.md ("Relevance") keeps
-# the figures by hand.
+# both, with each query's ranks. About 1.5 minutes (3.5 the first time, while zimwriterfs builds
+# the ZIMs); docs/performance.md ("Relevance") keeps the figures by hand.
 #
 # Environment:
 #   BENCH_ZIM_SAMPLES=DIR       the zim-samples folder (default: ../shared/zim-samples of the repo)
@@ -41,6 +43,7 @@ command -v curl >/dev/null || missing+=(curl)
 command -v python3 >/dev/null || missing+=(python3)
 [ -d /usr/share/doc/postgresql-doc-15/html ] || missing+=(postgresql-doc-15)
 [ -f /usr/share/doc/git-doc/git-branch.html ] || missing+=(git-doc)
+[ -f /usr/share/doc/python3.11-doc/html/index.html ] || missing+=(python3.11-doc)
 apt_install "${missing[@]}"
 command -v java >/dev/null || die "java (17+) is needed to run Offline Commons"
 
@@ -92,14 +95,15 @@ EOF
 }
 
 say "copying the sites"
-mkdir -p "$work/sites/postgresql" "$work/sites/git" "$work/zims" "$work/packs"
+mkdir -p "$work/sites/postgresql" "$work/sites/git" "$work/sites/python" "$work/zims" "$work/packs"
 cp -rL /usr/share/doc/postgresql-doc-15/html/. "$work/sites/postgresql/"
+cp -rL /usr/share/doc/python3.11-doc/html/. "$work/sites/python/"
 # Git's manual: the top-level pages and their stylesheet; its .txt sources, release notes and
 # howto/technical folders are left out (index.html, Debian's link to git.html, is copied as a file).
 cp -L /usr/share/doc/git-doc/*.html /usr/share/doc/git-doc/docbook-xsl.css "$work/sites/git/"
 
 set_args=()
-for site in postgresql git; do
+for site in postgresql git python; do
   mkdir -p "$work/zim-src/$site"
   cp -al "$work/sites/$site/." "$work/zim-src/$site/"
   illustration "$work/zim-src/$site/zim-illustration-48.png"
@@ -109,7 +113,7 @@ for site in postgresql git; do
     --out "$work/packs/$site.zip" > "$work/pack-$site.log" 2>&1 || die "pack failed: $(tail -3 "$work/pack-$site.log")"
   set_args+=(--set "$site" "$sets/$site.tsv" "$site" "$site" --check-dir "$site" "$work/sites/$site")
 done
-imports=("$work/packs/postgresql.zip" "$work/packs/git.zip")
+imports=("$work/packs/postgresql.zip" "$work/packs/git.zip" "$work/packs/python.zip")
 
 if [ -f "$wiki_sample" ]; then
   say "zimdump dump of the Wikibooks sample"
