@@ -185,24 +185,31 @@ def report(results, kiwix_version):
 
 
 def self_test():
+    """Checks the arithmetic on a hand-made example; exits non-zero on the first wrong answer."""
     judged = {"a.html", "b.html"}
-    assert rank_of(["x.html", "a.html"], judged) == 2
-    assert rank_of(["x.html", "x.html", "b.html"], judged) == 2, "duplicates count once"
-    assert rank_of([f"{i}.html" for i in range(10)] + ["a.html"], judged) is None, "11th is too deep"
-    assert rank_of([], judged) is None
-    # ranks 1, 3, 4, none: success@3 = 2/4; MRR = (1 + 1/3 + 1/4 + 0) / 4
+    # ranks 1, 3, 4, none: success@3 = 2/4; MRR@10 = (1 + 1/3 + 1/4 + 0) / 4
     success, mrr = scores([1, 3, 4, None])
-    assert success == 0.5, success
-    assert abs(mrr - (1 + 1 / 3 + 1 / 4) / 4) < 1e-12, mrr
-    assert scores([]) == (0.0, 0.0)
-    assert scores([None, None]) == (0.0, 0.0)
-    assert scores([1, 1]) == (1.0, 1.0)
-    assert meets((0.5, 0.4), (0.5, 0.4)) and meets((0.6, 0.5), (0.5, 0.4))
-    assert not meets((0.6, 0.39), (0.5, 0.4)) and not meets((0.4, 0.9), (0.5, 0.4))
-    assert kiwix_path("/wiki/%D0%9A%D0%B0%D0%B2%D0%B0.html", "wiki") == "Кава.html"
-    assert kiwix_path("/content/git/git-branch.html", "git") == "git-branch.html"
-    assert kiwix_path("/old/A/Page.html", "old") == "Page.html"
-    print("relevance self-test: 14 passed, 0 failed")
+    checks = [
+        ("rank of the first acceptable hit", rank_of(["x.html", "a.html"], judged) == 2),
+        ("a page hit twice counts once", rank_of(["x.html", "x.html", "b.html"], judged) == 2),
+        ("an 11th hit is too deep", rank_of([f"{i}.html" for i in range(10)] + ["a.html"], judged) is None),
+        ("no hits, no rank", rank_of([], judged) is None),
+        ("success@3 of ranks 1, 3, 4, none", success == 0.5),
+        ("MRR@10 of ranks 1, 3, 4, none", abs(mrr - (1 + 1 / 3 + 1 / 4) / 4) < 1e-12),
+        ("an empty set scores 0", scores([]) == (0.0, 0.0)),
+        ("no right page scores 0", scores([None, None]) == (0.0, 0.0)),
+        ("all first scores 1", scores([1, 1]) == (1.0, 1.0)),
+        ("a tie meets", meets((0.5, 0.4), (0.5, 0.4)) and meets((0.6, 0.5), (0.5, 0.4))),
+        ("one lower figure misses", not meets((0.6, 0.39), (0.5, 0.4)) and not meets((0.4, 0.9), (0.5, 0.4))),
+        ("kiwix link, percent-encoded", kiwix_path("/wiki/%D0%9A%D0%B0%D0%B2%D0%B0.html", "wiki") == "Кава.html"),
+        ("kiwix link under /content/", kiwix_path("/content/git/git-branch.html", "git") == "git-branch.html"),
+        ("kiwix link of an old-namespace ZIM", kiwix_path("/old/A/Page.html", "old") == "Page.html"),
+    ]
+    failed = [name for name, ok in checks if not ok]
+    for name in failed:
+        print(f"FAILED: {name}", file=sys.stderr)
+    print(f"relevance: {len(checks) - len(failed)} passed, {len(failed)} failed")
+    return 1 if failed else 0
 
 
 def main():
@@ -218,8 +225,7 @@ def main():
     parser.add_argument("--json", help="also write the raw results to this file")
     args = parser.parse_args()
     if args.self_test:
-        self_test()
-        return
+        return self_test()
     if not (args.ours and args.kiwix and args.set):
         parser.error("--ours, --kiwix and at least one --set are needed")
     folders = dict(args.check_dir)
