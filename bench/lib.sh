@@ -81,9 +81,11 @@ rss_of() { sed -n 's/.*Maximum resident set size (kbytes): //p' "$1"; }
 # Builds the jar when the sources are newer, copies it into $work (a rebuild mid-run cannot change
 # what is measured) and sets $jar, $java_opts (the launcher's defaults, plus a CDS archive) and oc.
 # With --no-cds, no CDS archive: for runs that measure no start-up or speed (bench/relevance.sh).
+# BENCH_JAR=FILE measures that jar instead (a before/after pair from two builds, in one minute).
 prepare_jar() {
-  jar="$root/target/offline-commons.jar"
-  if [ ! -f "$jar" ] || [ -n "$(find "$root/src/main" "$root/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]; then
+  jar="${BENCH_JAR:-$root/target/offline-commons.jar}"
+  if [ -z "${BENCH_JAR:-}" ] && { [ ! -f "$jar" ] \
+      || [ -n "$(find "$root/src/main" "$root/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]; }; then
     say "building $jar"
     (cd "$root" && { mvn -q -B -o -Dmaven.test.skip=true package || mvn -q -B -Dmaven.test.skip=true package; }) >&2 \
       || die "the build failed"
