@@ -1,26 +1,24 @@
 package org.offlinecommons.web;
 
+import static org.offlinecommons.ExternalTools.encodePath;
+import static org.offlinecommons.ExternalTools.run;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import org.offlinecommons.ExternalTools;
+import org.offlinecommons.ExternalTools.Result;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -79,10 +77,10 @@ class DownloadZimIT {
         String id = asked.equals("from-zim") ? fromZim : asked;
         Path dir = server.dir();
         Path fromCli = dir.resolve(id + "-cli.zim");
-        Result export = run(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
+        Result export = run(Duration.ofSeconds(300), List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
                 "-cp", System.getProperty("java.class.path"), "org.offlinecommons.cli.Main", "export", id,
                 "--zim", fromCli.toString(), "--data", server.library().dataDir().toString()));
-        assertThat(export.exit).as(export.output).isZero();
+        assertThat(export.exit()).as(export.output()).isZero();
         HttpResponse<byte[]> download = HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + "/download/" + id
                 + ".zim")).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(download.statusCode()).isEqualTo(200);
@@ -90,9 +88,9 @@ class DownloadZimIT {
         Path zim = dir.resolve(id + ".zim");
         Files.write(zim, download.body());
 
-        Result check = run(List.of("zimcheck", "-A", zim.toString()));
-        assertThat(check.output).contains("Overall Test Status: Pass").doesNotContain("[ERROR]");
-        assertThat(check.exit).as(check.output).isZero();
+        Result check = run(Duration.ofSeconds(300), List.of("zimcheck", "-A", zim.toString()));
+        assertThat(check.output()).contains("Overall Test Status: Pass").doesNotContain("[ERROR]");
+        assertThat(check.exit()).as(check.output()).isZero();
 
         List<StoredFile> files = server.library().catalog().files(id).stream().filter(f -> f.size() > 0).toList();
         Map<String, String> titles = zimdumpTitles(zim);
@@ -105,19 +103,12 @@ class DownloadZimIT {
         itemTitles.forEach((path, title) -> assertThat(titles.get(path)).as(path)
                 .isEqualTo(title.isEmpty() ? path : title));
 
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Process kiwix = new ProcessBuilder("kiwix-serve", "--address=127.0.0.1", "--port=" + port, zim.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("kiwix-serve-" + id + ".log").toFile()).start();
-        try {
-            String base = "http://127.0.0.1:" + port;
-            waitUntilUp(base, dir.resolve("kiwix-serve-" + id + ".log"));
+        try (ExternalTools.KiwixServe kiwix = ExternalTools.KiwixServe.start(zim, dir.resolve("kiwix-serve-" + id + ".log"))) {
+            String base = kiwix.base();
             String book = zim.getFileName().toString().replace(".zim", "");
             for (StoredFile f : files) {
-                HttpResponse<byte[]> ours = send(server.url() + "/packs/" + id + "/" + encode(f.path()));
-                HttpResponse<byte[]> theirs = send(base + "/raw/" + book + "/content/" + encode(f.path()));
+                HttpResponse<byte[]> ours = send(server.url() + "/packs/" + id + "/" + encodePath(f.path()));
+                HttpResponse<byte[]> theirs = send(base + "/raw/" + book + "/content/" + encodePath(f.path()));
                 // A redirect (from a ZIM) is a redirect on both sides; everything else the same bytes.
                 assertThat(theirs.statusCode()).as(f.path()).isEqualTo(ours.statusCode()).isIn(200, 302);
                 if (ours.statusCode() == 200) {
@@ -128,9 +119,6 @@ class DownloadZimIT {
                     .build(), HttpResponse.BodyHandlers.ofString());
             String title = server.library().catalog().pack(id).orElseThrow().title();
             assertThat(catalog.body()).contains("<title>" + (title.length() > 30 ? title.substring(0, 29) : title));
-        } finally {
-            kiwix.destroy();
-            kiwix.waitFor(10, TimeUnit.SECONDS);
         }
     }
 
@@ -147,7 +135,7 @@ class DownloadZimIT {
 
     /** zimdump's paths and titles of the user content. */
     private static Map<String, String> zimdumpTitles(Path zim) throws Exception {
-        String out = run(List.of("zimdump", "list", "--details", zim.toString())).output;
+        String out = run(Duration.ofSeconds(300), List.of("zimdump", "list", "--details", zim.toString())).output();
         Map<String, String> titles = new LinkedHashMap<>();
         String path = null;
         for (String line : out.split("\n")) {
@@ -160,39 +148,7 @@ class DownloadZimIT {
         return titles;
     }
 
-    private static void waitUntilUp(String base, Path log) throws Exception {
-        for (int i = 0; i < 100; i++) {
-            try {
-                HTTP.send(HttpRequest.newBuilder(URI.create(base + "/")).build(), HttpResponse.BodyHandlers.discarding());
-                return;
-            } catch (IOException e) {
-                Thread.sleep(100);
-            }
-        }
-        throw new IOException("kiwix-serve did not start: " + Files.readString(log));
-    }
 
-    private static String encode(String path) {
-        List<String> parts = new ArrayList<>();
-        for (String p : path.split("/")) {
-            parts.add(URLEncoder.encode(p, StandardCharsets.UTF_8).replace("+", "%20"));
-        }
-        return String.join("/", parts);
-    }
 
-    private record Result(int exit, String output) {
-    }
 
-    private static Result run(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (InputStream in = p.getInputStream()) {
-            in.transferTo(out);
-        }
-        if (!p.waitFor(300, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("timed out: " + command);
-        }
-        return new Result(p.exitValue(), out.toString(StandardCharsets.UTF_8));
-    }
 }

@@ -1,12 +1,12 @@
 package org.offlinecommons.web;
 
+import static org.offlinecommons.ExternalTools.run;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,8 +14,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import org.offlinecommons.ExternalTools.Result;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,9 +75,9 @@ class OpdsCatalogTest {
         for (String feed : FEEDS) {
             Path file = tmp.resolve(feed.replace('/', '_') + ".xml");
             Files.writeString(file, get(server.url(), feed));
-            Result r = run(List.of("jing", "-c", schema.toString(), file.toString()));
-            assertThat(r.output.lines().filter(l -> !l.contains("[warning]")).toList()).as(feed).isEmpty();
-            assertThat(r.exit).as(feed + ": " + r.output).isZero();
+            Result r = run(Duration.ofSeconds(120), List.of("jing", "-c", schema.toString(), file.toString()));
+            assertThat(r.output().lines().filter(l -> !l.contains("[warning]")).toList()).as(feed).isEmpty();
+            assertThat(r.exit()).as(feed + ": " + r.output()).isZero();
         }
     }
 
@@ -167,24 +168,10 @@ class OpdsCatalogTest {
                 + "        'links': [{'rel': l.get('rel'), 'href': l.get('href'), 'type': l.get('type'),\n"
                 + "                   'length': l.get('length')} for l in e.get('links', [])]})\n"
                 + "print(json.dumps(out))\n";
-        Result r = run(List.of("/usr/bin/python3", "-c", script, file.toString()));
-        assertThat(r.exit).as(r.output).isZero();
-        return new ObjectMapper().readTree(r.output);
+        Result r = run(Duration.ofSeconds(120), List.of("/usr/bin/python3", "-c", script, file.toString()));
+        assertThat(r.exit()).as(r.output()).isZero();
+        return new ObjectMapper().readTree(r.output());
     }
 
-    private record Result(int exit, String output) {
-    }
 
-    private static Result run(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (InputStream in = p.getInputStream()) {
-            in.transferTo(out);
-        }
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("timed out: " + command);
-        }
-        return new Result(p.exitValue(), out.toString(StandardCharsets.UTF_8));
-    }
 }

@@ -1,18 +1,17 @@
 package org.offlinecommons.zim;
 
+import static org.offlinecommons.ExternalTools.encodePath;
+import static org.offlinecommons.ExternalTools.run;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.RandomAccessFile;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,9 +19,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import org.offlinecommons.ExternalTools;
+import org.offlinecommons.ExternalTools.Result;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,14 +42,14 @@ class ZimWriterIT {
 
   @Test
   void zimcheckPassesEveryCheck() throws Exception {
-    Result r = run(List.of("zimcheck", "-A", zim.toString()));
-    assertThat(r.output).contains("Overall Test Status: Pass").doesNotContain("[ERROR]").doesNotContain("WARNING");
-    assertThat(r.exit).as(r.output).isZero();
+    Result r = run(Duration.ofSeconds(300), List.of("zimcheck", "-A", zim.toString()));
+    assertThat(r.output()).contains("Overall Test Status: Pass").doesNotContain("[ERROR]").doesNotContain("WARNING");
+    assertThat(r.exit()).as(r.output()).isZero();
   }
 
   @Test
   void zimdumpListsEveryEntryWithItsTitleTypeAndSize() throws Exception {
-    String out = run(List.of("zimdump", "list", "--details", zim.toString())).output;
+    String out = run(Duration.ofSeconds(300), List.of("zimdump", "list", "--details", zim.toString())).output();
     Map<String, Map<String, String>> listed = new HashMap<>();
     Map<String, String> current = null;
     for (String line : out.split("\n")) {
@@ -76,19 +76,12 @@ class ZimWriterIT {
 
   @Test
   void kiwixServeServesEveryFileWithTheSameBytes() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    Process server = new ProcessBuilder("kiwix-serve", "--address=127.0.0.1", "--port=" + port, zim.toString())
-        .redirectErrorStream(true).redirectOutput(tmp.resolve("kiwix-serve.log").toFile()).start();
-    try {
+    try (ExternalTools.KiwixServe server = ExternalTools.KiwixServe.start(zim, tmp.resolve("kiwix-serve.log"))) {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-      String base = "http://127.0.0.1:" + port;
-      waitUntilUp(http, base);
+      String base = server.base();
       for (ZimItem item : input.byPath) {
         HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(base + "/raw/site/content/"
-            + encode(item.path()))).build(), HttpResponse.BodyHandlers.ofByteArray());
+            + encodePath(item.path()))).build(), HttpResponse.BodyHandlers.ofByteArray());
         if (item.isRedirect()) {
           assertThat(r.statusCode()).isEqualTo(302);
           assertThat(r.headers().firstValue("Location").orElseThrow()).endsWith("/site/" + item.redirectTarget());
@@ -101,14 +94,11 @@ class ZimWriterIT {
           HttpResponse.BodyHandlers.ofString());
       assertThat(main.headers().firstValue("Location").orElseThrow()).endsWith("/site/index.html");
       HttpResponse<String> suggest = http.send(HttpRequest.newBuilder(URI.create(base + "/suggest?content=site&term="
-          + encode("مقالة"))).build(), HttpResponse.BodyHandlers.ofString());
+          + encodePath("مقالة"))).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(suggest.body()).contains("مقالة 0", "عربي/مقالة-0.html");
       HttpResponse<String> catalog = http.send(HttpRequest.newBuilder(URI.create(base + "/catalog/v2/entries"))
           .build(), HttpResponse.BodyHandlers.ofString());
       assertThat(catalog.body()).contains("<title>Writer test</title>", "A generated site", "eng");
-    } finally {
-      server.destroy();
-      server.waitFor(10, TimeUnit.SECONDS);
     }
   }
 
@@ -126,8 +116,8 @@ class ZimWriterIT {
       assertThat(input.byPath.stream().filter(ZimItem::isRedirect)).isNotEmpty();
       ZimWriterFixture.writeZim(ZimWriter.layOut(input, input.book()), copy);
     }
-    Result check = run(List.of("zimcheck", "-A", copy.toString()));
-    assertThat(check.exit).as(check.output).isZero();
+    Result check = run(Duration.ofSeconds(300), List.of("zimcheck", "-A", copy.toString()));
+    assertThat(check.exit()).as(check.output()).isZero();
     assertThat(zimdumpDetails(copy)).isEqualTo(zimdumpDetails(source));
     try (ZimArchive a = ZimArchive.open(source); ZimArchive b = ZimArchive.open(copy)) {
       b.check();
@@ -149,7 +139,7 @@ class ZimWriterIT {
 
   /** zimdump's listing without the entry indexes (which differ: the writer's own entries are not libzim's). */
   private static List<String> zimdumpDetails(Path file) throws Exception {
-    String out = run(List.of("zimdump", "list", "--details", file.toString())).output;
+    String out = run(Duration.ofSeconds(300), List.of("zimdump", "list", "--details", file.toString())).output();
     return Arrays.stream(out.split("\n")).filter(l -> !l.startsWith("* idx:") && !l.startsWith("* redirect index"))
         .toList();
   }
@@ -162,13 +152,13 @@ class ZimWriterIT {
   void largeZimIsWrittenInASmallHeap() throws Exception {
     Path large = tmp.resolve("large.zim");
     int n = 200_000;
-    Result r = run(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx32m",
+    Result r = run(Duration.ofSeconds(300), List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx32m",
         "-cp", System.getProperty("java.class.path"), GeneratedZimInput.class.getName(), Integer.toString(n),
         large.toString()));
-    assertThat(r.exit).as(r.output).isZero();
-    System.out.println("ZimWriterIT large: " + r.output.strip());
-    Result check = run(List.of("zimcheck", "-I", "-C", large.toString()));
-    assertThat(check.exit).as(check.output).isZero();
+    assertThat(r.exit()).as(r.output()).isZero();
+    System.out.println("ZimWriterIT large: " + r.output().strip());
+    Result check = run(Duration.ofSeconds(300), List.of("zimcheck", "-I", "-C", large.toString()));
+    assertThat(check.exit()).as(check.output()).isZero();
     GeneratedZimInput input = new GeneratedZimInput(n);
     try (ZimArchive archive = ZimArchive.open(large)) {
       archive.check();
@@ -198,41 +188,5 @@ class ZimWriterIT {
         assertThat(Arrays.equals(out.toByteArray(), expected)).as("slice [%d, %d)", from, to).isTrue();
       }
     }
-  }
-
-  private static void waitUntilUp(HttpClient http, String base) throws Exception {
-    for (int i = 0; i < 100; i++) {
-      try {
-        http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(), HttpResponse.BodyHandlers.discarding());
-        return;
-      } catch (IOException e) {
-        Thread.sleep(100);
-      }
-    }
-    throw new IOException("kiwix-serve did not start: " + Files.readString(tmp.resolve("kiwix-serve.log")));
-  }
-
-  private static String encode(String path) {
-    List<String> parts = new ArrayList<>();
-    for (String p : path.split("/")) {
-      parts.add(URLEncoder.encode(p, StandardCharsets.UTF_8).replace("+", "%20"));
-    }
-    return String.join("/", parts);
-  }
-
-  private record Result(int exit, String output) {
-  }
-
-  private static Result run(List<String> command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (InputStream in = p.getInputStream()) {
-      in.transferTo(out);
-    }
-    if (!p.waitFor(300, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new IOException("timed out: " + command);
-    }
-    return new Result(p.exitValue(), out.toString(StandardCharsets.UTF_8));
   }
 }
