@@ -3,10 +3,8 @@ package org.offlinecommons.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,8 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.offlinecommons.job.JobRunner;
@@ -135,15 +131,15 @@ class DamagedChunkTest {
             assertThat(a.chunks().damaged()).hasSize(2);
             LibraryVerifier.Report verify = new LibraryVerifier(a).verify(ProgressListener.NONE);
             assertThat(verify.problems()).hasSize(2).allSatisfy(problem -> assertThat(problem).contains("damaged"));
-            assertThat(cli("verify", "--data", dataA.toString()).code).isEqualTo(Main.EXIT_DAMAGED);
+            assertThat(cli("verify", "--data", dataA.toString()).code()).isEqualTo(Main.EXIT_DAMAGED);
 
             // repair --from the second server, through the CLI, on the library the server has open.
-            Run repair = cli("repair", "--from", "http://127.0.0.1:" + serverB.port(), "--data", dataA.toString());
-            assertThat(repair.code).as(repair.out + repair.err).isZero();
-            assertThat(repair.out).contains("Repaired 2 of 2");
+            CliTest.Run repair = cli("repair", "--from", "http://127.0.0.1:" + serverB.port(), "--data", dataA.toString());
+            assertThat(repair.code()).as(repair.out() + repair.err()).isZero();
+            assertThat(repair.out()).contains("Repaired 2 of 2");
             assertThat(a.chunks().damaged()).isEmpty();
             assertThat(new LibraryVerifier(a).verify(ProgressListener.NONE).ok()).isTrue();
-            assertThat(cli("verify", "--data", dataA.toString()).code).isZero();
+            assertThat(cli("verify", "--data", dataA.toString()).code()).isZero();
 
             // Served again, right.
             HttpResponse<byte[]> healed = get(urlA + "/packs/rivers/index.html");
@@ -199,9 +195,9 @@ class DamagedChunkTest {
         new java.util.Random(3).nextBytes(junk);
         System.arraycopy("SQLite format 3\0".getBytes(StandardCharsets.US_ASCII), 0, junk, 0, 16);
         Files.write(data.resolve("library.db"), junk);
-        Run r = cli("verify", "--data", data.toString());
-        assertThat(r.code).as(r.out + r.err).isEqualTo(Main.EXIT_DAMAGED);
-        assertThat(r.out).contains("DAMAGED");
+        CliTest.Run r = cli("verify", "--data", data.toString());
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(Main.EXIT_DAMAGED);
+        assertThat(r.out()).contains("DAMAGED");
     }
 
     private static FileRecipe recipe(Library library, String path) {
@@ -242,22 +238,7 @@ class DamagedChunkTest {
         }
     }
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static synchronized Run cli(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliTest.Run cli(String... args) {
+        return CliTest.run(args);
     }
 }
