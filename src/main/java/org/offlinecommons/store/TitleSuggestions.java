@@ -1,0 +1,235 @@
+package org.offlinecommons.store;
+
+import com.ibm.icu.text.BreakIterator;
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Titles that start the way a person is typing, for the search box's suggestions (like Kiwix's
+ * {@code /suggest}): the items whose title has a word starting with each typed word, best first.
+ *
+ * <p>Asked on every pause in typing, so it must cost about a millisecond at any size: it reads
+ * only the full-text index's title column, with each word a quoted prefix term (typed text is
+ * never FTS5 syntax), and ranks at most {@value #CANDIDATES} matches, however many there are.
+ * A word this short matches most of a big pack; the next letter narrows it to a set ranked whole.
+ */
+public final class TitleSuggestions {
+
+    public static final int DEFAULT_LIMIT = 8;
+    public static final int MAX_LIMIT = 20;
+    /** Typed text beyond this is not a title being looked for. */
+    static final int MAX_QUERY_CHARS = 200;
+    private static final int MAX_WORDS = 8;
+    private static final int MAX_WORD_CHARS = 64;
+    /**
+     * Matches ranked per question, taken in index order: bounds the work of a one- or two-letter
+     * word that matches most titles of a million-item pack.
+     */
+    static final int CANDIDATES = 2000;
+    /** Prefixes typed by a class at once repeat; an answer is a few hundred bytes. */
+    private static final int CACHED_ANSWERS = 2048;
+    /** Words as the unicode61 tokenizer sees them, as in {@link SearchIndex}. */
+    private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}\\p{M}]+");
+    private static final Pattern MARKS = Pattern.compile("\\p{M}+");
+
+    /** One title to offer: the item, to open it, and its pack, to tell titles of different packs apart. */
+    public record Suggestion(String packId, String packTitle, Item item) {
+    }
+
+    private record Key(String match, String packId, int limit) {
+    }
+
+    private record Candidate(Suggestion suggestion, boolean startsAsTyped, double rank, int length) {
+    }
+
+    private static final Comparator<Candidate> BEST_FIRST = Comparator
+            .comparing((Candidate c) -> !c.startsAsTyped())
+            .thenComparingDouble(Candidate::rank)
+            .thenComparingInt(Candidate::length)
+            .thenComparing(c -> c.suggestion().packId())
+            .thenComparingInt(c -> c.suggestion().item().position());
+
+    private final Database db;
+    private final SearchGate gate;
+    private final GenerationCache<Key, List<Suggestion>> recent = new GenerationCache<>(CACHED_ANSWERS);
+
+    /** @param gate the admission searches go through: a flood of suggestions must not starve pages either */
+    TitleSuggestions(Database db, SearchGate gate) {
+        this.db = db;
+        this.gate = gate;
+    }
+
+    /**
+     * Up to {@code limit} titles of published items (of pack {@code packId}, or of all packs
+     * when null) with words starting with the words of {@code typed}, best first: titles that
+     * start as typed, then by the index's rank on the title, then shorter titles. Nothing for
+     * text without words or of a single letter.
+     *
+     * @throws SearchBusyException when as many searches as allowed run already
+     */
+    public List<Suggestion> suggest(String typed, String packId, int limit) {
+        List<String> words = typedWords(typed == null ? "" : typed);
+        int lim = Math.max(1, Math.min(MAX_LIMIT, limit));
+        if (words.isEmpty() || (words.size() == 1 && words.get(0).codePointCount(0, words.get(0).length()) < 2
+                && !needsWordBreaking(words.get(0)))) {
+            return List.of();
+        }
+        String match = toMatchExpression(words);
+        // Read before the query, so an answer can only be older than its generation says.
+        long generation = db.generation();
+        Key key = new Key(match, packId, lim);
+        List<Suggestion> known = recent.get(key, generation);
+        if (known != null) {
+            return known;
+        }
+        return gate.run(() -> {
+            long current = db.generation();
+            List<Suggestion> ready = recent.get(key, current);
+            if (ready != null) {
+                return ready;
+            }
+            List<Suggestion> answer = compute(match, words, packId, lim);
+            recent.put(key, current, answer);
+            return answer;
+        });
+    }
+
+    private List<Suggestion> compute(String match, List<String> words, String packId, int lim) {
+        // No ORDER BY: SQLite would rank every match of a short word; the first CANDIDATES in
+        // index order are ranked here instead. The join keeps staged (unpublished) rows out.
+        String sql = """
+                SELECT i.pack_id, p.title, i.position, i.path, i.entry, i.title, i.kind, i.timestamp, bm25(search)
+                FROM search
+                JOIN item i ON i.id = search.rowid
+                JOIN pack p ON p.id = i.pack_id
+                WHERE search MATCH ?""" + (packId == null ? "" : " AND i.pack_id = ?") + " LIMIT " + CANDIDATES;
+        List<Candidate> candidates = db.query(sql, ps -> {
+            ps.setString(1, match);
+            if (packId != null) {
+                ps.setString(2, packId);
+            }
+            List<Candidate> found = new ArrayList<>();
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    int entry = rs.getInt(5);
+                    Integer entryOrNull = rs.wasNull() ? null : entry;
+                    String title = rs.getString(6);
+                    Item item = new Item(rs.getInt(3), rs.getString(4), entryOrNull, title, rs.getString(7),
+                            rs.getString(8));
+                    found.add(new Candidate(new Suggestion(rs.getString(1), rs.getString(2), item),
+                            startsAsTyped(title, words), rs.getDouble(9), title.length()));
+                }
+            }
+            return found;
+        });
+        candidates.sort(BEST_FIRST);
+        List<Suggestion> best = new ArrayList<>(lim);
+        // A pack may hold several items of one title (a page and its printable copy): offer one.
+        Set<String> offered = new HashSet<>();
+        for (Candidate c : candidates) {
+            Suggestion s = c.suggestion();
+            if (offered.add(s.packId() + '\n' + fold(s.item().title()))) {
+                best.add(s);
+                if (best.size() == lim) {
+                    break;
+                }
+            }
+        }
+        return List.copyOf(best);
+    }
+
+    /** The words of what was typed, folded as the index folds them; capped in number and length. */
+    static List<String> typedWords(String typed) {
+        String text = typed.length() > MAX_QUERY_CHARS ? typed.substring(0, MAX_QUERY_CHARS) : typed;
+        List<String> words = new ArrayList<>();
+        Matcher m = WORD.matcher(text);
+        while (m.find() && words.size() < MAX_WORDS) {
+            String word = m.group();
+            if (word.length() > MAX_WORD_CHARS) {
+                word = word.substring(0, MAX_WORD_CHARS);
+            }
+            String folded = fold(word);
+            if (!folded.isEmpty()) {
+                words.add(folded);
+            }
+        }
+        return words;
+    }
+
+    /**
+     * Every word a prefix, in the title column only. Words hold no double quote, so each quoted
+     * word is one plain term whatever it holds. A run of Chinese, Japanese or Thai letters is one
+     * word to the unicode61 tokenizer but may have been indexed cut into words with spaces, so
+     * such a word matches either way: as typed, or cut into words the same way (ICU's dictionary).
+     */
+    static String toMatchExpression(List<String> words) {
+        StringBuilder out = new StringBuilder("{title} : (");
+        for (int w = 0; w < words.size(); w++) {
+            if (w > 0) {
+                out.append(' ');
+            }
+            String word = words.get(w);
+            List<String> pieces = needsWordBreaking(word) ? dictionaryWords(word) : List.of(word);
+            if (pieces.size() < 2) {
+                out.append(term(word));
+            } else {
+                out.append('(').append(term(word)).append(" OR (");
+                for (int p = 0; p < pieces.size(); p++) {
+                    out.append(p > 0 ? " " : "").append(term(pieces.get(p)));
+                }
+                out.append("))");
+            }
+        }
+        return out.append(')').toString();
+    }
+
+    private static String term(String word) {
+        return '"' + word + "\"*";
+    }
+
+    /** Whether the word holds letters of a script written without spaces between words. */
+    static boolean needsWordBreaking(String word) {
+        return word.codePoints().anyMatch(cp -> switch (Character.UnicodeScript.of(cp)) {
+            case HAN, HIRAGANA, KATAKANA, THAI, LAO, KHMER, MYANMAR -> true;
+            default -> false;
+        });
+    }
+
+    private static List<String> dictionaryWords(String run) {
+        BreakIterator words = BreakIterator.getWordInstance(Locale.ROOT);
+        words.setText(run);
+        List<String> pieces = new ArrayList<>();
+        int start = words.first();
+        for (int end = words.next(); end != BreakIterator.DONE; start = end, end = words.next()) {
+            if (words.getRuleStatus() != BreakIterator.WORD_NONE) {
+                pieces.add(run.substring(start, end));
+            }
+        }
+        return pieces;
+    }
+
+    /** Whether the title's first words start with the typed words, in order. */
+    static boolean startsAsTyped(String title, List<String> words) {
+        Matcher m = WORD.matcher(title);
+        for (String word : words) {
+            if (!m.find() || !fold(m.group()).startsWith(word)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Lower case without diacritics: what unicode61 with remove_diacritics compares. */
+    static String fold(String word) {
+        String base = MARKS.matcher(Normalizer.normalize(word, Normalizer.Form.NFD)).replaceAll("");
+        // Composed again: Hangul syllables decompose into letters, not marks, and are indexed whole.
+        return Normalizer.normalize(base, Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
+    }
+}
