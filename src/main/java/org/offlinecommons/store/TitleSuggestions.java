@@ -32,7 +32,7 @@ public final class TitleSuggestions {
      * Matches ranked per question, taken in index order: bounds the work of a one- or two-letter
      * word that matches most titles of a million-item pack.
      */
-    static final int CANDIDATES = 2000;
+    static final int CANDIDATES = 500;
     /** Prefixes typed by a class at once repeat; an answer is a few hundred bytes. */
     private static final int CACHED_ANSWERS = 2048;
     /** Words as the unicode61 tokenizer sees them, as in {@link SearchIndex}. */
@@ -46,15 +46,14 @@ public final class TitleSuggestions {
     private record Key(String match, String packId, int limit) {
     }
 
-    private record Candidate(Suggestion suggestion, boolean startsAsTyped, double rank, int length) {
+    private record Candidate(long id, String packId, String title, boolean startsAsTyped, int words, int length) {
     }
 
     private static final Comparator<Candidate> BEST_FIRST = Comparator
             .comparing((Candidate c) -> !c.startsAsTyped())
-            .thenComparingDouble(Candidate::rank)
+            .thenComparingInt(Candidate::words)
             .thenComparingInt(Candidate::length)
-            .thenComparing(c -> c.suggestion().packId())
-            .thenComparingInt(c -> c.suggestion().item().position());
+            .thenComparingLong(Candidate::id);
 
     private final Database db;
     private final SearchGate gate;
@@ -103,13 +102,10 @@ public final class TitleSuggestions {
 
     private List<Suggestion> compute(String match, List<String> words, String packId, int lim) {
         // No ORDER BY: SQLite would rank every match of a short word; the first CANDIDATES in
-        // index order are ranked here instead. The join keeps staged (unpublished) rows out.
-        String sql = """
-                SELECT i.pack_id, p.title, i.position, i.path, i.entry, i.title, i.kind, i.timestamp, bm25(search)
-                FROM search
-                JOIN item i ON i.id = search.rowid
-                JOIN pack p ON p.id = i.pack_id
-                WHERE search MATCH ?""" + (packId == null ? "" : " AND i.pack_id = ?") + " LIMIT " + CANDIDATES;
+        // index order are ranked here instead. The join keeps staged (unpublished) rows out. Only
+        // what ranking needs is read for them: each column read costs a call into SQLite.
+        String sql = "SELECT i.id, i.pack_id, i.title FROM search JOIN item i ON i.id = search.rowid WHERE search MATCH ?"
+                + (packId == null ? "" : " AND i.pack_id = ?") + " LIMIT " + CANDIDATES;
         List<Candidate> candidates = db.query(sql, ps -> {
             ps.setString(1, match);
             if (packId != null) {
@@ -118,13 +114,9 @@ public final class TitleSuggestions {
             List<Candidate> found = new ArrayList<>();
             try (var rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    int entry = rs.getInt(5);
-                    Integer entryOrNull = rs.wasNull() ? null : entry;
-                    String title = rs.getString(6);
-                    Item item = new Item(rs.getInt(3), rs.getString(4), entryOrNull, title, rs.getString(7),
-                            rs.getString(8));
-                    found.add(new Candidate(new Suggestion(rs.getString(1), rs.getString(2), item),
-                            startsAsTyped(title, words), rs.getDouble(9), title.length()));
+                    String title = rs.getString(3);
+                    found.add(new Candidate(rs.getLong(1), rs.getString(2), title, startsAsTyped(title, words),
+                            wordCount(title), title.length()));
                 }
             }
             return found;
@@ -134,15 +126,33 @@ public final class TitleSuggestions {
         // A pack may hold several items of one title (a page and its printable copy): offer one.
         Set<String> offered = new HashSet<>();
         for (Candidate c : candidates) {
-            Suggestion s = c.suggestion();
-            if (offered.add(s.packId() + '\n' + fold(s.item().title()))) {
-                best.add(s);
+            if (offered.add(c.packId() + '\n' + fold(c.title()))) {
+                // Gone only if its pack was deleted since: then it is not offered.
+                suggestion(c.id()).ifPresent(best::add);
                 if (best.size() == lim) {
                     break;
                 }
             }
         }
         return List.copyOf(best);
+    }
+
+    private java.util.Optional<Suggestion> suggestion(long itemId) {
+        return db.query("""
+                SELECT i.pack_id, p.title, i.position, i.path, i.entry, i.title, i.kind, i.timestamp
+                FROM item i JOIN pack p ON p.id = i.pack_id WHERE i.id = ?""", ps -> {
+            ps.setLong(1, itemId);
+            try (var rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return java.util.Optional.empty();
+                }
+                int entry = rs.getInt(5);
+                Integer entryOrNull = rs.wasNull() ? null : entry;
+                Item item = new Item(rs.getInt(3), rs.getString(4), entryOrNull, rs.getString(6), rs.getString(7),
+                        rs.getString(8));
+                return java.util.Optional.of(new Suggestion(rs.getString(1), rs.getString(2), item));
+            }
+        });
     }
 
     /** The words of what was typed, folded as the index folds them; capped in number and length. */
@@ -217,13 +227,93 @@ public final class TitleSuggestions {
 
     /** Whether the title's first words start with the typed words, in order. */
     static boolean startsAsTyped(String title, List<String> words) {
-        Matcher m = WORD.matcher(title);
+        int at = 0;
         for (String word : words) {
-            if (!m.find() || !fold(m.group()).startsWith(word)) {
+            int start = nextWord(title, at);
+            if (start == title.length()) {
+                return false;
+            }
+            int end = wordEnd(title, start);
+            if (!startsWithFolded(title, start, end, word)) {
+                return false;
+            }
+            at = end;
+        }
+        return true;
+    }
+
+    /** How many words a title has: titles of fewer words come first, as the index's rank would have them. */
+    static int wordCount(String title) {
+        int n = 0;
+        for (int at = nextWord(title, 0); at < title.length(); at = nextWord(title, wordEnd(title, at))) {
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * Whether {@code title[start, end)}, folded, starts with {@code folded}. Run on every
+     * candidate: ASCII words, most of them, are compared in place, without the Unicode folding.
+     */
+    private static boolean startsWithFolded(String title, int start, int end, String folded) {
+        boolean ascii = true;
+        for (int i = start; i < end && ascii; i++) {
+            ascii = title.charAt(i) < 0x80;
+        }
+        if (!ascii) {
+            return fold(title.substring(start, end)).startsWith(folded);
+        }
+        if (end - start < folded.length()) {
+            return false;
+        }
+        for (int i = 0; i < folded.length(); i++) {
+            char ch = title.charAt(start + i);
+            if (ch >= 'A' && ch <= 'Z') {
+                ch = (char) (ch + ('a' - 'A'));
+            }
+            if (ch != folded.charAt(i)) {
                 return false;
             }
         }
         return true;
+    }
+
+    private static int nextWord(String text, int from) {
+        int i = from;
+        while (i < text.length()) {
+            int cp = text.codePointAt(i);
+            if (isWordCodePoint(cp)) {
+                return i;
+            }
+            i += Character.charCount(cp);
+        }
+        return text.length();
+    }
+
+    private static int wordEnd(String text, int from) {
+        int i = from;
+        while (i < text.length()) {
+            int cp = text.codePointAt(i);
+            if (!isWordCodePoint(cp)) {
+                return i;
+            }
+            i += Character.charCount(cp);
+        }
+        return i;
+    }
+
+    /** {@code [\p{L}\p{N}\p{M}]}, the {@link #WORD} pattern's class. */
+    private static boolean isWordCodePoint(int cp) {
+        if (cp < 0x80) {
+            return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+        }
+        if (Character.isLetter(cp)) {
+            return true;
+        }
+        int type = Character.getType(cp);
+        return type == Character.DECIMAL_DIGIT_NUMBER || type == Character.LETTER_NUMBER
+                || type == Character.OTHER_NUMBER || type == Character.NON_SPACING_MARK
+                || type == Character.ENCLOSING_MARK || type == Character.COMBINING_SPACING_MARK;
     }
 
     /** Lower case without diacritics: what unicode61 with remove_diacritics compares. */
