@@ -88,13 +88,16 @@
       shown = suggestions;
       active = -1;
       input.removeAttribute('aria-activedescendant');
+      // The pack's name tells apart titles from different packs; under one pack it is only noise.
+      const packs = new Set(suggestions.map((s) => s.pack)).size;
       list.replaceChildren(...suggestions.map((s, i) => {
         const option = document.createElement('li');
         option.id = id + '-' + i;
         option.dataset.index = i;
         option.setAttribute('role', 'option');
         option.setAttribute('aria-selected', 'false');
-        option.append(line('t', s.title), line('p', s.packTitle));
+        option.append(line('t', s.title));
+        if (packs > 1) option.append(line('p', s.packTitle));
         return option;
       }));
       if (suggestions.length > 0 && document.activeElement === input) open(); else close();
