@@ -24,8 +24,8 @@ public final class TitleSuggestions {
 
     public static final int DEFAULT_LIMIT = 8;
     public static final int MAX_LIMIT = 20;
-    /** Typed text beyond this is not a title being looked for. */
-    static final int MAX_QUERY_CHARS = 200;
+    /** Typed text beyond this is not a title being looked for, and is not kept as a cache key. */
+    public static final int MAX_QUERY_CHARS = 200;
     private static final int MAX_WORDS = 8;
     private static final int MAX_WORD_CHARS = 64;
     /**

@@ -74,11 +74,13 @@ class SuggestApiTest {
     @Test
     void anythingTypedGetsAnAnswerNeverAnError() throws Exception {
         for (String typed : List.of("", " ", "\"", "*", "gro\"*", "NEAR(", "{title}:", "a", "é", "光",
-                "x".repeat(5000), "🌱 gro")) {
+                "x".repeat(5000), "🌱 gro", "x".repeat(199) + "🌱🌱")) {
             JsonNode answer = suggest("q=" + URLEncoder.encode(typed, StandardCharsets.UTF_8));
             assertThat(answer.get("suggestions").isArray()).as(typed).isTrue();
         }
         assertThat(titles(suggest(""))).isEmpty();
+        assertThat(suggest("q=" + "x".repeat(5000)).get("query").asText()).hasSize(200);
+        assertThat(titles(suggest("q=gro&pack=" + "g".repeat(5000)))).isEmpty();
     }
 
     @Test

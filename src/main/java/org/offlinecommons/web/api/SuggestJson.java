@@ -24,6 +24,7 @@ final class SuggestJson {
 
     /** How long a browser may reuse an answer without asking: a pack deleted since is offered that long. */
     static final String CACHE_CONTROL = "public, max-age=30";
+    private static final int MAX_PACK_ID_CHARS = 64;
     /** A few hundred bytes each. */
     private static final int RENDERED_ANSWERS = 2048;
 
@@ -45,7 +46,11 @@ final class SuggestJson {
     void handle(Context ctx) {
         String q = ctx.queryParam("q");
         String pack = ctx.queryParam("pack");
-        Request request = new Request(q == null ? "" : q, pack == null || pack.isBlank() ? null : pack,
+        // Kept as cache keys: never longer than what can matter (a query is cut there anyway, a
+        // pack id has at most 64 characters; "-" names no pack, as none starts with '-').
+        q = q == null ? "" : cut(q, TitleSuggestions.MAX_QUERY_CHARS);
+        pack = pack == null || pack.isBlank() ? null : pack.length() > MAX_PACK_ID_CHARS ? "-" : pack;
+        Request request = new Request(q, pack,
                 ApiRoutes.intParam(ctx, "limit", TitleSuggestions.DEFAULT_LIMIT, 1, TitleSuggestions.MAX_LIMIT));
         Answer answer = answer(request);
         ctx.header("Cache-Control", CACHE_CONTROL);
@@ -55,6 +60,14 @@ final class SuggestJson {
             return;
         }
         ctx.contentType("application/json").result(answer.body());
+    }
+
+    /** The first {@code max} characters or fewer, never half of a surrogate pair (JSON cannot hold it). */
+    private static String cut(String s, int max) {
+        if (s.length() <= max) {
+            return s;
+        }
+        return s.substring(0, Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max);
     }
 
     private Answer answer(Request request) {
