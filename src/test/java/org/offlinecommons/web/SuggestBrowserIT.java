@@ -103,6 +103,14 @@ class SuggestBrowserIT {
         assertThat(box.getDomAttribute("aria-expanded")).isEqualTo("true");
         fitsTheScreen(driver);
         shoot(driver, "suggest-typing-" + PHONE);
+        driver.executeCdpCommand("Emulation.setEmulatedMedia",
+                Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
+        shoot(driver, "suggest-typing-dark-" + PHONE);
+        driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", 1280, "height", 800,
+                "deviceScaleFactor", 1, "mobile", false));
+        shoot(driver, "suggest-typing-1280");
+        phone(driver);
 
         box.sendKeys(Keys.ARROW_DOWN, Keys.ARROW_DOWN);
         WebElement chosen = driver.findElement(By.cssSelector(".suggest [aria-selected=true]"));
