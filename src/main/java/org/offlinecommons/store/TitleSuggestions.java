@@ -43,7 +43,8 @@ public final class TitleSuggestions {
     public record Suggestion(String packId, String packTitle, Item item) {
     }
 
-    private record Key(String match, String packId, int limit) {
+    /** By the folded words, not the query: a last letter left out of the query still ranks. */
+    private record Key(String words, String packId, int limit) {
     }
 
     private record Candidate(long id, String packId, String title, boolean startsAsTyped, int words, int length) {
@@ -68,22 +69,21 @@ public final class TitleSuggestions {
     /**
      * Up to {@code limit} titles of published items (of pack {@code packId}, or of all packs
      * when null) with words starting with the words of {@code typed}, best first: titles that
-     * start as typed, then by the index's rank on the title, then shorter titles. Nothing for
-     * text without words or of a single letter.
+     * start as typed, then titles of fewer words, then shorter ones. Nothing for text without
+     * words or of a single letter.
      *
      * @throws SearchBusyException when as many searches as allowed run already
      */
     public List<Suggestion> suggest(String typed, String packId, int limit) {
         List<String> words = typedWords(typed == null ? "" : typed);
         int lim = Math.max(1, Math.min(MAX_LIMIT, limit));
-        if (words.isEmpty() || (words.size() == 1 && words.get(0).codePointCount(0, words.get(0).length()) < 2
-                && !needsWordBreaking(words.get(0)))) {
+        String match = toMatchExpression(words);
+        if (match.isEmpty()) {
             return List.of();
         }
-        String match = toMatchExpression(words);
         // Read before the query, so an answer can only be older than its generation says.
         long generation = db.generation();
-        Key key = new Key(match, packId, lim);
+        Key key = new Key(String.join(" ", words), packId, lim);
         List<Suggestion> known = recent.get(key, generation);
         if (known != null) {
             return known;
@@ -111,12 +111,17 @@ public final class TitleSuggestions {
             if (packId != null) {
                 ps.setString(2, packId);
             }
+            // A letter typed last is not in the query (see toMatchExpression): it is looked for here.
+            String last = words.get(words.size() - 1);
+            String letter = isQueried(last, true) ? null : last;
             List<Candidate> found = new ArrayList<>();
             try (var rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String title = rs.getString(3);
-                    found.add(new Candidate(rs.getLong(1), rs.getString(2), title, startsAsTyped(title, words),
-                            wordCount(title), title.length()));
+                    if (letter == null || hasWordStartingWith(title, letter)) {
+                        found.add(new Candidate(rs.getLong(1), rs.getString(2), title, startsAsTyped(title, words),
+                                wordCount(title), title.length()));
+                    }
                 }
             }
             return found;
@@ -174,33 +179,56 @@ public final class TitleSuggestions {
     }
 
     /**
-     * Every word a prefix, in the title column only. Words hold no double quote, so each quoted
-     * word is one plain term whatever it holds. A run of Chinese, Japanese or Thai letters is one
-     * word to the unicode61 tokenizer but may have been indexed cut into words with spaces, so
-     * such a word matches either way: as typed, or cut into words the same way (ICU's dictionary).
+     * Every word a prefix, in the title column only; "" when there is nothing to look for. Words
+     * hold no double quote, so each quoted word is one plain term whatever it holds. A single
+     * letter is no prefix: FTS5 would merge the lists of every word starting with it (tens of
+     * milliseconds in a big pack), so it is a whole word ("World War I"), or, being typed last,
+     * it only ranks the titles the other words found ("solar s": "Solar system" first).
+     *
+     * <p>A run of Chinese, Japanese or Thai letters is one word to the unicode61 tokenizer but
+     * may have been indexed cut into words with spaces, so such a word matches either way: as
+     * typed, or cut into words the same way (ICU's dictionary).
      */
     static String toMatchExpression(List<String> words) {
-        StringBuilder out = new StringBuilder("{title} : (");
+        List<String> terms = new ArrayList<>();
         for (int w = 0; w < words.size(); w++) {
-            if (w > 0) {
-                out.append(' ');
-            }
             String word = words.get(w);
-            List<String> pieces = needsWordBreaking(word) ? dictionaryWords(word) : List.of(word);
-            if (pieces.size() < 2) {
-                out.append(term(word));
-            } else {
-                out.append('(').append(term(word)).append(" OR (");
-                for (int p = 0; p < pieces.size(); p++) {
-                    out.append(p > 0 ? " " : "").append(term(pieces.get(p)));
+            if (!isQueried(word, w == words.size() - 1)) {
+                continue;
+            }
+            if (needsWordBreaking(word)) {
+                List<String> pieces = dictionaryWords(word);
+                if (pieces.size() < 2) {
+                    terms.add(prefix(word));
+                } else {
+                    terms.add("(" + prefix(word) + " OR (" + String.join(" ", pieces.stream().map(TitleSuggestions::prefix)
+                            .toList()) + "))");
                 }
-                out.append("))");
+            } else if (word.codePointCount(0, word.length()) > 1) {
+                terms.add(prefix(word));
+            } else {
+                terms.add('"' + word + '"');
             }
         }
-        return out.append(')').toString();
+        return terms.isEmpty() ? "" : "{title} : (" + String.join(" ", terms) + ")";
     }
 
-    private static String term(String word) {
+    /** Whether the word is in the index query: all but a single letter typed last. */
+    private static boolean isQueried(String word, boolean last) {
+        return !last || needsWordBreaking(word) || word.codePointCount(0, word.length()) > 1;
+    }
+
+    /** Whether a word of the title starts with {@code folded}, as a prefix term would find. */
+    static boolean hasWordStartingWith(String title, String folded) {
+        for (int at = nextWord(title, 0); at < title.length(); at = nextWord(title, wordEnd(title, at))) {
+            if (startsWithFolded(title, at, wordEnd(title, at), folded)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String prefix(String word) {
         return '"' + word + "\"*";
     }
 

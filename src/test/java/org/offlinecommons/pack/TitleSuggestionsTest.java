@@ -38,6 +38,8 @@ class TitleSuggestionsTest {
         page(science, "zh.html", "光合作用是植物利用阳光的过程", "中文");
         page(science, "solar.html", "Solar system", "Planets.");
         page(science, "solar-wind.html", "Solar wind", "Particles.");
+        page(science, "vitamin-c.html", "Vitamin C in fruit", "Oranges.");
+        page(science, "vitamins.html", "Vitamins", "All of them.");
         page(science, "quotes.html", "\"Quoted\" NEAR (brackets) * star", "FTS5 syntax in a title.");
         new PackImporter(library).importPack(PackFixtures.build(science, "science", "Science",
                 tmp.resolve("science.zip")), ProgressListener.NONE);
@@ -131,6 +133,16 @@ class TitleSuggestionsTest {
     void aSingleLetterOrNoWordSuggestsNothing() {
         assertThat(titles("p", null)).isEmpty();
         assertThat(titles("  ?! ", null)).isEmpty();
+    }
+
+    @Test
+    void aLetterTypedLastOnlyRanksAndOneBeforeIsAWholeWord() {
+        assertThat(titles("solar s", null)).containsExactly("Solar system", "Solar wind");
+        assertThat(titles("solar w", null)).containsExactly("Solar wind");
+        assertThat(titles("vitamin c", null)).containsExactly("Vitamin C in fruit");
+        assertThat(titles("vitamin f", null)).containsExactly("Vitamin C in fruit");
+        assertThat(titles("vitamin z", null)).isEmpty();
+        assertThat(titles("c fruit", null)).containsExactly("Vitamin C in fruit");
     }
 
     @Test
