@@ -32,7 +32,7 @@ public final class TitleSuggestionsScale {
         }
         SearchGate gate = SearchGate.forReaders(db.readerCount());
         List<String> questions = List.of("ph", "pho", "phot", "photo", "the", "the sy", "ga la", "ma", "mari",
-                "con", "zzz", "a", "de ter", "prot");
+                "con", "zzz", "a", "de ter", "prot", "the s", "a the");
         int runs = 21;
         for (String q : questions) {
             long[] all = new long[runs];
