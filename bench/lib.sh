@@ -1,4 +1,4 @@
-# Shell functions shared by scripts/bench and bench/scale.sh; sourced, never run. Expects
+# Shell functions shared by scripts/bench and bench/*.sh; sourced, never run. Expects
 # $root, $bench, $work, say, die and record from the script that sources it.
 
 # Installs the tools a run needs that are missing (apt-get; root or sudo).
@@ -14,13 +14,17 @@ install_tools() {
   need curl curl
   need python3 python3
   [ -x /usr/bin/time ] || need_packages+=(time)
-  if [ ${#need_packages[@]} -gt 0 ]; then
-    say "installing ${need_packages[*]}"
-    sudo_cmd=""
-    [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-    $sudo_cmd apt-get update -q >&2
-    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q "${need_packages[@]}" >&2
-  fi
+  apt_install "${need_packages[@]}"
+}
+
+# Installs Debian packages (apt-get; root or sudo); nothing to do without arguments.
+apt_install() {
+  [ $# -gt 0 ] || return 0
+  say "installing $*"
+  local sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -q >&2
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q "$@" >&2
 }
 
 free_port() {
@@ -76,6 +80,7 @@ rss_of() { sed -n 's/.*Maximum resident set size (kbytes): //p' "$1"; }
 
 # Builds the jar when the sources are newer, copies it into $work (a rebuild mid-run cannot change
 # what is measured) and sets $jar, $java_opts (the launcher's defaults, plus a CDS archive) and oc.
+# With --no-cds, no CDS archive: for runs that measure no start-up or speed (bench/relevance.sh).
 prepare_jar() {
   jar="$root/target/offline-commons.jar"
   if [ ! -f "$jar" ] || [ -n "$(find "$root/src/main" "$root/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]; then
@@ -88,11 +93,12 @@ prepare_jar() {
   # What users run: the launcher's default JVM options (scripts/java-opts, -Xmx256m among them).
   read -r -a java_opts <<<"$(grep -v '^#' "$root/scripts/java-opts" | tr '\n' ' ')"
   export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+  oc() { java "${java_opts[@]}" -jar "$jar" "$@"; }
+  [ "${1:-}" = --no-cds ] && return 0
   # ...and, as the Debian package does at install, a class-data-sharing archive for faster starts.
   say "preparing the class-data-sharing archive (scripts/cds-archive)"
   if "$root/scripts/cds-archive" "$jar" "$work/offline-commons.jsa" "${java_opts[@]}"; then
     java_opts+=("-XX:SharedArchiveFile=$work/offline-commons.jsa")
     record ours.cds 1
   fi
-  oc() { java "${java_opts[@]}" -jar "$jar" "$@"; }
 }

@@ -41,7 +41,8 @@ public final class AdminPassword {
      * empty if one was set before.
      */
     public synchronized Optional<String> createIfMissing() {
-        if (isSet()) {
+        // A library open read-only (full disk) cannot store one; it is made at the next start.
+        if (isSet() || library.readOnly()) {
             return Optional.empty();
         }
         String password = generate();

@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.offlinecommons.admin.AdminPassword;
 import org.offlinecommons.app.Services;
+import org.offlinecommons.store.SpareSpace;
 import org.offlinecommons.store.StoreException;
 import org.offlinecommons.discovery.Discovery;
 import org.offlinecommons.drive.AutoImporter;
@@ -126,14 +127,22 @@ final class ServeCommand implements Callable<Integer> {
         PullRequests.accept(library, acceptSyncRequests);
         // Leftovers of imports that were killed long ago; recent ones may still be resumed.
         try {
-            library.chunks().sweep(ChunkStore.DEFAULT_GRACE);
+            if (!library.readOnly()) {
+                library.chunks().sweep(ChunkStore.DEFAULT_GRACE);
+            }
         } catch (StoreException e) {
             // A full disk may refuse even the sweep's deletes: serving what is there matters more.
             log().warn("Could not sweep leftovers of old imports now: {}", e.getMessage());
         }
         BundledPacks bundled = new BundledPacks(packs);
-        bundled.buildSources();
-        for (BundledPacks.Outcome o : bundled.importNewer(library,
+        if (library.readOnly()) {
+            System.err.println("offline-commons: the disk holding " + TerminalText.escape(data.dir.toString())
+                    + " is full: serving what the library holds, read-only; free some space and start again"
+                    + " to import or delete packs");
+        } else {
+            bundled.buildSources();
+        }
+        for (BundledPacks.Outcome o : library.readOnly() ? List.<BundledPacks.Outcome>of() : bundled.importNewer(library,
                 new PackImporter(library, PackLimits.DEFAULT, reserveBytes))) {
             if (o.error() != null) {
                 System.err.println(TerminalText.escape("offline-commons: skipped " + o.file() + ": " + o.error()));
@@ -167,6 +176,10 @@ final class ServeCommand implements Callable<Integer> {
             System.out.println("Admin password (shown only this once; write it down): " + password);
             System.out.println("Change it with: offline-commons admin-password --data " + data.dir);
         });
+        if (!library.readOnly()) {
+            // Space to delete packs with, should another program fill the disk later (SpareSpace).
+            CompletableFuture.runAsync(() -> SpareSpace.keep(data.dir));
+        }
         Discovery discovery = Discovery.start(library, services.peers().directory(),
                 new Discovery.Settings(!noDiscovery, discoveryInterface, bind), server.port(), server.scheme());
         // Imports, syncs and uploads end as jobs: announce the new catalog at once (deletes are seen within seconds).

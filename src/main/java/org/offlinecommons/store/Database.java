@@ -30,12 +30,15 @@ import org.sqlite.SQLiteConfig;
  */
 public final class Database implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Database.class);
+
     /** Large pages make 1 MiB chunk inserts about 2.5x faster than the default 4 KiB. */
     static final int PAGE_SIZE = 65536;
     static final int BUSY_TIMEOUT_MS = 30_000;
     private static final int AUTO_CHECKPOINT_PAGES = 1000;
 
     private final Path file;
+    /** Null when the library is open read-only (see {@link #readOnly()}). */
     private final Connection writer;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final BlockingQueue<Connection> readers;
@@ -70,18 +73,35 @@ public final class Database implements AutoCloseable {
     /** How many bulk writers asked the writer connection not to checkpoint; guarded by writeLock. */
     private int autoCheckpointHolds;
 
-    private Database(Path file, int readerCount) throws SQLException {
+    private Database(Path file, int readerCount, boolean readOnly) throws SQLException {
         this.file = file;
-        this.writer = open(file, false);
-        Schema.migrate(writer);
         this.readers = new ArrayBlockingQueue<>(readerCount);
-        for (int i = 0; i < readerCount; i++) {
-            Connection reader = open(file, true);
-            allReaders.add(reader);
-            prepared.put(reader, new HashMap<>());
-            readers.add(reader);
+        Connection w = null;
+        Connection watching = null;
+        try {
+            w = readOnly ? null : open(file, false);
+            if (readOnly) {
+                checkSchemaWithoutMigrating(file);
+            } else {
+                Schema.migrate(w);
+            }
+            for (int i = 0; i < readerCount; i++) {
+                Connection reader = readOnly ? openImmutable(file) : open(file, true);
+                allReaders.add(reader);
+                prepared.put(reader, new HashMap<>());
+                readers.add(reader);
+            }
+            watching = readOnly ? openImmutable(file) : open(file, true);
+        } catch (SQLException | RuntimeException e) {
+            // Nothing may stay open on a failed open: the caller may retry read-only, or unmount.
+            allReaders.forEach(Database::closeQuietly);
+            if (w != null) {
+                closeQuietly(w);
+            }
+            throw e;
         }
-        this.watcher = open(file, true);
+        this.writer = w;
+        this.watcher = watching;
     }
 
     /**
@@ -117,10 +137,94 @@ public final class Database implements AutoCloseable {
             throw new StoreException("Cannot create the data folder " + dataDir + ": " + e.getMessage(), e);
         }
         Path file = dataDir.resolve(fileName);
+        boolean spareReleased = SpareSpace.releaseIfDiskFull(dataDir);
+        if (spareReleased) {
+            LOG.warn("The disk holding {} is full: gave back the space kept spare there, so that packs can"
+                    + " still be deleted to make room", file);
+        }
         try {
-            return new Database(file, readerCount);
+            return new Database(file, readerCount, false);
         } catch (SQLException e) {
-            throw new StoreException("Cannot open the library " + file + ": " + e.getMessage(), e);
+            if (!diskFull(e) || !Files.exists(file)) {
+                throw new StoreException("Cannot open the library " + file + ": " + e.getMessage(), e);
+            }
+            return openReadOnly(file, readerCount, spareReleased, e);
+        }
+    }
+
+    /**
+     * On a full disk SQLite cannot even create the shared-memory file that WAL readers need.
+     * The library then opens read-only, bypassing WAL and locks (SQLite's immutable mode): it
+     * still lists, verifies, serves and backs up. That is only safe when no WAL holds commits
+     * the database file lacks, so with a non-empty WAL it refuses instead.
+     */
+    private static Database openReadOnly(Path file, int readerCount, boolean spareReleased, SQLException cause) {
+        Path wal = file.resolveSibling(file.getFileName() + "-wal");
+        long walBytes;
+        try {
+            walBytes = Files.exists(wal) ? Files.size(wal) : 0;
+        } catch (IOException e) {
+            walBytes = 1;
+        }
+        if (walBytes > 0) {
+            throw new StoreException("The disk holding " + file + " is full and its write-ahead log " + wal
+                    + " holds changes not yet in the library, so it cannot be opened; free some space on that disk"
+                    + " and try again", cause);
+        }
+        try {
+            Database db = new Database(file, readerCount, true);
+            LOG.warn("The disk holding {} is full{}: the library is open read-only until space is freed",
+                    file, spareReleased ? " even after giving back the space kept spare for this" : "");
+            return db;
+        } catch (SQLException e) {
+            e.addSuppressed(cause);
+            throw new StoreException("Cannot open the library " + file + ", even read-only: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean diskFull(SQLException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("SQLITE_FULL") || m.contains("SQLITE_IOERR_SHMSIZE") || m.contains("SQLITE_IOERR_SHMMAP")
+                || m.contains("SQLITE_IOERR_WRITE") || m.contains("SQLITE_IOERR_TRUNCATE");
+    }
+
+    private static void checkSchemaWithoutMigrating(Path file) throws SQLException {
+        try (Connection c = openImmutable(file);
+             Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+            int version = rs.next() ? rs.getInt(1) : 0;
+            if (version != Schema.latestVersion()) {
+                throw new SQLException("its schema (version " + version + ") needs an upgrade to version "
+                        + Schema.latestVersion() + ", which needs free disk space");
+            }
+        }
+    }
+
+    private static Connection openImmutable(Path file) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        config.setOpenMode(org.sqlite.SQLiteOpenMode.OPEN_URI);
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toUri() + "?immutable=1", config.toProperties());
+        try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA cache_size=-2048");
+            s.execute("PRAGMA temp_store=MEMORY");
+        }
+        return c;
+    }
+
+    /**
+     * True when the library was opened read-only because its disk is full: reads work, every
+     * write fails with a message saying so.
+     */
+    public boolean readOnly() {
+        return writer == null;
+    }
+
+    private void ensureWritable() {
+        ensureOpen();
+        if (writer == null) {
+            throw new StoreException("The disk holding " + file + " is full, so the library is open read-only;"
+                    + " free some space on that disk and start again", null);
         }
     }
 
@@ -152,6 +256,10 @@ public final class Database implements AutoCloseable {
             // whose lookups touch few pages and whose chunk reads the OS page cache serves as well.
             s.execute(readOnly ? "PRAGMA cache_size=-2048" : "PRAGMA cache_size=-8192");
             s.execute("PRAGMA temp_store=MEMORY");
+        } catch (SQLException e) {
+            // Left open, its file locks would keep SQLite from closing any later connection's files.
+            closeQuietly(c);
+            throw e;
         }
         return c;
     }
@@ -172,7 +280,7 @@ public final class Database implements AutoCloseable {
 
     /** Runs {@code work} in one {@code BEGIN IMMEDIATE} transaction on the writer connection. */
     public <T> T write(SqlWork<T> work) {
-        ensureOpen();
+        ensureWritable();
         writeLock.lock();
         try {
             try (Statement s = writer.createStatement()) {
@@ -290,7 +398,7 @@ public final class Database implements AutoCloseable {
      * database file}; equal when the next write may start the WAL afresh.
      */
     long[] checkpointAside() {
-        ensureOpen();
+        ensureWritable();
         synchronized (checkpointer) {
             try {
                 if (checkpointer[0] == null) {
@@ -311,7 +419,7 @@ public final class Database implements AutoCloseable {
      * a bulk writer that runs {@link #checkpointAside} on another thread instead.
      */
     void holdAutoCheckpoint(boolean hold) {
-        ensureOpen();
+        ensureWritable();
         writeLock.lock();
         try {
             autoCheckpointHolds += hold ? 1 : -1;
@@ -334,7 +442,7 @@ public final class Database implements AutoCloseable {
      */
     public List<String> quickCheck() {
         ensureOpen();
-        try (Connection c = open(file, true);
+        try (Connection c = readOnly() ? openImmutable(file) : open(file, true);
              Statement s = c.createStatement();
              java.sql.ResultSet rs = s.executeQuery("PRAGMA quick_check")) {
             List<String> out = new ArrayList<>();
@@ -371,7 +479,7 @@ public final class Database implements AutoCloseable {
      * that); its WAL is still truncated. Returns the bytes the library's files shrank by.
      */
     public long reclaimSpace() {
-        ensureOpen();
+        ensureWritable();
         long before = filesBytes();
         writeLock.lock();
         try (Statement s = writer.createStatement()) {
@@ -418,7 +526,7 @@ public final class Database implements AutoCloseable {
      * this gives the WAL's space back first, so that the cleanup itself has room to write.
      */
     public void truncateWal() {
-        ensureOpen();
+        ensureWritable();
         writeLock.lock();
         try (Statement s = writer.createStatement()) {
             checkpointTruncate(s);
@@ -476,12 +584,14 @@ public final class Database implements AutoCloseable {
                     closeQuietly(checkpointer[0]);
                 }
             }
-            try (Statement s = writer.createStatement()) {
-                s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-            } catch (SQLException ignored) {
-                // A reader in another process may hold the WAL; the next open checkpoints it.
+            if (writer != null) {
+                try (Statement s = writer.createStatement()) {
+                    s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+                } catch (SQLException ignored) {
+                    // A reader in another process may hold the WAL; the next open checkpoints it.
+                }
+                closeQuietly(writer);
             }
-            closeQuietly(writer);
         } finally {
             writeLock.unlock();
         }

@@ -29,6 +29,14 @@ public final class Library implements AutoCloseable {
         return new Library(dataDir, Database.open(dataDir));
     }
 
+    /**
+     * True when the disk was full at open, so the library is read-only: it lists, verifies, serves
+     * and backs up; imports and deletes fail with a message saying why.
+     */
+    public boolean readOnly() {
+        return db.readOnly();
+    }
+
     public Path dataDir() {
         return dataDir;
     }

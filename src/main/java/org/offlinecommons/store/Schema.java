@@ -260,6 +260,11 @@ final class Schema {
         migrate(c, MIGRATIONS.size());
     }
 
+    /** The schema version this program writes. */
+    static int latestVersion() {
+        return MIGRATIONS.size();
+    }
+
     /** Migrates up to schema {@code target} only: for tests of a migration on an older library. */
     static void migrate(Connection c, int target) throws SQLException {
         int current;

@@ -1,8 +1,15 @@
 package org.offlinecommons.store;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -13,6 +20,11 @@ import java.util.function.Supplier;
  * their turn, each for a bounded time; any further search is refused at once with
  * {@link SearchBusyException}. The bound on waiters matters as much as the one on runners: a
  * request thread parked in a long queue here is a thread no page can use.
+ *
+ * <p>Web requests use {@link #submit}: their search waits in a queue, not on a request thread,
+ * and runs on one of the gate's own threads. A refusal there is answered only after
+ * {@link #RETRY_AFTER_SECONDS}: a client that asks again at once (a script, a flood) then costs
+ * one request per second instead of a refusal spin that takes the CPU pages need.
  */
 public final class SearchGate {
 
@@ -27,6 +39,12 @@ public final class SearchGate {
     private final Semaphore admitted;
     private final Semaphore running;
     private final long maxWaitNanos;
+    /** The gate's own threads for {@link #submit}; idle ones end, so an unused gate holds none. */
+    private final ThreadPoolExecutor runners;
+    private final Executor refusalDelay;
+    /** Set while a gate thread runs a search, so that {@link #run} inside it takes no second turn. */
+    private static final ThreadLocal<SearchGate> RUNNING_HERE = new ThreadLocal<>();
+    private static final AtomicInteger THREADS = new AtomicInteger();
 
     public SearchGate(int running, int waiting, Duration maxWait) {
         if (running < 1 || waiting < 0 || maxWait.isNegative()) {
@@ -38,6 +56,14 @@ public final class SearchGate {
         // Fair: the searches that waited longest run first, so a waiter is not overtaken until it times out.
         this.running = new Semaphore(running, true);
         this.maxWaitNanos = maxWait.toNanos();
+        this.runners = new ThreadPoolExecutor(running, running, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "search-" + THREADS.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        runners.allowCoreThreadTimeOut(true);
+        this.refusalDelay = CompletableFuture.delayedExecutor(RETRY_AFTER_SECONDS, TimeUnit.SECONDS);
     }
 
     /**
@@ -48,7 +74,9 @@ public final class SearchGate {
     public static SearchGate forReaders(int readers) {
         int cores = Runtime.getRuntime().availableProcessors();
         int running = Math.max(1, Math.min(cores, readers - 1));
-        return new SearchGate(running, 2 * running, DEFAULT_MAX_WAIT);
+        // Waiters are many: a class searching at once should wait its turn, not be refused, and
+        // web searches wait without a thread (submit).
+        return new SearchGate(running, 16 * running, DEFAULT_MAX_WAIT);
     }
 
     /**
@@ -57,6 +85,9 @@ public final class SearchGate {
      * @throws SearchBusyException when too many searches run or wait already, or the wait ran out
      */
     public <T> T run(Supplier<T> search) {
+        if (RUNNING_HERE.get() == this) {
+            return search.get(); // already holds its turn: work submitted to this gate
+        }
         if (!admitted.tryAcquire()) {
             throw new SearchBusyException();
         }
@@ -75,6 +106,65 @@ public final class SearchGate {
         } finally {
             admitted.release();
         }
+    }
+
+    /**
+     * Runs {@code work} (a search, or a whole answer built around one) on one of the gate's
+     * threads when its turn comes, without holding the caller's thread while it waits. The
+     * future fails with {@link SearchBusyException} when the gate is full (after the retry
+     * delay) or the wait ran out.
+     */
+    public <T> CompletableFuture<T> submit(Supplier<T> work) {
+        if (!admitted.tryAcquire()) {
+            return refusedLater();
+        }
+        long since = System.nanoTime();
+        CompletableFuture<T> result = new CompletableFuture<>();
+        try {
+            runners.execute(() -> runTurn(work, since, result));
+        } catch (RejectedExecutionException e) {
+            admitted.release();
+            return refusedLater();
+        }
+        return result;
+    }
+
+    private <T> void runTurn(Supplier<T> work, long since, CompletableFuture<T> result) {
+        T value = null;
+        Throwable failure = null;
+        try {
+            long left = maxWaitNanos - (System.nanoTime() - since);
+            if (!running.tryAcquire(Math.max(0, left), TimeUnit.NANOSECONDS)) {
+                failure = new SearchBusyException();
+            } else {
+                RUNNING_HERE.set(this);
+                try {
+                    value = work.get();
+                } catch (Throwable t) {
+                    failure = t;
+                } finally {
+                    RUNNING_HERE.remove();
+                    running.release();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = new SearchBusyException();
+        } finally {
+            admitted.release();
+        }
+        // Completed only once the turn is given back, so whoever got the answer finds the gate free.
+        if (failure != null) {
+            result.completeExceptionally(failure);
+        } else {
+            result.complete(value);
+        }
+    }
+
+    private <T> CompletableFuture<T> refusedLater() {
+        return CompletableFuture.supplyAsync(() -> {
+            throw new CompletionException(new SearchBusyException());
+        }, refusalDelay);
     }
 
     /** How many searches may run at once. */

@@ -78,6 +78,19 @@ public final class SearchIndex {
         return search(query, packId, limit, offset, false);
     }
 
+    /**
+     * Whether {@link #search} would answer this at once, from an answer at hand or because the
+     * query holds no words: such a search needs no turn at the gate.
+     */
+    public boolean answersAtOnce(String query, String packId, int limit, int offset) {
+        String q = query == null ? "" : query;
+        if (toMatchExpression(q).isEmpty()) {
+            return true;
+        }
+        AnswerKey key = new AnswerKey(q, packId, Math.max(1, Math.min(MAX_LIMIT, limit)), Math.max(0, offset));
+        return recent.get(key, db.generation()) != null;
+    }
+
     private SearchResults search(String query, String packId, int limit, int offset, boolean reuse) {
         String q = query == null ? "" : query;
         String match = toMatchExpression(q);

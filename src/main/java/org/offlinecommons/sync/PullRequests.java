@@ -24,7 +24,10 @@ public final class PullRequests {
     }
 
     public static void accept(Library library, boolean on) {
-        library.putSetting(ACCEPT_SETTING, Boolean.toString(on));
+        // Unchanged is not written: a library open read-only (full disk) must still start serving.
+        if (accepted(library) != on || library.setting(ACCEPT_SETTING).isEmpty()) {
+            library.putSetting(ACCEPT_SETTING, Boolean.toString(on));
+        }
     }
 
     /**

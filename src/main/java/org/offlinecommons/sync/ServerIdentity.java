@@ -24,12 +24,17 @@ public record ServerIdentity(String id, String name) {
             byte[] bytes = new byte[16];
             new SecureRandom().nextBytes(bytes);
             id = HexFormat.of().formatHex(bytes);
-            library.putSetting(ID_KEY, id);
+            // A read-only library (full disk) goes by a new id until it can store one.
+            if (!library.readOnly()) {
+                library.putSetting(ID_KEY, id);
+            }
         }
         String name = library.setting(NAME_KEY).orElse(null);
         if (name == null) {
             name = defaultName();
-            library.putSetting(NAME_KEY, name);
+            if (!library.readOnly()) {
+                library.putSetting(NAME_KEY, name);
+            }
         }
         return new ServerIdentity(id, name);
     }

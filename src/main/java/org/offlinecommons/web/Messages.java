@@ -28,8 +28,9 @@ public final class Messages {
     private static final String BUNDLE = "web.messages";
     /**
      * The language chosen for the request this thread is answering. A thread answers one request
-     * at a time from the first handler to the last (no route answers asynchronously), and
-     * {@code LanguageChoice} sets it before any route runs and clears it after the last.
+     * at a time from the first handler to the last, and {@code LanguageChoice} sets it before any
+     * route runs and clears it after the last; work a route hands to another thread carries it
+     * there with {@link #inThisLanguage}.
      */
     private static final ThreadLocal<Messages> REQUEST = new ThreadLocal<>();
     /** Counted down once {@link #warmUp} has initialised ICU's formats (or was never started). */
@@ -106,6 +107,35 @@ public final class Messages {
 
     public static void endRequest() {
         REQUEST.remove();
+    }
+
+    /**
+     * Starts {@code work} elsewhere (with {@code start}, e.g. the search gate) in the language of
+     * the request this thread is answering: the work runs in it on whatever thread, and so does
+     * what follows its completion (Javalin's writing of the answer, an error page, the handlers
+     * after), on the thread that completed it.
+     */
+    public static <T> java.util.concurrent.CompletableFuture<T> inThisLanguage(
+            java.util.function.Function<java.util.function.Supplier<T>, java.util.concurrent.CompletableFuture<T>> start,
+            java.util.function.Supplier<T> work) {
+        Messages chosen = REQUEST.get();
+        java.util.function.Supplier<T> carried = () -> {
+            setOrClear(chosen);
+            try {
+                return work.get();
+            } finally {
+                REQUEST.remove();
+            }
+        };
+        return start.apply(carried).whenComplete((result, failure) -> setOrClear(chosen));
+    }
+
+    private static void setOrClear(Messages chosen) {
+        if (chosen != null) {
+            REQUEST.set(chosen);
+        } else {
+            REQUEST.remove();
+        }
     }
 
     /**

@@ -22,6 +22,7 @@ import org.offlinecommons.store.Library;
 import org.offlinecommons.store.LibraryVerifier;
 import org.offlinecommons.store.PackRecord;
 import org.offlinecommons.store.ProgressListener;
+import org.offlinecommons.store.SpareSpace;
 import org.offlinecommons.web.WebServer;
 
 /**
@@ -148,6 +149,54 @@ class DiskFullTest {
             assertThat(new LibraryVerifier(library).verify(ProgressListener.NONE).ok()).isTrue();
             assertThat(Files.list(data).map(f -> f.getFileName().toString())).noneMatch(n -> n.startsWith("zim-import-"));
         }
+    }
+
+    @Test
+    void onAFullDiskTheLibraryOpensReadOnly_andStillListsVerifiesServesAndBacksUp() throws Exception {
+        Path data = disk.resolve("data");
+        try (Library library = Library.open(data)) {
+            new PackImporter(library, PackLimits.DEFAULT, MIB).importPack(pack("a", 4 * MIB, 6), ProgressListener.NONE);
+        }
+        // Closed cleanly: no -shm file is left, and SQLite cannot create one on a full disk.
+        fill(disk.resolve("filler"), DiskReserve.usableBytes(disk));
+        try (Library library = Library.open(data)) {
+            assertThat(library.readOnly()).isTrue();
+            assertThat(library.catalog().packs()).extracting(PackRecord::id).containsExactly("a");
+            assertThat(new LibraryVerifier(library).verify(ProgressListener.NONE).ok()).isTrue();
+            try (JobRunner jobs = new JobRunner();
+                 WebServer server = WebServer.start(library, jobs, WebServer.Options.withoutLogin("127.0.0.1", 0))) {
+                HttpResponse<byte[]> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + server.port() + "/packs/a/big.bin")).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(page.statusCode()).isEqualTo(200);
+                assertThat(page.body()).hasSize((int) (4 * MIB));
+            }
+            Path backup = tmp.resolve("backup.db");
+            library.backupTo(backup);
+            assertThat(Files.size(backup)).isGreaterThan(4 * MIB);
+            assertThatThrownBy(() -> library.delete("a"))
+                    .hasMessageContaining("is full, so the library is open read-only");
+            assertThat(library.catalog().packs()).extracting(PackRecord::id).containsExactly("a");
+        }
+    }
+
+    @Test
+    void theSpaceKeptSpareLetsAdminsDeleteOnADiskAnotherProgramFilled() throws Exception {
+        Path data = disk.resolve("data");
+        try (Library library = Library.open(data)) {
+            new PackImporter(library, PackLimits.DEFAULT, MIB).importPack(pack("a", 8 * MIB, 7), ProgressListener.NONE);
+        }
+        SpareSpace.keep(data);
+        assertThat(data.resolve("spare-space")).exists();
+        fill(disk.resolve("filler"), DiskReserve.usableBytes(disk));
+        try (Library library = Library.open(data)) {
+            assertThat(library.readOnly()).isFalse();
+            assertThat(data.resolve("spare-space")).doesNotExist();
+            assertThat(library.delete("a")).isTrue();
+            assertThat(library.catalog().packs()).isEmpty();
+            assertThat(new LibraryVerifier(library).verify(ProgressListener.NONE).ok()).isTrue();
+        }
+        assertThat(DiskReserve.usableBytes(disk)).isGreaterThan(16 * MIB);
     }
 
     /** A pack of one page and one incompressible file of {@code bytes}, built outside the small disk. */

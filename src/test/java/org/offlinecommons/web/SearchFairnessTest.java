@@ -19,9 +19,10 @@ import org.offlinecommons.store.SearchBusyException;
 import org.offlinecommons.store.SearchGate;
 
 /**
- * Issue 18, "fair under load": searches that take every turn the gate gives cannot starve pages,
- * a further search is refused at once in the visitor's language, and the gate gives its turns
- * back however a search ends.
+ * Issue 18, "fair under load": searches that take every turn the gate gives cannot starve pages;
+ * web searches wait for a turn without a request thread; a search beyond the waiters is refused,
+ * in the visitor's language, after its retry delay; the gate gives its turns back however a
+ * search ends.
  */
 @Timeout(60)
 class SearchFairnessTest {
@@ -52,7 +53,8 @@ class SearchFairnessTest {
             assertThat(server.http().get("/pack/field-notes").statusCode()).isEqualTo(200);
             assertThat(server.http().get("/api/v1/packs").statusCode()).isEqualTo(200);
 
-            // A search nobody asked before (a reused answer needs no turn) is refused: for programs in JSON...
+            // A search nobody asked before (a reused answer needs no turn) waits out its turn and is
+            // refused: for programs in JSON...
             HttpResponse<String> api = server.http().get("/api/v1/search?q=chlorophyll+api");
             assertThat(api.statusCode()).isEqualTo(503);
             assertThat(api.headers().firstValue("Retry-After")).hasValue(String.valueOf(SearchGate.RETRY_AFTER_SECONDS));
@@ -74,6 +76,68 @@ class SearchFairnessTest {
         assertThat(gate.available()).isEqualTo(gate.capacity());
         HttpResponse<String> after = server.http().get("/api/v1/search?q=chlorophyll+after");
         assertThat(after.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aClassSearchingAtOnceWaitsItsTurnWithoutARequestThread_andIsAnsweredNotRefused() throws Exception {
+        SearchGate gate = server.library().search().gate();
+        int runners = gate.runningCapacity();
+        CountDownLatch running = new CountDownLatch(runners);
+        CountDownLatch finish = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(runners);
+        try {
+            for (int i = 0; i < runners; i++) {
+                pool.submit(() -> gate.run(() -> {
+                    running.countDown();
+                    await(finish);
+                    return null;
+                }));
+            }
+            assertThat(running.await(30, TimeUnit.SECONDS)).isTrue();
+            // Twelve pupils search at once while every turn is taken: their searches wait.
+            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+            List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                waiting.add(client.sendAsync(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(server.url() + "/search?q=chlorophyll+pupil" + i)).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            Thread.sleep(200);
+            assertThat(waiting).noneMatch(java.util.concurrent.CompletableFuture::isDone);
+            assertThat(server.http().get("/pack/field-notes").statusCode()).isEqualTo(200);
+            finish.countDown();
+            for (var answer : waiting) {
+                assertThat(answer.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            }
+        } finally {
+            finish.countDown();
+            pool.shutdown();
+        }
+        assertThat(gate.available()).isEqualTo(gate.capacity());
+    }
+
+    @Test
+    void aRefusalIsAnsweredOnlyAfterItsRetryDelay_soAFloodCannotSpin() throws Exception {
+        SearchGate gate = new SearchGate(1, 0, Duration.ofSeconds(1));
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        var first = gate.submit(() -> {
+            running.countDown();
+            await(finish);
+            return "first";
+        });
+        try {
+            assertThat(running.await(30, TimeUnit.SECONDS)).isTrue();
+            long start = System.nanoTime();
+            var refused = gate.submit(() -> "second");
+            assertThatThrownBy(refused::join).hasCauseInstanceOf(SearchBusyException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .isGreaterThanOrEqualTo(Duration.ofSeconds(SearchGate.RETRY_AFTER_SECONDS).minusMillis(50));
+        } finally {
+            finish.countDown();
+        }
+        assertThat(first.get(30, TimeUnit.SECONDS)).isEqualTo("first");
+        assertThat(gate.submit(() -> "third").get(30, TimeUnit.SECONDS)).isEqualTo("third");
     }
 
     @Test

@@ -10,6 +10,7 @@ import org.offlinecommons.store.Library;
 import org.offlinecommons.store.PackRecord;
 import org.offlinecommons.store.SearchIndex;
 import org.offlinecommons.web.HttpProblem;
+import org.offlinecommons.web.Messages;
 
 /** The read-only JSON API under {@code /api/v1}. */
 public final class ApiRoutes {
@@ -55,7 +56,14 @@ public final class ApiRoutes {
         // Cache-Control: no-cache asks for an answer computed now (scripts/bench measures both).
         String cacheControl = ctx.header("Cache-Control");
         boolean fresh = cacheControl != null && cacheControl.contains("no-cache");
-        ctx.contentType("application/json").result(search.answer(request, fresh));
+        byte[] known = search.known(request, fresh);
+        if (known != null) {
+            ctx.contentType("application/json").result(known);
+            return;
+        }
+        // Built on the search gate's thread: a search waiting for its turn holds no request thread.
+        ctx.future(() -> Messages.inThisLanguage(library.search().gate()::submit, () -> search.answer(request, fresh))
+                .thenAccept(json -> ctx.contentType("application/json").result(json)));
     }
 
     public static int intParam(Context ctx, String name, int fallback, int min, int max) {

@@ -35,6 +35,11 @@ final class SearchJson {
         this.json = json;
     }
 
+    /** The answer if it is at hand (and not asked {@code fresh}), else null: it needs a turn at the search gate. */
+    byte[] known(Request request, boolean fresh) {
+        return fresh ? null : rendered.get(request, library.generation());
+    }
+
     /** @param fresh computed now, from neither cache (the client sent Cache-Control: no-cache) */
     byte[] answer(Request request, boolean fresh) {
         long generation = library.generation();

@@ -10,6 +10,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
@@ -274,6 +276,20 @@ public final class LibraryPages {
         }
         return library.catalog().item(packId, position)
                 .map(i -> new ReaderView.Neighbour(i.title(), PageUrls.item(packId, i))).orElse(null);
+    }
+
+    /**
+     * Runs {@code work}, an answer built around {@link #search} of the same words, at once when
+     * that search needs no turn (its answer is at hand), else when the search gate gives it one.
+     */
+    public <T> CompletableFuture<T> whenSearchAllows(String rawQuery, String rawPackId, int requestedPage,
+                                                     Supplier<T> work) {
+        String query = limit(rawQuery == null ? "" : rawQuery.strip());
+        String packId = blank(rawPackId) ? null : rawPackId.strip();
+        int offset = (Math.max(1, Math.min(MAX_PAGE, requestedPage)) - 1) * SEARCH_PAGE_SIZE;
+        return library.search().answersAtOnce(query, packId, SEARCH_PAGE_SIZE, offset)
+                ? CompletableFuture.completedFuture(work.get())
+                : library.search().gate().submit(work);
     }
 
     public SearchView search(String rawQuery, String rawPackId, int requestedPage) {

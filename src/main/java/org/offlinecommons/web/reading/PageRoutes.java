@@ -57,8 +57,17 @@ public final class PageRoutes {
         config.routes.get("/pack/{id}", ctx ->
                 page(ctx, "pack.jte", pages.pack(ctx.pathParam("id"), pageNumber(ctx))));
         config.routes.get("/read/{id}/{position}", this::read);
-        config.routes.get("/search", ctx ->
-                page(ctx, "search.jte", pages.search(ctx.queryParam("q"), ctx.queryParam("pack"), pageNumber(ctx))));
+        config.routes.get("/search", this::search);
+    }
+
+    /** The page is built on the search gate's thread, so a search waiting for its turn holds no request thread. */
+    private void search(Context ctx) {
+        String q = ctx.queryParam("q");
+        String pack = ctx.queryParam("pack");
+        int page = pageNumber(ctx);
+        ctx.future(() -> Messages.inThisLanguage(work -> pages.whenSearchAllows(q, pack, page, work),
+                () -> templates.render("search.jte", pages.search(q, pack, page)))
+                .thenAccept(html -> ctx.contentType(HTML).result(html)));
     }
 
     private void read(Context ctx) {
