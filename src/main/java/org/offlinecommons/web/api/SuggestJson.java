@@ -10,6 +10,7 @@ import org.offlinecommons.store.GenerationCache;
 import org.offlinecommons.store.Hashes;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.TitleSuggestions;
+import org.offlinecommons.web.Messages;
 import org.offlinecommons.web.http.EntityTags;
 import org.offlinecommons.web.reading.PageUrls;
 
@@ -52,7 +53,17 @@ final class SuggestJson {
         pack = pack == null || pack.isBlank() ? null : pack.length() > MAX_PACK_ID_CHARS ? "-" : pack;
         Request request = new Request(q, pack,
                 ApiRoutes.intParam(ctx, "limit", TitleSuggestions.DEFAULT_LIMIT, 1, TitleSuggestions.MAX_LIMIT));
-        Answer answer = answer(request);
+        Answer known = rendered.get(request, library.generation());
+        if (known != null) {
+            send(ctx, known);
+            return;
+        }
+        // Computed on the search gate's thread: a question waiting for its turn holds no request thread.
+        ctx.future(() -> Messages.inThisLanguage(library.search().gate()::submit, () -> answer(request))
+                .thenAccept(answer -> send(ctx, answer)));
+    }
+
+    private static void send(Context ctx, Answer answer) {
         ctx.header("Cache-Control", CACHE_CONTROL);
         ctx.header("ETag", answer.etag());
         if (EntityTags.noneMatchFails(ctx.header("If-None-Match"), answer.etag())) {
