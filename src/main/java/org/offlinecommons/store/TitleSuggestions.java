@@ -59,6 +59,7 @@ public final class TitleSuggestions {
     private final Database db;
     private final SearchGate gate;
     private final GenerationCache<Key, List<Suggestion>> recent = new GenerationCache<>(CACHED_ANSWERS);
+    private volatile Boolean marksInWords;
 
     /** @param gate the admission searches go through: a flood of suggestions must not starve pages either */
     TitleSuggestions(Database db, SearchGate gate) {
@@ -75,7 +76,7 @@ public final class TitleSuggestions {
      * @throws SearchBusyException when as many searches as allowed run already
      */
     public List<Suggestion> suggest(String typed, String packId, int limit) {
-        List<String> words = typedWords(typed == null ? "" : typed);
+        List<String> words = typedWords(typed == null ? "" : typed, marksInWords());
         int lim = Math.max(1, Math.min(MAX_LIMIT, limit));
         String match = toMatchExpression(words);
         if (match.isEmpty()) {
@@ -100,7 +101,27 @@ public final class TitleSuggestions {
         });
     }
 
-    private List<Suggestion> compute(String match, List<String> words, String packId, int lim) {
+    /**
+     * Whether the index's tokenizer keeps marks inside words (a {@code categories} option with
+     * {@code M*}) or cuts words at them (unicode61's default). Read once: a library's schema is
+     * migrated when it opens, before anything is asked.
+     */
+    private boolean marksInWords() {
+        Boolean known = marksInWords;
+        if (known == null) {
+            known = db.query("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'search'", ps -> {
+                try (var rs = ps.executeQuery()) {
+                    return rs.next() && rs.getString(1).contains("M*");
+                }
+            });
+            marksInWords = known;
+        }
+        return known;
+    }
+
+    private List<Suggestion> compute(String match, List<String> typedWords, String packId, int lim) {
+        // Titles are compared with the typed words in Java folded alike on both sides.
+        List<String> words = typedWords.stream().map(TitleSuggestions::fold).toList();
         // No ORDER BY: SQLite would rank every match of a short word; the first CANDIDATES in
         // index order are ranked here instead. The join keeps staged (unpublished) rows out. Only
         // what ranking needs is read for them: each column read costs a call into SQLite.
@@ -112,8 +133,8 @@ public final class TitleSuggestions {
                 ps.setString(2, packId);
             }
             // A letter typed last is not in the query (see toMatchExpression): it is looked for here.
-            String last = words.get(words.size() - 1);
-            String letter = isQueried(last, true) ? null : last;
+            String last = typedWords.get(typedWords.size() - 1);
+            String letter = isQueried(last, true) ? null : fold(last);
             List<Candidate> found = new ArrayList<>();
             try (var rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -160,8 +181,13 @@ public final class TitleSuggestions {
         });
     }
 
-    /** The words of what was typed, folded as the index folds them; capped in number and length. */
-    static List<String> typedWords(String typed) {
+    /**
+     * The words of what was typed, capped in number and length, as the index's tokenizer will
+     * see each as one word: in lower case, and without marks when the tokenizer takes marks for
+     * separators (a quoted word it cuts in two would be a phrase, which this index cannot match).
+     * Where it keeps marks in words, they are kept: Hindi's vowel signs are marks.
+     */
+    static List<String> typedWords(String typed, boolean marksInWords) {
         String text = typed.length() > MAX_QUERY_CHARS ? typed.substring(0, MAX_QUERY_CHARS) : typed;
         List<String> words = new ArrayList<>();
         Matcher m = WORD.matcher(text);
@@ -172,7 +198,7 @@ public final class TitleSuggestions {
             }
             String folded = fold(word);
             if (!folded.isEmpty()) {
-                words.add(folded);
+                words.add(marksInWords ? word.toLowerCase(Locale.ROOT) : folded);
             }
         }
         return words;
@@ -204,7 +230,7 @@ public final class TitleSuggestions {
                     terms.add("(" + prefix(word) + " OR (" + String.join(" ", pieces.stream().map(TitleSuggestions::prefix)
                             .toList()) + "))");
                 }
-            } else if (word.codePointCount(0, word.length()) > 1) {
+            } else if (letters(word) > 1) {
                 terms.add(prefix(word));
             } else {
                 terms.add('"' + word + '"');
@@ -215,7 +241,13 @@ public final class TitleSuggestions {
 
     /** Whether the word is in the index query: all but a single letter typed last. */
     private static boolean isQueried(String word, boolean last) {
-        return !last || needsWordBreaking(word) || word.codePointCount(0, word.length()) > 1;
+        return !last || needsWordBreaking(word) || letters(word) > 1;
+    }
+
+    /** Letters without their marks: "é" typed as e and an accent is one. */
+    private static int letters(String word) {
+        String folded = fold(word);
+        return folded.codePointCount(0, folded.length());
     }
 
     /** Whether a word of the title starts with {@code folded}, as a prefix term would find. */

@@ -36,6 +36,7 @@ class TitleSuggestionsTest {
         page(science, "light/body.html", "Leaves", "The word photosynthesis is only in the body here.");
         page(science, "elan.html", "Élan vital", "Diacritics in the title.");
         page(science, "zh.html", "光合作用是植物利用阳光的过程", "中文");
+        page(science, "hi.html", "विज्ञान की पाठशाला", "हिन्दी");
         page(science, "solar.html", "Solar system", "Planets.");
         page(science, "solar-wind.html", "Solar wind", "Particles.");
         page(science, "vitamin-c.html", "Vitamin C in fruit", "Oranges.");
@@ -117,6 +118,16 @@ class TitleSuggestionsTest {
         assertThat(titles("光合", null)).containsExactly("光合作用是植物利用阳光的过程");
         assertThat(titles("光合作用", null)).containsExactly("光合作用是植物利用阳光的过程");
         assertThat(titles("光", null)).containsExactly("光合作用是植物利用阳光的过程");
+    }
+
+    @Test
+    void wordsWithMarksNeverBreakTheQuery() {
+        // Hindi's vowel signs are marks: this index's tokenizer cuts words at them, and a quoted
+        // word it would cut is a phrase the index cannot match (an error, were it sent as is).
+        for (String typed : List.of("विज्ञान", "विज्ञान पाठ", "कि", "e\u0301lan", "ñ")) {
+            assertThat(library.suggestions().suggest(typed, null, 8)).as(typed).isNotNull();
+        }
+        assertThat(titles("pho", "science")).isNotEmpty();
     }
 
     @Test
