@@ -43,7 +43,7 @@ public final class TitleSuggestions {
     public record Suggestion(String packId, String packTitle, Item item) {
     }
 
-    /** By the folded words, not the query: a last letter left out of the query still ranks. */
+    /** By the typed words, not the query: a last letter left out of the query still ranks. */
     private record Key(String words, String packId, int limit) {
     }
 
