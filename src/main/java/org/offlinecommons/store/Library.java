@@ -14,6 +14,7 @@ public final class Library implements AutoCloseable {
     private final Catalog catalog;
     private final ChunkStore chunks;
     private final SearchIndex search;
+    private final TitleSuggestions suggestions;
 
     private Library(Path dataDir, Database db) {
         this.dataDir = dataDir;
@@ -21,6 +22,7 @@ public final class Library implements AutoCloseable {
         this.catalog = new Catalog(db);
         this.chunks = new ChunkStore(db);
         this.search = new SearchIndex(db, catalog, chunks);
+        this.suggestions = new TitleSuggestions(db, search.gate());
     }
 
     public static Library open(Path dataDir) {
@@ -62,6 +64,11 @@ public final class Library implements AutoCloseable {
 
     public SearchIndex search() {
         return search;
+    }
+
+    /** Titles for the search box while a person types; shares the searches' admission. */
+    public TitleSuggestions suggestions() {
+        return suggestions;
     }
 
     /**

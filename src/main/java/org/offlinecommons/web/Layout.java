@@ -2,15 +2,16 @@ package org.offlinecommons.web;
 
 /**
  * What every page shows around its content: the library's name, the search box (holding the
- * current query, and the pack it is limited to, if any), the stylesheet.
+ * current query, and the pack it is limited to, if any), the stylesheet, and the one script:
+ * title suggestions under the search boxes, which work without it.
  *
  * @param title        this page's own title, or null on the home page
  * @param query        the search words to keep in the box, or null
  * @param searchPackId the pack the box searches in, or null for the whole library
  * @param admin        the admin bar, on admin pages only; null elsewhere
  */
-public record Layout(Messages messages, String cssUrl, String iconUrl, String title, String query,
-                     String searchPackId, AdminBar admin) {
+public record Layout(Messages messages, String cssUrl, String iconUrl, String suggestUrl, String title,
+                     String query, String searchPackId, AdminBar admin) {
 
     /**
      * The coloured bar that sets admin pages apart from the reading pages.
@@ -24,8 +25,9 @@ public record Layout(Messages messages, String cssUrl, String iconUrl, String ti
         }
     }
 
-    public Layout(Messages messages, String cssUrl, String iconUrl, String title, String query, String searchPackId) {
-        this(messages, cssUrl, iconUrl, title, query, searchPackId, null);
+    public Layout(Messages messages, String cssUrl, String iconUrl, String suggestUrl, String title, String query,
+                  String searchPackId) {
+        this(messages, cssUrl, iconUrl, suggestUrl, title, query, searchPackId, null);
     }
 
     /** A word of the interface, for templates: {@code ${layout.t("search.button")}}. */
@@ -67,14 +69,14 @@ public record Layout(Messages messages, String cssUrl, String iconUrl, String ti
     }
 
     public Layout titled(String newTitle) {
-        return new Layout(messages, cssUrl, iconUrl, newTitle, query, searchPackId, admin);
+        return new Layout(messages, cssUrl, iconUrl, suggestUrl, newTitle, query, searchPackId, admin);
     }
 
     public Layout searching(String newQuery, String packId) {
-        return new Layout(messages, cssUrl, iconUrl, title, newQuery, packId, admin);
+        return new Layout(messages, cssUrl, iconUrl, suggestUrl, title, newQuery, packId, admin);
     }
 
     public Layout withAdminBar(AdminBar bar) {
-        return new Layout(messages, cssUrl, iconUrl, title, query, searchPackId, bar);
+        return new Layout(messages, cssUrl, iconUrl, suggestUrl, title, query, searchPackId, bar);
     }
 }

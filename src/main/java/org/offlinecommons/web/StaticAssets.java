@@ -12,7 +12,7 @@ import java.util.Map;
 import org.offlinecommons.store.Hashes;
 
 /**
- * The interface's own files (stylesheet, icon) under names that carry a hash of their bytes,
+ * The interface's own files (stylesheets, icon, scripts) under names that carry a hash of their bytes,
  * e.g. {@code /static/app.3f2a9c41d0.css}. A new build changes the name, so browsers may keep
  * each file for a year and never ask again: on a crowded school Wi-Fi every saved request counts.
  */
@@ -26,6 +26,7 @@ public final class StaticAssets {
             {"icon", "svg", "image/svg+xml"},
             {"admin", "css", "text/css; charset=utf-8"},
             {"admin", "js", "text/javascript; charset=utf-8"},
+            {"suggest", "js", "text/javascript; charset=utf-8"},
     };
 
     private final Map<String, Asset> byUrlName = new HashMap<>();

@@ -23,6 +23,14 @@ final class HeadlessChromium {
      * @param logs    the browser's logs to keep (e.g. {@code LogType.BROWSER} for CSP reports)
      */
     static ChromeDriver start(Path profile, String... logs) {
+        return start(profile, java.util.Map.of(), logs);
+    }
+
+    /**
+     * @param prefs the browser's own settings, as a user or an administrator sets them, e.g.
+     *              {@code profile.managed_default_content_settings.javascript = 2} for no JavaScript
+     */
+    static ChromeDriver start(Path profile, java.util.Map<String, Object> prefs, String... logs) {
         // Never let Selenium Manager fetch a driver: the Debian one is the one that matches.
         System.setProperty("webdriver.chrome.driver", "/usr/bin/chromedriver");
         ChromeOptions options = new ChromeOptions();
@@ -30,6 +38,9 @@ final class HeadlessChromium {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--no-first-run",
                 "--autoplay-policy=no-user-gesture-required", "--user-data-dir=" + profile);
+        if (!prefs.isEmpty()) {
+            options.setExperimentalOption("prefs", prefs);
+        }
         LoggingPreferences preferences = new LoggingPreferences();
         for (String log : logs) {
             preferences.enable(log, Level.ALL);

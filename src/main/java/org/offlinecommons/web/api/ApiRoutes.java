@@ -18,6 +18,7 @@ public final class ApiRoutes {
     private final Library library;
     private final JobRunner jobs;
     private final SearchJson search;
+    private final SuggestJson suggest;
     private final PackShelf shelf;
 
     public ApiRoutes(Library library, JobRunner jobs, ObjectMapper json, PackShelf shelf) {
@@ -25,6 +26,7 @@ public final class ApiRoutes {
         this.jobs = jobs;
         this.shelf = shelf;
         this.search = new SearchJson(library, json);
+        this.suggest = new SuggestJson(library, json);
     }
 
     public void register(JavalinConfig config) {
@@ -41,6 +43,7 @@ public final class ApiRoutes {
             ctx.json(PackJson.detail(shelf.shelved(pack), library.catalog().items(id, offset, limit), offset, limit));
         });
         config.routes.get("/api/v1/search", this::search);
+        config.routes.get("/api/v1/suggest", suggest::handle);
         config.routes.get("/api/v1/jobs", ctx -> ctx.json(Map.of("jobs", jobs.recent())));
         config.routes.get("/api/v1/jobs/{id}", ctx -> ctx.json(jobs.status(ctx.pathParam("id"))
                 .orElseThrow(() -> HttpProblem.notFound("problem.noJob", ctx.pathParam("id")))));

@@ -43,7 +43,8 @@ public final class PageRoutes {
     }
 
     public static Layout baseLayout(Messages messages, StaticAssets assets) {
-        return new Layout(messages, assets.url("app.css"), assets.url("icon.svg"), null, null, null);
+        return new Layout(messages, assets.url("app.css"), assets.url("icon.svg"), assets.url("suggest.js"), null, null,
+                null);
     }
 
     /** Error answers in the same layout, for {@link ErrorMapping}. */
