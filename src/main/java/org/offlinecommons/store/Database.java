@@ -352,10 +352,24 @@ public final class Database implements AutoCloseable {
             ps = c.prepareStatement(sql);
             statements.put(sql, ps);
         }
+        boolean ran = false;
         try {
-            return work.run(ps);
+            T result = work.run(ps);
+            ran = true;
+            return result;
         } finally {
-            ps.clearParameters();
+            if (ran) {
+                ps.clearParameters();
+            } else {
+                // After a failure the statement may be unusable (and clearParameters would throw,
+                // hiding the real error): prepare it afresh next time.
+                statements.remove(sql);
+                try {
+                    ps.close();
+                } catch (SQLException ignored) {
+                    // the failure being thrown is the one that matters
+                }
+            }
         }
     }
 
