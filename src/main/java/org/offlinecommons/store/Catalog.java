@@ -277,7 +277,7 @@ public final class Catalog {
 
     /**
      * An item staged for a pack not yet published, with its search row. Reading order is
-     * {@code rank} (0 for the entry page, 1 for the rest), then {@code fileSeq} (the file's place
+     * {@code rank} (0 for the entry page; then any order {@link #rankStaged} gives), then {@code fileSeq} (the file's place
      * in path order), then {@code sub} (a notes file's entries).
      */
     public record StagedItem(int rank, long fileSeq, int sub, Item item, long row) {
@@ -336,6 +336,56 @@ public final class Catalog {
                     ps.addBatch();
                 }
                 ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** A file staged under {@code batch}, if there is one at {@code path}. */
+    public Optional<ListedFile> stagedFile(String batch, String path) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT size, sha256, media_type FROM staged_file"
+                    + " WHERE batch = ? AND path = ?")) {
+                ps.setString(1, batch);
+                ps.setString(2, path);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new ListedFile(path, rs.getLong(1), rs.getString(2),
+                            rs.getString(3))) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /**
+     * Gives the items staged under {@code batch} at {@code paths.get(i)} the rank {@code firstRank + i}
+     * (one transaction, one pass over the batch's items): a reading order learnt once the
+     * whole pack is staged (a website's own, from its pages' links).
+     */
+    public void rankStaged(String batch, List<String> paths, int firstRank) {
+        if (paths.isEmpty()) {
+            return;
+        }
+        db.write(c -> {
+            try (java.sql.Statement s = c.createStatement()) {
+                s.execute("CREATE TEMP TABLE IF NOT EXISTS staged_rank(path TEXT PRIMARY KEY, rank INTEGER NOT NULL)");
+                s.execute("DELETE FROM temp.staged_rank");
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT OR IGNORE INTO temp.staged_rank(path, rank)"
+                    + " VALUES (?, ?)")) {
+                for (int i = 0; i < paths.size(); i++) {
+                    ps.setString(1, paths.get(i));
+                    ps.setInt(2, firstRank + i);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE staged_item SET rank = r.rank"
+                    + " FROM temp.staged_rank r WHERE staged_item.batch = ? AND staged_item.path = r.path")) {
+                ps.setString(1, batch);
+                ps.executeUpdate();
+            }
+            try (java.sql.Statement s = c.createStatement()) {
+                s.execute("DELETE FROM temp.staged_rank");
             }
             return null;
         });

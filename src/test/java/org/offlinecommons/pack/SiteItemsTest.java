@@ -1,0 +1,169 @@
+package org.offlinecommons.pack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.offlinecommons.store.Item;
+import org.offlinecommons.store.Library;
+import org.offlinecommons.store.ProgressListener;
+import org.offlinecommons.store.SearchHit;
+
+/**
+ * A website packed from a folder lists and searches its pages, not its plumbing, and its Contents
+ * follow the site's own reading order (docs/pack-format.md, "When items is absent"), in both
+ * formats and whether items are derived when packing or when importing.
+ */
+class SiteItemsTest {
+
+    /** The Contents the Sphinx-like site below should have: its toctree's order, then the rest by path. */
+    static final List<String> CONTENTS = List.of("index.html", "zebra.html", "zebra-stripes.html",
+            "library/asyncio-queue.html", "apple.html", "guide.html", "fragment.txt", "orphan.html");
+
+    @TempDir
+    Path tmp;
+
+    /**
+     * A site as Sphinx builds it: an entry page whose toctree is not in path order, pages, the
+     * source of each page in {@code _sources}, assets, the generated indexes and search helpers;
+     * and, as AsciiDoc sites ship, a page's source beside it ({@code guide.txt}).
+     */
+    static Path sphinxSite(Path root) throws IOException {
+        String related = "<div class=\"related\" role=\"navigation\"><ul>"
+                + "<li><a href=\"%1$sgenindex.html\" title=\"General Index\" accesskey=\"I\">index</a></li>"
+                + "<li><a href=\"%1$spy-modindex.html\" title=\"Python Module Index\">modules</a></li>"
+                + "<li><a href=\"%1$sorphan.html\" title=\"Next\" accesskey=\"N\">next</a></li></ul></div>";
+        String sidebar = "<div class=\"sphinxsidebar\"><a href=\"%1$s_sources/%2$s.rst.txt\" rel=\"nofollow\">Show"
+                + " source</a><form action=\"%1$ssearch.html\"><input name=\"q\"></form></div>";
+        String head = "<!doctype html><html><head><meta charset=\"utf-8\"><title>%s — Sample 1.0</title>"
+                + "<link rel=\"stylesheet\" href=\"%s_static/basic.css\"><script src=\"%2$s_static/doctools.js\">"
+                + "</script></head><body>";
+        PackFixtures.write(root, "index.html", head.formatted("Sample documentation", "")
+                + related.formatted("") + "<h1>Sample documentation</h1><div class=\"toctree-wrapper\"><ul>"
+                + "<li><a href=\"zebra.html\">Zebras</a><ul><li><a href=\"zebra.html#legs\">Legs</a></li></ul></li>"
+                + "<li><a href=\"library/asyncio-queue.html\">Queues</a></li>"
+                + "<li><a href=\"./apple.html?highlight=x\">Apples</a></li>"
+                + "<li><a href=\"https://www.python.org/\">Python</a></li>"
+                + "<li><a href=\"missing.html\">A page the site lacks</a></li>"
+                + "</ul></div>" + sidebar.formatted("", "index") + "</body></html>");
+        PackFixtures.write(root, "zebra.html", head.formatted("Zebras", "") + related.formatted("")
+                + "<h1>Zebras</h1><p>Striped horses. See <a href=\"zebra-stripes.html\">stripes</a> and"
+                + " <a href=\"index.html\">home</a>.</p>" + sidebar.formatted("", "zebra") + "</body></html>");
+        PackFixtures.write(root, "zebra-stripes.html", head.formatted("Stripes", "") + "<h1>Stripes</h1>"
+                + "<p>Black and white.</p></body></html>");
+        PackFixtures.write(root, "library/asyncio-queue.html", head.formatted("asyncio queues", "../")
+                + related.formatted("../") + "<h1>asyncio queues</h1><p>An asyncio queue hands items from"
+                + " producers to consumers: put and get.</p>" + sidebar.formatted("../", "library/asyncio-queue")
+                + "</body></html>");
+        PackFixtures.write(root, "apple.html", head.formatted("Apples", "") + "<h1>Apples</h1>"
+                + "<p>Fruit. Read the <a href=\"guide.html\">guide</a>.</p></body></html>");
+        PackFixtures.write(root, "orphan.html", head.formatted("Orphan", "") + "<h1>Orphan</h1>"
+                + "<p>Linked from nowhere but a next link.</p></body></html>");
+        PackFixtures.write(root, "guide.html", head.formatted("Guide", "") + "<h1>Guide</h1><p>How to.</p>"
+                + "</body></html>");
+        PackFixtures.write(root, "guide.txt", "Guide\n=====\n\nHow to.\n");
+        PackFixtures.write(root, "fragment.txt", "A text file of its own, beside no page.\n");
+        for (String page : List.of("index", "zebra", "library/asyncio-queue")) {
+            PackFixtures.write(root, "_sources/" + page + ".rst.txt", page + "\n=====\n\nasyncio queue source\n");
+        }
+        PackFixtures.write(root, "_static/basic.css", "body { margin: 0 }\n");
+        PackFixtures.write(root, "_static/doctools.js", "var asyncio = 'queue';\n");
+        PackFixtures.writeRandom(root, "_static/logo.png", 500, 1);
+        PackFixtures.write(root, "genindex.html", head.formatted("Index", "") + "<h1>Index</h1>"
+                + "<a href=\"library/asyncio-queue.html#asyncio.Queue\">Queue (class in asyncio)</a>"
+                + " <a href=\"library/asyncio-queue.html#asyncio.Queue.get\">get() (asyncio.Queue method)</a>"
+                + "</body></html>");
+        PackFixtures.write(root, "genindex-Q.html", head.formatted("Index – Q", "") + "<p>asyncio queue</p>");
+        PackFixtures.write(root, "py-modindex.html", head.formatted("Python Module Index", "")
+                + "<p>asyncio.queue asyncio queue</p></body></html>");
+        PackFixtures.write(root, "search.html", head.formatted("Search", "") + "<p>asyncio queue</p>");
+        PackFixtures.write(root, "searchindex.js", "Search.setIndex({\"asyncio\": [\"queue\"]})");
+        PackFixtures.writeRandom(root, "objects.inv", 300, 2);
+        PackFixtures.write(root, ".buildinfo", "config: 0\n");
+        PackFixtures.write(root, "robots.txt", "User-agent: *\n");
+        return root;
+    }
+
+    @Test
+    void aStreamedPackListsThePagesInTheSitesOrderAndSearchFindsThePageNotTheIndex() throws IOException {
+        Path zip = tmp.resolve("sample.zip");
+        PackBuilder.buildStreamed(sphinxSite(tmp.resolve("site")), PackBuilder.Options.of("sample", "Sample"), zip,
+                ProgressListener.NONE);
+        try (Library library = Library.open(tmp.resolve("data"))) {
+            new PackImporter(library).importPack(zip, ProgressListener.NONE);
+            assertPagesInOrder(library);
+            assertSearchFindsThePage(library);
+        }
+    }
+
+    @Test
+    void aFormat1PackDerivesTheSameItemsWhenPacking() throws IOException {
+        Path zip = PackFixtures.build(sphinxSite(tmp.resolve("site")), "sample", "Sample", tmp.resolve("s.zip"));
+        try (PackArchive archive = PackArchive.open(zip)) {
+            assertThat(archive.manifest().items()).extracting(PackManifest.ItemEntry::path)
+                    .containsExactlyElementsOf(CONTENTS);
+            assertThat(archive.manifest().files()).extracting(PackManifest.FileEntry::path)
+                    .contains("_sources/zebra.rst.txt", "genindex.html", "_static/basic.css", "guide.txt");
+        }
+        try (Library library = Library.open(tmp.resolve("data"))) {
+            new PackImporter(library).importPack(zip, ProgressListener.NONE);
+            assertPagesInOrder(library);
+            assertSearchFindsThePage(library);
+        }
+    }
+
+    @Test
+    void aFormat1ZipWithoutItemsDerivesTheSameItemsWhenImported() throws IOException {
+        Path site = sphinxSite(tmp.resolve("site"));
+        PackManifest m = PackBuilder.manifest(site, PackBuilder.Options.of("sample", "Sample")).withItems(null);
+        Path zip = tmp.resolve("s.zip");
+        PackWriter.write(m, f -> Files.newInputStream(site.resolve(f.path())), zip, ProgressListener.NONE);
+        try (PackArchive archive = PackArchive.open(zip)) {
+            assertThat(archive.manifest().items()).isNull();
+        }
+        try (Library library = Library.open(tmp.resolve("data"))) {
+            new PackImporter(library).importPack(zip, ProgressListener.NONE);
+            assertPagesInOrder(library);
+            assertSearchFindsThePage(library);
+        }
+    }
+
+    @Test
+    void itemsThePacksAuthorListsAreKeptAsTheyAre() throws IOException {
+        Path site = sphinxSite(tmp.resolve("site"));
+        List<PackManifest.ItemEntry> chosen = List.of(
+                new PackManifest.ItemEntry("genindex.html", "The index", ItemKind.HTML),
+                new PackManifest.ItemEntry("_sources/zebra.rst.txt", "Zebra source", ItemKind.TEXT),
+                new PackManifest.ItemEntry("apple.html", "", ItemKind.HTML));
+        PackManifest m = PackBuilder.manifest(site, PackBuilder.Options.of("sample", "Sample")).withItems(chosen);
+        Path zip = tmp.resolve("s.zip");
+        PackWriter.write(m, f -> Files.newInputStream(site.resolve(f.path())), zip, ProgressListener.NONE);
+        try (Library library = Library.open(tmp.resolve("data"))) {
+            new PackImporter(library).importPack(zip, ProgressListener.NONE);
+            assertThat(library.catalog().items("sample")).extracting(Item::path)
+                    .containsExactly("genindex.html", "_sources/zebra.rst.txt", "apple.html");
+        }
+    }
+
+    private static void assertPagesInOrder(Library library) {
+        List<Item> items = library.catalog().items("sample");
+        assertThat(items).extracting(Item::path).containsExactlyElementsOf(CONTENTS);
+        assertThat(items).extracting(Item::title).startsWith("Sample documentation — Sample 1.0",
+                "Zebras — Sample 1.0");
+        // Plumbing stays a file of the pack, served to the pages that use it.
+        assertThat(library.catalog().file("sample", "_static/basic.css")).isPresent();
+        assertThat(library.catalog().file("sample", "genindex.html")).isPresent();
+    }
+
+    private static void assertSearchFindsThePage(Library library) {
+        // Every other file holding both words is plumbing: the index pages, the source copies, search helpers.
+        List<SearchHit> hits = library.search().search("asyncio queue", "sample", 10, 0).hits();
+        assertThat(hits).extracting(h -> h.item().path()).containsExactly("library/asyncio-queue.html");
+        assertThat(library.search().search("index", "sample", 10, 0).hits())
+                .extracting(h -> h.item().path()).doesNotContain("genindex.html", "py-modindex.html");
+    }
+}
