@@ -1,6 +1,7 @@
 package org.offlinecommons.pack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -147,6 +148,55 @@ class SiteItemsTest {
             assertThat(library.catalog().items("sample")).extracting(Item::path)
                     .containsExactly("genindex.html", "_sources/zebra.rst.txt", "apple.html");
         }
+    }
+
+    @Test
+    void itemsInTheFoldersPackJsonAreKeptByFormat1AndRefusedByFormat2() throws IOException {
+        Path site = sphinxSite(tmp.resolve("site"));
+        PackFixtures.write(site, "pack.json", "{\"items\": [{\"path\": \"genindex.html\", \"title\": \"Index\","
+                + " \"kind\": \"html\"}, {\"path\": \"zebra.html\", \"title\": \"\", \"kind\": \"html\"}]}");
+        Path zip = PackFixtures.build(site, "sample", "Sample", tmp.resolve("s.zip"));
+        try (PackArchive archive = PackArchive.open(zip)) {
+            assertThat(archive.manifest().items()).containsExactly(
+                    new PackManifest.ItemEntry("genindex.html", "Index", ItemKind.HTML),
+                    new PackManifest.ItemEntry("zebra.html", "", ItemKind.HTML));
+        }
+        assertThatThrownBy(() -> PackBuilder.buildStreamed(site, PackBuilder.Options.of("sample", "Sample"),
+                tmp.resolve("s2.zip"), ProgressListener.NONE))
+                .isInstanceOf(PackException.class)
+                .hasMessageContaining(site.resolve("pack.json") + ": lists 'items', which a format-2 pack cannot carry");
+    }
+
+    @Test
+    void linksResolveToPathsOfThePackOrToNothing() {
+        assertThat(SiteOrder.resolve("a/b/page.html", "../c.html#x")).isEqualTo("a/c.html");
+        assertThat(SiteOrder.resolve("a/page.html", "sub/")).isEqualTo("a/sub/index.html");
+        assertThat(SiteOrder.resolve("a/page.html", "/top.html?q=1")).isEqualTo("top.html");
+        assertThat(SiteOrder.resolve("page.html", "caf%C3%A9%20au%20lait+.html")).isEqualTo("café au lait+.html");
+        assertThat(SiteOrder.resolve("page.html", "../../etc/passwd")).isNull();
+        assertThat(SiteOrder.resolve("page.html", "https://example.org/a.html")).isNull();
+        assertThat(SiteOrder.resolve("page.html", "//example.org/a.html")).isNull();
+        assertThat(SiteOrder.resolve("page.html", "mailto:someone@example.org")).isNull();
+        assertThat(SiteOrder.resolve("page.html", "#top")).isNull();
+    }
+
+    @Test
+    void plumbingRulesKeepPagesWithSimilarNames() {
+        SitePlumbing rules = SitePlumbing.inPathOrder();
+        for (String page : List.of("functions.html", "index-api.html", "catalog-pg-index.html", "indexes.html",
+                "classes.html", "tutorial/search.txt.html", "glossary.html", "api-index.html")) {
+            assertThat(rules.excludes(page, ItemKind.HTML)).as(page).isFalse();
+        }
+        for (String plumbing : List.of("genindex-Q.html", "py-modindex.html", "bookindex.html", "index-all.html",
+                "allclasses-index.html", "a/_sources/b.rst.txt", "x.md.txt", "_static/jquery.js", "api/search.html",
+                "foo_8c_source.html", "dir_0123456789abcdef0123456789abcdef.html", "classfoo-members.html",
+                "functions_func.html", "search/all_1.html", "index-files/index-3.html", "ROBOTS.TXT")) {
+            assertThat(rules.excludes(plumbing, ItemKind.fromPath(plumbing).orElse(null))).as(plumbing).isTrue();
+        }
+        // A text file is a page's source when the page came shortly before it in path order.
+        assertThat(rules.excludes("git-add.html", ItemKind.HTML)).isFalse();
+        assertThat(rules.excludes("git-add.txt", ItemKind.TEXT)).isTrue();
+        assertThat(rules.excludes("diff-options.txt", ItemKind.TEXT)).isFalse();
     }
 
     private static void assertPagesInOrder(Library library) {
