@@ -50,12 +50,56 @@ public final class SiteOrder {
         byte[] read(String path, int maxBytes) throws IOException;
     }
 
+    /** A path in the order: a doubly linked list, each path under the page that placed it. */
     private static final class Node {
         final String path;
+        Node prev;
         Node next;
+        Node parent;
+        int children;
+        /** Placed by a link in a list (a table of contents), not by one in running text. */
+        boolean listed;
 
         Node(String path) {
             this.path = path;
+        }
+
+        boolean isUnder(Node ancestor) {
+            for (Node n = this; n != null; n = n.parent) {
+                if (n == ancestor) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** The last node of this one's subtree (itself if it has none). */
+        Node last() {
+            Node n = this;
+            while (n.next != null && n.next.isUnder(this)) {
+                n = n.next;
+            }
+            return n;
+        }
+
+        void unlink() {
+            prev.next = next;
+            if (next != null) {
+                next.prev = prev;
+            }
+            parent.children--;
+        }
+
+        /** Places this node right after {@code at}, under {@code page}. */
+        void linkAfter(Node at, Node page) {
+            prev = at;
+            next = at.next;
+            if (next != null) {
+                next.prev = this;
+            }
+            at.next = this;
+            parent = page;
+            page.children++;
         }
     }
 
@@ -65,6 +109,14 @@ public final class SiteOrder {
     /**
      * The pack's paths in the site's reading order, {@code entry} first; empty without an entry.
      * Paths that are no files of the pack may be among them: callers order their items by it.
+     *
+     * <p>A page's link to a path already placed moves the insertion point after it (and its
+     * subtree) when the page that placed it is an ancestor of this page, or this page itself: a
+     * part's page lists its chapters, placed by the entry page, and the sections between them.
+     * Only links in lists (tables of contents) move it or claim a path: a link in running text
+     * is a cross-reference. A path first placed by a cross-reference is moved to the first list
+     * that names it while it has no subtree (PostgreSQL's {@code bug-reporting.html} mentions
+     * {@code runtime-config-logging.html} in its text before {@code runtime-config.html} lists it).
      */
     public static List<String> of(String entry, Pages pages) throws IOException {
         if (entry == null) {
@@ -77,32 +129,43 @@ public final class SiteOrder {
         toRead.add(entry);
         int reads = 0;
         while (!toRead.isEmpty() && reads < MAX_PAGES_READ) {
-            String page = toRead.poll();
-            byte[] bytes = pages.read(page, MAX_PAGE_BYTES);
+            String path = toRead.poll();
+            byte[] bytes = pages.read(path, MAX_PAGE_BYTES);
             reads++;
             if (bytes == null) {
                 continue;
             }
-            Node cursor = nodes.get(page);
-            for (String link : links(page, bytes)) {
-                if (link.equals(entry) || link.equals(page)) {
+            Node page = nodes.get(path);
+            Node cursor = page.last();
+            for (Link link : links(path, bytes)) {
+                Node known = nodes.get(link.path());
+                if (known == head || known == page) {
                     continue;
                 }
-                Node known = nodes.get(link);
                 if (known != null) {
-                    cursor = known;
+                    if (!link.listed()) {
+                        continue;
+                    }
+                    if (page.isUnder(known.parent)) {
+                        cursor = known.last();
+                    } else if (!known.listed && known.children == 0 && known != cursor && !page.isUnder(known)) {
+                        known.unlink();
+                        known.linkAfter(cursor, page);
+                        known.listed = true;
+                        cursor = known;
+                    }
                     continue;
                 }
                 if (nodes.size() >= MAX_PATHS) {
                     break;
                 }
-                Node n = new Node(link);
-                n.next = cursor.next;
-                cursor.next = n;
-                nodes.put(link, n);
+                Node n = new Node(link.path());
+                n.linkAfter(cursor, page);
+                n.listed = link.listed();
+                nodes.put(link.path(), n);
                 cursor = n;
-                if (ItemKind.fromPath(link).orElse(null) == ItemKind.HTML) {
-                    toRead.add(link);
+                if (ItemKind.fromPath(link.path()).orElse(null) == ItemKind.HTML) {
+                    toRead.add(link.path());
                 }
             }
         }
@@ -113,31 +176,54 @@ public final class SiteOrder {
         return order;
     }
 
-    /** The paths an HTML page links to that could be items, in document order (repeats included). */
-    static List<String> links(String page, byte[] bytes) {
+    /** A link of a page: the path it names, and whether it is in a list (li, dt, dd, nav) rather than in running text. */
+    record Link(String path, boolean listed) {
+    }
+
+    /** The links of an HTML page to paths that could be items, in document order (repeats included). */
+    static List<Link> links(String page, byte[] bytes) {
         if (ItemKind.fromPath(page).orElse(null) != ItemKind.HTML) {
             return List.of();
         }
         Document doc = Jsoup.parse(DocumentText.decode(bytes));
-        List<String> out = new ArrayList<>();
+        List<Link> out = new ArrayList<>();
         for (Element meta : doc.select(REFRESH)) {
             var m = REFRESH_URL.matcher(meta.attr("content"));
             if (m.find()) {
-                add(out, resolve(page, m.group(1)));
+                add(out, resolve(page, m.group(1)), true);
             }
         }
         for (Element a : doc.select(LINKS)) {
             if (NAVIGATION_REL.matcher(a.attr("rel")).matches() || a.hasAttr("accesskey")) {
                 continue;
             }
-            add(out, resolve(page, a.hasAttr("href") ? a.attr("href") : a.attr("src")));
+            add(out, resolve(page, a.hasAttr("href") ? a.attr("href") : a.attr("src")), listed(a));
         }
         return out;
     }
 
-    private static void add(List<String> out, String path) {
+    private static boolean listed(Element a) {
+        if (!a.tagName().equals("a")) {
+            return true;
+        }
+        for (Element e = a.parent(); e != null; e = e.parent()) {
+            switch (e.normalName()) {
+                case "li", "dt", "dd", "nav", "menu" -> {
+                    return true;
+                }
+                case "p", "body" -> {
+                    return false;
+                }
+                default -> {
+                }
+            }
+        }
+        return false;
+    }
+
+    private static void add(List<Link> out, String path, boolean listed) {
         if (path != null && ItemKind.fromPath(path).isPresent() && !SitePlumbing.byName(path)) {
-            out.add(path);
+            out.add(new Link(path, listed));
         }
     }
 
