@@ -357,35 +357,56 @@ public final class Catalog {
     }
 
     /**
-     * Gives the items staged under {@code batch} at {@code paths.get(i)} the rank {@code firstRank + i}
-     * (one transaction, one pass over the batch's items): a reading order learnt once the
-     * whole pack is staged (a website's own, from its pages' links).
+     * Gives the items staged under {@code batch} at {@code paths.get(i)} the rank {@code firstRank + i}:
+     * a reading order learnt once the whole pack is staged (a website's own, from its pages'
+     * links). The batch's items are scanned on a reader; the write lock is held only for the
+     * updates by key.
      */
     public void rankStaged(String batch, List<String> paths, int firstRank) {
         if (paths.isEmpty()) {
             return;
         }
-        db.write(c -> {
-            try (java.sql.Statement s = c.createStatement()) {
-                s.execute("CREATE TEMP TABLE IF NOT EXISTS staged_rank(path TEXT PRIMARY KEY, rank INTEGER NOT NULL)");
-                s.execute("DELETE FROM temp.staged_rank");
+        String json;
+        try {
+            json = JSON.writeValueAsString(paths);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        record Key(int rank, long fileSeq, int sub, int newRank) {
+        }
+        java.util.Map<String, Integer> rankOf = new java.util.HashMap<>();
+        for (int i = 0; i < paths.size(); i++) {
+            rankOf.putIfAbsent(paths.get(i), firstRank + i);
+        }
+        List<Key> keys = db.read(c -> {
+            List<Key> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT rank, file_seq, sub, path FROM staged_item"
+                    + " WHERE batch = ? AND path IN (SELECT value FROM json_each(?))")) {
+                ps.setString(1, batch);
+                ps.setString(2, json);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Key(rs.getInt(1), rs.getLong(2), rs.getInt(3), rankOf.get(rs.getString(4))));
+                    }
+                }
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT OR IGNORE INTO temp.staged_rank(path, rank)"
-                    + " VALUES (?, ?)")) {
-                for (int i = 0; i < paths.size(); i++) {
-                    ps.setString(1, paths.get(i));
-                    ps.setInt(2, firstRank + i);
+            return out;
+        });
+        if (keys.isEmpty()) {
+            return;
+        }
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE staged_item SET rank = ? WHERE batch = ?"
+                    + " AND rank = ? AND file_seq = ? AND sub = ?")) {
+                for (Key k : keys) {
+                    ps.setInt(1, k.newRank());
+                    ps.setString(2, batch);
+                    ps.setInt(3, k.rank());
+                    ps.setLong(4, k.fileSeq());
+                    ps.setInt(5, k.sub());
                     ps.addBatch();
                 }
                 ps.executeBatch();
-            }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE staged_item SET rank = r.rank"
-                    + " FROM temp.staged_rank r WHERE staged_item.batch = ? AND staged_item.path = r.path")) {
-                ps.setString(1, batch);
-                ps.executeUpdate();
-            }
-            try (java.sql.Statement s = c.createStatement()) {
-                s.execute("DELETE FROM temp.staged_rank");
             }
             return null;
         });
