@@ -199,6 +199,69 @@ class SiteItemsTest {
         assertThat(rules.excludes("diff-options.txt", ItemKind.TEXT)).isFalse();
     }
 
+    /**
+     * Random sites (names that look like plumbing or not, links of every shape, in lists and in
+     * text): every pack imports, and the three derivations (when packing format 1, when importing
+     * format 1 without items, when importing format 2 as the files stream by) give the same items
+     * in the same order, the entry page first, each document once.
+     */
+    @Test
+    void randomSitesImportWithTheSameItemsWhereverTheyAreDerived() throws IOException {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(20);
+        String[] folders = {"", "", "_sources/", "_static/", "docs/", "docs/a b/", "日本/", "search/"};
+        String[] names = {"index", "genindex", "genindex-Q", "search", "page", "page-two", "café", "py-modindex",
+                "robots", "guide", "x.rst", "classfoo-members", "all_0"};
+        String[] extensions = {".html", ".html", ".htm", ".md", ".txt", ".css", ".png"};
+        for (int round = 0; round < 12; round++) {
+            Path site = tmp.resolve("site-" + round);
+            java.util.TreeSet<String> paths = new java.util.TreeSet<>();
+            paths.add("index.html");
+            int count = 1 + random.nextInt(40);
+            while (paths.size() < count) {
+                paths.add(folders[random.nextInt(folders.length)] + names[random.nextInt(names.length)]
+                        + extensions[random.nextInt(extensions.length)]);
+            }
+            List<String> all = List.copyOf(paths);
+            for (String path : all) {
+                StringBuilder page = new StringBuilder("<title>" + path + "</title><ul>");
+                for (int l = random.nextInt(8); l > 0; l--) {
+                    String target = all.get(random.nextInt(all.size()));
+                    String href = switch (random.nextInt(6)) {
+                        case 0 -> "../".repeat(1 + random.nextInt(3)) + target;
+                        case 1 -> "/" + target + "#part";
+                        case 2 -> "https://example.org/" + target;
+                        default -> "../".repeat(path.split("/").length - 1) + target.replace(" ", "%20")
+                                + (random.nextBoolean() ? "?q=1" : "");
+                    };
+                    String attr = random.nextInt(5) == 0 ? " accesskey=\"n\"" : "";
+                    page.append(random.nextBoolean() ? "<li>" : "<p>").append("<a href=\"").append(href)
+                            .append("\"").append(attr).append(">link</a>");
+                }
+                PackFixtures.write(site, path, page.append("</ul>").toString());
+            }
+            PackBuilder.Options options = PackBuilder.Options.of("random", "Random");
+            Path one = PackFixtures.build(site, options, tmp.resolve("one-" + round + ".zip"));
+            Path two = tmp.resolve("two-" + round + ".zip");
+            PackBuilder.buildStreamed(site, options, two, ProgressListener.NONE);
+            Path bare = tmp.resolve("bare-" + round + ".zip");
+            PackWriter.write(PackBuilder.manifest(site, options).withItems(null),
+                    f -> Files.newInputStream(site.resolve(f.path())), bare, ProgressListener.NONE);
+            List<List<String>> contents = new java.util.ArrayList<>();
+            for (Path zip : List.of(one, two, bare)) {
+                try (Library library = Library.open(tmp.resolve("data-" + zip.getFileName()))) {
+                    new PackImporter(library).importPack(zip, ProgressListener.NONE);
+                    List<Item> items = library.catalog().items("random");
+                    assertThat(items).extracting(Item::path).as(zip + " of " + all).startsWith("index.html")
+                            .doesNotHaveDuplicates().allMatch(p -> library.catalog().file("random", p).isPresent());
+                    contents.add(items.stream().map(i -> i.path() + " | " + i.title()).toList());
+                }
+            }
+            assertThat(contents.get(1)).as("format 2 against format 1, " + all).isEqualTo(contents.get(0));
+            assertThat(contents.get(2)).as("derived at import against when packing, " + all)
+                    .isEqualTo(contents.get(0));
+        }
+    }
+
     private static void assertPagesInOrder(Library library) {
         List<Item> items = library.catalog().items("sample");
         assertThat(items).extracting(Item::path).containsExactlyElementsOf(CONTENTS);
