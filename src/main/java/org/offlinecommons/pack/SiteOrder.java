@@ -28,7 +28,7 @@ import org.jsoup.select.QueryParser;
  * {@link #MAX_PAGES_READ} pages are read and {@link #MAX_PATHS} paths ordered, whatever the size
  * of the pack; pages not reached come after, in path order.
  */
-public final class SiteOrder {
+final class SiteOrder {
 
     /** Pages read for their links, the entry page included. */
     static final int MAX_PAGES_READ = 256;
@@ -46,7 +46,7 @@ public final class SiteOrder {
 
     /** Reads up to {@code maxBytes} of a file of the pack; null when the pack has no such file. */
     @FunctionalInterface
-    public interface Pages {
+    interface Pages {
         byte[] read(String path, int maxBytes) throws IOException;
     }
 
@@ -118,7 +118,7 @@ public final class SiteOrder {
      * that names it while it has no subtree (PostgreSQL's {@code bug-reporting.html} mentions
      * {@code runtime-config-logging.html} in its text before {@code runtime-config.html} lists it).
      */
-    public static List<String> of(String entry, Pages pages) throws IOException {
+    static List<String> of(String entry, Pages pages) throws IOException {
         if (entry == null) {
             return List.of();
         }

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * comes first ({@code .html} sorts before {@code .md} and {@code .txt}), so an instance fed the
  * paths in order remembers the last pages' names only, in bounded memory.
  */
-public final class SitePlumbing {
+final class SitePlumbing {
 
     /** Folders that hold only plumbing: Sphinx's source copies, assets, module source listings; Javadoc's index. */
     private static final Set<String> FOLDERS = Set.of("_sources", "_static", "_modules", "_images", "index-files",
@@ -59,7 +59,7 @@ public final class SitePlumbing {
     private final Map<String, Boolean> pageStems;
 
     /** For paths given in path order: remembers the last pages only. */
-    public static SitePlumbing inPathOrder() {
+    static SitePlumbing inPathOrder() {
         return new SitePlumbing(RECENT_PAGES);
     }
 
@@ -78,7 +78,7 @@ public final class SitePlumbing {
     }
 
     /** Whether a file is plumbing by its path alone. */
-    public static boolean byName(String path) {
+    static boolean byName(String path) {
         String lower = path.toLowerCase(Locale.ROOT);
         int slash = lower.lastIndexOf('/');
         String name = lower.substring(slash + 1);
@@ -106,7 +106,7 @@ public final class SitePlumbing {
      * Whether the file at {@code path}, of the kind {@code kind}, is plumbing rather than an item.
      * With {@link #inPathOrder}, call it for every file, in path order: it remembers the pages.
      */
-    public boolean excludes(String path, ItemKind kind) {
+    boolean excludes(String path, ItemKind kind) {
         sawPage(path);
         if (byName(path)) {
             return true;
