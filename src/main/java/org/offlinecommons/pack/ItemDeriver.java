@@ -2,14 +2,19 @@ package org.offlinecommons.pack;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.offlinecommons.notes.NotesParser;
 
 /**
- * Works out a pack's items when its manifest does not list them: every document file, the
- * entry page first, then in path order, each titled from its {@code <title>}, first heading,
- * or file name.
+ * Works out a pack's items when its manifest does not list them: every document file but a
+ * website's plumbing ({@link SitePlumbing}), in the site's reading order ({@link SiteOrder}:
+ * the entry page, the pages it links to...), then in path order, each titled from its
+ * {@code <title>}, first heading, or file name.
  *
  * <p>Images become items only in packs without HTML pages: in a website they are the pages'
  * illustrations, not documents of their own.
@@ -39,7 +44,7 @@ public final class ItemDeriver {
     }
 
     public static List<PackManifest.ItemEntry> derive(PackManifest manifest, Source source) throws IOException {
-        return deriveDescribed(manifest, (f, k) -> describe(k, source.read(f, MAX_READ_BYTES)));
+        return deriveDescribed(manifest, (f, k) -> describe(k, source.read(f, MAX_READ_BYTES)), source);
     }
 
     static Described describe(ItemKind byPath, byte[] bytes) {
@@ -55,22 +60,47 @@ public final class ItemDeriver {
         return byPath.isText() && f.size() <= MAX_READ_BYTES;
     }
 
-    static List<PackManifest.ItemEntry> deriveDescribed(PackManifest manifest, Describer describer) throws IOException {
+    /**
+     * Which files of the manifest are a website's plumbing ({@link SitePlumbing}) rather than
+     * items; the entry page never is.
+     */
+    static Predicate<String> plumbing(PackManifest manifest) {
+        SitePlumbing rules = SitePlumbing.remembering();
+        for (PackManifest.FileEntry f : manifest.files()) {
+            rules.sawPage(f.path());
+        }
+        return path -> !path.equals(manifest.entry())
+                && rules.excludes(path, ItemKind.fromPath(path).orElse(null));
+    }
+
+    /**
+     * The items: every document but the site's plumbing, in the site's reading order
+     * ({@link SiteOrder}, pages read by {@code source}), then in path order.
+     */
+    static List<PackManifest.ItemEntry> deriveDescribed(PackManifest manifest, Describer describer, Source source)
+            throws IOException {
         boolean hasHtml = manifest.files().stream()
                 .anyMatch(f -> ItemKind.fromPath(f.path()).orElse(null) == ItemKind.HTML);
-        List<PackManifest.FileEntry> ordered = new ArrayList<>(manifest.files());
-        ordered.sort((a, b) -> {
-            boolean aEntry = a.path().equals(manifest.entry());
-            boolean bEntry = b.path().equals(manifest.entry());
-            if (aEntry != bEntry) {
-                return aEntry ? -1 : 1;
-            }
-            return a.path().compareTo(b.path());
+        Map<String, PackManifest.FileEntry> byPath = new HashMap<>();
+        for (PackManifest.FileEntry f : manifest.files()) {
+            byPath.put(f.path(), f);
+        }
+        List<String> order = SiteOrder.of(manifest.entry(), (path, max) -> {
+            PackManifest.FileEntry f = byPath.get(path);
+            return f == null ? null : source.read(f, max);
         });
+        Map<String, Integer> rank = new HashMap<>();
+        for (int i = 0; i < order.size(); i++) {
+            rank.put(order.get(i), i);
+        }
+        Predicate<String> plumbing = plumbing(manifest);
+        List<PackManifest.FileEntry> ordered = new ArrayList<>(manifest.files());
+        ordered.sort(Comparator.<PackManifest.FileEntry>comparingInt(f -> rank.getOrDefault(f.path(), Integer.MAX_VALUE))
+                .thenComparing(PackManifest.FileEntry::path));
         List<PackManifest.ItemEntry> items = new ArrayList<>();
         for (PackManifest.FileEntry f : ordered) {
             Optional<ItemKind> kind = ItemKind.fromPath(f.path());
-            if (kind.isEmpty() || (kind.get() == ItemKind.IMAGE && hasHtml)) {
+            if (kind.isEmpty() || (kind.get() == ItemKind.IMAGE && hasHtml) || plumbing.test(f.path())) {
                 continue;
             }
             ItemKind k = kind.get();

@@ -36,6 +36,8 @@ public final class ItemStaging {
     private final boolean derived;
     /** With items in pack.json: the indexes of the items each path is read for. */
     private final Map<String, List<Integer>> itemsByPath = new HashMap<>();
+    /** Derived packs: a website's plumbing, which is no item and so not read. */
+    private final java.util.function.Predicate<String> plumbing;
     /** Derived packs: how each document read, for the derivation at publish. */
     private final Map<String, ItemDeriver.Described> described = new HashMap<>();
     /** By item index (Integer) or, for derived packs, by path (String). */
@@ -66,6 +68,7 @@ public final class ItemStaging {
         this.manifest = manifest;
         this.writer = writer;
         this.derived = manifest.items() == null;
+        this.plumbing = derived ? ItemDeriver.plumbing(manifest) : path -> false;
         for (PackManifest.FileEntry f : manifest.files()) {
             filesByHash.computeIfAbsent(f.sha256(), h -> new ArrayList<>(1)).add(f);
         }
@@ -90,7 +93,8 @@ public final class ItemStaging {
         for (PackManifest.FileEntry f : filesByHash.getOrDefault(sha256, List.of())) {
             if (derived) {
                 ItemKind byPath = ItemKind.fromPath(f.path()).orElse(null);
-                if (byPath != null && ItemDeriver.reads(f, byPath) && !staged.containsKey(f.path())) {
+                if (byPath != null && ItemDeriver.reads(f, byPath) && !staged.containsKey(f.path())
+                        && !plumbing.test(f.path())) {
                     return true;
                 }
             } else {
@@ -119,7 +123,8 @@ public final class ItemStaging {
     private void offer(PackManifest.FileEntry f, byte[] bytes) {
         if (derived) {
             ItemKind byPath = ItemKind.fromPath(f.path()).orElse(null);
-            if (byPath == null || !ItemDeriver.reads(f, byPath) || staged.containsKey(f.path())) {
+            if (byPath == null || !ItemDeriver.reads(f, byPath) || staged.containsKey(f.path())
+                    || plumbing.test(f.path())) {
                 return;
             }
             ItemDeriver.Described d = ItemDeriver.describe(byPath, bytes);

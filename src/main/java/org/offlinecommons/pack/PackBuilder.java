@@ -19,8 +19,10 @@ import org.offlinecommons.store.ProgressListener;
  * the documents, written deterministically, so the same folder always gives the same zip.
  *
  * <p>A {@code pack.json} in the folder supplies metadata (the options override it); its
- * {@code files} and {@code items} are recomputed. Hidden files and folders (names starting with
- * '.') are left out, as version-control and desktop clutter.
+ * {@code files} are recomputed. Its {@code items}, if it lists any, are the author's and kept as
+ * they are (format 1; format 2 cannot carry them); else they are derived ({@link ItemDeriver}).
+ * Hidden files and folders (names starting with '.') are left out, as version-control and
+ * desktop clutter.
  */
 public final class PackBuilder {
 
@@ -61,6 +63,11 @@ public final class PackBuilder {
             PackManifest.FileListInfo info;
             boolean[] hasEntry = {false};
             ObjectNode template = template(dir);
+            if (template.has("items")) {
+                throw PackException.invalid(dir.resolve(PackManifest.FILE_NAME) + ": lists 'items', which a format-2"
+                        + " pack cannot carry (its items are derived when it is imported); pack it with --format 1 to"
+                        + " keep them, or remove 'items'");
+            }
             String entry = first(options.entry(), text(template, "entry"));
             if (entry == null && Files.isRegularFile(dir.resolve("index.html"))) {
                 entry = "index.html";
@@ -200,6 +207,10 @@ public final class PackBuilder {
         for (PackManifest.FileEntry f : files) {
             filesNode.addObject().put("path", f.path()).put("size", f.size()).put("sha256", f.sha256());
         }
+        if (template.has("items")) {
+            // The author's own list wins, exactly as written (checked like any pack.json's).
+            root.set("items", template.get("items").deepCopy());
+        }
         byte[] json;
         try {
             json = new ObjectMapper().writeValueAsBytes(root);
@@ -207,6 +218,9 @@ public final class PackBuilder {
             throw new IllegalStateException(e);
         }
         PackManifest parsed = ManifestCodec.parse(json, dir.getFileName() + ": pack metadata");
+        if (parsed.items() != null) {
+            return parsed;
+        }
         try {
             return parsed.withItems(ItemDeriver.derive(parsed, (f, max) -> {
                 try (InputStream in = Files.newInputStream(dir.resolve(f.path()))) {

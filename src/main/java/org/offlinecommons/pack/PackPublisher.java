@@ -76,11 +76,15 @@ public final class PackPublisher {
         List<ItemStaging.Staged> staged = new ArrayList<>();
         try {
             boolean derived = manifest.items() == null;
+            if (derived) {
+                // The site's order is read from its stored pages: every write must have landed.
+                staging.finish();
+            }
             List<PackManifest.ItemEntry> entries = !derived ? manifest.items() : ItemDeriver.deriveDescribed(manifest,
                     (f, k) -> {
                         ItemDeriver.Described d = staging.described(f.path());
                         return d != null ? d : ItemDeriver.describe(k, read.read(f, ItemDeriver.MAX_READ_BYTES));
-                    });
+                    }, read);
             for (int i = 0; i < entries.size(); i++) {
                 PackManifest.ItemEntry it = entries.get(i);
                 Object key = derived ? it.path() : Integer.valueOf(i);

@@ -1,5 +1,6 @@
 package org.offlinecommons.pack;
 
+import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -16,8 +17,10 @@ import org.offlinecommons.store.WriteBehind;
  * The files and derived items of a format-2 pack, staged in the library (SQL) as the files go
  * by in path order, a batch at a time, instead of in memory: the publish moves them into place
  * ({@link Library#publishStaged}). Items are derived as in format 1 (docs/pack-format.md): every
- * document, the entry page first, then in path order; images only in packs without HTML pages,
- * which the publish decides once it knows.
+ * document but a website's plumbing ({@link SitePlumbing}); images only in packs without HTML
+ * pages, which the publish decides once it knows. They are staged in path order, the entry page
+ * first; once every file is staged, {@link #finish} reads the site's own reading order
+ * ({@link SiteOrder}) from the staged pages and ranks the items it reaches before the rest.
  */
 public final class StreamedItems {
 
@@ -31,8 +34,14 @@ public final class StreamedItems {
     private final String batch = newBatchId();
     private final List<Catalog.ListedFile> files = new ArrayList<>();
     private final List<Pending> items = new ArrayList<>();
+    private final SitePlumbing plumbing = SitePlumbing.inPathOrder();
+    /** Whether items were derived here (not given by the importer): they take the site's order. */
+    private boolean derived;
     private long chars;
     private long fileSeq;
+
+    /** The rank of items after those in the site's order: path order among themselves. */
+    static final int REST_RANK = Integer.MAX_VALUE;
 
     private record Pending(int rank, long fileSeq, int sub, NewItem item) {
     }
@@ -81,7 +90,7 @@ public final class StreamedItems {
     /** Whether {@link #add} needs the file's bytes. */
     public static boolean reads(FileList.Entry f) {
         Optional<ItemKind> k = kind(f);
-        return k.isPresent() && ItemDeriver.reads(f.file(), k.get());
+        return k.isPresent() && ItemDeriver.reads(f.file(), k.get()) && !SitePlumbing.byName(f.path());
     }
 
     /**
@@ -89,9 +98,12 @@ public final class StreamedItems {
      * for it (else null).
      */
     public void add(FileList.Entry f, byte[] bytes) {
+        derived = true;
         PackManifest.ItemEntry item = null;
         Optional<ItemKind> byPath = kind(f);
-        if (byPath.isPresent()) {
+        boolean plumbed = byPath.isPresent() && plumbing.excludes(f.path(), byPath.get())
+                && !f.path().equals(entryPath);
+        if (byPath.isPresent() && !plumbed) {
             ItemKind k = byPath.get();
             String title = "";
             if (bytes != null && ItemDeriver.reads(f.file(), k)) {
@@ -122,7 +134,7 @@ public final class StreamedItems {
         long seq = fileSeq++;
         if (item != null) {
             List<NewItem> made = ItemIndexer.items(item, f.file(), bytes);
-            int rank = f.path().equals(entryPath) ? 0 : 1;
+            int rank = f.path().equals(entryPath) ? 0 : REST_RANK;
             for (int i = 0; i < made.size(); i++) {
                 NewItem n = made.get(i);
                 items.add(new Pending(rank, seq, i, n));
@@ -161,10 +173,38 @@ public final class StreamedItems {
         });
     }
 
-    /** Writes what is pending and waits for every write handed to the writer. */
+    /**
+     * Writes what is pending and waits for every write handed to the writer; then, for derived
+     * items, ranks them in the site's order, read from the pages just staged.
+     */
     public void finish() {
         flush();
         writer.finish();
+        if (derived && entryPath != null) {
+            List<String> order;
+            try {
+                order = SiteOrder.of(entryPath, this::readStaged);
+            } catch (IOException e) {
+                // The order is the Contents' looks, not the pack: without it, path order.
+                return;
+            }
+            library.catalog().rankStaged(batch, order, 0);
+        }
+    }
+
+    /** Up to {@code max} bytes of a file staged in this batch; null if there is none at {@code path}. */
+    private byte[] readStaged(String path, int max) throws IOException {
+        Optional<Catalog.ListedFile> f = library.catalog().stagedFile(batch, path);
+        if (f.isEmpty()) {
+            return null;
+        }
+        Optional<org.offlinecommons.store.FileRecipe> recipe = library.chunks().recipe(f.get().sha256());
+        if (recipe.isEmpty()) {
+            throw new IOException("'" + path + "' is not stored");
+        }
+        try (java.io.InputStream in = library.chunks().open(recipe.get())) {
+            return in.readNBytes(max);
+        }
     }
 
     /** Removes what was staged for a pack that will not be published. Never throws. */

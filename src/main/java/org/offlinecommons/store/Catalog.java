@@ -277,7 +277,7 @@ public final class Catalog {
 
     /**
      * An item staged for a pack not yet published, with its search row. Reading order is
-     * {@code rank} (0 for the entry page, 1 for the rest), then {@code fileSeq} (the file's place
+     * {@code rank} (0 for the entry page; then any order {@link #rankStaged} gives), then {@code fileSeq} (the file's place
      * in path order), then {@code sub} (a notes file's entries).
      */
     public record StagedItem(int rank, long fileSeq, int sub, Item item, long row) {
@@ -333,6 +333,77 @@ public final class Catalog {
                     ps.setString(9, it.timestamp());
                     ps.setLong(10, s.row());
                     ps.setLong(11, now);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** A file staged under {@code batch}, if there is one at {@code path}. */
+    public Optional<ListedFile> stagedFile(String batch, String path) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT size, sha256, media_type FROM staged_file"
+                    + " WHERE batch = ? AND path = ?")) {
+                ps.setString(1, batch);
+                ps.setString(2, path);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new ListedFile(path, rs.getLong(1), rs.getString(2),
+                            rs.getString(3))) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /**
+     * Gives the items staged under {@code batch} at {@code paths.get(i)} the rank {@code firstRank + i}:
+     * a reading order learnt once the whole pack is staged (a website's own, from its pages'
+     * links). The batch's items are scanned on a reader; the write lock is held only for the
+     * updates by key.
+     */
+    public void rankStaged(String batch, List<String> paths, int firstRank) {
+        if (paths.isEmpty()) {
+            return;
+        }
+        String json;
+        try {
+            json = JSON.writeValueAsString(paths);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        record Key(int rank, long fileSeq, int sub, int newRank) {
+        }
+        java.util.Map<String, Integer> rankOf = new java.util.HashMap<>();
+        for (int i = 0; i < paths.size(); i++) {
+            rankOf.putIfAbsent(paths.get(i), firstRank + i);
+        }
+        List<Key> keys = db.read(c -> {
+            List<Key> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT rank, file_seq, sub, path FROM staged_item"
+                    + " WHERE batch = ? AND path IN (SELECT value FROM json_each(?))")) {
+                ps.setString(1, batch);
+                ps.setString(2, json);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Key(rs.getInt(1), rs.getLong(2), rs.getInt(3), rankOf.get(rs.getString(4))));
+                    }
+                }
+            }
+            return out;
+        });
+        if (keys.isEmpty()) {
+            return;
+        }
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE staged_item SET rank = ? WHERE batch = ?"
+                    + " AND rank = ? AND file_seq = ? AND sub = ?")) {
+                for (Key k : keys) {
+                    ps.setInt(1, k.newRank());
+                    ps.setString(2, batch);
+                    ps.setInt(3, k.rank());
+                    ps.setLong(4, k.fileSeq());
+                    ps.setInt(5, k.sub());
                     ps.addBatch();
                 }
                 ps.executeBatch();

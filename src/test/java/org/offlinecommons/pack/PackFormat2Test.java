@@ -63,10 +63,11 @@ class PackFormat2Test {
             ImportResult r = new PackImporter(library).importPack(zip, ProgressListener.NONE);
             assertThat(r.outcome()).isEqualTo(ImportResult.Outcome.INSTALLED);
             List<Item> items = library.catalog().items("garden");
-            // Entry first, then path order; the image is an illustration in a pack with HTML.
-            assertThat(items).extracting(Item::path).containsExactly("index.html", "big/long.html", "big/video.mp4",
-                    "notes/soil.md", "plants/beans.html", "readme.txt");
-            assertThat(items).extracting(Item::title).startsWith("Welcome to the garden", "Long page");
+            // Entry first, the page it links to, then path order; the image is an illustration in a pack with HTML.
+            assertThat(items).extracting(Item::path).containsExactly("index.html", "plants/beans.html",
+                    "big/long.html", "big/video.mp4", "notes/soil.md", "readme.txt");
+            assertThat(items).extracting(Item::title).startsWith("Welcome to the garden", "Growing beans",
+                    "Long page");
             assertThat(items).extracting(Item::position).containsExactly(0, 1, 2, 3, 4, 5);
             assertThat(library.catalog().pack("garden").orElseThrow().itemCount()).isEqualTo(6);
             assertThat(library.search().search("photosynthesis", null, 10, 0).total()).isEqualTo(1);

@@ -50,11 +50,12 @@ class PackImporterTest {
         assertThat(library.catalog().count()).isEqualTo(1);
         assertThat(r.outcome()).isEqualTo(ImportResult.Outcome.INSTALLED);
         List<Item> items = library.catalog().items("garden");
+        // The entry page, the page it links to, then the rest in path order.
         assertThat(items).extracting(Item::path)
-                .containsExactly("index.html", "notes/soil.md", "plants/beans.html", "readme.txt");
+                .containsExactly("index.html", "plants/beans.html", "notes/soil.md", "readme.txt");
         assertThat(items).extracting(Item::title)
-                .containsExactly("Welcome to the garden", "Soil and compost", "Growing beans", "readme");
-        assertThat(items).extracting(Item::kind).containsExactly("html", "markdown", "html", "text");
+                .containsExactly("Welcome to the garden", "Growing beans", "Soil and compost", "readme");
+        assertThat(items).extracting(Item::kind).containsExactly("html", "html", "markdown", "text");
         assertThat(library.catalog().pack("garden").orElseThrow().entry()).isEqualTo("index.html");
     }
 

@@ -36,7 +36,9 @@ class SyncFormat2Test {
         peerLibrary = Library.open(tmp.resolve("peer"));
         library = Library.open(tmp.resolve("here"));
         site = tmp.resolve("site");
-        PackFixtures.write(site, "index.html", "<title>Shelf</title><p>Start here.</p>");
+        // Its Contents follow these links (docs/pack-format.md), not path order: a pulled copy must too.
+        PackFixtures.write(site, "index.html", "<title>Shelf</title><p>Start here.</p><ul>"
+                + "<li><a href=\"part-3/page-7.html\">7</a><li><a href=\"part-0/page-1.html\">1</a></ul>");
         for (int f = 0; f < 6; f++) {
             for (int i = 0; i < 50; i++) {
                 PackFixtures.write(site, "part-" + f + "/page-" + i + ".html", "<title>Page " + f + "." + i
@@ -78,6 +80,9 @@ class SyncFormat2Test {
             assertThat(status.count(SyncStatus.State.ADDED)).isEqualTo(1);
         }
         assertThat(library.catalog().items("shelf")).hasSize(302).first().extracting(Item::title).isEqualTo("Shelf");
+        assertThat(library.catalog().items("shelf")).extracting(Item::path).startsWith("index.html",
+                "part-3/page-7.html", "part-0/page-1.html", "media/clip.mp4", "part-0/page-0.html")
+                .containsExactlyElementsOf(peerLibrary.catalog().items("shelf").stream().map(Item::path).toList());
         Path exported = tmp.resolve("exported.zip");
         new PackExporter(library).export("shelf", exported, ProgressListener.NONE);
         assertThat(Files.readAllBytes(exported)).isEqualTo(Files.readAllBytes(zip));
