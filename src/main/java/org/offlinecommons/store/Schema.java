@@ -276,6 +276,24 @@ final class Schema {
             INSERT INTO search(search, rank) VALUES ('automerge', 8);
             -- The index's own words, for "did you mean" (store.SpellingSuggester).
             CREATE VIRTUAL TABLE search_vocab USING fts5vocab(search, row);
+            -- Ranking. bm25() scores nothing in a contentless index without positions (FTS5 gives
+            -- no instances when detail is not full and there is no content): every hit of the
+            -- index above ranked alike, in row order. So the short parts that say what an item is
+            -- about (its title, its headings, the first words of its text) are also indexed here
+            -- with positions, where bm25 works, for a few per cent of the index's size; the body
+            -- is matched above and ranks by these. Items that are mostly lists of links
+            -- (generated indexes) are listed in search_listing and rank after the others.
+            CREATE VIRTUAL TABLE search_rank USING fts5(
+              title, headings, lead,
+              tokenize = "unicode61 remove_diacritics 2 categories 'L* N* Co M*'",
+              prefix = '2 3',
+              content = '',
+              contentless_delete = 1
+            );
+            CREATE TABLE search_listing(
+              row INTEGER PRIMARY KEY
+            );
+            CREATE TRIGGER search_rank_of_item AFTER DELETE ON item BEGIN DELETE FROM search_rank WHERE rowid = old.id; DELETE FROM search_listing WHERE row = old.id; END;
             INSERT INTO setting(key, value) VALUES ('search.rebuild.after', '0')
               ON CONFLICT(key) DO UPDATE SET value = excluded.value;
             """

@@ -38,10 +38,11 @@ public final class SearchIndex {
     /** Words shown before the first match, so a snippet does not start on the matched word. */
     private static final int SNIPPET_LEAD = 4;
     /**
-     * Title matches count most, then headings, then body text; the text of listing pages
-     * (indexes, tables of contents) counts little (docs/performance.md, "Search").
+     * Title matches count most, then headings, then the first words of the text (search_rank:
+     * bm25 scores nothing in the main index, which keeps no positions); listing pages
+     * (generated indexes) come after the others (docs/performance.md, "Search").
      */
-    private static final String RANK = "bm25(search, 8.0, 3.0, 1.0, 0.1)";
+    private static final String RANK = "bm25(search_rank, 8.0, 3.0, 1.0)";
     /**
      * A query with a phrase checks the phrase in the text of at most this many of its best
      * matches (each read again from its stored file): bounded work, and the hits a person looks
@@ -124,7 +125,7 @@ public final class SearchIndex {
         SearchQuery query = SearchQuery.parse(q, languages(packId, generation));
         String match = query.match();
         Found found = query.phrases().isEmpty()
-                ? db.read(c -> find(c, match, packId, lim, off))
+                ? db.read(c -> find(c, query, packId, lim, off))
                 : findPhrases(query, packId, lim, off);
         List<SearchHit> hits = found.hits();
         // Snippets are cut here, not by FTS5's snippet(): its cost grows with the square of a
@@ -166,28 +167,34 @@ public final class SearchIndex {
         }
     }
 
-    private static Found find(java.sql.Connection c, String match, String packId, int lim, int off)
+    private static Found find(java.sql.Connection c, SearchQuery query, String packId, int lim, int off)
             throws java.sql.SQLException {
-        int total = count(c, match, packId);
+        int total = count(c, query.match(), packId);
         List<SearchHit> hits = new ArrayList<>();
         List<Long> rows = new ArrayList<>();
         if (total > off) {
-            ranked(c, match, packId, lim, off, hits, rows);
+            ranked(c, query, packId, lim, off, hits, rows);
         }
         return new Found(total, hits, rows);
     }
 
     /** The hits ranked {@code off} to {@code off + lim} (without snippets), and their rows. */
-    private static void ranked(java.sql.Connection c, String match, String packId, int lim, int off,
+    private static void ranked(java.sql.Connection c, SearchQuery query, String packId, int lim, int off,
                                List<SearchHit> hits, List<Long> rows) throws java.sql.SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
+        try (PreparedStatement ps = c.prepareStatement("WITH ranks AS MATERIALIZED (SELECT rowid AS row, " + RANK
+                + " AS score FROM search_rank WHERE search_rank MATCH ?)"
+                + """
                 SELECT i.pack_id, p.title, i.position, i.path, i.entry, i.title, i.kind, i.timestamp, i.id
                 FROM search
                 JOIN item i ON i.id = search.rowid
                 JOIN pack p ON p.id = i.pack_id
-                WHERE search MATCH ?""" + packFilter(packId) + " ORDER BY " + RANK + " LIMIT ? OFFSET ?")) {
+                LEFT JOIN ranks r ON r.row = search.rowid
+                WHERE search MATCH ?""" + packFilter(packId)
+                + " ORDER BY search.rowid IN (SELECT row FROM search_listing), coalesce(r.score, 0.0), search.rowid"
+                + " LIMIT ? OFFSET ?")) {
             int n = 1;
-            ps.setString(n++, match);
+            ps.setString(n++, query.rank());
+            ps.setString(n++, query.match());
             if (packId != null) {
                 ps.setString(n++, packId);
             }
@@ -215,7 +222,7 @@ public final class SearchIndex {
         List<SearchHit> candidates = new ArrayList<>();
         List<Long> candidateRows = new ArrayList<>();
         db.read(c -> {
-            ranked(c, query.match(), packId, PHRASE_CANDIDATES, 0, candidates, candidateRows);
+            ranked(c, query, packId, PHRASE_CANDIDATES, 0, candidates, candidateRows);
             return null;
         });
         List<SearchHit> hits = new ArrayList<>();
@@ -336,14 +343,13 @@ public final class SearchIndex {
                 first = rs.getLong(1) + 1;
             }
             long[] rows = new long[texts.size()];
-            try (PreparedStatement fts = c.prepareStatement(Analysed.INSERT);
+            try (RowWriter fts = new RowWriter(c);
                  PreparedStatement staged = c.prepareStatement(
                          "INSERT INTO staged_search(row, batch, created_at) VALUES (?, ?, ?)");
                  PreparedStatement kept = c.prepareStatement("INSERT INTO search_text(row, data) VALUES (?, ?)")) {
                 for (int i = 0; i < rows.length; i++) {
                     rows[i] = first + i;
-                    analysed[i].bind(fts, rows[i]);
-                    fts.executeUpdate();
+                    fts.write(rows[i], analysed[i]);
                     staged.setLong(1, rows[i]);
                     staged.setString(2, batch);
                     staged.setLong(3, now);
@@ -429,7 +435,7 @@ public final class SearchIndex {
             long upTo = ids.get(ids.size() - 1);
             db.write(c -> {
                 try (PreparedStatement exists = c.prepareStatement("SELECT 1 FROM item WHERE id = ?");
-                     PreparedStatement fts = c.prepareStatement(Analysed.INSERT);
+                     RowWriter fts = new RowWriter(c);
                      PreparedStatement progress = c.prepareStatement("UPDATE setting SET value = ? WHERE key = ?")) {
                     for (int i = 0; i < ids.size(); i++) {
                         // A pack deleted meanwhile (by the command line beside a server) leaves no row.
@@ -439,8 +445,7 @@ public final class SearchIndex {
                                 continue;
                             }
                         }
-                        rows.get(i).bind(fts, ids.get(i));
-                        fts.executeUpdate();
+                        fts.write(ids.get(i), rows.get(i));
                     }
                     progress.setString(1, Long.toString(upTo));
                     progress.setString(2, REBUILD_SETTING);
@@ -476,23 +481,66 @@ public final class SearchIndex {
         });
     }
 
+    /** Index terms of an item's text ranked by bm25 (search_rank): its first words. */
+    private static final int LEAD_TERMS = 64;
+
     /** An item's text as the index columns hold it. */
-    record Analysed(String title, String headings, String body, String listing) {
-        static final String INSERT = "INSERT INTO search(rowid, title, headings, body, listing) VALUES (?, ?, ?, ?, ?)";
+    record Analysed(String title, String headings, String body, boolean listing) {
 
         static Analysed of(Text t, String language) {
-            String body = SearchAnalyzer.indexText(t.body(), language, false);
             return new Analysed(SearchAnalyzer.indexText(t.title(), language, true),
                     SearchAnalyzer.indexText(t.headings(), language, false),
-                    t.listing() ? "" : body, t.listing() ? body : "");
+                    SearchAnalyzer.indexText(t.body(), language, false), t.listing());
         }
 
-        void bind(PreparedStatement ps, long row) throws java.sql.SQLException {
-            ps.setLong(1, row);
-            ps.setString(2, title);
-            ps.setString(3, headings);
-            ps.setString(4, body);
-            ps.setString(5, listing);
+        /** The first {@value #LEAD_TERMS} terms of the body. */
+        String lead() {
+            int at = -1;
+            for (int n = 0; n < LEAD_TERMS; n++) {
+                at = body.indexOf(' ', at + 1);
+                if (at < 0) {
+                    return body;
+                }
+            }
+            return body.substring(0, at);
+        }
+    }
+
+    /** Writes analysed rows into the index's tables, in the caller's transaction. */
+    static final class RowWriter implements AutoCloseable {
+        private final PreparedStatement search;
+        private final PreparedStatement rank;
+        private final PreparedStatement listing;
+
+        RowWriter(java.sql.Connection c) throws java.sql.SQLException {
+            search = c.prepareStatement("INSERT INTO search(rowid, title, headings, body, listing) VALUES (?, ?, ?, ?, ?)");
+            rank = c.prepareStatement("INSERT INTO search_rank(rowid, title, headings, lead) VALUES (?, ?, ?, ?)");
+            listing = c.prepareStatement("INSERT OR IGNORE INTO search_listing(row) VALUES (?)");
+        }
+
+        void write(long row, Analysed a) throws java.sql.SQLException {
+            search.setLong(1, row);
+            search.setString(2, a.title());
+            search.setString(3, a.headings());
+            search.setString(4, a.listing() ? "" : a.body());
+            search.setString(5, a.listing() ? a.body() : "");
+            search.executeUpdate();
+            rank.setLong(1, row);
+            rank.setString(2, a.title());
+            rank.setString(3, a.headings());
+            rank.setString(4, a.listing() ? "" : a.lead());
+            rank.executeUpdate();
+            if (a.listing()) {
+                listing.setLong(1, row);
+                listing.executeUpdate();
+            }
+        }
+
+        @Override
+        public void close() throws java.sql.SQLException {
+            try (search; rank; listing) {
+                // closes all three
+            }
         }
     }
 
@@ -516,10 +564,12 @@ public final class SearchIndex {
             binder.bind(ps);
             ps.executeUpdate();
         }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM search_text WHERE row IN"
-                + " (SELECT row FROM staged_search WHERE " + where + ")")) {
-            binder.bind(ps);
-            ps.executeUpdate();
+        for (String sql : new String[] {"DELETE FROM search_text WHERE row IN",
+            "DELETE FROM search_rank WHERE rowid IN", "DELETE FROM search_listing WHERE row IN"}) {
+            try (PreparedStatement ps = c.prepareStatement(sql + " (SELECT row FROM staged_search WHERE " + where + ")")) {
+                binder.bind(ps);
+                ps.executeUpdate();
+            }
         }
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM staged_search WHERE " + where)) {
             binder.bind(ps);

@@ -19,11 +19,12 @@ import java.util.Set;
  * that they stand together in the hit's text ({@link #phrases}).
  *
  * @param match    the FTS5 expression, "" when the query holds no words
+ * @param rank     the same words ORed, for ranking: an item's title with some of them counts
  * @param words    the folded words typed, in order (for "did you mean")
  * @param terms    what to highlight in snippets: folded words and their stems
  * @param phrases  each phrase of two or more words, folded and joined by single spaces
  */
-public record SearchQuery(String match, List<String> words, List<String> terms, List<String> phrases) {
+public record SearchQuery(String match, String rank, List<String> words, List<String> terms, List<String> phrases) {
 
     static final int MAX_TERMS = 12;
     static final int MAX_TERM_LENGTH = 64;
@@ -51,16 +52,36 @@ public record SearchQuery(String match, List<String> words, List<String> terms, 
         List<String> words = new ArrayList<>();
         Set<String> terms = new LinkedHashSet<>();
         List<String> phrases = new ArrayList<>();
-        int[] count = {0};
+        List<String> groups = new ArrayList<>();
+        int count = 0;
         int i = 0;
-        while (i < query.length() && count[0] < MAX_TERMS) {
+        while (i < query.length() && count < MAX_TERMS) {
             int open = nextQuote(query, i);
-            String plain = query.substring(i, open < 0 ? query.length() : open);
-            for (String written : tokens(plain)) {
-                if (count[0]++ >= MAX_TERMS) {
+            int close = open < 0 ? -1 : nextQuote(query, open + 1);
+            // An unclosed quote is a quote mark typed, not a phrase: its words are searched as words.
+            String plain = query.substring(i, open < 0 || close < 0 ? query.length() : open);
+            for (String written : words(plain)) {
+                if (count >= MAX_TERMS) {
                     break;
                 }
+                List<String> pieces = SearchAnalyzer.needsSegmentation(written) ? segments(written) : List.of(written);
+                count += pieces.size();
                 String w = SearchAnalyzer.fold(written);
+                if (pieces.size() > 1) {
+                    // A run of Chinese or Japanese: its words, or a word it begins.
+                    int from = and(match).length();
+                    match.append("(\"").append(w).append("\"* OR (");
+                    for (int p = 0; p < pieces.size(); p++) {
+                        String piece = SearchAnalyzer.fold(pieces.get(p));
+                        match.append(p == 0 ? "\"" : " AND \"").append(piece).append("\"*");
+                        words.add(piece);
+                        terms.add(piece);
+                    }
+                    match.append("))");
+                    groups.add(match.substring(from));
+                    terms.add(w);
+                    continue;
+                }
                 words.add(w);
                 Set<String> group = new LinkedHashSet<>();
                 terms.add(w);
@@ -72,39 +93,42 @@ public record SearchQuery(String match, List<String> words, List<String> terms, 
                         terms.add(stem);
                     }
                 }
+                int from = and(match).length();
                 append(match, w, group);
+                groups.add(match.substring(from));
             }
-            if (open < 0) {
+            if (open < 0 || close < 0) {
                 break;
             }
-            int close = nextQuote(query, open + 1);
-            String quoted = query.substring(open + 1, close < 0 ? query.length() : close);
+            String quoted = query.substring(open + 1, close);
             List<String> phraseWords = new ArrayList<>();
             for (String written : tokens(quoted)) {
-                if (count[0]++ >= MAX_TERMS) {
+                if (count++ >= MAX_TERMS) {
                     break;
                 }
                 String w = SearchAnalyzer.fold(written);
                 words.add(w);
                 terms.add(w);
                 phraseWords.add(w);
-                if (match.length() > 0) {
-                    match.append(" AND ");
-                }
+                int from = and(match).length();
                 match.append('"').append(w).append('"');
+                groups.add(match.substring(from));
             }
             if (phraseWords.size() > 1) {
                 phrases.add(String.join(" ", phraseWords));
             }
-            i = close < 0 ? query.length() : close + 1;
+            i = close + 1;
         }
-        return new SearchQuery(match.toString(), words, new ArrayList<>(terms), phrases);
+        // Each group was appended after " AND " (groups hold no such text inside quotes only
+        // when at top level): rebuilt with OR for the ranking expression.
+        return new SearchQuery(match.toString(), String.join(" OR ", groups), words, new ArrayList<>(terms), phrases);
+    }
+
+    private static StringBuilder and(StringBuilder match) {
+        return match.length() > 0 ? match.append(" AND ") : match;
     }
 
     private static void append(StringBuilder match, String word, Set<String> stems) {
-        if (match.length() > 0) {
-            match.append(" AND ");
-        }
         // Terms hold no double quotes, so quoting makes each a plain token; '*' makes it a prefix.
         if (stems.isEmpty()) {
             match.append('"').append(word).append("\"*");
@@ -123,6 +147,25 @@ public record SearchQuery(String match, List<String> words, List<String> terms, 
     /** The words of a piece of query as written, runs of Chinese or Japanese cut into their words. */
     static List<String> tokens(String text) {
         List<String> out = new ArrayList<>();
+        for (String word : words(text)) {
+            if (SearchAnalyzer.needsSegmentation(word)) {
+                segments(word).forEach(s -> add(out, s));
+            } else {
+                add(out, word);
+            }
+        }
+        return out;
+    }
+
+    private static List<String> segments(String run) {
+        List<String> out = new ArrayList<>();
+        SearchAnalyzer.segments(run, out::add);
+        return out.isEmpty() ? List.of(run) : out;
+    }
+
+    /** The words of a piece of query as written (at most {@value #MAX_TERM_LENGTH} chars each). */
+    private static List<String> words(String text) {
+        List<String> out = new ArrayList<>();
         int pos = 0;
         while (true) {
             int start = SearchAnalyzer.nextWordStart(text, pos);
@@ -131,12 +174,7 @@ public record SearchQuery(String match, List<String> words, List<String> terms, 
             }
             int end = SearchAnalyzer.wordEnd(text, start);
             pos = end;
-            String word = text.substring(start, Math.min(end, start + MAX_TERM_LENGTH));
-            if (SearchAnalyzer.needsSegmentation(word)) {
-                SearchAnalyzer.segments(word, s -> add(out, s));
-            } else {
-                add(out, word);
-            }
+            add(out, text.substring(start, Math.min(end, start + MAX_TERM_LENGTH)));
         }
         return out;
     }
