@@ -42,7 +42,7 @@ public final class SearchIndex {
      * bm25 scores nothing in the main index, which keeps no positions); listing pages
      * (generated indexes) come after the others (docs/performance.md, "Search").
      */
-    private static final String RANK = "bm25(search_rank, 8.0, 3.0, 1.0)";
+    private static final String RANK = "bm25(search_rank, 16.0, 2.0, 1.0)";
     /**
      * A query with a phrase checks the phrase in the text of at most this many of its best
      * matches (each read again from its stored file): bounded work, and the hits a person looks
