@@ -39,10 +39,17 @@ public final class SearchIndex {
     private static final int SNIPPET_LEAD = 4;
     /**
      * Title matches count most, then headings, then the first words of the text (search_rank:
-     * bm25 scores nothing in the main index, which keeps no positions); listing pages
-     * (generated indexes) come after the others (docs/performance.md, "Search").
+     * bm25 scores nothing in the main index, which keeps no positions); see
+     * docs/performance.md, "Search engine and ranking".
      */
     private static final String RANK = "bm25(search_rank, 16.0, 2.0, 1.0)";
+    /**
+     * A listing's score (from its title and headings only: its first words are not ranked)
+     * counts three quarters: a generated index comes after the pages it lists, but a list a
+     * person asks for by its title ("List of rivers") is still found first. bm25 saturates, so
+     * a title match is only ~2 x a match in the first words: a quarter lost those.
+     */
+    private static final double LISTING_WEIGHT = 0.75;
     /**
      * A query with a phrase checks the phrase in the text of at most this many of its best
      * matches (each read again from its stored file): bounded work, and the hits a person looks
@@ -190,7 +197,8 @@ public final class SearchIndex {
                 JOIN pack p ON p.id = i.pack_id
                 LEFT JOIN ranks r ON r.row = search.rowid
                 WHERE search MATCH ?""" + packFilter(packId)
-                + " ORDER BY search.rowid IN (SELECT row FROM search_listing), coalesce(r.score, 0.0), search.rowid"
+                + " ORDER BY coalesce(r.score, 0.0) * (CASE WHEN search.rowid IN (SELECT row FROM search_listing)"
+                + " THEN " + LISTING_WEIGHT + " ELSE 1.0 END), search.rowid"
                 + " LIMIT ? OFFSET ?")) {
             int n = 1;
             ps.setString(n++, query.rank());
@@ -369,6 +377,7 @@ public final class SearchIndex {
     /** Items per rebuild transaction; the text of each is read from its stored file first. */
     private static final int REBUILD_BATCH = 256;
     private static final long REBUILD_BATCH_CHARS = 4L << 20;
+    private static final int REBUILD_PARALLEL = 16;
     static final String REBUILD_SETTING = "search.rebuild.after";
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SearchIndex.class);
 
@@ -423,13 +432,16 @@ public final class SearchIndex {
             List<Long> ids = new ArrayList<>();
             List<Analysed> rows = new ArrayList<>();
             long chars = 0;
-            for (Object[] r : batch) {
-                Text t = texts.indexed((String) r[1], (Item) r[2]);
-                ids.add((Long) r[0]);
-                rows.add(Analysed.of(t, (String) r[3]));
-                chars += t.body().length();
-                if (chars >= REBUILD_BATCH_CHARS) {
-                    break;
+            // Extracted and analysed on every core, a few items at a time so that the text held
+            // stays bounded; written by this thread.
+            for (int from0 = 0; from0 < batch.size() && chars < REBUILD_BATCH_CHARS; from0 += REBUILD_PARALLEL) {
+                List<Object[]> part = batch.subList(from0, Math.min(batch.size(), from0 + REBUILD_PARALLEL));
+                List<Analysed> analysed = part.parallelStream()
+                        .map(r -> Analysed.of(texts.indexed((String) r[1], (Item) r[2]), (String) r[3])).toList();
+                for (int i = 0; i < part.size(); i++) {
+                    ids.add((Long) part.get(i)[0]);
+                    rows.add(analysed.get(i));
+                    chars += analysed.get(i).body().length();
                 }
             }
             long upTo = ids.get(ids.size() - 1);

@@ -159,6 +159,20 @@ class SearchQualityTest {
     }
 
     @Test
+    void aListAskedForByItsTitleIsStillFoundFirst() throws IOException {
+        StringBuilder list = new StringBuilder("<title>List of rivers</title><h1>List of rivers</h1><ul>");
+        for (int i = 0; i < 30; i++) {
+            list.append("<li><a href=\"river").append(i).append(".html\">River ").append(i).append("</a></li>");
+        }
+        list.append("</ul>");
+        pack("atlas", "en",
+                "lists/rivers.html", list.toString(),
+                "nile.html", "<title>Nile</title><p>The Nile is one of the longest rivers; a list of its towns "
+                        + "follows.</p>");
+        assertThat(paths("list of rivers")).first().isEqualTo("lists/rivers.html");
+    }
+
+    @Test
     void headingsWeighMoreThanBodyText() throws IOException {
         StringBuilder filler = new StringBuilder();
         for (int i = 0; i < 30; i++) {
