@@ -75,6 +75,7 @@ public final class SearchAnalyzer {
 
     /** Stemmers are not thread-safe: one per language per thread, with its cache. */
     private static final ThreadLocal<Map<String, Stemmer>> STEMMERS = ThreadLocal.withInitial(HashMap::new);
+    private static final ThreadLocal<Map<String, WordTerms>> WORD_TERMS = ThreadLocal.withInitial(HashMap::new);
     private static final ThreadLocal<BreakIterator> WORD_BREAKS =
             ThreadLocal.withInitial(() -> BreakIterator.getWordInstance(ULocale.ROOT));
 
@@ -96,13 +97,15 @@ public final class SearchAnalyzer {
         if (text == null || text.isEmpty()) {
             return "";
         }
-        Stemmer stemmer = stemmer(language);
+        WordTerms terms = WORD_TERMS.get().computeIfAbsent(primary(language), l -> new WordTerms(stemmer(l)));
         StringBuilder out = new StringBuilder(text.length() + text.length() / 4);
         Consumer<String> emit = term -> {
-            if (out.length() > 0) {
-                out.append(' ');
+            if (!term.isEmpty()) {
+                if (out.length() > 0) {
+                    out.append(' ');
+                }
+                out.append(term);
             }
-            out.append(term);
         };
         int pos = 0;
         int length = text.length();
@@ -120,28 +123,47 @@ public final class SearchAnalyzer {
                 }
                 segments(word, segment -> {
                     if (!keepRuns || segment.length() != word.length()) {
-                        words(segment, stemmer, emit);
+                        emit.accept(terms.of(segment));
                     }
                 });
             } else {
-                words(word, stemmer, emit);
+                emit.accept(terms.of(word));
             }
         }
         return out.toString();
     }
 
-    /** A word (no longer cut into segments) as its folded form and its marked stem. */
-    private static void words(String word, Stemmer stemmer, Consumer<String> emit) {
-        String folded = fold(word);
-        if (folded.isEmpty()) {
-            return;
+    /**
+     * A word's index terms ("reading ǀread"), by word as written, for one language; confined to
+     * one thread. Text is Zipfian: most words are folded and stemmed once per batch of text.
+     */
+    private static final class WordTerms {
+        private final Stemmer stemmer;
+        private final HashMap<String, String> cache = new HashMap<>();
+
+        WordTerms(Stemmer stemmer) {
+            this.stemmer = stemmer;
         }
-        emit.accept(folded);
-        if (stemmer != null) {
-            String stem = stemmer.stem(word);
-            if (stem != null && !stem.isEmpty() && !stem.equals(folded)) {
-                emit.accept(STEM_MARK + stem);
+
+        /** The word's folded form and its marked stem, separated by a space ("" for none). */
+        String of(String word) {
+            String known = cache.get(word);
+            if (known != null) {
+                return known;
             }
+            String folded = fold(word);
+            String terms = folded;
+            if (stemmer != null && !folded.isEmpty()) {
+                String stem = stemmer.stem(word);
+                if (stem != null && !stem.isEmpty() && !stem.equals(folded)) {
+                    terms = folded + ' ' + STEM_MARK + stem;
+                }
+            }
+            if (cache.size() >= STEM_CACHE) {
+                cache.clear();
+            }
+            cache.put(word, terms);
+            return terms;
         }
     }
 
@@ -198,7 +220,11 @@ public final class SearchAnalyzer {
 
     /** Whether a word holds text written without spaces between words. */
     static boolean needsSegmentation(String word) {
-        for (int i = 0; i < word.length(); ) {
+        int first = 0;
+        while (first < word.length() && word.charAt(first) < 0x0E00) {
+            first++;
+        }
+        for (int i = first; i < word.length(); ) {
             int cp = word.codePointAt(i);
             i += Character.charCount(cp);
             if (cp < 0x0E00) {
