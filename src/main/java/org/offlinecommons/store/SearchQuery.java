@@ -65,6 +65,7 @@ public record SearchQuery(String match, String rank, List<String> words, List<St
                     break;
                 }
                 List<String> pieces = SearchAnalyzer.needsSegmentation(written) ? segments(written) : List.of(written);
+                pieces = pieces.subList(0, Math.min(pieces.size(), MAX_TERMS));
                 count += pieces.size();
                 String w = SearchAnalyzer.fold(written);
                 if (pieces.size() > 1) {
@@ -119,8 +120,7 @@ public record SearchQuery(String match, String rank, List<String> words, List<St
             }
             i = close + 1;
         }
-        // Each group was appended after " AND " (groups hold no such text inside quotes only
-        // when at top level): rebuilt with OR for the ranking expression.
+        // The groups ANDed for matching, ORed for ranking.
         return new SearchQuery(match.toString(), String.join(" OR ", groups), words, new ArrayList<>(terms), phrases);
     }
 
