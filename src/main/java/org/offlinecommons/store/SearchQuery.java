@@ -53,6 +53,7 @@ public record SearchQuery(String match, String rank, List<String> words, List<St
         Set<String> terms = new LinkedHashSet<>();
         List<String> phrases = new ArrayList<>();
         List<String> groups = new ArrayList<>();
+        List<String> exact = new ArrayList<>();
         int count = 0;
         int i = 0;
         while (i < query.length() && count < MAX_TERMS) {
@@ -97,6 +98,8 @@ public record SearchQuery(String match, String rank, List<String> words, List<St
                 int from = and(match).length();
                 append(match, w, group);
                 groups.add(match.substring(from));
+                // For ranking, the word as typed also counts whole: "chapter7" before "chapter764".
+                exact.add("\"" + w + "\"");
             }
             if (open < 0 || close < 0) {
                 break;
@@ -121,6 +124,7 @@ public record SearchQuery(String match, String rank, List<String> words, List<St
             i = close + 1;
         }
         // The groups ANDed for matching, ORed for ranking.
+        groups.addAll(exact);
         return new SearchQuery(match.toString(), String.join(" OR ", groups), words, new ArrayList<>(terms), phrases);
     }
 
