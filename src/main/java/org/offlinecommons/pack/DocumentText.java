@@ -17,6 +17,8 @@ final class DocumentText {
 
     /** Text beyond this is not indexed: a search hit needs only part of a very long document. */
     static final int MAX_TEXT_CHARS = 512 * 1024;
+    /** Headings beyond this are not weighed apart (they stay in the text). */
+    private static final int MAX_HEADING_CHARS = 16 * 1024;
     private static final Parser MARKDOWN = Parser.builder().build();
     private static final TextContentRenderer MARKDOWN_TEXT = TextContentRenderer.builder().build();
     /*
@@ -29,9 +31,21 @@ final class DocumentText {
     private DocumentText() {
     }
 
-    /** A document's title and text; {@code title} is empty when the document names none. */
-    record Extract(String title, String text) {
+    /**
+     * A document's title, headings (h1-h3, Markdown's # headings; one a line) and text;
+     * {@code title} is empty when the document names none. {@code listing}: the page is mostly
+     * links (an index, a table of contents), so its words say little about what it is about.
+     */
+    record Extract(String title, String headings, String text, boolean listing) {
+        Extract(String title, String text) {
+            this(title, "", text, false);
+        }
     }
+
+    /** A page whose link text is at least this share of its text, with enough links, is a listing. */
+    private static final double LISTING_LINK_SHARE = 0.6;
+    private static final int LISTING_MIN_LINKS = 20;
+    private static final Evaluator LINKS = QueryParser.parse("a[href]");
 
     static Extract extract(ItemKind kind, byte[] bytes) {
         return switch (kind) {
@@ -52,21 +66,41 @@ final class DocumentText {
             }
         }
         doc.select(NOT_TEXT).remove();
-        return new Extract(title, limit(doc.body() == null ? doc.text() : doc.body().text()));
+        StringBuilder headings = new StringBuilder();
+        Element root = doc.body() == null ? doc : doc.body();
+        for (Element h : root.select(HEADINGS)) {
+            if (headings.length() < MAX_HEADING_CHARS) {
+                headings.append(h.text()).append('\n');
+            }
+        }
+        String text = root.text();
+        long linkChars = 0;
+        int links = 0;
+        for (Element a : root.select(LINKS)) {
+            links++;
+            linkChars += a.text().length();
+        }
+        boolean listing = links >= LISTING_MIN_LINKS && linkChars >= LISTING_LINK_SHARE * text.length();
+        return new Extract(title, headings.toString(), limit(text), listing);
     }
 
     private static Extract markdown(String text) {
         Node doc = MARKDOWN.parse(text);
         String[] title = {""};
+        StringBuilder headings = new StringBuilder();
         doc.accept(new AbstractVisitor() {
             @Override
             public void visit(Heading heading) {
+                String h = MARKDOWN_TEXT.render(heading).strip();
                 if (title[0].isEmpty()) {
-                    title[0] = MARKDOWN_TEXT.render(heading).strip();
+                    title[0] = h;
+                }
+                if (heading.getLevel() <= 3 && headings.length() < MAX_HEADING_CHARS) {
+                    headings.append(h).append('\n');
                 }
             }
         });
-        return new Extract(title[0], limit(MARKDOWN_TEXT.render(doc)));
+        return new Extract(title[0], headings.toString(), limit(MARKDOWN_TEXT.render(doc)), false);
     }
 
     static String decode(byte[] bytes) {
@@ -76,6 +110,15 @@ final class DocumentText {
 
     private static String limit(String s) {
         return s.length() <= MAX_TEXT_CHARS ? s : s.substring(0, MAX_TEXT_CHARS);
+    }
+
+    /**
+     * Whether a path names a generated index page (Sphinx's genindex-Q.html, py-modindex.html,
+     * and the like): a listing whatever its links.
+     */
+    static boolean isIndexPath(String path) {
+        String name = path.substring(path.lastIndexOf('/') + 1).toLowerCase(java.util.Locale.ROOT);
+        return name.startsWith("genindex") || name.contains("modindex");
     }
 
     /** "intro_to-algebra.html" becomes "intro to algebra". */

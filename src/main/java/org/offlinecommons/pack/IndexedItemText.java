@@ -2,6 +2,7 @@ package org.offlinecommons.pack;
 
 import org.offlinecommons.store.IndexedText;
 import org.offlinecommons.store.Item;
+import org.offlinecommons.store.SearchIndex;
 
 /**
  * The text an item was indexed with, extracted again from its stored file the way the importer
@@ -18,5 +19,10 @@ public final class IndexedItemText implements IndexedText {
     @Override
     public String text(Item item, byte[] content) {
         return ItemIndexer.indexedText(item, content);
+    }
+
+    @Override
+    public SearchIndex.Text indexed(Item item, byte[] content) {
+        return ItemIndexer.indexedFields(item, content);
     }
 }

@@ -7,6 +7,7 @@ import org.offlinecommons.notes.NotesParser;
 import org.offlinecommons.notes.NotesRenderer;
 import org.offlinecommons.store.Item;
 import org.offlinecommons.store.NewItem;
+import org.offlinecommons.store.SearchIndex;
 
 /**
  * Turns a manifest's items into the library's items, with the text
@@ -49,7 +50,8 @@ final class ItemIndexer {
         String title = it.title().isEmpty()
                 ? (extract.title().isEmpty() ? DocumentText.titleFromPath(it.path()) : extract.title())
                 : it.title();
-        return List.of(new NewItem(item(it.path(), null, title, kind, null), extract.text()));
+        return List.of(new NewItem(item(it.path(), null, title, kind, null), extract.text(), extract.headings(),
+                extract.listing() || DocumentText.isIndexPath(it.path())));
     }
 
     /**
@@ -70,6 +72,20 @@ final class ItemIndexer {
             return "";
         }
         return DocumentText.extract(kind, bytes).text();
+    }
+
+    /**
+     * All {@link #items} gave a library item for the index (title, headings, text, listing),
+     * worked out again from its file's bytes: for rebuilding the index.
+     */
+    static SearchIndex.Text indexedFields(Item item, byte[] bytes) {
+        ItemKind kind = ItemKind.fromId(item.kind()).orElse(null);
+        if (kind == null || !kind.isText() || bytes == null || kind == ItemKind.NOTES) {
+            return new SearchIndex.Text(item.title(), indexedText(item, bytes));
+        }
+        DocumentText.Extract extract = DocumentText.extract(kind, bytes);
+        return new SearchIndex.Text(item.title(), extract.headings(), extract.text(),
+                extract.listing() || DocumentText.isIndexPath(item.path()));
     }
 
     private static String titleOr(PackManifest.ItemEntry it) {

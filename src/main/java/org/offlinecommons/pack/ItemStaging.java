@@ -158,7 +158,7 @@ public final class ItemStaging {
             out.add(s);
             pending.add(s);
             String text = n.searchText() == null ? "" : n.searchText();
-            pendingText.add(new SearchIndex.Text(n.item().title(), text));
+            pendingText.add(n.indexText());
             pendingChars += text.length() + n.item().title().length();
         }
         staged.put(key, out);
@@ -176,7 +176,7 @@ public final class ItemStaging {
         List<Staged> items = List.copyOf(pending);
         List<SearchIndex.Text> texts = List.copyOf(pendingText);
         Runnable write = () -> {
-            long[] rows = library.search().stage(batch, texts);
+            long[] rows = library.search().stage(batch, manifest.language(), texts);
             for (int i = 0; i < rows.length; i++) {
                 items.get(i).row = rows[i];
             }

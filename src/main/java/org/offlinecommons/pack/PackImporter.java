@@ -122,7 +122,7 @@ public final class PackImporter {
         boolean[] published = {false};
         try (WriteBehind writer = library.chunks().bulkWriter("import-writer", WRITES_AHEAD).guardedBy(disk::beforeWrite)) {
             ChunkStore.Batch batch = library.chunks().batch(writer, disk.stagedBy());
-            StreamedItems items = new StreamedItems(library, manifest.entry(), writer);
+            StreamedItems items = new StreamedItems(library, manifest.entry(), manifest.language(), writer);
             try {
                 long[] done = {0};
                 archive.forEachFile((f, content) -> {

@@ -30,6 +30,7 @@ public final class StreamedItems {
 
     private final Library library;
     private final String entryPath;
+    private final String language;
     private final WriteBehind writer;
     private final String batch = newBatchId();
     private final List<Catalog.ListedFile> files = new ArrayList<>();
@@ -47,8 +48,14 @@ public final class StreamedItems {
     }
 
     public StreamedItems(Library library, String entryPath, WriteBehind writer) {
+        this(library, entryPath, "und", writer);
+    }
+
+    /** {@code language}: the pack's language tag, whose stemmer search indexes its words with. */
+    public StreamedItems(Library library, String entryPath, String language, WriteBehind writer) {
         this.library = library;
         this.entryPath = entryPath;
+        this.language = language;
         this.writer = writer;
     }
 
@@ -161,9 +168,9 @@ public final class StreamedItems {
             List<SearchIndex.Text> texts = new ArrayList<>(it.size());
             for (Pending p : it) {
                 NewItem n = p.item();
-                texts.add(new SearchIndex.Text(n.item().title(), n.searchText() == null ? "" : n.searchText()));
+                texts.add(n.indexText());
             }
-            long[] rows = library.search().stage(batch, texts);
+            long[] rows = library.search().stage(batch, language, texts);
             List<Catalog.StagedItem> staged = new ArrayList<>(it.size());
             for (int i = 0; i < it.size(); i++) {
                 Pending p = it.get(i);

@@ -156,7 +156,8 @@ public final class ZimImporter {
              WriteBehind writer = library.chunks().bulkWriter("zim-import-writer", WRITES_AHEAD)
                      .guardedBy(guard::beforeWrite)) {
             ChunkStore.Batch batch = library.chunks().batch(writer, guard.stagedBy());
-            StreamedItems items = new StreamedItems(library, entryPath, writer);
+            StreamedItems items = new StreamedItems(library, entryPath,
+                    ZimLanguages.toBcp47(meta.language()).stream().findFirst().orElse("und"), writer);
             try {
                 long blobCount = Math.max(1, archive.entryCount());
                 long[] seen = {0};

@@ -14,4 +14,12 @@ public interface IndexedText {
 
     /** The item's indexed text; {@code content} is its file's bytes, or null when {@link #reads} said no. */
     String text(Item item, byte[] content);
+
+    /**
+     * All the item was indexed with (title, headings, text, whether it is a listing), for
+     * rebuilding the index; the default knows only its text.
+     */
+    default SearchIndex.Text indexed(Item item, byte[] content) {
+        return new SearchIndex.Text(item.title(), text(item, content));
+    }
 }

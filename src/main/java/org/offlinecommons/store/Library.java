@@ -26,7 +26,14 @@ public final class Library implements AutoCloseable {
     }
 
     public static Library open(Path dataDir) {
-        return new Library(dataDir, Database.open(dataDir));
+        Library library = new Library(dataDir, Database.open(dataDir));
+        try {
+            library.search.rebuildPending();
+        } catch (RuntimeException e) {
+            library.close();
+            throw e;
+        }
+        return library;
     }
 
     /**

@@ -250,6 +250,52 @@ final class Schema {
             -- the rate of video ranges (docs/performance.md, "Checked reads"). Null for chunks
             -- stored before, which are checked against their SHA-256 instead.
             ALTER TABLE chunk ADD COLUMN crc INTEGER;
+            """,
+            """
+            -- Search that finds the right page first (store.SearchAnalyzer, docs/performance.md,
+            -- "Search"): text is folded, stemmed and cut into words in Java before FTS5 sees it,
+            -- and an item has four columns, weighted apart: its title, its headings, its body, and
+            -- the body of a page that is mostly a list of links (an index), which counts little.
+            -- Marks count as letters, so Hindi or Bengali words are no longer cut at their vowel
+            -- signs. The old index keeps no text (content=''), so it cannot be converted here:
+            -- it is dropped, and rebuilt from the stored files, in batches, when the library is
+            -- next opened (SearchIndex.rebuildPending; search.rebuild.after is the last item id
+            -- done). Rows of imports that never finished go with it.
+            DELETE FROM search_text WHERE row IN (SELECT row FROM staged_search);
+            DELETE FROM staged_search;
+            DROP TABLE search;
+            CREATE VIRTUAL TABLE search USING fts5(
+              title, headings, body, listing,
+              tokenize = "unicode61 remove_diacritics 2 categories 'L* N* Co M*'",
+              prefix = '2 3',
+              detail = column,
+              content = '',
+              contentless_delete = 1
+            );
+            INSERT INTO search(search, rank) VALUES ('hashsize', 8388608);
+            INSERT INTO search(search, rank) VALUES ('automerge', 8);
+            -- The index's own words, for "did you mean" (store.SpellingSuggester).
+            CREATE VIRTUAL TABLE search_vocab USING fts5vocab(search, row);
+            -- Ranking. bm25() scores nothing in a contentless index without positions (FTS5 gives
+            -- no instances when detail is not full and there is no content): every hit of the
+            -- index above ranked alike, in row order. So the short parts that say what an item is
+            -- about (its title, its headings, the first words of its text) are also indexed here
+            -- with positions, where bm25 works, for a few per cent of the index's size; the body
+            -- is matched above and ranks by these. Items that are mostly lists of links
+            -- (generated indexes) are listed in search_listing and rank after the others.
+            CREATE VIRTUAL TABLE search_rank USING fts5(
+              title, headings, lead,
+              tokenize = "unicode61 remove_diacritics 2 categories 'L* N* Co M*'",
+              prefix = '2 3',
+              content = '',
+              contentless_delete = 1
+            );
+            CREATE TABLE search_listing(
+              row INTEGER PRIMARY KEY
+            );
+            CREATE TRIGGER search_rank_of_item AFTER DELETE ON item BEGIN DELETE FROM search_rank WHERE rowid = old.id; DELETE FROM search_listing WHERE row = old.id; END;
+            INSERT INTO setting(key, value) VALUES ('search.rebuild.after', '0')
+              ON CONFLICT(key) DO UPDATE SET value = excluded.value;
             """
     );
 

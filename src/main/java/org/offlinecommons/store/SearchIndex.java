@@ -2,19 +2,21 @@ package org.offlinecommons.store;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.regex.Matcher;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Full-text search over item titles and text (SQLite FTS5, bm25 ranking).
+ * Full-text search over item titles, headings and text (SQLite FTS5, bm25 ranking).
  *
- * <p>People type words, not FTS5 syntax. A query is cut into words and each becomes a quoted
- * prefix term, so quotes, {@code *}, {@code -}, {@code NEAR} or stray parentheses are just text
- * and can never make the query fail; "asyn" finds "asyncio".
+ * <p>Text and queries are analysed alike in Java ({@link SearchAnalyzer}: folding, stems by the
+ * pack's language, words of Chinese, Japanese and Thai found); a query is made safe and
+ * expanded by {@link SearchQuery}. Titles weigh most, then headings, then the body; pages that
+ * are mostly lists of links (indexes) keep their text in a column of their own that weighs
+ * little, so that an index page listing a word does not outrank the page about it. Phrases in
+ * quotes are checked in the text of the best candidates; a query that finds nothing gets a
+ * "did you mean" from the index's vocabulary ({@link SpellingSuggester}).
  */
 public final class SearchIndex {
 
@@ -24,10 +26,6 @@ public final class SearchIndex {
     public static final char MARK_END = '\u0003';
 
     public static final int MAX_LIMIT = 100;
-    private static final int MAX_TERMS = 12;
-    private static final int MAX_TERM_LENGTH = 64;
-    /** Words as the unicode61 tokenizer sees them: letters, digits and marks. */
-    private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}\\p{M}]+");
     private static final Pattern CONTROL = Pattern.compile("[\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F]");
     /** Words in a snippet, as FTS5's snippet() would give. */
     private static final int SNIPPET_WORDS = 24;
@@ -39,9 +37,25 @@ public final class SearchIndex {
     private static final int SNIPPET_SCAN_WORDS = 16 * 1024;
     /** Words shown before the first match, so a snippet does not start on the matched word. */
     private static final int SNIPPET_LEAD = 4;
-    private static final Pattern MARKS = Pattern.compile("\\p{M}+");
-    /** Title matches count for more than body matches. */
-    private static final String RANK = "bm25(search, 8.0, 1.0)";
+    /**
+     * Title matches count most, then headings, then the first words of the text (search_rank:
+     * bm25 scores nothing in the main index, which keeps no positions); see
+     * docs/performance.md, "Search engine and ranking".
+     */
+    private static final String RANK = "bm25(search_rank, 16.0, 2.0, 1.0)";
+    /**
+     * A listing's score (from its title and headings only: its first words are not ranked)
+     * counts three quarters: a generated index comes after the pages it lists, but a list a
+     * person asks for by its title ("List of rivers") is still found first. bm25 saturates, so
+     * a title match is only ~2 x a match in the first words: a quarter lost those.
+     */
+    private static final double LISTING_WEIGHT = 0.75;
+    /**
+     * A query with a phrase checks the phrase in the text of at most this many of its best
+     * matches (each read again from its stored file): bounded work, and the hits a person looks
+     * at. Its total counts those checked.
+     */
+    static final int PHRASE_CANDIDATES = 200;
 
     /**
      * Recent answers. Pupils in a class search for the same few words, and an answer costs a few
@@ -54,6 +68,12 @@ public final class SearchIndex {
     private final SnippetTexts texts;
     /** Bounds the searches computed or waiting at once, so that a flood of them cannot starve pages. */
     private final SearchGate gate;
+    private final SpellingSuggester spelling;
+    /** The languages of the library's packs, for stems of query words; with the generation read. */
+    private volatile Languages languages = new Languages(-1, List.of());
+
+    private record Languages(long generation, List<String> tags) {
+    }
 
     public SearchIndex(Database db) {
         this(db, new Catalog(db), new ChunkStore(db));
@@ -63,6 +83,7 @@ public final class SearchIndex {
         this.db = db;
         this.texts = new SnippetTexts(db, catalog, chunks);
         this.gate = SearchGate.forReaders(db.readerCount());
+        this.spelling = new SpellingSuggester(db);
     }
 
     /**
@@ -84,7 +105,7 @@ public final class SearchIndex {
      */
     public boolean answersAtOnce(String query, String packId, int limit, int offset) {
         String q = query == null ? "" : query;
-        if (toMatchExpression(q).isEmpty()) {
+        if (SearchQuery.parse(q, List.of()).isEmpty()) {
             return true;
         }
         AnswerKey key = new AnswerKey(q, packId, Math.max(1, Math.min(MAX_LIMIT, limit)), Math.max(0, offset));
@@ -93,10 +114,9 @@ public final class SearchIndex {
 
     private SearchResults search(String query, String packId, int limit, int offset, boolean reuse) {
         String q = query == null ? "" : query;
-        String match = toMatchExpression(q);
         int lim = Math.max(1, Math.min(MAX_LIMIT, limit));
         int off = Math.max(0, offset);
-        if (match.isEmpty()) {
+        if (SearchQuery.parse(q, List.of()).isEmpty()) {
             return new SearchResults(q, 0, off, List.of());
         }
         // Read before the search, so an answer can only be older than its generation says.
@@ -112,7 +132,7 @@ public final class SearchIndex {
             // The library may have changed while this search waited.
             long current = db.generation();
             SearchResults ready = reuse ? recent.get(key, current) : null;
-            return ready != null ? ready : compute(q, match, packId, lim, off, key, current);
+            return ready != null ? ready : compute(q, packId, lim, off, key, current);
         });
     }
 
@@ -121,65 +141,167 @@ public final class SearchIndex {
         return gate;
     }
 
-    private SearchResults compute(String q, String match, String packId, int lim, int off, AnswerKey key,
-                                  long generation) {
-        String packFilter = packId == null ? "" : " AND i.pack_id = ?";
-        Found found = db.read(c -> {
-            int total;
-            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM search JOIN item i ON i.id = search.rowid"
-                    + " WHERE search MATCH ?" + packFilter)) {
-                ps.setString(1, match);
-                if (packId != null) {
-                    ps.setString(2, packId);
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    total = rs.getInt(1);
-                }
-            }
-            List<SearchHit> hits = new ArrayList<>();
-            List<Long> rows = new ArrayList<>();
-            if (total > off) {
-                try (PreparedStatement ps = c.prepareStatement("""
-                        SELECT i.pack_id, p.title, i.position, i.path, i.entry, i.title, i.kind, i.timestamp, i.id
-                        FROM search
-                        JOIN item i ON i.id = search.rowid
-                        JOIN pack p ON p.id = i.pack_id
-                        WHERE search MATCH ?""" + packFilter + " ORDER BY " + RANK + " LIMIT ? OFFSET ?")) {
-                    int n = 1;
-                    ps.setString(n++, match);
-                    if (packId != null) {
-                        ps.setString(n++, packId);
-                    }
-                    ps.setInt(n++, lim);
-                    ps.setInt(n, off);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            int entry = rs.getInt(5);
-                            Integer entryOrNull = rs.wasNull() ? null : entry;
-                            Item item = new Item(rs.getInt(3), rs.getString(4), entryOrNull, rs.getString(6),
-                                    rs.getString(7), rs.getString(8));
-                            hits.add(new SearchHit(rs.getString(1), rs.getString(2), item, ""));
-                            rows.add(rs.getLong(9));
-                        }
-                    }
-                }
-            }
-            return new Found(total, hits, rows);
-        });
+    private SearchResults compute(String q, String packId, int lim, int off, AnswerKey key, long generation) {
+        SearchQuery query = SearchQuery.parse(q, languages(packId, generation));
+        String match = query.match();
+        Found found = query.phrases().isEmpty()
+                ? db.read(c -> find(c, query, packId, lim, off))
+                : findPhrases(query, packId, lim, off);
         List<SearchHit> hits = found.hits();
         // Snippets are cut here, not by FTS5's snippet(): its cost grows with the square of a
         // word's occurrences, and "the" in a 500-page book took a second per query. The text is
         // read from each hit's stored file after the reader went back to the pool (the index
         // keeps no copy of it), which reading the file borrows again.
-        List<String> terms = foldedTerms(q);
+        List<String> terms = query.terms();
         for (int h = 0; h < hits.size(); h++) {
             SearchHit hit = hits.get(h);
             hits.set(h, new SearchHit(hit.packId(), hit.packTitle(), hit.item(),
                     snippet(texts.text(found.rows().get(h), hit.packId(), hit.item()), terms)));
         }
-        SearchResults answer = new SearchResults(q, found.total(), off, hits);
+        String suggestion = null;
+        if (found.total() == 0 && off == 0) {
+            suggestion = spelling.suggest(query, q, corrected -> {
+                SearchQuery other = SearchQuery.parse(corrected, languages(packId, generation));
+                return !other.isEmpty() && db.read(c -> count(c, other.match(), packId)) > 0;
+            }).orElse(null);
+        }
+        SearchResults answer = new SearchResults(q, found.total(), off, hits, suggestion);
         recent.put(key, generation, answer);
         return answer;
+    }
+
+    private static String packFilter(String packId) {
+        return packId == null ? "" : " AND i.pack_id = ?";
+    }
+
+    private static int count(java.sql.Connection c, String match, String packId) throws java.sql.SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM search JOIN item i ON i.id = search.rowid"
+                + " WHERE search MATCH ?" + packFilter(packId))) {
+            ps.setString(1, match);
+            if (packId != null) {
+                ps.setString(2, packId);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    private static Found find(java.sql.Connection c, SearchQuery query, String packId, int lim, int off)
+            throws java.sql.SQLException {
+        int total = count(c, query.match(), packId);
+        List<SearchHit> hits = new ArrayList<>();
+        List<Long> rows = new ArrayList<>();
+        if (total > off) {
+            ranked(c, query, packId, lim, off, hits, rows);
+        }
+        return new Found(total, hits, rows);
+    }
+
+    /** The hits ranked {@code off} to {@code off + lim} (without snippets), and their rows. */
+    private static void ranked(java.sql.Connection c, SearchQuery query, String packId, int lim, int off,
+                               List<SearchHit> hits, List<Long> rows) throws java.sql.SQLException {
+        try (PreparedStatement ps = c.prepareStatement("WITH ranks AS MATERIALIZED (SELECT rowid AS row, " + RANK
+                + " AS score FROM search_rank WHERE search_rank MATCH ?)"
+                + """
+                SELECT i.pack_id, p.title, i.position, i.path, i.entry, i.title, i.kind, i.timestamp, i.id
+                FROM search
+                JOIN item i ON i.id = search.rowid
+                JOIN pack p ON p.id = i.pack_id
+                LEFT JOIN ranks r ON r.row = search.rowid
+                WHERE search MATCH ?""" + packFilter(packId)
+                + " ORDER BY coalesce(r.score, 0.0) * (CASE WHEN search.rowid IN (SELECT row FROM search_listing)"
+                + " THEN " + LISTING_WEIGHT + " ELSE 1.0 END), search.rowid"
+                + " LIMIT ? OFFSET ?")) {
+            int n = 1;
+            ps.setString(n++, query.rank());
+            ps.setString(n++, query.match());
+            if (packId != null) {
+                ps.setString(n++, packId);
+            }
+            ps.setInt(n++, lim);
+            ps.setInt(n, off);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    int entry = rs.getInt(5);
+                    Integer entryOrNull = rs.wasNull() ? null : entry;
+                    Item item = new Item(rs.getInt(3), rs.getString(4), entryOrNull, rs.getString(6),
+                            rs.getString(7), rs.getString(8));
+                    hits.add(new SearchHit(rs.getString(1), rs.getString(2), item, ""));
+                    rows.add(rs.getLong(9));
+                }
+            }
+        }
+    }
+
+    /**
+     * A query with phrases: the index finds the items holding all the words (it keeps no
+     * positions), and the best {@value #PHRASE_CANDIDATES} of them are kept if each phrase
+     * stands in their title or text.
+     */
+    private Found findPhrases(SearchQuery query, String packId, int lim, int off) {
+        List<SearchHit> candidates = new ArrayList<>();
+        List<Long> candidateRows = new ArrayList<>();
+        db.read(c -> {
+            ranked(c, query, packId, PHRASE_CANDIDATES, 0, candidates, candidateRows);
+            return null;
+        });
+        List<SearchHit> hits = new ArrayList<>();
+        List<Long> rows = new ArrayList<>();
+        int total = 0;
+        for (int i = 0; i < candidates.size(); i++) {
+            SearchHit hit = candidates.get(i);
+            String title = SearchQuery.normalized(hit.item().title());
+            String text = null;
+            boolean all = true;
+            for (String phrase : query.phrases()) {
+                if (SearchQuery.contains(title, phrase)) {
+                    continue;
+                }
+                if (text == null) {
+                    text = SearchQuery.normalized(texts.text(candidateRows.get(i), hit.packId(), hit.item()));
+                }
+                if (!SearchQuery.contains(text, phrase)) {
+                    all = false;
+                    break;
+                }
+            }
+            if (all) {
+                if (total >= off && hits.size() < lim) {
+                    hits.add(hit);
+                    rows.add(candidateRows.get(i));
+                }
+                total++;
+            }
+        }
+        return new Found(total, hits, rows);
+    }
+
+    /** The languages of the packs searched: one pack's, or every installed pack's. */
+    private List<String> languages(String packId, long generation) {
+        Languages known = languages;
+        if (known.generation() != generation) {
+            List<String> tags = db.query("SELECT DISTINCT language FROM pack", ps -> {
+                List<String> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+                return out;
+            });
+            known = new Languages(generation, List.copyOf(tags));
+            languages = known;
+        }
+        if (packId == null) {
+            return known.tags();
+        }
+        return db.query("SELECT language FROM pack WHERE id = ?", ps -> {
+            ps.setString(1, packId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? List.of(rs.getString(1)) : List.<String>of();
+            }
+        });
     }
 
     /** What the index answered: how many match, and the hits of this page, without snippets yet. */
@@ -189,8 +311,20 @@ public final class SearchIndex {
     private record AnswerKey(String query, String packId, int limit, int offset) {
     }
 
-    /** Text for the index: an item's title and the words it is found by. */
-    public record Text(String title, String body) {
+    /**
+     * Text for the index: an item's title, its headings, and the words it is found by;
+     * {@code listing} says the item is mostly a list of links (an index, a table of contents),
+     * whose words count little.
+     */
+    public record Text(String title, String headings, String body, boolean listing) {
+        public Text {
+            headings = headings == null ? "" : headings;
+            body = body == null ? "" : body;
+        }
+
+        public Text(String title, String body) {
+            this(title, "", body, false);
+        }
     }
 
     /**
@@ -201,17 +335,24 @@ public final class SearchIndex {
      * short transactions while a pack is staged, keeps the publish transaction short.
      */
     public long[] stage(String batch, List<Text> texts) {
+        return stage(batch, "und", texts);
+    }
+
+    /** The same for a pack in {@code language} (a language tag): its words are stemmed in it. */
+    public long[] stage(String batch, String language, List<Text> texts) {
         if (texts.isEmpty()) {
             return new long[0];
         }
         long now = System.currentTimeMillis();
-        // Long texts are also kept compressed, outside the write lock (see SnippetTexts).
+        // Long texts are also kept compressed, and all are analysed, outside the write lock (see SnippetTexts).
         byte[][] longTexts = new byte[texts.size()][];
+        Analysed[] analysed = new Analysed[texts.size()];
         for (int i = 0; i < longTexts.length; i++) {
             String body = texts.get(i).body();
-            if (body != null && body.length() >= SnippetTexts.KEPT_TEXT_CHARS) {
+            if (body.length() >= SnippetTexts.KEPT_TEXT_CHARS) {
                 longTexts[i] = SnippetTexts.pack(clean(body));
             }
+            analysed[i] = Analysed.of(texts.get(i), language);
         }
         return db.write(c -> {
             long first;
@@ -223,17 +364,13 @@ public final class SearchIndex {
                 first = rs.getLong(1) + 1;
             }
             long[] rows = new long[texts.size()];
-            try (PreparedStatement fts = c.prepareStatement("INSERT INTO search(rowid, title, body) VALUES (?, ?, ?)");
+            try (RowWriter fts = new RowWriter(c);
                  PreparedStatement staged = c.prepareStatement(
                          "INSERT INTO staged_search(row, batch, created_at) VALUES (?, ?, ?)");
                  PreparedStatement kept = c.prepareStatement("INSERT INTO search_text(row, data) VALUES (?, ?)")) {
                 for (int i = 0; i < rows.length; i++) {
-                    Text t = texts.get(i);
                     rows[i] = first + i;
-                    fts.setLong(1, rows[i]);
-                    fts.setString(2, clean(t.title()));
-                    fts.setString(3, clean(t.body() == null ? "" : t.body()));
-                    fts.executeUpdate();
+                    fts.write(rows[i], analysed[i]);
                     staged.setLong(1, rows[i]);
                     staged.setString(2, batch);
                     staged.setLong(3, now);
@@ -248,6 +385,188 @@ public final class SearchIndex {
             }
             return rows;
         });
+    }
+
+    /** Items per rebuild transaction; the text of each is read from its stored file first. */
+    private static final int REBUILD_BATCH = 256;
+    private static final long REBUILD_BATCH_CHARS = 4L << 20;
+    private static final int REBUILD_PARALLEL = 16;
+    static final String REBUILD_SETTING = "search.rebuild.after";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SearchIndex.class);
+
+    /**
+     * Rebuilds the index from the stored files when a migration left it to rebuild (schema 10),
+     * going on where it stopped if the program was stopped. Runs when the library is opened,
+     * before anything searches it, so that a pack is searchable exactly when it is visible (a
+     * rebuild in the background would leave packs visible but not found meanwhile): the time it
+     * takes is in docs/performance.md, "Search". Memory stays bounded: a batch of items at a time.
+     */
+    public void rebuildPending() {
+        Optional<String> pending = setting(REBUILD_SETTING);
+        if (pending.isEmpty()) {
+            return;
+        }
+        long after = Long.parseLong(pending.get());
+        long started = System.nanoTime();
+        int done = 0;
+        int all = db.query("SELECT count(*) FROM item WHERE id > ?", ps -> {
+            ps.setLong(1, after);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.getInt(1);
+            }
+        });
+        if (all > 0) {
+            LOG.info("Rebuilding the search index of {} items (a new way of indexing); search is ready when done", all);
+        }
+        long last = after;
+        long lastLog = System.nanoTime();
+        while (true) {
+            long from = last;
+            List<Object[]> batch = db.query("SELECT i.id, i.pack_id, i.position, i.path, i.entry, i.title, i.kind,"
+                    + " i.timestamp, p.language FROM item i JOIN pack p ON p.id = i.pack_id WHERE i.id > ?"
+                    + " ORDER BY i.id LIMIT ?", ps -> {
+                ps.setLong(1, from);
+                ps.setInt(2, REBUILD_BATCH);
+                List<Object[]> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        int entry = rs.getInt(5);
+                        Integer entryOrNull = rs.wasNull() ? null : entry;
+                        Item item = new Item(rs.getInt(3), rs.getString(4), entryOrNull, rs.getString(6),
+                                rs.getString(7), rs.getString(8));
+                        out.add(new Object[] {rs.getLong(1), rs.getString(2), item, rs.getString(9)});
+                    }
+                }
+                return out;
+            });
+            if (batch.isEmpty()) {
+                break;
+            }
+            List<Long> ids = new ArrayList<>();
+            List<Analysed> rows = new ArrayList<>();
+            long chars = 0;
+            // Extracted and analysed on every core, a few items at a time so that the text held
+            // stays bounded; written by this thread.
+            for (int from0 = 0; from0 < batch.size() && chars < REBUILD_BATCH_CHARS; from0 += REBUILD_PARALLEL) {
+                List<Object[]> part = batch.subList(from0, Math.min(batch.size(), from0 + REBUILD_PARALLEL));
+                List<Analysed> analysed = part.parallelStream()
+                        .map(r -> Analysed.of(texts.indexed((String) r[1], (Item) r[2]), (String) r[3])).toList();
+                for (int i = 0; i < part.size(); i++) {
+                    ids.add((Long) part.get(i)[0]);
+                    rows.add(analysed.get(i));
+                    chars += analysed.get(i).body().length();
+                }
+            }
+            long upTo = ids.get(ids.size() - 1);
+            db.write(c -> {
+                try (PreparedStatement exists = c.prepareStatement("SELECT 1 FROM item WHERE id = ?");
+                     RowWriter fts = new RowWriter(c);
+                     PreparedStatement progress = c.prepareStatement("UPDATE setting SET value = ? WHERE key = ?")) {
+                    for (int i = 0; i < ids.size(); i++) {
+                        // A pack deleted meanwhile (by the command line beside a server) leaves no row.
+                        exists.setLong(1, ids.get(i));
+                        try (ResultSet rs = exists.executeQuery()) {
+                            if (!rs.next()) {
+                                continue;
+                            }
+                        }
+                        fts.write(ids.get(i), rows.get(i));
+                    }
+                    progress.setString(1, Long.toString(upTo));
+                    progress.setString(2, REBUILD_SETTING);
+                    progress.executeUpdate();
+                }
+                return null;
+            });
+            last = upTo;
+            done += ids.size();
+            if (System.nanoTime() - lastLog > 10_000_000_000L) {
+                LOG.info("Search index: {} of {} items rebuilt", done, all);
+                lastLog = System.nanoTime();
+            }
+        }
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM setting WHERE key = ?")) {
+                ps.setString(1, REBUILD_SETTING);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+        if (all > 0) {
+            LOG.info("Search index rebuilt: {} items in {} ms", done, (System.nanoTime() - started) / 1_000_000);
+        }
+    }
+
+    private Optional<String> setting(String key) {
+        return db.query("SELECT value FROM setting WHERE key = ?", ps -> {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+            }
+        });
+    }
+
+    /** Index terms of an item's text ranked by bm25 (search_rank): its first words. */
+    private static final int LEAD_TERMS = 64;
+
+    /** An item's text as the index columns hold it. */
+    record Analysed(String title, String headings, String body, boolean listing) {
+
+        static Analysed of(Text t, String language) {
+            return new Analysed(SearchAnalyzer.indexText(t.title(), language, true),
+                    SearchAnalyzer.indexText(t.headings(), language, false),
+                    SearchAnalyzer.indexText(t.body(), language, false), t.listing());
+        }
+
+        /** The first {@value #LEAD_TERMS} terms of the body. */
+        String lead() {
+            int at = -1;
+            for (int n = 0; n < LEAD_TERMS; n++) {
+                at = body.indexOf(' ', at + 1);
+                if (at < 0) {
+                    return body;
+                }
+            }
+            return body.substring(0, at);
+        }
+    }
+
+    /** Writes analysed rows into the index's tables, in the caller's transaction. */
+    static final class RowWriter implements AutoCloseable {
+        private final PreparedStatement search;
+        private final PreparedStatement rank;
+        private final PreparedStatement listing;
+
+        RowWriter(java.sql.Connection c) throws java.sql.SQLException {
+            search = c.prepareStatement("INSERT INTO search(rowid, title, headings, body, listing) VALUES (?, ?, ?, ?, ?)");
+            rank = c.prepareStatement("INSERT INTO search_rank(rowid, title, headings, lead) VALUES (?, ?, ?, ?)");
+            listing = c.prepareStatement("INSERT OR IGNORE INTO search_listing(row) VALUES (?)");
+        }
+
+        void write(long row, Analysed a) throws java.sql.SQLException {
+            search.setLong(1, row);
+            search.setString(2, a.title());
+            search.setString(3, a.headings());
+            search.setString(4, a.listing() ? "" : a.body());
+            search.setString(5, a.listing() ? a.body() : "");
+            search.executeUpdate();
+            rank.setLong(1, row);
+            rank.setString(2, a.title());
+            rank.setString(3, a.headings());
+            rank.setString(4, a.listing() ? "" : a.lead());
+            rank.executeUpdate();
+            if (a.listing()) {
+                listing.setLong(1, row);
+                listing.executeUpdate();
+            }
+        }
+
+        @Override
+        public void close() throws java.sql.SQLException {
+            try (search; rank; listing) {
+                // closes all three
+            }
+        }
     }
 
     /** Removes the index rows staged under {@code batch} that no item was published with. */
@@ -270,10 +589,12 @@ public final class SearchIndex {
             binder.bind(ps);
             ps.executeUpdate();
         }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM search_text WHERE row IN"
-                + " (SELECT row FROM staged_search WHERE " + where + ")")) {
-            binder.bind(ps);
-            ps.executeUpdate();
+        for (String sql : new String[] {"DELETE FROM search_text WHERE row IN",
+            "DELETE FROM search_rank WHERE rowid IN", "DELETE FROM search_listing WHERE row IN"}) {
+            try (PreparedStatement ps = c.prepareStatement(sql + " (SELECT row FROM staged_search WHERE " + where + ")")) {
+                binder.bind(ps);
+                ps.executeUpdate();
+            }
         }
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM staged_search WHERE " + where)) {
             binder.bind(ps);
@@ -281,28 +602,14 @@ public final class SearchIndex {
         }
     }
 
-    /** The query's words as the index compares them: lower case, without diacritics. */
+    /** The query's words (and their stems in no language) as snippets compare them. */
     static List<String> foldedTerms(String query) {
-        List<String> terms = new ArrayList<>();
-        Matcher m = WORD.matcher(query);
-        while (m.find() && terms.size() < MAX_TERMS) {
-            String word = m.group();
-            String folded = fold(word.length() > MAX_TERM_LENGTH ? word.substring(0, MAX_TERM_LENGTH) : word);
-            if (!folded.isEmpty() && !terms.contains(folded)) {
-                terms.add(folded);
-            }
-        }
-        return terms;
+        return SearchQuery.parse(query, List.of()).terms();
     }
 
-    /** What unicode61 with remove_diacritics does to a word, near enough to find it again. */
+    /** What the index does to a word: see {@link SearchAnalyzer#fold}. */
     static String fold(String word) {
-        boolean ascii = true;
-        for (int i = 0; i < word.length() && ascii; i++) {
-            ascii = word.charAt(i) < 0x80;
-        }
-        String base = ascii ? word : MARKS.matcher(Normalizer.normalize(word, Normalizer.Form.NFD)).replaceAll("");
-        return base.toLowerCase(Locale.ROOT);
+        return SearchAnalyzer.fold(word);
     }
 
     /**
@@ -324,11 +631,11 @@ public final class SearchIndex {
         int length = text.length();
         boolean more = false;
         while (true) {
-            int wordStart = nextWordStart(text, pos);
+            int wordStart = SearchAnalyzer.nextWordStart(text, pos);
             if (wordStart >= length) {
                 break;
             }
-            int wordEnd = wordEnd(text, wordStart);
+            int wordEnd = SearchAnalyzer.wordEnd(text, wordStart);
             pos = wordEnd;
             if ((best == terms.size() && n >= bestStart + SNIPPET_WORDS) || n >= SNIPPET_SCAN_WORDS) {
                 more = true; // every query word is in it, no later window can be better; or far enough
@@ -397,62 +704,6 @@ public final class SearchIndex {
         return out.toString();
     }
 
-    /** Where the next word starts at or after {@code from}, or the text's length. */
-    private static int nextWordStart(String text, int from) {
-        int i = from;
-        while (i < text.length()) {
-            char ch = text.charAt(i);
-            if (ch < 0x80) {
-                if (isAsciiWordChar(ch)) {
-                    return i;
-                }
-                i++;
-            } else {
-                int cp = text.codePointAt(i);
-                if (isWordCodePoint(cp)) {
-                    return i;
-                }
-                i += Character.charCount(cp);
-            }
-        }
-        return i;
-    }
-
-    private static int wordEnd(String text, int from) {
-        int i = from;
-        while (i < text.length()) {
-            char ch = text.charAt(i);
-            if (ch < 0x80) {
-                if (!isAsciiWordChar(ch)) {
-                    return i;
-                }
-                i++;
-            } else {
-                int cp = text.codePointAt(i);
-                if (!isWordCodePoint(cp)) {
-                    return i;
-                }
-                i += Character.charCount(cp);
-            }
-        }
-        return i;
-    }
-
-    private static boolean isAsciiWordChar(char ch) {
-        return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
-    }
-
-    /** {@code [\p{L}\p{N}\p{M}]}, the {@link #WORD} pattern's class. */
-    private static boolean isWordCodePoint(int cp) {
-        if (Character.isLetter(cp)) {
-            return true;
-        }
-        int type = Character.getType(cp);
-        return type == Character.DECIMAL_DIGIT_NUMBER || type == Character.LETTER_NUMBER
-                || type == Character.OTHER_NUMBER || type == Character.NON_SPACING_MARK
-                || type == Character.ENCLOSING_MARK || type == Character.COMBINING_SPACING_MARK;
-    }
-
     /** The first query term the word {@code text[start, end)} begins with, once folded; -1 if none. */
     private static int matchingTerm(String text, int start, int end, List<String> terms) {
         boolean ascii = true;
@@ -485,32 +736,14 @@ public final class SearchIndex {
     }
 
     private static int matchingTerm(String folded, List<String> terms) {
+        boolean run = SearchAnalyzer.needsSegmentation(folded);
         for (int t = 0; t < terms.size(); t++) {
-            if (folded.startsWith(terms.get(t))) {
+            // A run of Chinese or Japanese is one word here: a term is found anywhere in it.
+            if (run ? folded.contains(terms.get(t)) : folded.startsWith(terms.get(t))) {
                 return t;
             }
         }
         return -1;
-    }
-
-    /** Turns what a person typed into a safe FTS5 expression, or "" if it holds no words. */
-    static String toMatchExpression(String query) {
-        StringBuilder out = new StringBuilder();
-        Matcher m = WORD.matcher(query);
-        int terms = 0;
-        while (m.find() && terms < MAX_TERMS) {
-            String word = m.group();
-            if (word.length() > MAX_TERM_LENGTH) {
-                word = word.substring(0, MAX_TERM_LENGTH);
-            }
-            if (out.length() > 0) {
-                out.append(' ');
-            }
-            // Words hold no double quotes, so quoting makes each a plain token; '*' makes it a prefix.
-            out.append('"').append(word).append("\"*");
-            terms++;
-        }
-        return out.toString();
     }
 
     /** Removes the characters used as snippet markers (and other controls) from text to index. */

@@ -91,6 +91,36 @@ final class SnippetTexts {
         return text;
     }
 
+    /**
+     * Everything the item of a published row was indexed with, extracted again from its stored
+     * file: for rebuilding the index. Its title alone when its file cannot be read.
+     */
+    SearchIndex.Text indexed(String packId, Item item) {
+        IndexedText extractor = source();
+        if (extractor == null) {
+            return new SearchIndex.Text(item.title(), "");
+        }
+        Optional<StoredFile> file = catalog.file(packId, item.path());
+        if (file.isEmpty()) {
+            return new SearchIndex.Text(item.title(), "");
+        }
+        try {
+            if (!extractor.reads(item, file.get().size())) {
+                return extractor.indexed(item, null);
+            }
+            Optional<FileRecipe> recipe = chunks.recipe(file.get().sha256());
+            if (recipe.isEmpty()) {
+                return new SearchIndex.Text(item.title(), "");
+            }
+            try (InputStream in = chunks.open(recipe.get())) {
+                return extractor.indexed(item, in.readAllBytes());
+            }
+        } catch (IOException | RuntimeException e) {
+            // A damaged file is found by its title until repaired; verify reports it.
+            return new SearchIndex.Text(item.title(), "");
+        }
+    }
+
     private void remember(String key, String text) {
         if (text.length() > CACHED_CHARS / 4) {
             return;

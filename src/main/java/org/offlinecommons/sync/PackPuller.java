@@ -353,7 +353,7 @@ public final class PackPuller {
         }
         try (WriteBehind writer = library.chunks().bulkWriter("sync-writer", WRITES_AHEAD)) {
             org.offlinecommons.pack.StreamedItems items = new org.offlinecommons.pack.StreamedItems(library,
-                    pack.entry(), writer);
+                    pack.entry(), pack.language(), writer);
             boolean published = false;
             try {
                 int n = 0;

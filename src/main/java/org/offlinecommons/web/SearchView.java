@@ -11,9 +11,17 @@ import java.util.List;
  * @param scopeTitle the pack searched in, or null for the whole library
  * @param wideUrl    the same search across the whole library, when limited to a pack
  * @param emptyHint  what to try when nothing was found (or nothing asked), else null
+ * @param suggestion a spelling to try when nothing was found ("did you mean"), else null
+ * @param suggestionUrl the search for {@code suggestion}, else null
  */
 public record SearchView(Layout layout, String heading, String summary, String scopeTitle, String wideUrl,
-                         List<Result> results, int firstNumber, String emptyHint, Pager pager) {
+                         List<Result> results, int firstNumber, String emptyHint, Pager pager,
+                         String suggestion, String suggestionUrl) {
+
+    public SearchView(Layout layout, String heading, String summary, String scopeTitle, String wideUrl,
+                      List<Result> results, int firstNumber, String emptyHint, Pager pager) {
+        this(layout, heading, summary, scopeTitle, wideUrl, results, firstNumber, emptyHint, pager, null, null);
+    }
 
     /**
      * One hit. {@code snippetHtml} is escaped pack text with {@code <mark>} around matches;

@@ -162,6 +162,18 @@ class PagesTest {
     }
 
     @Test
+    void aMisspelledSearchOffersTheClosestWordOnThePageAndInTheApi() throws Exception {
+        String page = page("/search?q=photosyntesis");
+        assertThat(page).contains("No results", "Did you mean:",
+                "href=\"/search?q=photosynthesis\"", "<strong>photosynthesis</strong>");
+        assertThat(page("/search?q=photosynthesis")).doesNotContain("Did you mean");
+        HttpResponse<String> api = server.http().get("/api/v1/search?q=photosyntesis");
+        assertThat(api.statusCode()).isEqualTo(200);
+        assertThat(api.body()).contains("\"total\":0", "\"suggestion\":\"photosynthesis\"");
+        assertThat(server.http().get("/api/v1/search?q=photosynthesis").body()).contains("\"suggestion\":null");
+    }
+
+    @Test
     void searchFindsRanksHighlightsAndPages() throws Exception {
         String numba = page("/search?q=Numba");
         assertThat(numba).contains("Numba Talk", "<mark>Numba</mark>", "value=\"Numba\"");

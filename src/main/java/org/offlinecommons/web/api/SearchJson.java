@@ -67,8 +67,14 @@ final class SearchJson {
                 "snippet", h.snippet().replace(SearchIndex.MARK_START, '[').replace(SearchIndex.MARK_END, ']'),
                 "snippetHtml", SnippetHtml.render(h.snippet()))).toList();
         try {
-            return json.writeValueAsBytes(Map.of("query", results.query(), "total", results.total(),
-                    "offset", results.offset(), "hits", hits));
+            Map<String, Object> answer = new java.util.LinkedHashMap<>();
+            answer.put("query", results.query());
+            answer.put("total", results.total());
+            answer.put("offset", results.offset());
+            answer.put("hits", hits);
+            // A query to try instead when this one found nothing ("did you mean"), else null.
+            answer.put("suggestion", results.suggestion());
+            return json.writeValueAsBytes(answer);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("search answer could not be written as JSON", e);
         }

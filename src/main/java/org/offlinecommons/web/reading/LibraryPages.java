@@ -328,8 +328,10 @@ public final class LibraryPages {
                 page < pages ? PageUrls.search(query, packId, page + 1) : null,
                 t.format("pager.label", page, pages));
         String heading = t.format("search.heading", query);
+        String suggestion = found.suggestion();
         return new SearchView(layout.titled(heading), heading, t.format("search.count", found.total()), scopeTitle,
-                wideUrl, results, offset + 1, hint, pager);
+                wideUrl, results, offset + 1, hint, pager, suggestion,
+                suggestion == null ? null : PageUrls.search(suggestion, packId, 1));
     }
 
     public ErrorView error(int status, String detail) {
