@@ -28,7 +28,10 @@ public final class Library implements AutoCloseable {
     public static Library open(Path dataDir) {
         Library library = new Library(dataDir, Database.open(dataDir));
         try {
-            library.search.rebuildPending();
+            // Read-only (a full disk): it serves what the index holds; the rebuild waits for space.
+            if (!library.readOnly()) {
+                library.search.rebuildPending();
+            }
         } catch (RuntimeException e) {
             library.close();
             throw e;
