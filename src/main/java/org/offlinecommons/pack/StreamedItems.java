@@ -118,10 +118,18 @@ public final class StreamedItems {
      * FileList.Entry)} asked for it (else null). For importers that know their items (a ZIM's front articles).
      */
     public void add(FileList.Entry f, PackManifest.ItemEntry item, byte[] bytes) {
+        add(f, item == null ? List.of() : ItemIndexer.items(item, f.file(), bytes));
+    }
+
+    /**
+     * Stages the next file in path order with the items {@link ItemIndexer#items} made of it
+     * elsewhere (empty: no item), so that an importer can work out search text on a pool of
+     * threads ({@link ParallelItemIndexer}) while the files are staged here in order.
+     */
+    void add(FileList.Entry f, List<NewItem> made) {
         files.add(new Catalog.ListedFile(f.path(), f.size(), f.sha256(), f.mediaType()));
         long seq = fileSeq++;
-        if (item != null) {
-            List<NewItem> made = ItemIndexer.items(item, f.file(), bytes);
+        if (!made.isEmpty()) {
             int rank = f.path().equals(entryPath) ? 0 : 1;
             for (int i = 0; i < made.size(); i++) {
                 NewItem n = made.get(i);

@@ -157,7 +157,7 @@ public final class ZimImporter {
                      .guardedBy(guard::beforeWrite)) {
             ChunkStore.Batch batch = library.chunks().batch(writer, guard.stagedBy());
             StreamedItems items = new StreamedItems(library, entryPath, writer);
-            try {
+            try (ParallelItemIndexer indexer = new ParallelItemIndexer(items, ParallelItemIndexer.defaultThreads())) {
                 long blobCount = Math.max(1, archive.entryCount());
                 long[] seen = {0};
                 archive.forEachBlob((cluster, blob, content) -> {
@@ -210,7 +210,7 @@ public final class ZimImporter {
                     }
                     if (pendingIcon[0] != null && FileList.compare(pendingIcon[0].path(), f.path()) < 0) {
                         list.add(pendingIcon[0]);
-                        items.add(pendingIcon[0], null, null);
+                        indexer.add(pendingIcon[0], null, null);
                         pendingIcon[0] = null;
                     }
                     byte[] bytes = null;
@@ -220,12 +220,13 @@ public final class ZimImporter {
                         }
                     }
                     list.add(f);
-                    items.add(f, item, bytes);
+                    indexer.add(f, item, bytes);
                 });
                 if (pendingIcon[0] != null) {
                     list.add(pendingIcon[0]);
-                    items.add(pendingIcon[0], null, null);
+                    indexer.add(pendingIcon[0], null, null);
                 }
+                indexer.finish();
                 batch.flush();
                 items.finish();
                 PackManifest manifest = manifest(archive, meta, id, version, entryPath, icon, list.info());
