@@ -12,8 +12,8 @@ import org.offlinecommons.store.NewItem;
 
 /**
  * Works out the items and search text of files ({@link ItemIndexer#items}: parsing HTML is most of a ZIM
- * import's CPU) on a small pool of threads, and hands them to {@link StreamedItems} in the order they were
- * given, which is the order the files are staged in. At most {@link #MAX_PENDING} files and
+ * import's CPU) on a small pool of threads, and hands them to {@link StreamedItems#addItems} in the order they
+ * were given. At most {@link #MAX_PENDING} files and
  * {@link #MAX_PENDING_BYTES} of their content wait at once, and a file larger than {@link #MAX_POOLED_BYTES}
  * (whose parse tree is many times its size) is worked out alone, on the caller's thread: memory stays what
  * one file at a time needed, and does not grow with the pack.
@@ -30,7 +30,7 @@ final class ParallelItemIndexer implements AutoCloseable {
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private long pendingBytes;
 
-    private record Pending(FileList.Entry file, Future<List<NewItem>> made, long bytes) {
+    private record Pending(long fileSeq, String path, Future<List<NewItem>> made, long bytes) {
     }
 
     /** {@code threads}: the pool's size; 0 works every file out on the caller's thread. */
@@ -55,15 +55,13 @@ final class ParallelItemIndexer implements AutoCloseable {
     }
 
     /**
-     * The next file in path order, with its item (null: none) and its content when {@link StreamedItems#reads}
-     * asked for it (else null).
+     * The item of file {@code f}, whose place in path order is {@code fileSeq}, with the file's content when
+     * {@link StreamedItems#reads(PackManifest.ItemEntry, FileList.Entry)} asked for it (else null).
      */
-    void add(FileList.Entry f, PackManifest.ItemEntry item, byte[] bytes) {
+    void add(long fileSeq, FileList.Entry f, PackManifest.ItemEntry item, byte[] bytes) {
         Future<List<NewItem>> made;
         long weight = bytes == null ? 0 : bytes.length;
-        if (item == null) {
-            made = CompletableFuture.completedFuture(List.of());
-        } else if (pool == null || bytes == null || bytes.length > MAX_POOLED_BYTES) {
+        if (pool == null || bytes == null || bytes.length > MAX_POOLED_BYTES) {
             if (bytes != null) {
                 finish();
             }
@@ -72,7 +70,7 @@ final class ParallelItemIndexer implements AutoCloseable {
         } else {
             made = pool.submit(() -> ItemIndexer.items(item, f.file(), bytes));
         }
-        pending.add(new Pending(f, made, weight));
+        pending.add(new Pending(fileSeq, f.path(), made, weight));
         pendingBytes += weight;
         while (!pending.isEmpty() && (pending.peek().made().isDone() || pending.size() > MAX_PENDING
                 || pendingBytes > MAX_PENDING_BYTES)) {
@@ -80,7 +78,7 @@ final class ParallelItemIndexer implements AutoCloseable {
         }
     }
 
-    /** Hands every file still pending to {@link StreamedItems}, waiting for its items. */
+    /** Hands every item still pending to {@link StreamedItems}, waiting for it. */
     void finish() {
         while (!pending.isEmpty()) {
             handOver();
@@ -95,7 +93,7 @@ final class ParallelItemIndexer implements AutoCloseable {
             made = p.made().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while indexing " + p.file().path(), e);
+            throw new IllegalStateException("interrupted while indexing " + p.path(), e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
@@ -105,7 +103,7 @@ final class ParallelItemIndexer implements AutoCloseable {
             }
             throw new IllegalStateException(e.getCause());
         }
-        items.add(p.file(), made);
+        items.addItems(p.fileSeq(), p.path(), made);
     }
 
     @Override

@@ -126,12 +126,6 @@ public final class ZimImporter {
         new DiskReserve(reserveBytes).check(library.dataDir(), name, "the ZIM's content", fileSize);
 
         NamespaceScheme scheme = archive.namespaceScheme();
-        BitSet wantedClusters = new BitSet();
-        archive.forEachEntry(e -> {
-            if (e.isContent() && ZimPackMapping.packPath(scheme, e).isPresent()) {
-                wantedClusters.set(e.cluster());
-            }
-        });
         BitSet frontArticles = null;
         if (archive.titleListing() == ZimArchive.TitleListing.V1_FRONT_ARTICLES) {
             BitSet front = new BitSet();
@@ -152,24 +146,57 @@ public final class ZimImporter {
         // The same watch on the disk and the same cleanup as a zip's import (PackImporter).
         ImportGuard guard = new ImportGuard(library, reserveBytes, name);
         boolean published = false;
-        try (BlobTable blobs = new BlobTable(table, archive.clusterCount());
+        try (BlobOrderedEntries articles = new BlobOrderedEntries(library.dataDir());
+             BlobTable blobs = new BlobTable(table, archive.clusterCount());
              WriteBehind writer = library.chunks().bulkWriter("zim-import-writer", WRITES_AHEAD)
                      .guardedBy(guard::beforeWrite)) {
             ChunkStore.Batch batch = library.chunks().batch(writer, guard.stagedBy());
             StreamedItems items = new StreamedItems(library, entryPath, writer);
             try (ParallelItemIndexer indexer = new ParallelItemIndexer(items, ParallelItemIndexer.defaultThreads())) {
+                BitSet front = frontArticles;
+                BitSet wantedClusters = new BitSet();
+                archive.forEachEntry(e -> {
+                    Optional<String> path = e.isContent() ? ZimPackMapping.packPath(scheme, e) : Optional.empty();
+                    if (path.isPresent()) {
+                        wantedClusters.set(e.cluster());
+                        if (isItem(scheme, front, e, path.get())) {
+                            articles.add(e.cluster(), e.blob(), e.index());
+                        }
+                    }
+                });
+                // Blobs in file order, each cluster decoded once; the articles' text read from the same bytes.
+                BlobOrderedEntries.Cursor article = articles.sorted();
                 long blobCount = Math.max(1, archive.entryCount());
                 long[] seen = {0};
                 archive.forEachBlob((cluster, blob, content) -> {
                     if (!wantedClusters.get(cluster)) {
                         blobs.add(cluster, null, 0);
                     } else {
-                        ChunkStore.StagedFile staged = batch.stage(content, content.size(), n -> { });
+                        byte[][] small = {null};
+                        ChunkStore.StagedFile staged = batch.stage(content, content.size(), n -> { },
+                                bytes -> small[0] = bytes);
                         blobs.add(cluster, staged.sha256(), staged.size());
                         guard.staged(staged.size(), "cluster " + cluster + ", blob " + blob);
+                        while (article.at(cluster, blob)) {
+                            ZimEntry e = archive.entry(article.take());
+                            String path = ZimPackMapping.packPath(scheme, e).orElseThrow();
+                            FileList.Entry f = new FileList.Entry(path, staged.size(), staged.sha256(),
+                                    mediaType(e.mimeType()));
+                            PackManifest.ItemEntry item = new PackManifest.ItemEntry(path,
+                                    e.title().equals(e.path()) ? "" : e.title(), ItemKind.HTML);
+                            byte[] bytes = null;
+                            if (StreamedItems.reads(item, f)) {
+                                bytes = small[0] != null ? small[0] : archive.readBlob(e);
+                            }
+                            indexer.add(e.index(), f, item, bytes);
+                        }
                     }
                     progress.update(third + third * Math.min(++seen[0], blobCount) / blobCount, fileSize);
                 });
+                if (article.nextKey() != Long.MAX_VALUE) {
+                    throw new IOException("entry " + article.take() + " points to a blob its cluster does not have");
+                }
+                indexer.finish();
                 FileList.Writer list = new FileList.Writer(OutputStream.nullOutputStream());
                 FileList.Entry iconFile = null;
                 if (icon) {
@@ -178,7 +205,6 @@ public final class ZimImporter {
                     iconFile = new FileList.Entry(ICON_PATH, staged.size(), staged.sha256(), "image/png");
                 }
                 FileList.Entry[] pendingIcon = {iconFile};
-                BitSet front = frontArticles;
                 long entries = Math.max(1, archive.entryCount());
                 archive.forEachEntry(e -> {
                     progress.update(2 * third + third * (e.index() + 1L) / entries, fileSize);
@@ -187,14 +213,9 @@ public final class ZimImporter {
                         return; // metadata, indexes, or a path no pack can hold (docs/zim.md)
                     }
                     FileList.Entry f;
-                    PackManifest.ItemEntry item = null;
                     if (e.isContent()) {
                         BlobTable.Row row = blobs.get(e.cluster(), e.blob());
                         f = new FileList.Entry(path.get(), row.size(), row.sha256(), mediaType(e.mimeType()));
-                        if (front != null ? front.get(e.index()) : isArticle(scheme, e)) {
-                            String title = e.title().equals(e.path()) ? "" : e.title();
-                            item = new PackManifest.ItemEntry(f.path(), title, ItemKind.HTML);
-                        }
                     } else if (e.isRedirect()) {
                         ZimEntry target = archive.resolve(e);
                         Optional<String> to = ZimPackMapping.packPath(scheme, target);
@@ -210,23 +231,16 @@ public final class ZimImporter {
                     }
                     if (pendingIcon[0] != null && FileList.compare(pendingIcon[0].path(), f.path()) < 0) {
                         list.add(pendingIcon[0]);
-                        indexer.add(pendingIcon[0], null, null);
+                        items.addFile(pendingIcon[0]);
                         pendingIcon[0] = null;
                     }
-                    byte[] bytes = null;
-                    if (item != null && StreamedItems.reads(item, f)) {
-                        try (InputStream in = archive.openBlob(e)) {
-                            bytes = in.readAllBytes();
-                        }
-                    }
                     list.add(f);
-                    indexer.add(f, item, bytes);
+                    items.addFile(f);
                 });
                 if (pendingIcon[0] != null) {
                     list.add(pendingIcon[0]);
-                    indexer.add(pendingIcon[0], null, null);
+                    items.addFile(pendingIcon[0]);
                 }
-                indexer.finish();
                 batch.flush();
                 items.finish();
                 PackManifest manifest = manifest(archive, meta, id, version, entryPath, icon, list.info());
@@ -277,6 +291,14 @@ public final class ZimImporter {
     static String mediaType(String zimMimeType) {
         String type = ZimPackMapping.mediaType(zimMimeType).split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
         return FileList.isMediaType(type) ? type : "application/octet-stream";
+    }
+
+    /**
+     * Whether content entry {@code e}, which has the pack path {@code path}, becomes an item: a front article, or without a
+     * front-article listing, HTML of the user content (docs/zim.md, "Items and search").
+     */
+    private static boolean isItem(NamespaceScheme scheme, BitSet front, ZimEntry e, String path) {
+        return PackPath.isValid(path) && (front != null ? front.get(e.index()) : isArticle(scheme, e));
     }
 
     /** Without a front-article listing: the HTML of the user content (docs/zim.md, "Items and search"). */
