@@ -142,7 +142,7 @@ final class ZimSource implements AutoCloseable {
       int part = partAt(position);
       long local = position - starts[part];
       ByteBuffer slice = dst;
-      long partLeft = parts[part].size() - local;
+      long partLeft = partEnd(part) - position;
       int limit = dst.limit();
       if (dst.remaining() > partLeft) {
         dst.limit(dst.position() + (int) partLeft);
@@ -154,6 +154,11 @@ final class ZimSource implements AutoCloseable {
       }
       position += n;
     }
+  }
+
+  /** Where part {@code part} ends, from the sizes at opening (asking the channel costs a system call per read). */
+  private long partEnd(int part) {
+    return part + 1 < starts.length ? starts[part + 1] : size;
   }
 
   private int partAt(long position) {
