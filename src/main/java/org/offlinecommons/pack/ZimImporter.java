@@ -358,7 +358,8 @@ public final class ZimImporter {
 
     /**
      * Which content each blob has, by cluster and blob number, in a file: 40 bytes a blob (SHA-256 and size),
-     * appended in cluster order, and where each cluster's first row is (8 bytes a cluster).
+     * appended in cluster order, and where each cluster's first row is (8 bytes a cluster). Appends are
+     * buffered (a system call per 64 KB, not per blob), and written out before the first {@link #get}.
      */
     private static final class BlobTable implements AutoCloseable {
         private static final int ROW = 40;
@@ -367,6 +368,10 @@ public final class ZimImporter {
         private final FileChannel startChannel;
         private final ByteBuffer row = ByteBuffer.allocate(ROW);
         private final ByteBuffer eight = ByteBuffer.allocate(8);
+        private final ByteBuffer rowsOut = ByteBuffer.allocate(64 * 1024 / ROW * ROW);
+        private final ByteBuffer startsOut = ByteBuffer.allocate(64 * 1024);
+        private long rowsWritten;
+        private long startsWritten;
         private int lastCluster = -1;
         private long rows;
 
@@ -382,16 +387,33 @@ public final class ZimImporter {
         void add(int cluster, String sha256, long size) throws IOException {
             while (lastCluster < cluster) {
                 lastCluster++;
-                eight.clear().putLong(rows).flip();
-                startChannel.write(eight, 8L * lastCluster);
+                if (!startsOut.hasRemaining()) {
+                    startsWritten += drain(startsOut, startChannel, startsWritten);
+                }
+                startsOut.putLong(rows);
             }
-            row.clear();
-            row.put(sha256 == null ? new byte[32] : HexFormat.of().parseHex(sha256)).putLong(size).flip();
-            channel.write(row, ROW * rows);
+            if (!rowsOut.hasRemaining()) {
+                rowsWritten += drain(rowsOut, channel, rowsWritten);
+            }
+            rowsOut.put(sha256 == null ? new byte[32] : HexFormat.of().parseHex(sha256)).putLong(size);
             rows++;
         }
 
+        private static long drain(ByteBuffer buffer, FileChannel to, long at) throws IOException {
+            buffer.flip();
+            long n = buffer.remaining();
+            while (buffer.hasRemaining()) {
+                at += to.write(buffer, at);
+            }
+            buffer.clear();
+            return n;
+        }
+
         Row get(int cluster, int blob) throws IOException {
+            if (rowsOut.position() > 0 || startsOut.position() > 0) {
+                rowsWritten += drain(rowsOut, channel, rowsWritten);
+                startsWritten += drain(startsOut, startChannel, startsWritten);
+            }
             if (cluster > lastCluster) {
                 throw new IOException("cluster " + cluster + " was never read");
             }
