@@ -42,11 +42,12 @@ import org.offlinecommons.zim.ZimPackMapping;
  * Imports a Kiwix ZIM file (or the parts of a split one) as a format-2 pack (docs/zim.md, "From a ZIM to a
  * pack"), through the same staging and one-transaction publish as a format-2 zip: checked whole first
  * ({@link ZimArchive#check}), then every blob stored as chunks in cluster order (each cluster decoded once),
- * then the entries staged in path order as the pack's files, redirects and items.
+ * the items' text read from the same bytes, then the entries staged in path order as the pack's files and
+ * redirects.
  *
  * <p>Memory does not grow with the number of entries but for two bit sets (one bit per cluster, one per
  * entry when the file has a front-article listing): which blob has which content is kept in a temporary file
- * beside the library, 40 bytes a blob.
+ * beside the library, 40 bytes a blob, and the items in blob order in sorted runs ({@link BlobOrderedEntries}).
  */
 public final class ZimImporter {
 
