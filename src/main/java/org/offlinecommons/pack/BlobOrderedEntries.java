@@ -82,7 +82,8 @@ final class BlobOrderedEntries implements AutoCloseable {
         int[] order = sortedOrder();
         Path run = Files.createTempFile(tmpDir, "zim-import-", ".run");
         runs.add(run);
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(run), 1 << 16))) {
+        try (DataOutputStream out = new DataOutputStream(
+                new BufferedOutputStream(Files.newOutputStream(run), 1 << 16))) {
             for (int i : order) {
                 out.writeLong(keys[i]);
                 out.writeInt(entries[i]);
@@ -117,7 +118,8 @@ final class BlobOrderedEntries implements AutoCloseable {
         PriorityQueue<Head> heads = new PriorityQueue<>((x, y) -> x.key() != y.key()
                 ? Long.compare(x.key(), y.key()) : Integer.compare(x.run(), y.run()));
         for (int r = 0; r < runs.size(); r++) {
-            DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(runs.get(r)), 1 << 16));
+            DataInputStream in = new DataInputStream(
+                    new BufferedInputStream(Files.newInputStream(runs.get(r)), 1 << 16));
             open.add(in);
             heads.add(new Head(in.readLong(), in.readInt(), r));
         }
@@ -151,11 +153,6 @@ final class BlobOrderedEntries implements AutoCloseable {
         /** Whether the next record is an entry of blob {@code blob} of cluster {@code cluster}. */
         boolean at(int cluster, int blob) {
             return nextKey() == key(cluster, blob);
-        }
-
-        /** Whether records of blobs before this one remain (their entries point to blobs that do not exist). */
-        boolean before(int cluster, int blob) {
-            return Long.compareUnsigned(nextKey(), key(cluster, blob)) < 0;
         }
     }
 

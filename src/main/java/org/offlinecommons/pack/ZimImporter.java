@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -295,8 +294,8 @@ public final class ZimImporter {
     }
 
     /**
-     * Whether content entry {@code e}, which has the pack path {@code path}, becomes an item: a front article, or without a
-     * front-article listing, HTML of the user content (docs/zim.md, "Items and search").
+     * Whether content entry {@code e}, which has the pack path {@code path}, becomes an item: a front article,
+     * or without a front-article listing, HTML of the user content (docs/zim.md, "Items and search").
      */
     private static boolean isItem(NamespaceScheme scheme, BitSet front, ZimEntry e, String path) {
         return PackPath.isValid(path) && (front != null ? front.get(e.index()) : isArticle(scheme, e));
