@@ -137,17 +137,39 @@ public final class StreamedItems {
      * FileList.Entry)} asked for it (else null). For importers that know their items (a ZIM's front articles).
      */
     public void add(FileList.Entry f, PackManifest.ItemEntry item, byte[] bytes) {
-        files.add(new Catalog.ListedFile(f.path(), f.size(), f.sha256(), f.mediaType()));
         long seq = fileSeq++;
+        addFile(f);
         if (item != null) {
-            List<NewItem> made = ItemIndexer.items(item, f.file(), bytes);
-            int rank = f.path().equals(entryPath) ? 0 : REST_RANK;
-            for (int i = 0; i < made.size(); i++) {
-                NewItem n = made.get(i);
-                items.add(new Pending(rank, seq, i, n));
-                chars += n.item().title().length() + (n.searchText() == null ? 0 : n.searchText().length());
-            }
+            addItems(seq, f.path(), ItemIndexer.items(item, f.file(), bytes));
         }
+    }
+
+    /**
+     * Stages the next file in path order without its items, for an importer that stages them apart
+     * ({@link #addItems}) and never calls {@link #add}.
+     */
+    void addFile(FileList.Entry f) {
+        files.add(new Catalog.ListedFile(f.path(), f.size(), f.sha256(), f.mediaType()));
+        flushIfFull();
+    }
+
+    /**
+     * Stages the items {@link ItemIndexer#items} made of the file at {@code path}, in any order:
+     * {@code fileSeq} is the file's place in path order (any number that grows with the path), which
+     * orders the items at the publish. A ZIM import reads its articles in cluster order, on a pool
+     * ({@link ParallelItemIndexer}).
+     */
+    void addItems(long fileSeq, String path, List<NewItem> made) {
+        int rank = path.equals(entryPath) ? 0 : REST_RANK;
+        for (int i = 0; i < made.size(); i++) {
+            NewItem n = made.get(i);
+            items.add(new Pending(rank, fileSeq, i, n));
+            chars += n.item().title().length() + (n.searchText() == null ? 0 : n.searchText().length());
+        }
+        flushIfFull();
+    }
+
+    private void flushIfFull() {
         if (chars >= TEXT_BATCH_CHARS || items.size() >= ROWS_PER_BATCH || files.size() >= ROWS_PER_BATCH) {
             flush();
         }

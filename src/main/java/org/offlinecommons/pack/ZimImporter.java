@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -42,11 +41,12 @@ import org.offlinecommons.zim.ZimPackMapping;
  * Imports a Kiwix ZIM file (or the parts of a split one) as a format-2 pack (docs/zim.md, "From a ZIM to a
  * pack"), through the same staging and one-transaction publish as a format-2 zip: checked whole first
  * ({@link ZimArchive#check}), then every blob stored as chunks in cluster order (each cluster decoded once),
- * then the entries staged in path order as the pack's files, redirects and items.
+ * the items' text read from the same bytes, then the entries staged in path order as the pack's files and
+ * redirects.
  *
  * <p>Memory does not grow with the number of entries but for two bit sets (one bit per cluster, one per
  * entry when the file has a front-article listing): which blob has which content is kept in a temporary file
- * beside the library, 40 bytes a blob.
+ * beside the library, 40 bytes a blob, and the items in blob order in sorted runs ({@link BlobOrderedEntries}).
  */
 public final class ZimImporter {
 
@@ -126,12 +126,6 @@ public final class ZimImporter {
         new DiskReserve(reserveBytes).check(library.dataDir(), name, "the ZIM's content", fileSize);
 
         NamespaceScheme scheme = archive.namespaceScheme();
-        BitSet wantedClusters = new BitSet();
-        archive.forEachEntry(e -> {
-            if (e.isContent() && ZimPackMapping.packPath(scheme, e).isPresent()) {
-                wantedClusters.set(e.cluster());
-            }
-        });
         BitSet frontArticles = null;
         if (archive.titleListing() == ZimArchive.TitleListing.V1_FRONT_ARTICLES) {
             BitSet front = new BitSet();
@@ -152,25 +146,58 @@ public final class ZimImporter {
         // The same watch on the disk and the same cleanup as a zip's import (PackImporter).
         ImportGuard guard = new ImportGuard(library, reserveBytes, name);
         boolean published = false;
-        try (BlobTable blobs = new BlobTable(table, archive.clusterCount());
+        try (BlobOrderedEntries articles = new BlobOrderedEntries(library.dataDir());
+             BlobTable blobs = new BlobTable(table, archive.clusterCount());
              WriteBehind writer = library.chunks().bulkWriter("zim-import-writer", WRITES_AHEAD)
                      .guardedBy(guard::beforeWrite)) {
             ChunkStore.Batch batch = library.chunks().batch(writer, guard.stagedBy());
             StreamedItems items = new StreamedItems(library, entryPath,
                     ZimLanguages.toBcp47(meta.language()).stream().findFirst().orElse("und"), writer);
-            try {
+            try (ParallelItemIndexer indexer = new ParallelItemIndexer(items, ParallelItemIndexer.defaultThreads())) {
+                BitSet front = frontArticles;
+                BitSet wantedClusters = new BitSet();
+                archive.forEachEntry(e -> {
+                    Optional<String> path = e.isContent() ? ZimPackMapping.packPath(scheme, e) : Optional.empty();
+                    if (path.isPresent()) {
+                        wantedClusters.set(e.cluster());
+                        if (isItem(scheme, front, e, path.get())) {
+                            articles.add(e.cluster(), e.blob(), e.index());
+                        }
+                    }
+                });
+                // Blobs in file order, each cluster decoded once; the articles' text read from the same bytes.
+                BlobOrderedEntries.Cursor article = articles.sorted();
                 long blobCount = Math.max(1, archive.entryCount());
                 long[] seen = {0};
                 archive.forEachBlob((cluster, blob, content) -> {
                     if (!wantedClusters.get(cluster)) {
                         blobs.add(cluster, null, 0);
                     } else {
-                        ChunkStore.StagedFile staged = batch.stage(content, content.size(), n -> { });
+                        byte[][] small = {null};
+                        ChunkStore.StagedFile staged = batch.stage(content, content.size(), n -> { },
+                                bytes -> small[0] = bytes);
                         blobs.add(cluster, staged.sha256(), staged.size());
                         guard.staged(staged.size(), "cluster " + cluster + ", blob " + blob);
+                        while (article.at(cluster, blob)) {
+                            ZimEntry e = archive.entry(article.take());
+                            String path = ZimPackMapping.packPath(scheme, e).orElseThrow();
+                            FileList.Entry f = new FileList.Entry(path, staged.size(), staged.sha256(),
+                                    mediaType(e.mimeType()));
+                            PackManifest.ItemEntry item = new PackManifest.ItemEntry(path,
+                                    e.title().equals(e.path()) ? "" : e.title(), ItemKind.HTML);
+                            byte[] bytes = null;
+                            if (StreamedItems.reads(item, f)) {
+                                bytes = small[0] != null ? small[0] : archive.readBlob(e);
+                            }
+                            indexer.add(e.index(), f, item, bytes);
+                        }
                     }
                     progress.update(third + third * Math.min(++seen[0], blobCount) / blobCount, fileSize);
                 });
+                if (article.nextKey() != Long.MAX_VALUE) {
+                    throw new IOException("entry " + article.take() + " points to a blob its cluster does not have");
+                }
+                indexer.finish();
                 FileList.Writer list = new FileList.Writer(OutputStream.nullOutputStream());
                 FileList.Entry iconFile = null;
                 if (icon) {
@@ -179,7 +206,6 @@ public final class ZimImporter {
                     iconFile = new FileList.Entry(ICON_PATH, staged.size(), staged.sha256(), "image/png");
                 }
                 FileList.Entry[] pendingIcon = {iconFile};
-                BitSet front = frontArticles;
                 long entries = Math.max(1, archive.entryCount());
                 archive.forEachEntry(e -> {
                     progress.update(2 * third + third * (e.index() + 1L) / entries, fileSize);
@@ -188,14 +214,9 @@ public final class ZimImporter {
                         return; // metadata, indexes, or a path no pack can hold (docs/zim.md)
                     }
                     FileList.Entry f;
-                    PackManifest.ItemEntry item = null;
                     if (e.isContent()) {
                         BlobTable.Row row = blobs.get(e.cluster(), e.blob());
                         f = new FileList.Entry(path.get(), row.size(), row.sha256(), mediaType(e.mimeType()));
-                        if (front != null ? front.get(e.index()) : isArticle(scheme, e)) {
-                            String title = e.title().equals(e.path()) ? "" : e.title();
-                            item = new PackManifest.ItemEntry(f.path(), title, ItemKind.HTML);
-                        }
                     } else if (e.isRedirect()) {
                         ZimEntry target = archive.resolve(e);
                         Optional<String> to = ZimPackMapping.packPath(scheme, target);
@@ -211,21 +232,15 @@ public final class ZimImporter {
                     }
                     if (pendingIcon[0] != null && FileList.compare(pendingIcon[0].path(), f.path()) < 0) {
                         list.add(pendingIcon[0]);
-                        items.add(pendingIcon[0], null, null);
+                        items.addFile(pendingIcon[0]);
                         pendingIcon[0] = null;
                     }
-                    byte[] bytes = null;
-                    if (item != null && StreamedItems.reads(item, f)) {
-                        try (InputStream in = archive.openBlob(e)) {
-                            bytes = in.readAllBytes();
-                        }
-                    }
                     list.add(f);
-                    items.add(f, item, bytes);
+                    items.addFile(f);
                 });
                 if (pendingIcon[0] != null) {
                     list.add(pendingIcon[0]);
-                    items.add(pendingIcon[0], null, null);
+                    items.addFile(pendingIcon[0]);
                 }
                 batch.flush();
                 items.finish();
@@ -277,6 +292,14 @@ public final class ZimImporter {
     static String mediaType(String zimMimeType) {
         String type = ZimPackMapping.mediaType(zimMimeType).split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
         return FileList.isMediaType(type) ? type : "application/octet-stream";
+    }
+
+    /**
+     * Whether content entry {@code e}, which has the pack path {@code path}, becomes an item: a front article,
+     * or without a front-article listing, HTML of the user content (docs/zim.md, "Items and search").
+     */
+    private static boolean isItem(NamespaceScheme scheme, BitSet front, ZimEntry e, String path) {
+        return PackPath.isValid(path) && (front != null ? front.get(e.index()) : isArticle(scheme, e));
     }
 
     /** Without a front-article listing: the HTML of the user content (docs/zim.md, "Items and search"). */
@@ -336,7 +359,8 @@ public final class ZimImporter {
 
     /**
      * Which content each blob has, by cluster and blob number, in a file: 40 bytes a blob (SHA-256 and size),
-     * appended in cluster order, and where each cluster's first row is (8 bytes a cluster).
+     * appended in cluster order, and where each cluster's first row is (8 bytes a cluster). Appends are
+     * buffered (a system call per 64 KB, not per blob), and written out before the first {@link #get}.
      */
     private static final class BlobTable implements AutoCloseable {
         private static final int ROW = 40;
@@ -345,6 +369,10 @@ public final class ZimImporter {
         private final FileChannel startChannel;
         private final ByteBuffer row = ByteBuffer.allocate(ROW);
         private final ByteBuffer eight = ByteBuffer.allocate(8);
+        private final ByteBuffer rowsOut = ByteBuffer.allocate(64 * 1024 / ROW * ROW);
+        private final ByteBuffer startsOut = ByteBuffer.allocate(64 * 1024);
+        private long rowsWritten;
+        private long startsWritten;
         private int lastCluster = -1;
         private long rows;
 
@@ -360,16 +388,33 @@ public final class ZimImporter {
         void add(int cluster, String sha256, long size) throws IOException {
             while (lastCluster < cluster) {
                 lastCluster++;
-                eight.clear().putLong(rows).flip();
-                startChannel.write(eight, 8L * lastCluster);
+                if (!startsOut.hasRemaining()) {
+                    startsWritten += drain(startsOut, startChannel, startsWritten);
+                }
+                startsOut.putLong(rows);
             }
-            row.clear();
-            row.put(sha256 == null ? new byte[32] : HexFormat.of().parseHex(sha256)).putLong(size).flip();
-            channel.write(row, ROW * rows);
+            if (!rowsOut.hasRemaining()) {
+                rowsWritten += drain(rowsOut, channel, rowsWritten);
+            }
+            rowsOut.put(sha256 == null ? new byte[32] : HexFormat.of().parseHex(sha256)).putLong(size);
             rows++;
         }
 
+        private static long drain(ByteBuffer buffer, FileChannel to, long at) throws IOException {
+            buffer.flip();
+            long n = buffer.remaining();
+            while (buffer.hasRemaining()) {
+                at += to.write(buffer, at);
+            }
+            buffer.clear();
+            return n;
+        }
+
         Row get(int cluster, int blob) throws IOException {
+            if (rowsOut.position() > 0 || startsOut.position() > 0) {
+                rowsWritten += drain(rowsOut, channel, rowsWritten);
+                startsWritten += drain(startsOut, startChannel, startsWritten);
+            }
             if (cluster > lastCluster) {
                 throw new IOException("cluster " + cluster + " was never read");
             }

@@ -13,7 +13,7 @@ import java.util.Optional;
 /**
  * An open ZIM file: header, MIME types, entries by index, path or title, blobs streamed, metadata, and a
  * full {@link #check} of the file. Opening reads the header and checks that its tables lie inside the file;
- * nothing is held in memory beyond the MIME list, a read window and a bounded {@link ClusterCache}.
+ * nothing is held in memory beyond the MIME list, a few read windows and a bounded {@link ClusterCache}.
  * Thread-safe for reading.
  */
 public final class ZimArchive implements AutoCloseable {

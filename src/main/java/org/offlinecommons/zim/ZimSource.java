@@ -13,20 +13,26 @@ import java.util.List;
 
 /**
  * The bytes of one ZIM file, read by position: one file, or the parts of a split file ({@code .zimaa},
- * {@code .zimab}, ...) read as their concatenation. Small reads go through a read-ahead window, so that
- * walking the dirents (stored one after another) costs one system call per window, not per field.
+ * {@code .zimab}, ...) read as their concatenation. Small reads go through read-ahead windows, so that
+ * walking the dirents (stored one after another) costs one system call per window, not per field. There are
+ * {@value #WINDOWS} of them, the least recently used refilled: reading an entry by index alternates between the
+ * path pointer list and the dirents (and a title list walk adds a third place), and with one window each
+ * such read was a system call.
  */
 final class ZimSource implements AutoCloseable {
   private static final int WINDOW = 64 * 1024;
   private static final int JUMP = 2 * 1024;
+  private static final int WINDOWS = 4;
 
   private final String name;
   private final FileChannel[] parts;
   private final long[] starts;
   private final long size;
-  private final byte[] window = new byte[WINDOW];
-  private long windowStart;
-  private int windowLength;
+  private final byte[][] windows = new byte[WINDOWS][WINDOW];
+  private final long[] windowStart = new long[WINDOWS];
+  private final int[] windowLength = new int[WINDOWS];
+  private final long[] windowUsed = new long[WINDOWS];
+  private long uses;
 
   private ZimSource(String name, FileChannel[] parts, long[] starts, long size) {
     this.name = name;
@@ -117,24 +123,45 @@ final class ZimSource implements AutoCloseable {
       throw problem(what + " runs past the end of the file");
     }
     if (length <= WINDOW / 4) {
-      if (position < windowStart || position + length > windowStart + windowLength) {
-        fillWindow(position, length);
-      }
-      System.arraycopy(window, (int) (position - windowStart), dst, offset, length);
+      int w = windowWith(position, length);
+      windowUsed[w] = ++uses;
+      System.arraycopy(windows[w], (int) (position - windowStart[w]), dst, offset, length);
       return;
     }
     readDirect(position, ByteBuffer.wrap(dst, offset, length));
   }
 
-  private void fillWindow(long position, int needed) throws IOException {
-    // A read just past the window continues a walk (dirents, pointer lists): read ahead. Any other read is
-    // a jump (a title list points anywhere): read a little, or jumps would cost a whole window each.
-    boolean sequential = windowLength > 0 && position >= windowStart && position <= windowStart + windowLength + JUMP;
-    int length = (int) Math.min(Math.max(sequential ? WINDOW : JUMP, needed), size - position);
-    windowStart = position;
-    windowLength = 0;
-    readDirect(position, ByteBuffer.wrap(window, 0, length));
-    windowLength = length;
+  /** The window that holds {@code position..position+needed}, filled if none does. */
+  private int windowWith(long position, int needed) throws IOException {
+    int oldest = 0;
+    for (int w = 0; w < WINDOWS; w++) {
+      if (position >= windowStart[w] && position + needed <= windowStart[w] + windowLength[w]) {
+        return w;
+      }
+      if (windowUsed[w] < windowUsed[oldest]) {
+        oldest = w;
+      }
+    }
+    // A read just past a window continues its walk (dirents, pointer lists): that window reads ahead. Any
+    // other read is a jump (a title list points anywhere): the oldest window reads a little, or jumps would
+    // cost a whole window each.
+    for (int w = 0; w < WINDOWS; w++) {
+      if (windowLength[w] > 0 && position >= windowStart[w]
+          && position <= windowStart[w] + windowLength[w] + JUMP) {
+        fillWindow(w, position, WINDOW, needed);
+        return w;
+      }
+    }
+    fillWindow(oldest, position, JUMP, needed);
+    return oldest;
+  }
+
+  private void fillWindow(int w, long position, int wanted, int needed) throws IOException {
+    int length = (int) Math.min(Math.max(wanted, needed), size - position);
+    windowStart[w] = position;
+    windowLength[w] = 0;
+    readDirect(position, ByteBuffer.wrap(windows[w], 0, length));
+    windowLength[w] = length;
   }
 
   private void readDirect(long position, ByteBuffer dst) throws IOException {
@@ -142,7 +169,7 @@ final class ZimSource implements AutoCloseable {
       int part = partAt(position);
       long local = position - starts[part];
       ByteBuffer slice = dst;
-      long partLeft = parts[part].size() - local;
+      long partLeft = partEnd(part) - position;
       int limit = dst.limit();
       if (dst.remaining() > partLeft) {
         dst.limit(dst.position() + (int) partLeft);
@@ -154,6 +181,11 @@ final class ZimSource implements AutoCloseable {
       }
       position += n;
     }
+  }
+
+  /** Where part {@code part} ends, from the sizes at opening (asking the channel costs a system call per read). */
+  private long partEnd(int part) {
+    return part + 1 < starts.length ? starts[part + 1] : size;
   }
 
   private int partAt(long position) {
