@@ -822,10 +822,11 @@ public final class ChunkStore {
      * {@code grace}. Returns the number of chunks removed.
      */
     public int sweep(Duration grace) {
+        // At most: with no grace, what was staged in this very millisecond goes too.
         long cutoff = System.currentTimeMillis() - grace.toMillis();
         return db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
-                    DELETE FROM file_recipe WHERE created_at < ?
+                    DELETE FROM file_recipe WHERE created_at <= ?
                       AND NOT EXISTS (SELECT 1 FROM pack_file pf WHERE pf.sha256 = file_recipe.file_hash)""")) {
                 ps.setLong(1, cutoff);
                 ps.executeUpdate();
@@ -835,9 +836,9 @@ public final class ChunkStore {
                       (SELECT 1 FROM file_recipe r WHERE r.file_hash = file_chunk.file_hash)""")) {
                 ps.executeUpdate();
             }
-            SearchIndex.removeStaged(c, "created_at < ?", ps -> ps.setLong(1, cutoff));
+            SearchIndex.removeStaged(c, "created_at <= ?", ps -> ps.setLong(1, cutoff));
             try (PreparedStatement ps = c.prepareStatement("""
-                    DELETE FROM chunk WHERE created_at < ?
+                    DELETE FROM chunk WHERE created_at <= ?
                       AND NOT EXISTS (SELECT 1 FROM file_chunk fc WHERE fc.chunk_hash = chunk.hash)""")) {
                 ps.setLong(1, cutoff);
                 return ps.executeUpdate();
