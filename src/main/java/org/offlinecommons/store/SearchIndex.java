@@ -3,7 +3,9 @@ package org.offlinecommons.store;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -40,9 +42,12 @@ public final class SearchIndex {
     /**
      * Title matches count most, then headings, then the first words of the text (search_rank:
      * bm25 scores nothing in the main index, which keeps no positions); see
-     * docs/performance.md, "Search engine and ranking".
+     * docs/performance.md, "Search engine and ranking". bm25 saturates a word's weighted count
+     * over all columns, so a page with the words only in its headings and text could tie one
+     * with them in its title: the title's own score, added at a fifth, breaks that tie
+     * (docs/performance.md, "Relevance").
      */
-    private static final String RANK = "bm25(search_rank, 16.0, 2.0, 1.0)";
+    private static final String RANK = "bm25(search_rank, 16.0, 2.0, 1.0) + 0.2 * bm25(search_rank, 1.0, 0.0, 0.0)";
     /**
      * A listing's score (from its title and headings only: its first words are not ranked)
      * counts three quarters: a generated index comes after the pages it lists, but a list a
@@ -508,6 +513,9 @@ public final class SearchIndex {
 
     /** Index terms of an item's text ranked by bm25 (search_rank): its first words. */
     private static final int LEAD_TERMS = 64;
+    private static final int TOPIC_TERMS = 8;
+    private static final int TOPIC_MIN_COUNT = 3;
+    private static final int TOPIC_SCAN_TERMS = 20_000;
 
     /** An item's text as the index columns hold it. */
     record Analysed(String title, String headings, String body, boolean listing) {
@@ -518,16 +526,37 @@ public final class SearchIndex {
                     SearchAnalyzer.indexText(t.body(), language, false), t.listing());
         }
 
-        /** The first {@value #LEAD_TERMS} terms of the body. */
+        /**
+         * The first {@value #LEAD_TERMS} terms of the body, then the {@value #TOPIC_TERMS} terms it
+         * uses most (at least {@value #TOPIC_MIN_COUNT} times each, among its first
+         * {@value #TOPIC_SCAN_TERMS}): what the page is about, where the main index keeps no
+         * counts for bm25.
+         */
         String lead() {
             int at = -1;
-            for (int n = 0; n < LEAD_TERMS; n++) {
+            for (int n = 0; n < LEAD_TERMS && at < body.length(); n++) {
                 at = body.indexOf(' ', at + 1);
                 if (at < 0) {
-                    return body;
+                    at = body.length();
                 }
             }
-            return body.substring(0, at);
+            StringBuilder out = new StringBuilder(body.substring(0, Math.max(0, at)));
+            Map<String, Integer> counts = new HashMap<>();
+            int scanned = 0;
+            for (int from = 0; from < body.length() && scanned < TOPIC_SCAN_TERMS; scanned++) {
+                int end = body.indexOf(' ', from);
+                end = end < 0 ? body.length() : end;
+                if (end - from > 2) {
+                    counts.merge(body.substring(from, end), 1, Integer::sum);
+                }
+                from = end + 1;
+            }
+            counts.entrySet().stream().filter(e -> e.getValue() >= TOPIC_MIN_COUNT)
+                    .sorted(Map.Entry.<String, Integer>comparingByValue().reversed()
+                            .thenComparing(Map.Entry.comparingByKey()))
+                    .limit(TOPIC_TERMS)
+                    .forEach(e -> out.append(' ').append(e.getKey()));
+            return out.toString();
         }
     }
 
