@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -109,9 +108,7 @@ class AdminBrowserIT {
         library = server.library();
         base = server.url();
         driver = HeadlessChromium.start(tmp.resolve("browser-profile"), LogType.BROWSER);
-        // A page that reloads while a condition reads it leaves stale elements: look again.
-        wait = new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(50));
-        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        wait = HeadlessChromium.waitOn(driver);
         Files.createDirectories(SCREENSHOTS);
     }
 

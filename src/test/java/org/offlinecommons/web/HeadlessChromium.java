@@ -8,6 +8,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** Debian's headless Chromium as the browser tests drive it; scripts/test installs it. */
 final class HeadlessChromium {
@@ -51,5 +52,17 @@ final class HeadlessChromium {
         ChromeDriver chrome = new ChromeDriver(service, options);
         chrome.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
         return chrome;
+    }
+
+    /**
+     * A wait for what a page shows, polling every 50 ms for up to 20 s. When a page reloads while
+     * a condition reads it, Chromium reports the element it read as stale, or as a node that
+     * "does not belong to the document": the wait then looks again. A condition that never holds
+     * still fails, with the last error as its cause.
+     */
+    static WebDriverWait waitOn(org.openqa.selenium.WebDriver driver) {
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(50));
+        wait.ignoring(org.openqa.selenium.WebDriverException.class);
+        return wait;
     }
 }

@@ -8,7 +8,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -101,9 +100,7 @@ class LanguagesBrowserIT {
         server = WebServer.start(library, new JobRunner(), new WebServer.Options("127.0.0.1", 0));
         base = "http://127.0.0.1:" + server.port();
         driver = HeadlessChromium.start(tmp.resolve("browser-profile"));
-        // A page that reloads while a condition reads it leaves stale elements: look again.
-        wait = new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(50));
-        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        wait = HeadlessChromium.waitOn(driver);
         Files.createDirectories(SCREENSHOTS);
         driver.get(base + "/admin/login");
         driver.findElement(By.id("password")).sendKeys(AdminFixtures.PASSWORD);

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -69,9 +68,7 @@ class PagesIT {
         library = server.library();
         base = server.url();
         driver = HeadlessChromium.start(tmp.resolve("browser-profile"), LogType.PERFORMANCE);
-        // A page that reloads while a condition reads it leaves stale elements: look again.
-        wait = new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(50));
-        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        wait = HeadlessChromium.waitOn(driver);
         // The video is encoded by the browser (WebCodecs needs a page from a trustworthy origin).
         driver.get(base + "/");
         byte[] video = TinyWebm.vp8(encodeFrames(VIDEO_SECONDS), 320, 180, 1000);

@@ -70,8 +70,7 @@ class SuggestBrowserIT {
         server = WebServer.start(library, new JobRunner(), new WebServer.Options("127.0.0.1", 0));
         base = "http://127.0.0.1:" + server.port();
         driver = HeadlessChromium.start(tmp.resolve("browser-profile"));
-        wait = new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(50));
-        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        wait = HeadlessChromium.waitOn(driver);
         Files.createDirectories(HeadlessChromium.SCREENSHOTS);
     }
 
@@ -230,8 +229,7 @@ class SuggestBrowserIT {
 
     /** The suggestions once they show: each option's text (title, then pack if several), in order. */
     private static List<String> suggestions(ChromeDriver d) {
-        WebElement shown = new WebDriverWait(d, Duration.ofSeconds(20), Duration.ofMillis(50))
-                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        WebElement shown = HeadlessChromium.waitOn(d)
                 .until(x -> x.findElements(By.cssSelector(".suggest")).stream()
                         .filter(l -> l.isDisplayed() && !l.findElements(By.cssSelector("[role=option]")).isEmpty())
                         .findFirst().orElse(null));
