@@ -40,16 +40,7 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 [ "$(ulimit -n)" -gt $(( FLOOD_CONNECTIONS * 2 + 200 )) ] \
   || die "ulimit -n $(ulimit -n) is too low for $FLOOD_CONNECTIONS connections"
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/oc-fairness.XXXXXX")"
-servers=()
-cleanup() {
-  local pid
-  for pid in "${servers[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
-  for pid in "${servers[@]:-}"; do [ -n "$pid" ] && wait "$pid" 2>/dev/null || true; done
-  if [ "${BENCH_KEEP:-0}" = 1 ]; then say "kept $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+make_work fairness
 
 prepare_jar --no-cds
 mkdir -p "$work/lua"

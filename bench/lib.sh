@@ -27,6 +27,22 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q "$@" >&2
 }
 
+# Makes the run's temporary folder $work (oc-NAME.XXXXXX under $TMPDIR) and the list $servers;
+# on exit, every server started is stopped and the folder removed (kept with BENCH_KEEP=1).
+make_work() {
+  work="$(mktemp -d "${TMPDIR:-/tmp}/oc-$1.XXXXXX")"
+  servers=()
+  trap cleanup_work EXIT
+  trap 'exit 130' INT TERM
+}
+
+cleanup_work() {
+  local pid
+  for pid in "${servers[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
+  for pid in "${servers[@]:-}"; do [ -n "$pid" ] && wait "$pid" 2>/dev/null || true; done
+  if [ "${BENCH_KEEP:-0}" = 1 ]; then say "kept $work"; else rm -rf "$work"; fi
+}
+
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }

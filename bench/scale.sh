@@ -26,16 +26,7 @@ die() { say "ERROR: $*"; exit 1; }
 install_tools
 command -v java >/dev/null || die "java (17+) is needed to run Offline Commons"
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/oc-scale.XXXXXX")"
-servers=()
-cleanup() {
-  local pid
-  for pid in "${servers[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
-  for pid in "${servers[@]:-}"; do [ -n "$pid" ] && wait "$pid" 2>/dev/null || true; done
-  if [ "${BENCH_KEEP:-0}" = 1 ]; then say "kept $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+make_work scale
 results="$work/results.txt"
 : > "$results"
 record() { echo "$1 $2" >> "$results"; }
