@@ -65,4 +65,10 @@ final class HeadlessChromium {
         wait.ignoring(org.openqa.selenium.WebDriverException.class);
         return wait;
     }
+
+    /** Emulates a screen {@code width} x {@code height} CSS px; below 600 px wide, a phone's. */
+    static void viewport(ChromeDriver driver, int width, int height) {
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", java.util.Map.of("width", width, "height",
+                height, "deviceScaleFactor", 1, "mobile", width < 600));
+    }
 }

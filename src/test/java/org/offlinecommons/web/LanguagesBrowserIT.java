@@ -127,7 +127,7 @@ class LanguagesBrowserIT {
         visitAll("ar", "rtl", "madrasa", arabicReaderPosition, "المدرسة");
         // Mirrored: the library's name at the right, the search box to its left; "next" at the left.
         for (int width : new int[]{1280}) {
-            metrics(width, 800);
+            HeadlessChromium.viewport(driver, width, 800);
             driver.get(base + "/read/madrasa/" + arabicReaderPosition);
             WebElement brand = driver.findElement(By.cssSelector(".brand"));
             WebElement search = driver.findElement(By.cssSelector("header .search"));
@@ -166,7 +166,7 @@ class LanguagesBrowserIT {
     private static void choose(String tag, String path) {
         driver.executeCdpCommand("Emulation.setScriptExecutionDisabled", Map.of("value", true));
         try {
-            metrics(1280, 800);
+            HeadlessChromium.viewport(driver, 1280, 800);
             driver.get(base + path);
             driver.findElement(By.cssSelector(".langs summary")).click();
             driver.findElement(By.cssSelector(".langs button[value='" + tag + "']")).click();
@@ -197,7 +197,7 @@ class LanguagesBrowserIT {
         }
         // The menu, opened, on a phone: its list must fit the screen too.
         driver.get(base + "/");
-        metrics(360, 800);
+        HeadlessChromium.viewport(driver, 360, 800);
         driver.findElement(By.cssSelector(".langs summary")).click();
         assertThat((Boolean) driver.executeScript("return document.documentElement.scrollWidth <= innerWidth;"))
                 .as("open language menu fits 360 px").isTrue();
@@ -212,22 +212,18 @@ class LanguagesBrowserIT {
     /** Checks the page at 360 and 1280 px, then saves it whole. */
     private static void shoot(String name) throws IOException {
         for (int width : new int[]{360, 1280}) {
-            metrics(width, 800);
+            HeadlessChromium.viewport(driver, width, 800);
             assertThat((Boolean) driver.executeScript("return document.documentElement.scrollWidth <= innerWidth;"))
                     .as(name + " fits " + width + " px without sideways scrolling").isTrue();
             assertThat((List<?>) driver.executeScript(LAYOUT_PROBLEMS)).as(name + " at " + width + " px").isEmpty();
             long height = (Long) driver.executeScript("return document.documentElement.scrollHeight;");
-            metrics(width, (int) Math.min(height, 4000));
+            HeadlessChromium.viewport(driver, width, (int) Math.min(height, 4000));
             Files.write(SCREENSHOTS.resolve("lang-" + name + "-" + width + ".png"),
                     driver.getScreenshotAs(OutputType.BYTES));
         }
         driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
     }
 
-    private static void metrics(int width, int height) {
-        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", height,
-                "deviceScaleFactor", 1, "mobile", width < 600));
-    }
 
     private static Path pack(Path folder, String id, String title, String language, String description) {
         return PackFixtures.build(folder, new PackBuilder.Options(id, title, null, language, "CC-BY-SA-4.0",

@@ -326,26 +326,22 @@ class PagesIT {
      */
     private static void shoot(String name) throws IOException {
         for (int width : new int[]{360, 1280}) {
-            metrics(width, 800);
+            HeadlessChromium.viewport(driver, width, 800);
             assertThat((Boolean) driver.executeScript(
                     "return document.documentElement.scrollWidth <= arguments[0];", width))
                     .as(name + " fits " + width + " px without sideways scrolling").isTrue();
             assertThat((List<?>) driver.executeScript(SMALL_TAP_TARGETS)).as(name + " tap targets at " + width)
                     .isEmpty();
             long height = (Long) driver.executeScript("return document.documentElement.scrollHeight;");
-            metrics(width, (int) Math.min(height, 4000));
+            HeadlessChromium.viewport(driver, width, (int) Math.min(height, 4000));
             Files.write(SCREENSHOTS.resolve(name + "-" + width + ".png"), driver.getScreenshotAs(OutputType.BYTES));
         }
         driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
                 List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
-        metrics(360, 800);
+        HeadlessChromium.viewport(driver, 360, 800);
         Files.write(SCREENSHOTS.resolve(name + "-360-dark.png"), driver.getScreenshotAs(OutputType.BYTES));
         driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
         driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
     }
 
-    private static void metrics(int width, int height) {
-        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", height,
-                "deviceScaleFactor", 1, "mobile", width < 600));
-    }
 }

@@ -253,8 +253,7 @@ class SuggestBrowserIT {
     }
 
     private static void phone(ChromeDriver d) {
-        d.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", PHONE, "height", 740,
-                "deviceScaleFactor", 1, "mobile", true));
+        HeadlessChromium.viewport(d, PHONE, 740);
     }
 
     private static void shoot(ChromeDriver d, String name) throws IOException {
