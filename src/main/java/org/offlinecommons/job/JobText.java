@@ -28,6 +28,14 @@ public record JobText(String key, List<Object> args, String english) {
 
     /** An import's outcome as a job says it: {@code english}, or in each visitor's language. */
     public static JobText imported(org.offlinecommons.pack.ImportResult r, String english) {
+        if (r.leftOut() > 0 && r.outcome() != org.offlinecommons.pack.ImportResult.Outcome.UNCHANGED) {
+            // The admin must learn that the pack is not the whole ZIM, in their own language too.
+            return r.outcome() == org.offlinecommons.pack.ImportResult.Outcome.INSTALLED
+                    ? of(english, "job.import.installed.leftOut", r.title(), r.packId(), r.version(), r.leftOut(),
+                            r.firstLeftOut())
+                    : of(english, "job.import.updated.leftOut", r.title(), r.version(), r.leftOut(),
+                            r.firstLeftOut());
+        }
         return switch (r.outcome()) {
             case INSTALLED -> of(english, "job.import.installed", r.title(), r.packId(), r.version());
             case UPDATED -> of(english, "job.import.updated", r.title(), r.version());

@@ -135,7 +135,8 @@ public final class ZimImporter {
         String entryPath = null;
         Optional<ZimEntry> main = archive.mainEntry();
         if (main.isPresent()) {
-            entryPath = ZimPackMapping.packPath(scheme, archive.resolve(main.get())).orElse(null);
+            entryPath = ZimPackMapping.packPath(scheme, archive.resolve(main.get())).filter(PackPath::isValid)
+                    .orElse(null);
         }
         Optional<ZimEntry> illustration = archive.illustrationEntry();
         boolean icon = illustration.isPresent() && (scheme == NamespaceScheme.OLD
@@ -157,7 +158,8 @@ public final class ZimImporter {
                 BitSet front = frontArticles;
                 BitSet wantedClusters = new BitSet();
                 archive.forEachEntry(e -> {
-                    Optional<String> path = e.isContent() ? ZimPackMapping.packPath(scheme, e) : Optional.empty();
+                    Optional<String> path = e.isContent()
+                            ? ZimPackMapping.packPath(scheme, e).filter(PackPath::isValid) : Optional.empty();
                     if (path.isPresent()) {
                         wantedClusters.set(e.cluster());
                         if (isItem(scheme, front, e, path.get())) {
@@ -207,11 +209,19 @@ public final class ZimImporter {
                 }
                 FileList.Entry[] pendingIcon = {iconFile};
                 long entries = Math.max(1, archive.entryCount());
+                long[] leftOut = {0};
+                String[] firstLeftOut = {""};
                 archive.forEachEntry(e -> {
                     progress.update(2 * third + third * (e.index() + 1L) / entries, fileSize);
                     Optional<String> path = ZimPackMapping.packPath(scheme, e);
-                    if (path.isEmpty() || !PackPath.isValid(path.get())) {
-                        return; // metadata, indexes, or a path no pack can hold (docs/zim.md)
+                    if (path.isEmpty()) {
+                        return; // metadata and indexes are not files (docs/zim.md)
+                    }
+                    if (!PackPath.isValid(path.get())) {
+                        if (leftOut[0]++ == 0) {
+                            firstLeftOut[0] = path.get();
+                        }
+                        return;
                     }
                     FileList.Entry f;
                     if (e.isContent()) {
@@ -220,7 +230,13 @@ public final class ZimImporter {
                     } else if (e.isRedirect()) {
                         ZimEntry target = archive.resolve(e);
                         Optional<String> to = ZimPackMapping.packPath(scheme, target);
-                        if (!target.isContent() || to.isEmpty() || !PackPath.isValid(to.get())) {
+                        if (!target.isContent() || to.isEmpty()) {
+                            return;
+                        }
+                        if (!PackPath.isValid(to.get())) {
+                            if (leftOut[0]++ == 0) {
+                                firstLeftOut[0] = path.get();
+                            }
                             return;
                         }
                         byte[] bytes = to.get().getBytes(StandardCharsets.UTF_8);
@@ -272,7 +288,7 @@ public final class ZimImporter {
                 long stored = Math.max(0, library.chunks().storedBytes() - storedBefore);
                 return new ImportResult(id, version, manifest.title(),
                         installed.isPresent() ? ImportResult.Outcome.UPDATED : ImportResult.Outcome.INSTALLED,
-                        manifest.totalSize(), stored);
+                        manifest.totalSize(), stored, leftOut[0], firstLeftOut[0]);
             } finally {
                 if (!published) {
                     items.discard();

@@ -1,6 +1,5 @@
 package org.offlinecommons.zim;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -13,8 +12,6 @@ import java.util.regex.Pattern;
  * pure functions, so that the importer and its tests agree on one mapping.
  */
 public final class ZimPackMapping {
-  /** Wikipedia titles reach 255 characters, up to 1020 bytes of UTF-8. */
-  public static final int MAX_PATH_BYTES = 1024;
   private static final Pattern DATE = Pattern.compile("(\\d{4})-(\\d{2})-(\\d{2})");
   private static final Pattern DATED_FILE = Pattern.compile("(.+?)_\\d{4}-\\d{2}(-\\d{2})?$");
   private static final Pattern MEDIA_TYPE = Pattern.compile(
@@ -28,7 +25,8 @@ public final class ZimPackMapping {
    * The pack path of an entry, or empty if the entry is not a file of the pack: new scheme {@code C/path}
    * becomes {@code path}; old scheme keeps the namespace as the first segment ({@code A/Foo}, {@code I/x.png},
    * {@code -/s/style.css}) so that the articles' relative links ({@code ../I/x.png}, {@code Bar}) keep
-   * working. Metadata, indexes and well-known entries are not files, nor are paths that no pack can hold.
+   * working. Metadata, indexes and well-known entries are not files. Whether a pack can hold the path is
+   * the importer's question (one rule for every pack, {@code PackPath}): it leaves such entries out and counts them.
    */
   public static Optional<String> packPath(NamespaceScheme scheme, ZimEntry entry) {
     if (!scheme.isUserContent(entry.namespace()) || entry.kind() == ZimEntry.Kind.LINK_TARGET
@@ -38,30 +36,7 @@ public final class ZimPackMapping {
     if (scheme == NamespaceScheme.OLD && entry.namespace() == NamespaceScheme.WELL_KNOWN) {
       return Optional.empty();
     }
-    String path = scheme == NamespaceScheme.NEW ? entry.path() : entry.namespace() + "/" + entry.path();
-    return isValidPackPath(path) ? Optional.of(path) : Optional.empty();
-  }
-
-  /**
-   * Relative, '/'-separated, no empty, '.' or '..' segment, no control characters or backslash, at most
-   * {@value #MAX_PATH_BYTES} bytes.
-   */
-  public static boolean isValidPackPath(String path) {
-    if (path.isEmpty() || path.getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
-      return false;
-    }
-    for (int i = 0; i < path.length(); i++) {
-      char c = path.charAt(i);
-      if (c < 0x20 || c == 0x7f || c == '\\') {
-        return false;
-      }
-    }
-    for (String segment : path.split("/", -1)) {
-      if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-        return false;
-      }
-    }
-    return true;
+    return Optional.of(scheme == NamespaceScheme.NEW ? entry.path() : entry.namespace() + "/" + entry.path());
   }
 
   /**

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.offlinecommons.ExternalTools;
 import org.offlinecommons.store.Catalog;
 import org.offlinecommons.store.Item;
 import org.offlinecommons.store.Library;
@@ -64,7 +65,7 @@ class ZimImporterTest {
                 for (int i = 0; i < archive.entryCount(); i++) {
                     ZimEntry e = archive.entry(i);
                     Optional<String> path = ZimPackMapping.packPath(archive.namespaceScheme(), e);
-                    if (path.isEmpty()) {
+                    if (path.isEmpty() || !PackPath.isValid(path.get())) {
                         continue;
                     }
                     Catalog.ListedFile f = files.get(path.get());
@@ -137,6 +138,32 @@ class ZimImporterTest {
                 ProgressListener.NONE);
         assertThat(split.packId()).isEqualTo(whole.packId());
         assertThat(split.outcome()).isEqualTo(ImportResult.Outcome.UNCHANGED);
+    }
+
+    @Test
+    void entriesWhosePathsNoPackCanHoldAreLeftOutAndCounted() throws Exception {
+        // zimwriterfs (Debian's zim-tools) keeps file names our pack paths refuse; our own writer does not.
+        Path site = Files.createDirectories(tmp.resolve("site"));
+        Files.writeString(site.resolve("index.html"), "<html><head><title>Home</title></head><body>home</body></html>");
+        Files.writeString(site.resolve("back\\slash.html"), "<html><body>a backslash</body></html>");
+        Files.writeString(site.resolve("a\ttab.html"), "<html><body>a control character</body></html>");
+        Files.write(site.resolve("icon.png"), org.offlinecommons.zim.ZimTestWriter.icon());
+        Path zim = tmp.resolve("odd.zim");
+        ExternalTools.Result made = ExternalTools.run(java.time.Duration.ofSeconds(60), List.of("zimwriterfs",
+                "--welcome=index.html", "--illustration=icon.png", "--language=eng", "--title=Odd paths",
+                "--description=Odd", "--creator=tests", "--publisher=tests", "--name=odd_paths",
+                "--withoutFTIndex", site.toString(), zim.toString()));
+        assertThat(made.exit()).as(made.output()).isZero();
+
+        ImportResult r = importer.importPack(zim, ProgressListener.NONE);
+
+        assertThat(r.outcome()).isEqualTo(ImportResult.Outcome.INSTALLED);
+        assertThat(r.leftOut()).isEqualTo(2);
+        assertThat(r.firstLeftOut()).isEqualTo("a\ttab.html"); // in the ZIM's path order
+        assertThat(r.summary()).endsWith("; 2 entries of the ZIM left out, their paths cannot be served"
+                + " (first: 'a\ttab.html')");
+        PackRecord pack = library.catalog().pack(r.packId()).orElseThrow();
+        assertThat(files(pack)).containsOnlyKeys("index.html", "icon.png", "illustration-48x48.png");
     }
 
     @Test

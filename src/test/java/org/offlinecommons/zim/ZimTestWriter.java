@@ -29,4 +29,9 @@ public final class ZimTestWriter {
     }
     return out;
   }
+
+  /** A 48x48 PNG, for a folder that zimwriterfs needs an illustration for. */
+  public static byte[] icon() throws IOException {
+    return ZimWriterFixture.png(48, new java.awt.Color(0x1e60a0));
+  }
 }
