@@ -240,11 +240,12 @@ public final class Database implements AutoCloseable {
         try (Statement s = c.createStatement()) {
             if (!readOnly) {
                 // page_size only takes effect before the first table exists, so it must come
-                // before the switch to WAL, which fixes the page size for good.
+                // before the switch to WAL, which fixes the page size for good, and before
+                // auto_vacuum, which on a new file fixes it too (at SQLite's default of 4 KiB).
+                s.execute("PRAGMA page_size=" + PAGE_SIZE);
                 // Like page_size, only a new library takes it: freed pages can then be given back to
                 // the filesystem (reclaimSpace) after a delete or a failed import.
                 s.execute("PRAGMA auto_vacuum=INCREMENTAL");
-                s.execute("PRAGMA page_size=" + PAGE_SIZE);
                 s.execute("PRAGMA journal_mode=WAL");
                 s.execute("PRAGMA synchronous=NORMAL");
                 s.execute("PRAGMA foreign_keys=ON");
