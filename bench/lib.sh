@@ -110,6 +110,8 @@ prepare_jar() {
   jar="$work/offline-commons.jar"
   # What users run: the launcher's default JVM options (scripts/java-opts, -Xmx256m among them).
   read -r -a java_opts <<<"$(grep -v '^#' "$root/scripts/java-opts" | tr '\n' ' ')"
+  # BENCH_JAVA_OPTS="..." adds (or overrides, coming last) options: one jar with and without a flag.
+  [ -n "${BENCH_JAVA_OPTS:-}" ] && read -r -a extra_opts <<<"$BENCH_JAVA_OPTS" && java_opts+=("${extra_opts[@]}")
   export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
   oc() { java "${java_opts[@]}" -jar "$jar" "$@"; }
   [ "${1:-}" = --no-cds ] && return 0

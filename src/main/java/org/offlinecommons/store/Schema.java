@@ -280,8 +280,9 @@ final class Schema {
             -- no instances when detail is not full and there is no content): every hit of the
             -- index above ranked alike, in row order. So the short parts that say what an item is
             -- about (its title, its headings, the first words of its text) are also indexed here
-            -- with positions, where bm25 works, for a few per cent of the index's size; the body
-            -- is matched above and ranks by these. Items that are mostly lists of links
+            -- with positions, where bm25 works: a quarter of the index above's size for long
+            -- pages, nearly as much as it for short ones (measured in docs/performance.md). The
+            -- body is matched above and ranks by these. Items that are mostly lists of links
             -- (generated indexes) are listed in search_listing and rank after the others.
             CREATE VIRTUAL TABLE search_rank USING fts5(
               title, headings, lead,
