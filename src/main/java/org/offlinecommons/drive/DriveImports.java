@@ -14,6 +14,7 @@ import org.offlinecommons.pack.DiskReserve;
 import org.offlinecommons.pack.ImportResult;
 import org.offlinecommons.pack.PackException;
 import org.offlinecommons.pack.PackImporter;
+import org.offlinecommons.store.ChunkStore;
 
 /**
  * Imports packs from drives as background jobs, one per pack, each with its own progress.
@@ -104,13 +105,14 @@ public final class DriveImports {
      */
     public record Space(long packBytes, long reserveBytes, long usableBytes) {
 
+        /** The packs, the WAL's room while they are stored, and the reserve. */
         public long neededBytes() {
-            return packBytes + reserveBytes;
+            return ChunkStore.stagingBytes(packBytes) + reserveBytes;
         }
 
         /** Unknown free space counts as enough: each import checks again, and a full disk fails cleanly. */
         public boolean enough() {
-            return new DiskReserve(reserveBytes).fits(packBytes, usableBytes);
+            return new DiskReserve(reserveBytes).fits(ChunkStore.stagingBytes(packBytes), usableBytes);
         }
     }
 
@@ -133,7 +135,8 @@ public final class DriveImports {
     private void checkFreeSpace(List<FoundPack> packs) {
         Space space = space(packs);
         new DiskReserve(space.reserveBytes()).check(packs.size() == 1 ? packs.get(0).fileName()
-                : "Importing these " + packs.size() + " packs", "the packs", space.packBytes(), space.usableBytes());
+                : "Importing these " + packs.size() + " packs", "the packs with working room",
+                ChunkStore.stagingBytes(space.packBytes()), space.usableBytes());
     }
 
     private static PackException combined(List<PackException> problems) {

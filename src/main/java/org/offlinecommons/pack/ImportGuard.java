@@ -13,14 +13,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ImportGuard {
 
-    /**
-     * Below this much free space (beside the reserve) an import stops. Between two checks of the
-     * writer, a batch of chunks (8 MiB) goes into the WAL while those before it are checkpointed
-     * into the library file, which grows by as much: 16 MiB, and a margin for index pages. Once
-     * SQLite itself finds the disk full, even removing what was staged may fail.
-     */
-    private static final long STAGING_HEADROOM = 24L << 20;
-
     private final Library library;
     private final long reserveBytes;
     private final String name;
@@ -57,7 +49,7 @@ final class ImportGuard {
 
     private void check(String path) {
         long usable = DiskReserve.usableBytes(library.dataDir());
-        if (usable >= 0 && usable < reserveBytes + STAGING_HEADROOM) {
+        if (usable >= 0 && usable < reserveBytes + ChunkStore.STAGING_HEADROOM) {
             throw new PackException(PackException.Reason.NO_SPACE, name + ": the disk holding "
                     + library.dataDir() + " is full (" + Sizes.human(usable) + " free, " + Sizes.human(reserveBytes)
                     + " kept in reserve) while storing '" + path + "'; nothing was imported and what was"

@@ -269,16 +269,7 @@ public final class PackImporter {
     }
 
     private void checkFreeSpace(String name, PackManifest manifest) {
-        // "the pack" counts the room its chunks take in the WAL before they are checkpointed too.
-        new DiskReserve(reserveBytes).check(library.dataDir(), name, "the pack",
-                manifest.totalSize() + walAllowance(manifest.totalSize()));
-    }
-
-    /**
-     * What the WAL may grow to while a pack is stored: up to the pack's size, but checkpoints
-     * during bulk writes keep it near their interval (about 64 MiB of pages) whatever the pack.
-     */
-    static long walAllowance(long packBytes) {
-        return Math.min(packBytes, 96L << 20);
+        new DiskReserve(reserveBytes).check(library.dataDir(), name, "the pack with working room",
+                ChunkStore.stagingBytes(manifest.totalSize()));
     }
 }

@@ -123,7 +123,8 @@ public final class ZimImporter {
             throw new PackException(PackException.Reason.CONFLICT, name + ": pack '" + id + "' version " + version
                     + " is older than the installed version " + installed.get().version() + "; nothing was changed");
         }
-        new DiskReserve(reserveBytes).check(library.dataDir(), name, "the ZIM's content", fileSize);
+        new DiskReserve(reserveBytes).check(library.dataDir(), name, "the ZIM's content with working room",
+                ChunkStore.stagingBytes(fileSize));
 
         NamespaceScheme scheme = archive.namespaceScheme();
         BitSet frontArticles = null;

@@ -39,6 +39,24 @@ public final class ChunkStore {
     private static final int BATCH_CHUNKS = 8;
     /** Unreferenced chunks younger than this may belong to an import or sync still running. */
     public static final Duration DEFAULT_GRACE = Duration.ofHours(24);
+    /**
+     * Free space an import keeps beside the reserve until its last write: the next write (a batch
+     * of chunks into the WAL) and the checkpoint copying earlier ones into the library file.
+     */
+    public static final long STAGING_HEADROOM = 24L << 20;
+
+    /**
+     * The disk space that staging {@code contentBytes} takes at its peak: the chunks in the
+     * library file, their copy in the WAL until it is rewound, and the headroom every write keeps.
+     * Checked before an import starts, so that one which fits is not stopped half way by
+     * {@link #STAGING_HEADROOM}. Nothing to store needs nothing.
+     */
+    public static long stagingBytes(long contentBytes) {
+        if (contentBytes <= 0) {
+            return 0;
+        }
+        return contentBytes + Math.min(contentBytes, WalCheckpoints.USUAL_MAX_BYTES) + STAGING_HEADROOM;
+    }
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ChunkStore.class);
 

@@ -19,6 +19,11 @@ final class WalCheckpoints implements AutoCloseable {
     /** WAL frames (64 KiB pages) past which the next write waits to rewind it: 128 MiB. */
     static final long REWIND_FRAMES = 2048;
     /**
+     * What the WAL grows to between two rewinds when the checkpoints keep up: the rewind point
+     * and the writes committed while the checkpoint that finds it past that point runs.
+     */
+    static final long USUAL_MAX_BYTES = REWIND_FRAMES * Database.PAGE_SIZE + (16L << 20);
+    /**
      * A reader holding an old snapshot (another process with a long read open) can keep a
      * checkpoint from catching up; after waiting this long the writer goes on and checkpoints
      * are left to the writer connection again, as before this class.

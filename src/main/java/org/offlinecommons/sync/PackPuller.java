@@ -20,6 +20,7 @@ import org.offlinecommons.pack.PackException;
 import org.offlinecommons.pack.PackManifest;
 import org.offlinecommons.pack.PackPublisher;
 import org.offlinecommons.store.ChunkRef;
+import org.offlinecommons.store.ChunkStore;
 import org.offlinecommons.store.FileRecipe;
 import org.offlinecommons.store.Hashes;
 import org.offlinecommons.store.Library;
@@ -756,7 +757,8 @@ public final class PackPuller {
     }
 
     private void checkFreeSpace(String source, long needed) {
-        reserve.shortfall(library.dataDir(), source, "the pack", needed).ifPresent(message -> {
+        reserve.shortfall(library.dataDir(), source, "the pack with working room",
+                ChunkStore.stagingBytes(needed)).ifPresent(message -> {
             throw new SyncException(SyncException.Reason.NO_SPACE, message);
         });
     }

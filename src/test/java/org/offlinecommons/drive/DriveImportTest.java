@@ -179,20 +179,26 @@ class DriveImportTest {
         Path stick = Files.createDirectories(media.resolve("STICK"));
         Path a = DriveFixtures.pack(tmp, "garden", 1, stick.resolve("garden.zip"));
         Path b = DriveFixtures.pack(tmp, "river", 1, stick.resolve("river.zip"));
-        long free = 400_000;
+        // Room for one pack (its chunks, their copy in the WAL, the import's headroom) and the reserve.
+        long aBytes = drives.inspect(a).orElseThrow().packBytes();
+        long bBytes = drives.inspect(b).orElseThrow().packBytes();
+        long free = org.offlinecommons.store.ChunkStore.stagingBytes(aBytes) + 100_000;
         Drives cramped = new Drives(library, drives.settings().withReserve(100_000),
                 path -> new Disks.Disk("ext4", free, 1L << 30, Long.MAX_VALUE), java.time.Clock.systemUTC());
         DriveImports tight = new DriveImports(cramped, jobs);
+        long needed = org.offlinecommons.store.ChunkStore.stagingBytes(aBytes + bBytes) + 100_000;
         assertThatThrownBy(() -> tight.start(List.of(a, b)))
                 .isInstanceOf(PackException.class)
                 .satisfies(e -> assertThat(((PackException) e).reason()).isEqualTo(PackException.Reason.NO_SPACE))
-                .hasMessage("Importing these 2 packs: needs 400 KB of free disk space (the packs plus a reserve of"
-                        + " 100 KB), but only 400 KB is free; free some space or delete packs");
+                .hasMessage("Importing these 2 packs: needs " + org.offlinecommons.pack.Sizes.human(needed)
+                        + " of free disk space (the packs with working room plus a reserve of"
+                        + " 100 KB), but only " + org.offlinecommons.pack.Sizes.human(free)
+                        + " is free; free some space or delete packs");
         assertThat(jobs.recent()).isEmpty();
         DriveImports.Space both = tight.space(cramped.scan().get(1).packs());
         assertThat(both.usableBytes()).isEqualTo(free);
         assertThat(both.reserveBytes()).isEqualTo(100_000);
-        assertThat(both.neededBytes()).isEqualTo(both.packBytes() + 100_000).isGreaterThan(free);
+        assertThat(both.neededBytes()).isEqualTo(needed).isGreaterThan(free);
         assertThat(both.enough()).as("what the page warns about before the admin asks").isFalse();
         assertThat(tight.space(List.of(cramped.inspect(a).orElseThrow())).enough()).isTrue();
         assertThat(tight.start(List.of(a))).hasSize(1);

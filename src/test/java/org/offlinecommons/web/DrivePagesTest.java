@@ -314,7 +314,7 @@ class DrivePagesTest {
                 fatStick.resolve("comet.zip").toString());
         assertThat(refused.statusCode()).isEqualTo(507);
         assertThat(Jsoup.parse(refused.body()).selectFirst("main .alert").text()).startsWith("This does not fit: comet.zip: needs")
-                .contains("of free disk space (the packs plus a reserve of 67 MB), but only 60 KB is free");
+                .contains("of free disk space (the packs with working room plus a reserve of 67 MB), but only 60 KB is free");
         assertThat(LibrarySnapshot.of(cramped)).isEqualTo(before);
 
         Document export = Jsoup.parse(get(c, "/admin/export").body());

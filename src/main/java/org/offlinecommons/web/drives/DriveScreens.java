@@ -134,7 +134,7 @@ final class DriveScreens {
     }
 
     private static boolean fits(FoundPack p, DriveImports.Space space) {
-        return space.usableBytes() < 0 || p.packBytes() + space.reserveBytes() <= space.usableBytes();
+        return new DriveImports.Space(p.packBytes(), space.reserveBytes(), space.usableBytes()).enough();
     }
 
     private DriveViews.FoundRow foundRow(FoundPack p, Set<String> chosen, DriveImports.Space space) {
