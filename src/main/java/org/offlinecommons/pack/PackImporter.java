@@ -270,6 +270,6 @@ public final class PackImporter {
 
     private void checkFreeSpace(String name, PackManifest manifest) {
         new DiskReserve(reserveBytes).check(library.dataDir(), name, "the pack with working room",
-                ChunkStore.stagingBytes(manifest.totalSize()));
+                ChunkStore.stagingBytes(manifest.totalSize(), manifest.fileCount()));
     }
 }

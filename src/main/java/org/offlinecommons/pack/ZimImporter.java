@@ -124,7 +124,7 @@ public final class ZimImporter {
                     + " is older than the installed version " + installed.get().version() + "; nothing was changed");
         }
         new DiskReserve(reserveBytes).check(library.dataDir(), name, "the ZIM's content with working room",
-                ChunkStore.stagingBytes(fileSize));
+                ChunkStore.stagingBytes(fileSize, archive.entryCount()));
 
         NamespaceScheme scheme = archive.namespaceScheme();
         BitSet frontArticles = null;

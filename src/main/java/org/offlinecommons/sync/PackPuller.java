@@ -268,7 +268,7 @@ public final class PackPuller {
         long toFetch = needs.bytes();
         progress.replanned(plan.toFetch, toFetch);
         progress.pack(index, p -> p.withFetch(toFetch, 0));
-        checkFreeSpace(source, toFetch);
+        checkFreeSpace(source, toFetch, manifest.pack().fileCount());
 
         Map<String, String> pathByHash = new HashMap<>();
         for (PackManifest.FileEntry f : manifest.pack().files()) {
@@ -332,7 +332,7 @@ public final class PackPuller {
         PeerManifest manifest = plan.manifest;
         PackManifest pack = manifest.pack();
         String source = peer.base() + ": pack '" + plan.entry.id() + "' version " + plan.entry.version();
-        checkFreeSpace(source, pack.totalSize());
+        checkFreeSpace(source, pack.totalSize(), pack.fileCount());
         // The whole pack was the estimate; each piece now adds what it lacks here.
         progress.replanned(plan.toFetch, 0);
         long[] toFetch = {0};
@@ -756,9 +756,9 @@ public final class PackPuller {
         return false;
     }
 
-    private void checkFreeSpace(String source, long needed) {
+    private void checkFreeSpace(String source, long needed, long fileCount) {
         reserve.shortfall(library.dataDir(), source, "the pack with working room",
-                ChunkStore.stagingBytes(needed)).ifPresent(message -> {
+                ChunkStore.stagingBytes(needed, fileCount)).ifPresent(message -> {
             throw new SyncException(SyncException.Reason.NO_SPACE, message);
         });
     }

@@ -157,6 +157,30 @@ class DiskFullTest {
     }
 
     @Test
+    void aPackOfManySmallFilesIsRefusedBeforeAnythingIsStored_forItsRowsAndIndexTakeMoreThanItsBytes()
+            throws Exception {
+        // 30,000 pages of ~100 bytes: 3 MB of content, but rows and index take a few times that.
+        Path folder = tmp.resolve("src-many");
+        for (int i = 0; i < 30_000; i++) {
+            PackFixtures.write(folder, "p/" + (i / 1000) + "/" + i + ".html",
+                    "<!doctype html><title>Page " + i + "</title><p>Words of page " + i + " about rivers");
+        }
+        Path zip = PackFixtures.build(folder, "many", "Many small pages", tmp.resolve("many.zip"));
+        Path data = disk.resolve("data");
+        try (Library library = Library.open(data)) {
+            long dbBefore = Files.size(data.resolve("library.db"));
+            assertThatThrownBy(() -> new PackImporter(library, PackLimits.DEFAULT, MIB)
+                    .importPack(zip, ProgressListener.NONE))
+                    .isInstanceOf(PackException.class)
+                    .hasMessageStartingWith("many.zip: needs ")
+                    .hasMessageContaining("of free disk space (the pack with working room")
+                    .satisfies(e -> assertThat(((PackException) e).reason()).isEqualTo(PackException.Reason.NO_SPACE));
+            assertThat(Files.size(data.resolve("library.db"))).isEqualTo(dbBefore);
+            assertThat(library.catalog().packs()).isEmpty();
+        }
+    }
+
+    @Test
     void onAFullDiskTheLibraryOpensReadOnly_andStillListsVerifiesServesAndBacksUp() throws Exception {
         Path data = disk.resolve("data");
         try (Library library = Library.open(data)) {
