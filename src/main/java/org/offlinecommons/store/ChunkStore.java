@@ -66,7 +66,10 @@ public final class ChunkStore {
         return stored + Math.min(stored, WalCheckpoints.USUAL_MAX_BYTES) + STAGING_HEADROOM;
     }
 
-    /** As {@link #stagingBytes(long, long)} where the file count is not known yet (a drive's listing); each import checks again with it. */
+    /**
+     * As {@link #stagingBytes(long, long)} where the file count is not known yet (a drive's
+     * listing); each import checks again with it.
+     */
     public static long stagingBytes(long contentBytes) {
         return stagingBytes(contentBytes, 0);
     }
