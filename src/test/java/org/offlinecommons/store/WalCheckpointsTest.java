@@ -22,7 +22,7 @@ class WalCheckpointsTest {
     private static final int CHUNK = 256 * 1024;
 
     @Test
-    void aNewLibraryHasLargePagesAndGivesFreedPagesBack() throws Exception {
+    void aNewLibraryHasLargePagesAndIncrementalVacuum() throws Exception {
         // The WAL's checkpoint interval, the caches and the reclaim steps are counted in pages of
         // this size; with SQLite's default 4 KiB pages a 1 MiB chunk spans 256 overflow pages.
         try (Library library = Library.open(tmp);
