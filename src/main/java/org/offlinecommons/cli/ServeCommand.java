@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -153,11 +152,6 @@ final class ServeCommand implements Callable<Integer> {
         JobRunner jobs = new JobRunner();
         Drives drives = new Drives(library, DriveSettings.of(data.dir).withMountRoots(driveRoots)
                 .withReserve(reserveBytes));
-        // A first start makes up the admin password while the web server starts: PBKDF2 is slow on
-        // purpose (~0.5 s here, docs/performance.md "Startup") and pupils need not wait for it. It
-        // is shown only once stored, so nobody can try it before it works.
-        CompletableFuture<Optional<String>> madeUp =
-                CompletableFuture.supplyAsync(() -> new AdminPassword(library).createIfMissing());
         Services services = Services.create(library, jobs, drives, options.maxUploadBytes())
                 .withDownloads(!noDownloads);
         WebServer server;
@@ -165,14 +159,16 @@ final class ServeCommand implements Callable<Integer> {
             server = WebServer.start(services, options);
         } catch (IllegalArgumentException e) { // the TLS files
             System.err.println("offline-commons: " + TerminalText.escape(e.getMessage()));
-            madeUp.join();
             services.close();
             jobs.close();
             library.close();
             return Main.EXIT_REFUSED;
         }
+        // A first start makes up the admin password once the web server answers: PBKDF2 is slow on
+        // purpose and would take a core from the start (docs/performance.md "Startup"); pupils need
+        // not wait for it. It is shown only once stored, so nobody can try it before it works.
         // Printed, never logged: it must not end up in log files or the journal.
-        madeUp.join().ifPresent(password -> {
+        new AdminPassword(library).createIfMissing().ifPresent(password -> {
             System.out.println("Admin password (shown only this once; write it down): " + password);
             System.out.println("Change it with: offline-commons admin-password --data " + data.dir);
         });
