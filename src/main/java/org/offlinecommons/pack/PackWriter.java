@@ -118,16 +118,18 @@ public final class PackWriter {
         long[] listed = {0};
         zip.add(FileList.ENTRY_NAME, true, -1, () -> new LinesInputStream(files.open()), n -> listed[0] += n);
         long count = 0;
-        try (FileCursor each = files.open()) {
+        try (FileCursor each = files.open();
+             ParallelZipEntries entries = new ParallelZipEntries(zip, n -> {
+                 done[0] += n;
+                 progress.update(done[0], total);
+             })) {
             FileList.Entry f;
             while ((f = each.next()) != null) {
                 PackManifest.FileEntry file = f.file();
                 count++;
-                zip.add(f.path(), isCompressible(f.path()), f.size(), () -> content.open(file), n -> {
-                    done[0] += n;
-                    progress.update(done[0], total);
-                });
+                entries.add(f.path(), isCompressible(f.path()), f.size(), () -> content.open(file));
             }
+            entries.flush();
         }
         if (count != manifest.fileCount()) {
             throw new IOException("the pack lists " + count + " files, not the " + manifest.fileCount() + " expected");
@@ -195,11 +197,14 @@ public final class PackWriter {
                 byte[] manifestBytes = ManifestCodec.write(manifest);
                 zip.add(PackManifest.FILE_NAME, true, manifestBytes.length,
                         () -> new java.io.ByteArrayInputStream(manifestBytes), n -> { });
-                for (PackManifest.FileEntry f : manifest.files()) {
-                    zip.add(f.path(), isCompressible(f.path()), f.size(), () -> content.open(f), n -> {
-                        done[0] += n;
-                        progress.update(done[0], total);
-                    });
+                try (ParallelZipEntries entries = new ParallelZipEntries(zip, n -> {
+                    done[0] += n;
+                    progress.update(done[0], total);
+                })) {
+                    for (PackManifest.FileEntry f : manifest.files()) {
+                        entries.add(f.path(), isCompressible(f.path()), f.size(), () -> content.open(f));
+                    }
+                    entries.flush();
                 }
                 zip.finish();
                 ch.force(true);

@@ -73,32 +73,9 @@ final class ZipStreamWriter implements AutoCloseable {
      */
     void add(String name, boolean deflate, long size, Source source, java.util.function.LongConsumer progress)
             throws IOException {
-        byte[] rawName = name.getBytes(StandardCharsets.UTF_8);
-        boolean seekable = channel != null;
+        long crcFirst = deflate || channel != null ? 0 : crcOf(source, size);
         // A negative size is unknown (generated content): checked to be small once written.
-        boolean zip64Local = size >= ZIP64_LOCAL_FROM;
-        boolean descriptor = deflate && !seekable;
-        long crcFirst = 0;
-        if (!deflate && !seekable) {
-            crcFirst = crcOf(source, size);
-        }
-        int flags = FLAG_UTF8 | (descriptor ? FLAG_DESCRIPTOR : 0);
-        int method = deflate ? 8 : 0;
-        long offset = out.count();
-        ByteBuffer h = le(30 + rawName.length + (zip64Local ? 20 : 0));
-        h.putInt((int) ZipLayout.LOCAL_SIG).putShort((short) (zip64Local ? 45 : 20)).putShort((short) flags).putShort((short) method)
-                .putShort((short) 0).putShort((short) DOS_DATE_2000);
-        long knownCsize = deflate || size < 0 ? 0 : size;
-        h.putInt(descriptor ? 0 : (int) crcFirst);
-        h.putInt(zip64Local ? -1 : descriptor ? 0 : (int) knownCsize);
-        h.putInt(zip64Local ? -1 : descriptor || size < 0 ? 0 : (int) size);
-        h.putShort((short) rawName.length).putShort((short) (zip64Local ? 20 : 0)).put(rawName);
-        if (zip64Local) {
-            h.putShort((short) 1).putShort((short) 16).putLong(descriptor ? 0 : size).putLong(knownCsize);
-        }
-        out.write(h.array());
-        long dataStart = out.count();
-
+        Header h = begin(name, deflate, size, crcFirst, -1);
         CRC32 crc = new CRC32();
         long read = 0;
         try (InputStream in = source.open()) {
@@ -132,31 +109,86 @@ final class ZipStreamWriter implements AutoCloseable {
         if (read != size) {
             throw new IOException("'" + name + "' has " + read + " bytes, not the " + size + " expected");
         }
-        long csize = out.count() - dataStart;
-        if (!deflate && !seekable && crc.getValue() != crcFirst) {
+        if (!deflate && channel == null && crc.getValue() != crcFirst) {
             throw new IOException("'" + name + "' changed while it was being written");
         }
-        if (descriptor) {
-            ByteBuffer d = le(zip64Local ? 24 : 16);
-            d.putInt((int) ZipLayout.DESCRIPTOR_SIG).putInt((int) crc.getValue());
-            if (zip64Local) {
+        end(h, crc.getValue(), size, false);
+    }
+
+    /**
+     * Adds an entry whose bytes were read (and deflated) beforehand, maybe on another thread; the
+     * zip's bytes are those {@link #add(String, boolean, long, Source, java.util.function.LongConsumer)}
+     * writes for the same content.
+     */
+    void add(String name, PreparedEntry entry) throws IOException {
+        if (entry.size() >= ZIP64_LOCAL_FROM) {
+            throw new IllegalArgumentException("prepared entries are small");
+        }
+        // On a file, the header is written complete: the same bytes as patched afterwards, without
+        // a flush and a positioned write per entry.
+        Header h = begin(name, entry.deflated(), entry.size(), entry.crc(), channel != null ? entry.length() : -1);
+        out.write(entry.data(), 0, entry.length());
+        end(h, entry.crc(), entry.size(), channel != null);
+    }
+
+    /** What {@link #begin} wrote, for {@link #end}. */
+    private record Header(byte[] rawName, int flags, int method, long offset, long dataStart, boolean zip64Local,
+                          boolean descriptor) {
+    }
+
+    /**
+     * Writes a local header. {@code knownCsize} is the stored size when known up front (a
+     * prepared entry on a file: crc and sizes go in at once), else -1 (patched or described later).
+     */
+    private Header begin(String name, boolean deflate, long size, long crc, long knownCsize) throws IOException {
+        byte[] rawName = name.getBytes(StandardCharsets.UTF_8);
+        boolean seekable = channel != null;
+        boolean zip64Local = size >= ZIP64_LOCAL_FROM;
+        boolean descriptor = deflate && !seekable;
+        boolean complete = knownCsize >= 0;
+        int flags = FLAG_UTF8 | (descriptor ? FLAG_DESCRIPTOR : 0);
+        int method = deflate ? 8 : 0;
+        long offset = out.count();
+        ByteBuffer h = le(30 + rawName.length + (zip64Local ? 20 : 0));
+        h.putInt((int) ZipLayout.LOCAL_SIG).putShort((short) (zip64Local ? 45 : 20)).putShort((short) flags).putShort((short) method)
+                .putShort((short) 0).putShort((short) DOS_DATE_2000);
+        long csizeField = complete ? knownCsize : deflate || size < 0 ? 0 : size;
+        boolean crcKnown = complete || (!deflate && !seekable);
+        h.putInt(descriptor || !crcKnown ? 0 : (int) crc);
+        h.putInt(zip64Local ? -1 : descriptor ? 0 : (int) csizeField);
+        h.putInt(zip64Local ? -1 : descriptor || size < 0 ? 0 : (int) size);
+        h.putShort((short) rawName.length).putShort((short) (zip64Local ? 20 : 0)).put(rawName);
+        if (zip64Local) {
+            h.putShort((short) 1).putShort((short) 16).putLong(descriptor ? 0 : size).putLong(csizeField);
+        }
+        out.write(h.array());
+        return new Header(rawName, flags, method, offset, out.count(), zip64Local, descriptor);
+    }
+
+    /** Ends an entry: its data descriptor, or its header patched, and its central directory record. */
+    private void end(Header h, long crc, long size, boolean headerComplete) throws IOException {
+        long csize = out.count() - h.dataStart();
+        if (h.descriptor()) {
+            ByteBuffer d = le(h.zip64Local() ? 24 : 16);
+            d.putInt((int) ZipLayout.DESCRIPTOR_SIG).putInt((int) crc);
+            if (h.zip64Local()) {
                 d.putLong(csize).putLong(size);
             } else {
                 d.putInt((int) csize).putInt((int) size);
             }
             out.write(d.array());
-        } else if (seekable) {
+        } else if (channel != null && !headerComplete) {
             out.flush();
             ByteBuffer p = le(12);
-            p.putInt((int) crc.getValue()).putInt(zip64Local ? -1 : (int) csize).putInt(zip64Local ? -1 : (int) size);
-            writeAt(p, offset + 14);
-            if (zip64Local) {
+            p.putInt((int) crc).putInt(h.zip64Local() ? -1 : (int) csize).putInt(h.zip64Local() ? -1 : (int) size);
+            writeAt(p, h.offset() + 14);
+            if (h.zip64Local()) {
                 ByteBuffer z = le(16);
                 z.putLong(size).putLong(csize);
-                writeAt(z, offset + 30 + rawName.length + 4);
+                writeAt(z, h.offset() + 30 + h.rawName().length + 4);
             }
         }
-        writeCentral(rawName, flags, method, crc.getValue(), csize, size, offset, zip64Local);
+        writeCentral(h.rawName(), h.flags(), h.method(), crc, csize, size, h.offset(), h.zip64Local());
         entries++;
     }
 
