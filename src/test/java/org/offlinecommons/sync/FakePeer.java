@@ -39,6 +39,8 @@ final class FakePeer implements AutoCloseable {
 
     /** {@code answers} gets the request path and body (empty for GET and HEAD); null means 404. */
     FakePeer(java.util.function.BiFunction<String, byte[], Answer> answers) throws IOException {
+        // Without TCP_NODELAY each answer waits out the client's delayed ACK (~40 ms a request).
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
         server.setExecutor(Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "fake-peer");
