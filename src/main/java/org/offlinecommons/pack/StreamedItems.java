@@ -7,6 +7,13 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.offlinecommons.store.Catalog;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.NewItem;
@@ -185,14 +192,17 @@ public final class StreamedItems {
         if (f.isEmpty() && it.isEmpty()) {
             return;
         }
+        // The texts are analysed beside the writer, not on it: the writer is an import's bottleneck.
+        List<SearchIndex.Text> texts = new ArrayList<>(it.size());
+        for (Pending p : it) {
+            texts.add(p.item().indexText());
+        }
+        CompletableFuture<SearchIndex.Prepared> prepared = texts.isEmpty()
+                ? CompletableFuture.completedFuture(SearchIndex.prepare(language, texts))
+                : CompletableFuture.supplyAsync(() -> SearchIndex.prepare(language, texts), ANALYSIS);
         writer.submit(() -> {
             library.catalog().stageFiles(batch, f);
-            List<SearchIndex.Text> texts = new ArrayList<>(it.size());
-            for (Pending p : it) {
-                NewItem n = p.item();
-                texts.add(n.indexText());
-            }
-            long[] rows = library.search().stage(batch, language, texts);
+            long[] rows = library.search().stage(batch, joined(prepared));
             List<Catalog.StagedItem> staged = new ArrayList<>(it.size());
             for (int i = 0; i < it.size(); i++) {
                 Pending p = it.get(i);
@@ -200,6 +210,36 @@ public final class StreamedItems {
             }
             library.catalog().stageItems(batch, staged);
         });
+    }
+
+    /** One thread per core but one (the writer has that), shared by every import; idle threads end. */
+    private static final ExecutorService ANALYSIS = analysisThreads();
+
+    private static ExecutorService analysisThreads() {
+        int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() - 1));
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads,
+                30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "search-analysis-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    private static SearchIndex.Prepared joined(CompletableFuture<SearchIndex.Prepared> prepared) {
+        try {
+            return prepared.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
     }
 
     /**

@@ -345,20 +345,55 @@ public final class SearchIndex {
 
     /** The same for a pack in {@code language} (a language tag): its words are stemmed in it. */
     public long[] stage(String batch, String language, List<Text> texts) {
-        if (texts.isEmpty()) {
-            return new long[0];
+        return stage(batch, prepare(language, texts));
+    }
+
+    /**
+     * Texts analysed for the index and, when long, compressed for snippets: CPU only, no
+     * database, so any thread can do it ahead of {@link #stage(String, Prepared)}, which an
+     * import's single writer thread runs.
+     */
+    public static final class Prepared {
+        private final Analysed[] analysed;
+        private final String[] leads;
+        private final byte[][] longTexts;
+
+        private Prepared(Analysed[] analysed, String[] leads, byte[][] longTexts) {
+            this.analysed = analysed;
+            this.leads = leads;
+            this.longTexts = longTexts;
         }
-        long now = System.currentTimeMillis();
-        // Long texts are also kept compressed, and all are analysed, outside the write lock (see SnippetTexts).
+
+        public int size() {
+            return analysed.length;
+        }
+    }
+
+    /** Analyses {@code texts} in {@code language} for {@link #stage(String, Prepared)}. */
+    public static Prepared prepare(String language, List<Text> texts) {
         byte[][] longTexts = new byte[texts.size()][];
         Analysed[] analysed = new Analysed[texts.size()];
+        String[] leads = new String[texts.size()];
         for (int i = 0; i < longTexts.length; i++) {
             String body = texts.get(i).body();
             if (body.length() >= SnippetTexts.KEPT_TEXT_CHARS) {
                 longTexts[i] = SnippetTexts.pack(clean(body));
             }
             analysed[i] = Analysed.of(texts.get(i), language);
+            leads[i] = analysed[i].listing() ? "" : analysed[i].lead();
         }
+        return new Prepared(analysed, leads, longTexts);
+    }
+
+    /** Stages prepared texts under {@code batch}; returns their rows, in order. */
+    public long[] stage(String batch, Prepared prepared) {
+        if (prepared.size() == 0) {
+            return new long[0];
+        }
+        long now = System.currentTimeMillis();
+        // Analysed and compressed before the write lock (see SnippetTexts).
+        Analysed[] analysed = prepared.analysed;
+        byte[][] longTexts = prepared.longTexts;
         return db.write(c -> {
             long first;
             // Above every row in use, staged or published, and every item id: a row id is the id
@@ -368,14 +403,14 @@ public final class SearchIndex {
                  ResultSet rs = ps.executeQuery()) {
                 first = rs.getLong(1) + 1;
             }
-            long[] rows = new long[texts.size()];
+            long[] rows = new long[analysed.length];
             try (RowWriter fts = new RowWriter(c);
                  PreparedStatement staged = c.prepareStatement(
                          "INSERT INTO staged_search(row, batch, created_at) VALUES (?, ?, ?)");
                  PreparedStatement kept = c.prepareStatement("INSERT INTO search_text(row, data) VALUES (?, ?)")) {
                 for (int i = 0; i < rows.length; i++) {
                     rows[i] = first + i;
-                    fts.write(rows[i], analysed[i]);
+                    fts.write(rows[i], analysed[i], prepared.leads[i]);
                     staged.setLong(1, rows[i]);
                     staged.setString(2, batch);
                     staged.setLong(3, now);
@@ -573,6 +608,10 @@ public final class SearchIndex {
         }
 
         void write(long row, Analysed a) throws java.sql.SQLException {
+            write(row, a, a.listing() ? "" : a.lead());
+        }
+
+        void write(long row, Analysed a, String lead) throws java.sql.SQLException {
             search.setLong(1, row);
             search.setString(2, a.title());
             search.setString(3, a.headings());
@@ -582,7 +621,7 @@ public final class SearchIndex {
             rank.setLong(1, row);
             rank.setString(2, a.title());
             rank.setString(3, a.headings());
-            rank.setString(4, a.listing() ? "" : a.lead());
+            rank.setString(4, lead);
             rank.executeUpdate();
             if (a.listing()) {
                 listing.setLong(1, row);
