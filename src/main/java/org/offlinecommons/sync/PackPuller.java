@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -318,7 +319,10 @@ public final class PackPuller {
         return plan.here == null ? SyncStatus.State.ADDED : SyncStatus.State.UPDATED;
     }
 
-    /** Documents' bytes kept per piece to read their titles and text; the rest are read back from the library. */
+    /**
+     * Documents' bytes kept per group of pieces to read their titles and text; the rest are read
+     * back from the library.
+     */
     private static final long PIECE_DOCUMENT_BYTES = 8L << 20;
 
     /**
@@ -358,7 +362,14 @@ public final class PackPuller {
             boolean published = false;
             try {
                 int n = 0;
-                for (ManifestPieces.Piece piece : manifest.pieces()) {
+                // Pieces are taken a group at a time (PIECES_GROUP_FILES files): each group waits once
+                // for its chunks and its stored files, so thousands of small pieces do not each
+                // drain the network and the writer.
+                List<ManifestPieces.Line> group = new ArrayList<>();
+                String firstWhere = null;
+                Iterator<ManifestPieces.Piece> pieces = manifest.pieces().iterator();
+                while (pieces.hasNext()) {
+                    ManifestPieces.Piece piece = pieces.next();
                     String where = source + ": piece " + n++ + " (" + piece.sha256() + ")";
                     byte[] pieceBytes = null;
                     org.offlinecommons.store.Catalog.SyncPiece mine = ourPieces.get(piece.sha256());
@@ -374,64 +385,22 @@ public final class PackPuller {
                         pieceBytes = peer.piece(piece);
                     }
                     List<ManifestPieces.Line> lines = ManifestPieces.parse(pieceBytes, piece.files(), previous, where);
-                    List<FileRecipe> recipes = new ArrayList<>(lines.size());
-                    Map<String, String> pathByHash = new HashMap<>();
-                    Map<String, byte[]> documents = new HashMap<>();
-                    long[] kept = {0};
                     for (ManifestPieces.Line l : lines) {
                         listHash.update(org.offlinecommons.pack.FileList.line(l.file()));
                         count++;
                         size += l.file().size();
-                        recipes.add(l.recipe());
-                        pathByHash.putIfAbsent(l.file().sha256(), l.file().path());
-                        if (org.offlinecommons.pack.StreamedItems.reads(l.file())) {
-                            documents.putIfAbsent(l.file().sha256(), null);
-                        }
                     }
                     previous = lines.get(lines.size() - 1).file().path();
-                    Documents wanted = new Documents() {
-                        @Override
-                        public boolean wants(String sha256) {
-                            return documents.containsKey(sha256) && documents.get(sha256) == null
-                                    && kept[0] < PIECE_DOCUMENT_BYTES;
-                        }
-
-                        @Override
-                        public void offer(String sha256, byte[] bytes) {
-                            if (wants(sha256)) {
-                                documents.put(sha256, bytes);
-                                kept[0] += bytes.length;
-                            }
-                        }
-                    };
-                    Needs needs = needs(recipes);
-                    if (!needs.files().isEmpty()) {
-                        progress.replanned(0, needs.bytes());
-                        toFetch[0] += needs.bytes();
-                        progress.pack(index, p -> p.withFetch(toFetch[0], p.bytesFetched()));
-                        Assembly assembly = new Assembly(needs, pathByHash, where, wanted, writer, index, progress);
-                        new ChunkFetcher(peer, connections, bulk).fetch(assembly.groups(), assembly);
-                        assembly.flush();
-                        writer.finish();
-                        List<FileRecipe> checked = new ArrayList<>();
-                        for (FileRecipe recipe : assembly.readBack()) {
-                            if (stage(recipe, pathByHash.getOrDefault(recipe.fileHash(), recipe.fileHash()), where,
-                                    wanted)) {
-                                checked.add(recipe);
-                            }
-                        }
-                        library.chunks().putRecipes(checked);
-                        fetched += needs.bytes();
+                    if (firstWhere == null) {
+                        firstWhere = where;
                     }
-                    for (ManifestPieces.Line l : lines) {
-                        byte[] bytes = null;
-                        if (documents.containsKey(l.file().sha256())) {
-                            bytes = documents.get(l.file().sha256());
-                            if (bytes == null) {
-                                bytes = readBack(l.file(), where);
-                            }
-                        }
-                        items.add(l.file(), bytes);
+                    group.addAll(lines);
+                    if (group.size() >= PIECES_GROUP_FILES || !pieces.hasNext()) {
+                        String groupWhere = firstWhere.equals(where) ? where
+                                : firstWhere + " to piece " + (n - 1) + " (" + piece.sha256() + ")";
+                        fetched += pullGroup(group, groupWhere, writer, items, index, progress, toFetch);
+                        group = new ArrayList<>();
+                        firstWhere = null;
                     }
                 }
                 PackManifest.FileListInfo expected = pack.fileList();
@@ -468,6 +437,72 @@ public final class PackPuller {
         }
         progress.reused(Math.max(0, pack.totalSize() - fetched));
         return plan.here == null ? SyncStatus.State.ADDED : SyncStatus.State.UPDATED;
+    }
+
+    /** Files the pieces of a format-2 pack are pulled by, at most (one group: see {@link #pullGroup}). */
+    private static final int PIECES_GROUP_FILES = 2048;
+
+    /**
+     * Fetches, checks and stores what the files of {@code lines} (consecutive pieces) lack here,
+     * then stages their files and items. Returns the bytes fetched.
+     */
+    private long pullGroup(List<ManifestPieces.Line> lines, String where, WriteBehind writer,
+                           org.offlinecommons.pack.StreamedItems items, int index, SyncProgress progress,
+                           long[] toFetch) {
+        List<FileRecipe> recipes = new ArrayList<>(lines.size());
+        Map<String, String> pathByHash = new HashMap<>();
+        Map<String, byte[]> documents = new HashMap<>();
+        long[] kept = {0};
+        for (ManifestPieces.Line l : lines) {
+            recipes.add(l.recipe());
+            pathByHash.putIfAbsent(l.file().sha256(), l.file().path());
+            if (org.offlinecommons.pack.StreamedItems.reads(l.file())) {
+                documents.putIfAbsent(l.file().sha256(), null);
+            }
+        }
+        Documents wanted = new Documents() {
+            @Override
+            public boolean wants(String sha256) {
+                return documents.containsKey(sha256) && documents.get(sha256) == null
+                        && kept[0] < PIECE_DOCUMENT_BYTES;
+            }
+
+            @Override
+            public void offer(String sha256, byte[] bytes) {
+                if (wants(sha256)) {
+                    documents.put(sha256, bytes);
+                    kept[0] += bytes.length;
+                }
+            }
+        };
+        Needs needs = needs(recipes);
+        if (!needs.files().isEmpty()) {
+            progress.replanned(0, needs.bytes());
+            toFetch[0] += needs.bytes();
+            progress.pack(index, p -> p.withFetch(toFetch[0], p.bytesFetched()));
+            Assembly assembly = new Assembly(needs, pathByHash, where, wanted, writer, index, progress);
+            new ChunkFetcher(peer, connections, bulk).fetch(assembly.groups(), assembly);
+            assembly.flush();
+            writer.finish();
+            List<FileRecipe> checked = new ArrayList<>();
+            for (FileRecipe recipe : assembly.readBack()) {
+                if (stage(recipe, pathByHash.getOrDefault(recipe.fileHash(), recipe.fileHash()), where, wanted)) {
+                    checked.add(recipe);
+                }
+            }
+            library.chunks().putRecipes(checked);
+        }
+        for (ManifestPieces.Line l : lines) {
+            byte[] bytes = null;
+            if (documents.containsKey(l.file().sha256())) {
+                bytes = documents.get(l.file().sha256());
+                if (bytes == null) {
+                    bytes = readBack(l.file(), where);
+                }
+            }
+            items.add(l.file(), bytes);
+        }
+        return needs.bytes();
     }
 
     /** A stored document's bytes (at most the size items read), for its title and text. */

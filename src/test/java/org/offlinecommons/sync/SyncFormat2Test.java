@@ -117,6 +117,34 @@ class SyncFormat2Test {
     }
 
     @Test
+    void aPackOfManyPiecesSyncsWholeAcrossItsGroups() throws IOException {
+        // More files than PackPuller takes in one group of pieces (2,048), so the pull runs in three.
+        Path many = tmp.resolve("many");
+        PackFixtures.write(many, "index.html", "<title>Many</title><p>Start.</p>");
+        for (int i = 0; i < 4_500; i++) {
+            PackFixtures.write(many, "p/" + i + ".html", "<title>Note " + i + "</title><p>word" + i + "z about seeds.</p>");
+        }
+        Path manyZip = tmp.resolve("many.zip");
+        PackBuilder.buildStreamed(many, new PackBuilder.Options("many", "Many", 1L, null, null, null, null, null, null),
+                manyZip, ProgressListener.NONE);
+        new PackImporter(peerLibrary).importPack(manyZip, ProgressListener.NONE);
+        try (FakePeer peer = FakePeer.serving(new LibraryTree(peerLibrary), path -> null)) {
+            SyncStatus status = sync(peer, new PeerClient(peer.base()));
+            assertThat(status.ok()).as(status.summary()).isTrue();
+            assertThat(status.count(SyncStatus.State.ADDED)).isEqualTo(2);
+        }
+        assertThat(library.catalog().items("many")).hasSize(peerLibrary.catalog().items("many").size())
+                .hasSizeGreaterThan(4_499);
+        for (String word : List.of("word0z", "word2047z", "word2048z", "word4499z")) {
+            assertThat(library.search().search(word, null, 10, 0).total()).as(word).isEqualTo(1);
+        }
+        assertThat(new LibraryVerifier(library).verify(ProgressListener.NONE).ok()).isTrue();
+        Path exported = tmp.resolve("many-exported.zip");
+        new PackExporter(library).export("many", exported, ProgressListener.NONE);
+        assertThat(Files.readAllBytes(exported)).isEqualTo(Files.readAllBytes(manyZip));
+    }
+
+    @Test
     void aStaticMirrorServesTheSamePieces() throws IOException {
         Path mirror = tmp.resolve("mirror");
         new MirrorWriter(peerLibrary).write(mirror, List.of(), ProgressListener.NONE);
