@@ -9,8 +9,10 @@ import com.ibm.icu.util.Measure;
 import com.ibm.icu.util.MeasureUnit;
 import com.ibm.icu.util.ULocale;
 import java.util.Locale;
+import java.util.Map;
 import java.util.MissingResourceException;
 import java.util.ResourceBundle;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.offlinecommons.pack.Sizes;
@@ -44,6 +46,12 @@ public final class Messages {
     private final Messages fallback;
     /** For a {@link #perRequest} view: every language, for the menu; else null. */
     private final Languages languages;
+    /**
+     * This language's formats by key, made once: making one (its pattern parsed, its number
+     * formats looked up) cost more than formatting with it. A MessageFormat is not thread-safe,
+     * so each is used under its own lock.
+     */
+    private final Map<String, MessageFormat> formats = new ConcurrentHashMap<>();
 
     private Messages(ResourceBundle bundle) {
         this.bundle = bundle;
@@ -236,7 +244,10 @@ public final class Messages {
     }
 
     private static String formatNow(Messages m, String key, Object... args) {
-        return new MessageFormat(m.get(key), m.locale).format(args);
+        MessageFormat format = m.formats.computeIfAbsent(key, k -> new MessageFormat(m.get(k), m.locale));
+        synchronized (format) {
+            return format.format(args);
+        }
     }
 
     /**

@@ -19,6 +19,9 @@ public final class ContentUrls {
 
     /** Encodes each segment of a '/'-separated path for use in a URL. */
     public static String encodePath(String path) {
+        if (plain(path)) {
+            return path; // nothing to quote: most paths, and a pack page lists hundreds
+        }
         try {
             // The multi-argument URI constructor quotes what is illegal in a path and keeps '/'.
             String encoded = new URI(null, null, "/" + path, null).toASCIIString().substring(1);
@@ -26,5 +29,18 @@ public final class ContentUrls {
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("not a path: " + path, e);
         }
+    }
+
+    /** Only characters a URL path carries as they are (RFC 3986 unreserved, and '/'). */
+    private static boolean plain(String path) {
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -1,6 +1,7 @@
 package org.offlinecommons.web.http;
 
 import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
 import org.offlinecommons.web.Html;
 import org.offlinecommons.web.Messages;
 import org.offlinecommons.web.Templates;
@@ -62,16 +63,16 @@ public final class ErrorPages {
      * @param detail a sentence safe to show (never a stack trace or SQL), or null
      */
     public void respond(Context ctx, int status, String detail) {
-        String html;
+        byte[] html;
         try {
             html = templates.render("error.jte", pages.error(status, detail));
         } catch (RuntimeException e) {
             // The error page itself failed (the library is unreadable, say): still answer in words.
             LOG.error("Could not render the error page for {} {}", ctx.method(), ctx.path(), e);
-            html = "<!DOCTYPE html><meta charset=\"utf-8\"><title>" + Html.escape(messages.get("library.name"))
+            html = ("<!DOCTYPE html><meta charset=\"utf-8\"><title>" + Html.escape(messages.get("library.name"))
                     + "</title><h1>" + Html.escape(messages.get("error.500.heading")) + "</h1><p>"
                     + Html.escape(messages.get("error.500.text")) + "</p><p><a href=\"/\">"
-                    + Html.escape(messages.get("error.back")) + "</a></p>";
+                    + Html.escape(messages.get("error.back")) + "</a></p>").getBytes(StandardCharsets.UTF_8);
         }
         ctx.status(status);
         ctx.contentType(PageRoutes.HTML).result(html);
