@@ -362,10 +362,12 @@ public final class PackPuller {
             boolean published = false;
             try {
                 int n = 0;
-                // Pieces are taken a group at a time (PIECES_GROUP_FILES files): each group waits once
-                // for its chunks and its stored files, so thousands of small pieces do not each
-                // drain the network and the writer.
+                // Pieces are taken a group at a time (PIECES_GROUP_FILES files, or PIECE_DOCUMENT_BYTES
+                // of documents to read for items): each group waits once for its chunks and its
+                // stored files, so thousands of small pieces do not each drain the network and the
+                // writer.
                 List<ManifestPieces.Line> group = new ArrayList<>();
+                long groupDocuments = 0;
                 String firstWhere = null;
                 Iterator<ManifestPieces.Piece> pieces = manifest.pieces().iterator();
                 while (pieces.hasNext()) {
@@ -389,17 +391,23 @@ public final class PackPuller {
                         listHash.update(org.offlinecommons.pack.FileList.line(l.file()));
                         count++;
                         size += l.file().size();
+                        if (org.offlinecommons.pack.StreamedItems.reads(l.file())) {
+                            groupDocuments += l.file().size();
+                        }
                     }
                     previous = lines.get(lines.size() - 1).file().path();
                     if (firstWhere == null) {
                         firstWhere = where;
                     }
                     group.addAll(lines);
-                    if (group.size() >= PIECES_GROUP_FILES || !pieces.hasNext()) {
+                    // A group also ends at the documents it may keep, so that none is read back.
+                    if (group.size() >= PIECES_GROUP_FILES || groupDocuments >= PIECE_DOCUMENT_BYTES
+                            || !pieces.hasNext()) {
                         String groupWhere = firstWhere.equals(where) ? where
                                 : firstWhere + " to piece " + (n - 1) + " (" + piece.sha256() + ")";
                         fetched += pullGroup(group, groupWhere, writer, items, index, progress, toFetch);
                         group = new ArrayList<>();
+                        groupDocuments = 0;
                         firstWhere = null;
                     }
                 }
@@ -439,7 +447,7 @@ public final class PackPuller {
         return plan.here == null ? SyncStatus.State.ADDED : SyncStatus.State.UPDATED;
     }
 
-    /** Files the pieces of a format-2 pack are pulled by, at most (one group: see {@link #pullGroup}). */
+    /** Files a format-2 pack's pieces are pulled by, at most (one group: see {@link #pullGroup}). */
     private static final int PIECES_GROUP_FILES = 2048;
 
     /**
