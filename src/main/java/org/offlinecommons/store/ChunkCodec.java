@@ -2,6 +2,8 @@ package org.offlinecommons.store;
 
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdDictCompress;
+import com.github.luben.zstd.ZstdDictDecompress;
 import com.github.luben.zstd.ZstdException;
 import java.util.Arrays;
 
@@ -12,7 +14,7 @@ import java.util.Arrays;
  */
 final class ChunkCodec {
 
-    private static final int LEVEL = 3;
+    static final int LEVEL = 3;
     /** Below this, a frame's header and the work cost more than they save. */
     private static final int MIN_BYTES = 256;
     /** A chunk larger than twice this is first judged by a slice of this size from its middle. */
@@ -28,8 +30,18 @@ final class ChunkCodec {
     private ChunkCodec() {
     }
 
+    /** A context per thread for compressing with a dictionary, which sets its level. */
+    private static final ThreadLocal<ZstdCompressCtx> DICTIONARY_CONTEXT = ThreadLocal.withInitial(
+            () -> new ZstdCompressCtx().setContentSize(true).setChecksum(false).setDictID(true));
+    /** Larger chunks gain next to nothing from a dictionary and stay plain zstd frames. */
+    static final int DICTIONARY_MAX_BYTES = 128 * 1024;
+
     static byte[] compress(byte[] raw, int level) {
         return CONTEXT.get().setLevel(level).compress(raw);
+    }
+
+    static byte[] compress(byte[] raw, ZstdDictCompress dictionary) {
+        return DICTIONARY_CONTEXT.get().loadDict(dictionary).compress(raw);
     }
 
     /**
@@ -51,6 +63,11 @@ final class ChunkCodec {
      * first, so that video and images (compressed already) cost a slice's work, not a chunk's.
      */
     static Encoded encode(byte[] raw) {
+        return encode(raw, null);
+    }
+
+    /** As {@link #encode(byte[])}, with {@code dictionary} (if any) for chunks it suits. */
+    static Encoded encode(byte[] raw, ChunkDictionaries.Dictionary dictionary) {
         int crc = crc(raw);
         if (raw.length < MIN_BYTES) {
             return new Encoded(ChunkEncoding.IDENTITY, raw, crc);
@@ -61,6 +78,12 @@ final class ChunkCodec {
             if (!worthIt(probe.length, PROBE_BYTES)) {
                 return new Encoded(ChunkEncoding.IDENTITY, raw, crc);
             }
+        }
+        if (dictionary != null && raw.length <= DICTIONARY_MAX_BYTES) {
+            byte[] packed = compress(raw, dictionary.compression());
+            return worthIt(packed.length, raw.length)
+                    ? new Encoded(ChunkEncoding.ZSTD_DICTIONARY, packed, crc)
+                    : new Encoded(ChunkEncoding.IDENTITY, raw, crc);
         }
         byte[] packed = compress(raw, LEVEL);
         return worthIt(packed.length, raw.length)
@@ -77,7 +100,7 @@ final class ChunkCodec {
      * that size (a damaged library) are returned as they are: every reader that must trust a
      * chunk checks its hash, which then fails, as it would for a damaged raw chunk.
      */
-    static byte[] decode(ChunkEncoding encoding, byte[] stored, long size) {
+    static byte[] decode(ChunkEncoding encoding, byte[] stored, long size, ChunkDictionaries dictionaries) {
         if (encoding == ChunkEncoding.IDENTITY) {
             return stored;
         }
@@ -85,7 +108,17 @@ final class ChunkCodec {
             if (Zstd.getFrameContentSize(stored) != size || size > ChunkStore.CHUNK_SIZE) {
                 return stored;
             }
-            byte[] raw = Zstd.decompress(stored, (int) size);
+            byte[] raw;
+            if (encoding == ChunkEncoding.ZSTD_DICTIONARY) {
+                // A missing or damaged dictionary leaves the chunk undecodable: damaged, like its bytes.
+                ZstdDictDecompress dictionary = dictionaries.decoder(Zstd.getDictIdFromFrame(stored));
+                if (dictionary == null) {
+                    return stored;
+                }
+                raw = Zstd.decompress(stored, dictionary, (int) size);
+            } else {
+                raw = Zstd.decompress(stored, (int) size);
+            }
             return raw.length == size ? raw : stored;
         } catch (ZstdException | IllegalArgumentException e) {
             return stored;

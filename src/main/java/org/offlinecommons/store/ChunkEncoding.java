@@ -12,7 +12,14 @@ public enum ChunkEncoding {
      * {@code Content-Encoding: zstd} body on its own, and the frames of a file's chunks in order
      * are a valid zstd stream of the whole file.
      */
-    ZSTD(1);
+    ZSTD(1),
+    /**
+     * One zstd frame compressed with a dictionary trained on the same import's small chunks
+     * ({@link ChunkCompressor}); the frame's header names the dictionary (its Dictionary_ID),
+     * kept in the library's {@code chunk_dictionary} table. Not a {@code Content-Encoding: zstd}
+     * body: a client lacks the dictionary.
+     */
+    ZSTD_DICTIONARY(2);
 
     /** The value in the chunk table's {@code codec} column. */
     final int code;

@@ -77,6 +77,7 @@ public final class ChunkStore {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ChunkStore.class);
 
     private final Database db;
+    private final ChunkDictionaries dictionaries;
     /** Told (on the reading thread) when a read or scrub records damage not recorded before. */
     private volatile Runnable onNewDamage = () -> { };
     private volatile Set<String> knownDamaged = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -84,6 +85,15 @@ public final class ChunkStore {
 
     public ChunkStore(Database db) {
         this.db = db;
+        this.dictionaries = new ChunkDictionaries(db);
+    }
+
+    /**
+     * A compressor for the chunks of one pull (see {@link ChunkCompressor}); the chunks stored
+     * with it are marked with a fresh staging id, which owns its dictionary.
+     */
+    public ChunkCompressor compressor() {
+        return new ChunkCompressor(dictionaries, newStagingId());
     }
 
     /** A file after staging: its hash, size and chunks, all stored, but part of no pack yet. */
@@ -101,7 +111,7 @@ public final class ChunkStore {
      * @throws TooLargeException when the stream holds more than {@code maxBytes}
      */
     public StagedFile stage(InputStream in, long maxBytes, LongConsumer bytesRead) throws IOException {
-        return stage(in, maxBytes, bytesRead, null, null);
+        return stage(in, maxBytes, bytesRead, null, null, null);
     }
 
     /** Runs {@code write} on {@code writer}, or now when there is none. */
@@ -114,7 +124,7 @@ public final class ChunkStore {
     }
 
     private StagedFile stage(InputStream in, long maxBytes, LongConsumer bytesRead, WriteBehind writer,
-                             Long stagedBy) throws IOException {
+                             Long stagedBy, ChunkCompressor compressor) throws IOException {
         MessageDigest fileDigest = Hashes.sha256();
         List<ChunkRef> refs = new ArrayList<>();
         List<ChunkCodec.Encoded> batchData = new ArrayList<>();
@@ -134,7 +144,7 @@ public final class ChunkStore {
             refs.add(ref);
             batchRefs.add(ref);
             // Compressed here, not on the writer: the write lock is held only for the insert.
-            batchData.add(ChunkCodec.encode(buf));
+            batchData.add(compressor == null ? ChunkCodec.encode(buf) : compressor.encode(buf));
             if (batchRefs.size() >= BATCH_CHUNKS) {
                 List<ChunkRef> r = List.copyOf(batchRefs);
                 List<ChunkCodec.Encoded> d = List.copyOf(batchData);
@@ -214,11 +224,14 @@ public final class ChunkStore {
         private final List<FileRecipe> recipes = new ArrayList<>();
         private final WriteBehind writer;
         private final Long stagedBy;
+        private final ChunkCompressor compressor;
         private long bytes;
 
         private Batch(WriteBehind writer, Long stagedBy) {
             this.writer = writer;
             this.stagedBy = stagedBy;
+            // A dictionary needs an owner to be removed with the chunks of a failed import.
+            this.compressor = stagedBy == null ? null : new ChunkCompressor(dictionaries, stagedBy);
         }
 
         public StagedFile stage(InputStream in, long maxBytes, LongConsumer bytesRead) throws IOException {
@@ -238,7 +251,7 @@ public final class ChunkStore {
             if (buf.length == CHUNK_SIZE) {
                 flush();
                 return ChunkStore.this.stage(new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(buf), in),
-                        maxBytes, bytesRead, writer, stagedBy);
+                        maxBytes, bytesRead, writer, stagedBy, compressor);
             }
             if (in.read() != -1) {
                 throw new IOException("stream did not end where expected");
@@ -247,7 +260,7 @@ public final class ChunkStore {
             List<ChunkRef> chunks = buf.length == 0 ? List.of() : List.of(new ChunkRef(hash, buf.length));
             if (buf.length > 0) {
                 refs.add(chunks.get(0));
-                data.add(ChunkCodec.encode(buf));
+                data.add(compressor == null ? ChunkCodec.encode(buf) : compressor.encode(buf));
             }
             StagedFile staged = new StagedFile(hash, buf.length, chunks);
             smallContent.accept(buf);
@@ -296,6 +309,11 @@ public final class ChunkStore {
      * which is what makes retries and shared files cheap.
      */
     public void putChunks(List<ChunkRef> refs, List<byte[]> data) {
+        putChunks(refs, data, null);
+    }
+
+    /** As {@link #putChunks(List, List)}, compressed by {@code compressor} (null: each chunk alone). */
+    public void putChunks(List<ChunkRef> refs, List<byte[]> data, ChunkCompressor compressor) {
         if (refs.isEmpty()) {
             return;
         }
@@ -308,10 +326,10 @@ public final class ChunkStore {
         for (int i = 0; i < refs.size(); i++) {
             if (missing.remove(refs.get(i).hash())) { // also skips a chunk repeated inside one batch
                 newRefs.add(refs.get(i));
-                encoded.add(ChunkCodec.encode(data.get(i)));
+                encoded.add(compressor == null ? ChunkCodec.encode(data.get(i)) : compressor.encode(data.get(i)));
             }
         }
-        insertChunks(newRefs, encoded, null);
+        insertChunks(newRefs, encoded, compressor == null ? null : compressor.stagedBy());
     }
 
     /** Stores chunks encoded already; existing ones are skipped. */
@@ -497,7 +515,7 @@ public final class ChunkStore {
             return Optional.empty();
         }
         Stored s = stored.get();
-        byte[] raw = ChunkCodec.decode(s.encoding(), s.data(), s.size());
+        byte[] raw = ChunkCodec.decode(s.encoding(), s.data(), s.size(), dictionaries);
         // The CRC-32C stored beside the chunk when it was written (after its SHA-256 was checked)
         // catches what a disk does to it at a hundredth of SHA-256's cost; chunks stored before
         // it existed are checked against their SHA-256. The scrub and verify always use SHA-256.
@@ -527,7 +545,7 @@ public final class ChunkStore {
 
     /** A chunk's raw bytes as stored, unchecked: for the verifier and the scrub, which check them. */
     Optional<byte[]> readUnchecked(String hash) {
-        return readEncoded(hash).map(e -> ChunkCodec.decode(e.encoding(), e.data(), e.size()));
+        return readEncoded(hash).map(e -> ChunkCodec.decode(e.encoding(), e.data(), e.size(), dictionaries));
     }
 
     static boolean intact(String hash, byte[] raw) {
@@ -701,7 +719,7 @@ public final class ChunkStore {
      * A chunk as it is stored, {@code size} being that of its raw bytes. A server may send a
      * {@link ChunkEncoding#ZSTD} chunk as it is to a client that accepts {@code zstd}, or a file's
      * chunks in order when all of them are (their frames make one zstd stream), instead of
-     * compressing the file again for every request.
+     * compressing the file again for every request; not a {@link ChunkEncoding#ZSTD_DICTIONARY} one.
      */
     public record EncodedChunk(ChunkEncoding encoding, byte[] data, long size) {
     }
@@ -846,6 +864,10 @@ public final class ChunkStore {
             });
             removed += n;
             if (n == 0) {
+                db.write(c -> {
+                    ChunkDictionaries.dropUnused(c, stagedBy, Long.MAX_VALUE);
+                    return null;
+                });
                 return removed;
             }
         }
@@ -875,7 +897,9 @@ public final class ChunkStore {
                     DELETE FROM chunk WHERE created_at <= ?
                       AND NOT EXISTS (SELECT 1 FROM file_chunk fc WHERE fc.chunk_hash = chunk.hash)""")) {
                 ps.setLong(1, cutoff);
-                return ps.executeUpdate();
+                int removed = ps.executeUpdate();
+                ChunkDictionaries.dropUnused(c, null, cutoff);
+                return removed;
             }
         });
     }

@@ -297,6 +297,22 @@ final class Schema {
             CREATE TRIGGER search_rank_of_item AFTER DELETE ON item BEGIN DELETE FROM search_rank WHERE rowid = old.id; DELETE FROM search_listing WHERE row = old.id; END;
             INSERT INTO setting(key, value) VALUES ('search.rebuild.after', '0')
               ON CONFLICT(key) DO UPDATE SET value = excluded.value;
+            """,
+            """
+            -- zstd dictionaries, each trained on the first small chunks of one import or pull
+            -- (store.ChunkCompressor) and used for its other small chunks (codec 2). id is zstd's
+            -- Dictionary_ID, which each such chunk's frame header carries. Kept twice with the
+            -- SHA-256 of its bytes, since a damaged dictionary would damage all of its chunks.
+            -- staged_by is the import or pull whose chunks carry the same staged_by; a dictionary
+            -- goes once none of them is left (a failed import at once, otherwise the sweep).
+            CREATE TABLE chunk_dictionary(
+              id INTEGER PRIMARY KEY,
+              data BLOB NOT NULL,
+              copy BLOB NOT NULL,
+              sha256 TEXT NOT NULL,
+              staged_by INTEGER NOT NULL,
+              created_at INTEGER NOT NULL
+            );
             """
     );
 

@@ -20,6 +20,7 @@ import org.offlinecommons.pack.ItemStaging;
 import org.offlinecommons.pack.PackException;
 import org.offlinecommons.pack.PackManifest;
 import org.offlinecommons.pack.PackPublisher;
+import org.offlinecommons.store.ChunkCompressor;
 import org.offlinecommons.store.ChunkRef;
 import org.offlinecommons.store.ChunkStore;
 import org.offlinecommons.store.FileRecipe;
@@ -282,7 +283,8 @@ public final class PackPuller {
             ItemStaging items = new ItemStaging(library, manifest.pack(), writer);
             boolean published = false;
             try {
-                Assembly assembly = new Assembly(needs, pathByHash, source, documents(items), writer, index, progress);
+                Assembly assembly = new Assembly(needs, pathByHash, source, documents(items), writer,
+                        library.chunks().compressor(), index, progress);
                 new ChunkFetcher(peer, connections, bulk).fetch(assembly.groups(), assembly);
                 assembly.flush();
                 writer.finish(); // the chunks the files below read back are stored
@@ -359,6 +361,7 @@ public final class PackPuller {
         try (WriteBehind writer = library.chunks().bulkWriter("sync-writer", WRITES_AHEAD)) {
             org.offlinecommons.pack.StreamedItems items = new org.offlinecommons.pack.StreamedItems(library,
                     pack.entry(), pack.language(), writer);
+            ChunkCompressor compressor = library.chunks().compressor();
             boolean published = false;
             try {
                 int n = 0;
@@ -405,7 +408,7 @@ public final class PackPuller {
                             || !pieces.hasNext()) {
                         String groupWhere = firstWhere.equals(where) ? where
                                 : firstWhere + " to piece " + (n - 1) + " (" + piece.sha256() + ")";
-                        fetched += pullGroup(group, groupWhere, writer, items, index, progress, toFetch);
+                        fetched += pullGroup(group, groupWhere, writer, compressor, items, index, progress, toFetch);
                         group = new ArrayList<>();
                         groupDocuments = 0;
                         firstWhere = null;
@@ -455,7 +458,8 @@ public final class PackPuller {
      * then stages their files and items. Returns the bytes fetched.
      */
     private long pullGroup(List<ManifestPieces.Line> lines, String where, WriteBehind writer,
-                           org.offlinecommons.pack.StreamedItems items, int index, SyncProgress progress,
+                           ChunkCompressor compressor, org.offlinecommons.pack.StreamedItems items, int index,
+                           SyncProgress progress,
                            long[] toFetch) {
         List<FileRecipe> recipes = new ArrayList<>(lines.size());
         Map<String, String> pathByHash = new HashMap<>();
@@ -488,7 +492,7 @@ public final class PackPuller {
             progress.replanned(0, needs.bytes());
             toFetch[0] += needs.bytes();
             progress.pack(index, p -> p.withFetch(toFetch[0], p.bytesFetched()));
-            Assembly assembly = new Assembly(needs, pathByHash, where, wanted, writer, index, progress);
+            Assembly assembly = new Assembly(needs, pathByHash, where, wanted, writer, compressor, index, progress);
             new ChunkFetcher(peer, connections, bulk).fetch(assembly.groups(), assembly);
             assembly.flush();
             writer.finish();
@@ -564,6 +568,7 @@ public final class PackPuller {
         private final String source;
         private final Documents items;
         private final WriteBehind writer;
+        private final ChunkCompressor compressor;
         private final int index;
         private final SyncProgress progress;
         private final List<List<Part>> parts = new ArrayList<>();
@@ -578,7 +583,8 @@ public final class PackPuller {
         private java.io.ByteArrayOutputStream document;
 
         Assembly(Needs needs, Map<String, String> pathByHash, String source, Documents items, WriteBehind writer,
-                 int index, SyncProgress progress) {
+                 ChunkCompressor compressor, int index, SyncProgress progress) {
+            this.compressor = compressor;
             this.needs = needs;
             this.pathByHash = pathByHash;
             this.source = source;
@@ -716,7 +722,7 @@ public final class PackPuller {
             List<byte[]> data = chunkData;
             List<FileRecipe> done = recipes;
             writer.submit(() -> {
-                library.chunks().putChunks(refs, data);
+                library.chunks().putChunks(refs, data, compressor);
                 library.chunks().putRecipes(done);
             });
             chunkRefs = new ArrayList<>();
@@ -741,7 +747,7 @@ public final class PackPuller {
             allData.addAll(chunks);
             chunkRefs = new ArrayList<>();
             chunkData = new ArrayList<>();
-            library.chunks().putChunks(allRefs, allData);
+            library.chunks().putChunks(allRefs, allData, compressor);
             if (failed == null) {
                 library.chunks().putRecipes(recipes);
             }
