@@ -18,6 +18,7 @@ import org.offlinecommons.pack.PackFixtures;
 import org.offlinecommons.pack.PackImporter;
 import org.offlinecommons.store.Item;
 import org.offlinecommons.store.Library;
+import org.offlinecommons.store.LibraryTables;
 import org.offlinecommons.store.LibraryVerifier;
 import org.offlinecommons.store.ProgressListener;
 
@@ -122,7 +123,13 @@ class SyncFormat2Test {
         Path many = tmp.resolve("many");
         PackFixtures.write(many, "index.html", "<title>Many</title><p>Start.</p>");
         for (int i = 0; i < 4_500; i++) {
-            PackFixtures.write(many, "p/" + i + ".html", "<title>Note " + i + "</title><p>word" + i + "z about seeds.</p>");
+            // Pages large enough to compress, alike enough for a dictionary (store.ChunkCompressor).
+            PackFixtures.write(many, "p/" + i + ".html", "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                    + "<title>Note " + i + "</title><link rel=\"stylesheet\" href=\"../style.css\"></head><body>"
+                    + "<nav class=\"site\"><a href=\"../index.html\">Home</a></nav><main><h1>Note " + i + "</h1>"
+                    + "<p>word" + i + "z about seeds, " + (i * 7919 % 1000) + " of them, and how a school garden grows"
+                    + " beans, maize and " + (i % 13) + " kinds of squash.</p></main><footer>School library</footer>"
+                    + "</body></html>");
         }
         Path manyZip = tmp.resolve("many.zip");
         PackBuilder.buildStreamed(many, new PackBuilder.Options("many", "Many", 1L, null, null, null, null, null, null),
@@ -138,6 +145,9 @@ class SyncFormat2Test {
         for (String word : List.of("word0z", "word2047z", "word2048z", "word4499z")) {
             assertThat(library.search().search(word, null, 10, 0).total()).as(word).isEqualTo(1);
         }
+        // Both sides compressed most pages with a dictionary of their own, and give them back exactly.
+        assertThat(LibraryTables.chunksWithDictionary(peerLibrary)).isGreaterThan(3_000);
+        assertThat(LibraryTables.chunksWithDictionary(library)).isGreaterThan(3_000);
         assertThat(new LibraryVerifier(library).verify(ProgressListener.NONE).ok()).isTrue();
         Path exported = tmp.resolve("many-exported.zip");
         new PackExporter(library).export("many", exported, ProgressListener.NONE);
