@@ -452,7 +452,9 @@ public final class Catalog {
                     SELECT sf.path FROM staged_file sf LEFT JOIN file_recipe r ON r.file_hash = sf.sha256
                     WHERE sf.batch = ? AND (r.file_hash IS NULL OR r.size != sf.size OR r.chunk_count !=
                       (SELECT count(*) FROM file_chunk fc WHERE fc.file_hash = sf.sha256
-                         AND EXISTS (SELECT 1 FROM chunk ch WHERE ch.hash = fc.chunk_hash)))
+                         AND EXISTS (SELECT 1 FROM chunk ch WHERE ch.hash = fc.chunk_hash))
+                      + (r.chunk_count = 1 AND NOT EXISTS (SELECT 1 FROM file_chunk fc WHERE fc.file_hash = sf.sha256)
+                         AND EXISTS (SELECT 1 FROM chunk ch WHERE ch.hash = sf.sha256 AND ch.size = sf.size)))
                     LIMIT 1""")) {
                 ps.setString(1, batch);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -612,8 +614,10 @@ public final class Catalog {
     /** Whether any file of the packs {@code packIds} is made with the chunk {@code chunkHash}. */
     public boolean usesChunk(List<String> packIds, String chunkHash) {
         return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM file_chunk fc JOIN pack_file pf"
-                    + " ON pf.sha256 = fc.file_hash WHERE fc.chunk_hash = ? AND pf.pack_id = ? LIMIT 1")) {
+            // A file of one chunk has the chunk's hash and no file_chunk row (ChunkStore.writeRecipe).
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pack_file pf WHERE pf.sha256 = ?1"
+                    + " AND pf.pack_id = ?2 UNION ALL SELECT 1 FROM file_chunk fc JOIN pack_file pf"
+                    + " ON pf.sha256 = fc.file_hash WHERE fc.chunk_hash = ?1 AND pf.pack_id = ?2 LIMIT 1")) {
                 for (String id : packIds) {
                     ps.setString(1, chunkHash);
                     ps.setString(2, id);
@@ -712,7 +716,8 @@ public final class Catalog {
              PreparedStatement chunks = c.prepareStatement("""
                      SELECT count(*), coalesce(sum(fc.size), 0),
                             count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM chunk ch WHERE ch.hash = fc.chunk_hash))
-                     FROM file_chunk fc WHERE fc.file_hash = ?""")) {
+                     FROM file_chunk fc WHERE fc.file_hash = ?""");
+             PreparedStatement oneChunk = c.prepareStatement("SELECT size FROM chunk WHERE hash = ?")) {
             for (StoredFile f : files) {
                 recipe.setString(1, f.sha256());
                 long size;
@@ -725,11 +730,22 @@ public final class Catalog {
                     count = rs.getInt(2);
                 }
                 chunks.setString(1, f.sha256());
+                boolean complete;
                 try (ResultSet rs = chunks.executeQuery()) {
                     rs.next();
-                    if (size != f.size() || rs.getInt(1) != count || rs.getLong(2) != size || rs.getInt(3) != 0) {
-                        throw new IncompleteContentException(f.path());
+                    int rows = rs.getInt(1);
+                    if (rows == 0 && count == 1) {
+                        // A file of one chunk is that chunk, with no file_chunk row (ChunkStore.writeRecipe).
+                        oneChunk.setString(1, f.sha256());
+                        try (ResultSet one = oneChunk.executeQuery()) {
+                            complete = one.next() && one.getLong(1) == size;
+                        }
+                    } else {
+                        complete = rows == count && rs.getLong(2) == size && rs.getInt(3) == 0;
                     }
+                }
+                if (size != f.size() || !complete) {
+                    throw new IncompleteContentException(f.path());
                 }
             }
         }

@@ -349,6 +349,13 @@ public final class ChunkStore {
         insertChunks(newRefs, encoded, stagedBy);
     }
 
+    /**
+     * SQL true when no recipe uses the chunk of the row {@code chunk}: listed in {@code file_chunk},
+     * or the one chunk of a file of one chunk, which has no row there ({@link #writeRecipe}).
+     */
+    static final String CHUNK_UNUSED = " NOT EXISTS (SELECT 1 FROM file_chunk fc WHERE fc.chunk_hash = chunk.hash)"
+            + " AND NOT EXISTS (SELECT 1 FROM file_recipe ur WHERE ur.file_hash = chunk.hash AND ur.chunk_count = 1)";
+
     private static final String INSERT_CHUNK =
             "INSERT OR IGNORE INTO chunk(hash, size, created_at, data, codec, staged_by, crc) VALUES (?, ?, ?, ?, ?, ?, ?)";
 
@@ -427,6 +434,11 @@ public final class ChunkStore {
             }
             ps.executeUpdate();
         }
+        if (recipe.chunks().size() == 1 && recipe.chunks().get(0).hash().equals(recipe.fileHash())) {
+            // A file of one chunk is that chunk (same bytes, same hash): no row says so. Half of a
+            // library of small pages' per-file rows (docs/performance.md, "Scale").
+            return;
+        }
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT OR REPLACE INTO file_chunk(file_hash, seq, chunk_hash, size) VALUES (?, ?, ?, ?)")) {
             int seq = 0;
@@ -461,7 +473,7 @@ public final class ChunkStore {
 
     /** One query, prepared once per pooled reader: large files and syncs look recipes up by the thousand. */
     private static final String RECIPE = """
-            SELECT r.size, c.chunk_hash, c.size FROM file_recipe r
+            SELECT r.size, c.chunk_hash, c.size, r.chunk_count FROM file_recipe r
               LEFT JOIN file_chunk c ON c.file_hash = r.file_hash
              WHERE r.file_hash = ? ORDER BY c.seq""";
 
@@ -488,15 +500,20 @@ public final class ChunkStore {
     private static Optional<FileRecipe> recipe(PreparedStatement ps, String fileHash) throws SQLException {
         ps.setString(1, fileHash);
         long size = -1;
+        int count = 0;
         List<ChunkRef> chunks = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 size = rs.getLong(1);
+                count = rs.getInt(4);
                 String chunk = rs.getString(2);
                 if (chunk != null) {
                     chunks.add(new ChunkRef(chunk, rs.getLong(3)));
                 }
             }
+        }
+        if (count == 1 && chunks.isEmpty()) {
+            chunks.add(new ChunkRef(fileHash, size));
         }
         return size < 0 ? Optional.empty() : Optional.of(new FileRecipe(fileHash, size, chunks));
     }
@@ -566,9 +583,11 @@ public final class ChunkStore {
         try {
             where = db.read(c -> {
                 try (PreparedStatement ps = c.prepareStatement("""
+                        SELECT pf.pack_id || '/' || pf.path FROM pack_file pf WHERE pf.sha256 = ?1
+                        UNION ALL
                         SELECT pf.pack_id || '/' || pf.path FROM file_chunk fc
                           JOIN pack_file pf ON pf.sha256 = fc.file_hash
-                         WHERE fc.chunk_hash = ? LIMIT 1""")) {
+                         WHERE fc.chunk_hash = ?1 LIMIT 1""")) {
                     ps.setString(1, hash);
                     try (ResultSet rs = ps.executeQuery()) {
                         return rs.next() ? rs.getString(1) : "";
@@ -807,6 +826,7 @@ public final class ChunkStore {
             }
         }
         List<String> chunks = new ArrayList<>();
+        chunks.add(fileHash); // the chunk of a file of one chunk, if it was one
         try (PreparedStatement ps = c.prepareStatement("SELECT chunk_hash FROM file_chunk WHERE file_hash = ?")) {
             ps.setString(1, fileHash);
             try (ResultSet rs = ps.executeQuery()) {
@@ -820,8 +840,7 @@ public final class ChunkStore {
             ps.executeUpdate();
         }
         try (PreparedStatement ps = c.prepareStatement("""
-                DELETE FROM chunk WHERE hash = ? AND created_at < ?
-                  AND NOT EXISTS (SELECT 1 FROM file_chunk fc WHERE fc.chunk_hash = chunk.hash)""")) {
+                DELETE FROM chunk WHERE hash = ? AND created_at < ? AND """ + CHUNK_UNUSED)) {
             for (String chunk : new LinkedHashSet<>(chunks)) {
                 ps.setString(1, chunk);
                 ps.setLong(2, startedAt + 1);
@@ -857,7 +876,7 @@ public final class ChunkStore {
             int n = db.write(c -> {
                 try (PreparedStatement ps = c.prepareStatement("""
                         DELETE FROM chunk WHERE id IN (SELECT id FROM chunk WHERE staged_by = ?
-                          AND NOT EXISTS (SELECT 1 FROM file_chunk fc WHERE fc.chunk_hash = chunk.hash) LIMIT 64)""")) {
+                          AND """ + CHUNK_UNUSED + " LIMIT 64)")) {
                     ps.setLong(1, stagedBy);
                     return ps.executeUpdate();
                 }
@@ -894,8 +913,7 @@ public final class ChunkStore {
             }
             SearchIndex.removeStaged(c, "created_at <= ?", ps -> ps.setLong(1, cutoff));
             try (PreparedStatement ps = c.prepareStatement("""
-                    DELETE FROM chunk WHERE created_at <= ?
-                      AND NOT EXISTS (SELECT 1 FROM file_chunk fc WHERE fc.chunk_hash = chunk.hash)""")) {
+                    DELETE FROM chunk WHERE created_at <= ? AND """ + CHUNK_UNUSED)) {
                 ps.setLong(1, cutoff);
                 int removed = ps.executeUpdate();
                 ChunkDictionaries.dropUnused(c, null, cutoff);
