@@ -144,7 +144,7 @@ public final class ChunkStore {
             refs.add(ref);
             batchRefs.add(ref);
             // Compressed here, not on the writer: the write lock is held only for the insert.
-            batchData.add(compressor == null ? ChunkCodec.encode(buf) : compressor.encode(buf));
+            batchData.add(encode(compressor, buf));
             if (batchRefs.size() >= BATCH_CHUNKS) {
                 List<ChunkRef> r = List.copyOf(batchRefs);
                 List<ChunkCodec.Encoded> d = List.copyOf(batchData);
@@ -260,7 +260,7 @@ public final class ChunkStore {
             List<ChunkRef> chunks = buf.length == 0 ? List.of() : List.of(new ChunkRef(hash, buf.length));
             if (buf.length > 0) {
                 refs.add(chunks.get(0));
-                data.add(compressor == null ? ChunkCodec.encode(buf) : compressor.encode(buf));
+                data.add(encode(compressor, buf));
             }
             StagedFile staged = new StagedFile(hash, buf.length, chunks);
             smallContent.accept(buf);
@@ -326,10 +326,15 @@ public final class ChunkStore {
         for (int i = 0; i < refs.size(); i++) {
             if (missing.remove(refs.get(i).hash())) { // also skips a chunk repeated inside one batch
                 newRefs.add(refs.get(i));
-                encoded.add(compressor == null ? ChunkCodec.encode(data.get(i)) : compressor.encode(data.get(i)));
+                encoded.add(encode(compressor, data.get(i)));
             }
         }
         insertChunks(newRefs, encoded, compressor == null ? null : compressor.stagedBy());
+    }
+
+    /** {@code raw} encoded by {@code compressor}, or alone when there is none. */
+    private static ChunkCodec.Encoded encode(ChunkCompressor compressor, byte[] raw) {
+        return compressor == null ? ChunkCodec.encode(raw) : compressor.encode(raw);
     }
 
     /** Stores chunks encoded already; existing ones are skipped. */
