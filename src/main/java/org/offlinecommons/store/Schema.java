@@ -313,6 +313,51 @@ final class Schema {
               staged_by INTEGER NOT NULL,
               created_at INTEGER NOT NULL
             );
+            """,
+            """
+            -- A smaller search index (docs/performance.md, "Smaller search index"): the prefix
+            -- indexes were more than half of both full-text tables, and which column of an item
+            -- a word is in was most of the rest of the body's index. The body index now only finds
+            -- items (detail=none, no prefix index): search_rank ranks them and no query filters
+            -- it by column. So query words of 1-3 letters match whole words (store.SearchQuery),
+            -- longer ones also as prefixes, found from the term list. The search box's
+            -- suggestions, which want typed prefixes of titles at once, get a small index of
+            -- titles alone with the prefix indexes. The old tables keep no text, so the new ones
+            -- are rebuilt from the stored files when the library is next opened, as for schema 10.
+            DELETE FROM search_text WHERE row IN (SELECT row FROM staged_search);
+            DELETE FROM staged_search;
+            DELETE FROM search_listing;
+            DROP TRIGGER search_rank_of_item;
+            DROP TABLE search_vocab;
+            DROP TABLE search;
+            DROP TABLE search_rank;
+            CREATE VIRTUAL TABLE search USING fts5(
+              title, headings, body, listing,
+              tokenize = "unicode61 remove_diacritics 2 categories 'L* N* Co M*'",
+              detail = none,
+              content = '',
+              contentless_delete = 1
+            );
+            INSERT INTO search(search, rank) VALUES ('hashsize', 8388608);
+            INSERT INTO search(search, rank) VALUES ('automerge', 8);
+            CREATE VIRTUAL TABLE search_vocab USING fts5vocab(search, row);
+            CREATE VIRTUAL TABLE search_rank USING fts5(
+              title, headings, lead,
+              tokenize = "unicode61 remove_diacritics 2 categories 'L* N* Co M*'",
+              content = '',
+              contentless_delete = 1
+            );
+            CREATE VIRTUAL TABLE search_title USING fts5(
+              title,
+              tokenize = "unicode61 remove_diacritics 2 categories 'L* N* Co M*'",
+              prefix = '2 3',
+              detail = none,
+              content = '',
+              contentless_delete = 1
+            );
+            CREATE TRIGGER search_rank_of_item AFTER DELETE ON item BEGIN DELETE FROM search_rank WHERE rowid = old.id; DELETE FROM search_title WHERE rowid = old.id; DELETE FROM search_listing WHERE row = old.id; END;
+            INSERT INTO setting(key, value) VALUES ('search.rebuild.after', '0')
+              ON CONFLICT(key) DO UPDATE SET value = excluded.value;
             """
     );
 

@@ -147,11 +147,19 @@ public final class SearchIndex {
     }
 
     private SearchResults compute(String q, String packId, int lim, int off, AnswerKey key, long generation) {
-        SearchQuery query = SearchQuery.parse(q, languages(packId, generation));
-        String match = query.match();
-        Found found = query.phrases().isEmpty()
-                ? db.read(c -> find(c, query, packId, lim, off))
-                : findPhrases(query, packId, lim, off);
+        List<String> languages = languages(packId, generation);
+        SearchQuery query = SearchQuery.parse(q, languages);
+        Found found = find(query, packId, lim, off);
+        if (found.total() == 0) {
+            // Short words are whole words; found nowhere whole, they were likely typed unfinished
+            // ("pho" for "photosynthesis"), so they are tried as the prefixes they are, at the
+            // cost of merging the lists of every word they begin (docs/performance.md).
+            SearchQuery prefixes = SearchQuery.parseAllPrefixes(q, languages);
+            if (!prefixes.match().equals(query.match())) {
+                query = prefixes;
+                found = find(prefixes, packId, lim, off);
+            }
+        }
         List<SearchHit> hits = found.hits();
         // Snippets are cut here, not by FTS5's snippet(): its cost grows with the square of a
         // word's occurrences, and "the" in a 500-page book took a second per query. The text is
@@ -166,13 +174,19 @@ public final class SearchIndex {
         String suggestion = null;
         if (found.total() == 0 && off == 0) {
             suggestion = spelling.suggest(query, q, corrected -> {
-                SearchQuery other = SearchQuery.parse(corrected, languages(packId, generation));
+                SearchQuery other = SearchQuery.parse(corrected, languages);
                 return !other.isEmpty() && db.read(c -> count(c, other.match(), packId)) > 0;
             }).orElse(null);
         }
         SearchResults answer = new SearchResults(q, found.total(), off, hits, suggestion);
         recent.put(key, generation, answer);
         return answer;
+    }
+
+    private Found find(SearchQuery query, String packId, int lim, int off) {
+        return query.phrases().isEmpty()
+                ? db.read(c -> find(c, query, packId, lim, off))
+                : findPhrases(query, packId, lim, off);
     }
 
     private static String packFilter(String packId) {
@@ -600,10 +614,12 @@ public final class SearchIndex {
         private final PreparedStatement search;
         private final PreparedStatement rank;
         private final PreparedStatement listing;
+        private final PreparedStatement title;
 
         RowWriter(java.sql.Connection c) throws java.sql.SQLException {
             search = c.prepareStatement("INSERT INTO search(rowid, title, headings, body, listing) VALUES (?, ?, ?, ?, ?)");
             rank = c.prepareStatement("INSERT INTO search_rank(rowid, title, headings, lead) VALUES (?, ?, ?, ?)");
+            title = c.prepareStatement("INSERT INTO search_title(rowid, title) VALUES (?, ?)");
             listing = c.prepareStatement("INSERT OR IGNORE INTO search_listing(row) VALUES (?)");
         }
 
@@ -623,6 +639,9 @@ public final class SearchIndex {
             rank.setString(3, a.headings());
             rank.setString(4, lead);
             rank.executeUpdate();
+            title.setLong(1, row);
+            title.setString(2, a.title());
+            title.executeUpdate();
             if (a.listing()) {
                 listing.setLong(1, row);
                 listing.executeUpdate();
@@ -631,8 +650,8 @@ public final class SearchIndex {
 
         @Override
         public void close() throws java.sql.SQLException {
-            try (search; rank; listing) {
-                // closes all three
+            try (search; rank; listing; title) {
+                // closes all four
             }
         }
     }
@@ -658,7 +677,8 @@ public final class SearchIndex {
             ps.executeUpdate();
         }
         for (String sql : new String[] {"DELETE FROM search_text WHERE row IN",
-            "DELETE FROM search_rank WHERE rowid IN", "DELETE FROM search_listing WHERE row IN"}) {
+            "DELETE FROM search_rank WHERE rowid IN", "DELETE FROM search_title WHERE rowid IN",
+            "DELETE FROM search_listing WHERE row IN"}) {
             try (PreparedStatement ps = c.prepareStatement(sql + " (SELECT row FROM staged_search WHERE " + where + ")")) {
                 binder.bind(ps);
                 ps.executeUpdate();

@@ -12,11 +12,16 @@ import java.util.Set;
  *
  * <p>People type words, not FTS5 syntax: each word becomes a group of quoted terms, so
  * {@code *}, {@code -}, {@code NEAR} or stray parentheses are just text and can never make the
- * query fail. A word matches as a prefix of an indexed word ("asyn" finds "asyncio"), or by its
- * stem in any of {@code languages} ("reads" finds "reading"): {@code ("reads"* OR "ǀread" OR
- * "read")}. Words between double quotes are a phrase: each must be there as written (no prefix,
- * no stem), and since the index keeps no positions ({@code detail=column}), the search checks
- * that they stand together in the hit's text ({@link #phrases}).
+ * query fail. A word of {@value #PREFIX_LETTERS} letters or more (or of Chinese, Japanese or
+ * Thai) matches as a prefix of an indexed word ("asyn" finds "asyncio"); a shorter one as a
+ * whole word ("pi", "war"): the index keeps no prefix index, and the words that start with two
+ * letters are a good part of its vocabulary. Only when that finds nothing are short words tried
+ * as prefixes ({@link #parseAllPrefixes}); the search box's suggestions, from an index of titles
+ * that keeps prefix indexes, complete them as typed. Any word also matches
+ * by its stem in any of {@code languages} ("reads" finds "reading"): {@code ("reads"* OR "ǀread"
+ * OR "read")}. Words between double quotes are a phrase: each must be there as written (no
+ * prefix, no stem), and since the index keeps no positions ({@code detail=none}), the search
+ * checks that they stand together in the hit's text ({@link #phrases}).
  *
  * @param match    the FTS5 expression, "" when the query holds no words
  * @param rank     the same words ORed, for ranking: an item's title with some of them counts
@@ -27,6 +32,8 @@ import java.util.Set;
 public record SearchQuery(String match, String rank, List<String> words, List<String> terms, List<String> phrases) {
 
     static final int MAX_TERMS = 12;
+    /** The letters a word needs to match as a prefix. */
+    static final int PREFIX_LETTERS = 4;
     static final int MAX_TERM_LENGTH = 64;
 
     public SearchQuery {
@@ -41,6 +48,18 @@ public record SearchQuery(String match, String rank, List<String> words, List<St
 
     /** The query {@code q} for packs in {@code languages} (language tags; stems of each are tried). */
     public static SearchQuery parse(String q, Collection<String> languages) {
+        return parse(q, languages, false);
+    }
+
+    /**
+     * The same with every word a prefix, however short: what a search whose short words found
+     * nothing whole asks next ("pho" typed for "photosynthesis").
+     */
+    public static SearchQuery parseAllPrefixes(String q, Collection<String> languages) {
+        return parse(q, languages, true);
+    }
+
+    private static SearchQuery parse(String q, Collection<String> languages, boolean allPrefixes) {
         String query = q == null ? "" : q;
         Set<String> stemLanguages = new LinkedHashSet<>();
         for (String l : languages) {
@@ -96,7 +115,7 @@ public record SearchQuery(String match, String rank, List<String> words, List<St
                     }
                 }
                 int from = and(match).length();
-                append(match, w, group);
+                append(match, w, group, !stemLanguages.isEmpty(), allPrefixes);
                 groups.add(match.substring(from));
                 // For ranking, the word as typed also counts whole: "chapter7" before "chapter764".
                 exact.add("\"" + w + "\"");
@@ -132,13 +151,21 @@ public record SearchQuery(String match, String rank, List<String> words, List<St
         return match.length() > 0 ? match.append(" AND ") : match;
     }
 
-    private static void append(StringBuilder match, String word, Set<String> stems) {
+    private static void append(StringBuilder match, String word, Set<String> stems, boolean stemmed,
+                               boolean allPrefixes) {
         // Terms hold no double quotes, so quoting makes each a plain token; '*' makes it a prefix.
-        if (stems.isEmpty()) {
-            match.append('"').append(word).append("\"*");
+        boolean prefix = allPrefixes || matchesAsPrefix(word);
+        String term = '"' + word + (prefix ? "\"*" : "\"");
+        if (stems.isEmpty() && (prefix || !stemmed)) {
+            match.append(term);
             return;
         }
-        match.append("(\"").append(word).append("\"*");
+        match.append('(').append(term);
+        if (!prefix && stemmed) {
+            // A short word is no prefix, so its other forms ("keys" for "key") are found by the
+            // marked stem they were indexed with, which the word is when it is its own stem.
+            match.append(" OR \"").append(SearchAnalyzer.STEM_MARK).append(word).append('"');
+        }
         for (String stem : stems) {
             // A word whose stem differs is indexed with its marked stem; one that is its own stem
             // only as itself.
@@ -146,6 +173,14 @@ public record SearchQuery(String match, String rank, List<String> words, List<St
             match.append(" OR \"").append(stem).append('"');
         }
         match.append(')');
+    }
+
+    /**
+     * Whether a word matches the words it begins. Chinese, Japanese or Thai words are short
+     * whatever they mean, and few indexed words share their first letters, so they always do.
+     */
+    static boolean matchesAsPrefix(String word) {
+        return word.codePointCount(0, word.length()) >= PREFIX_LETTERS || SearchAnalyzer.needsSegmentation(word);
     }
 
     /** The words of a piece of query as written, runs of Chinese or Japanese cut into their words. */

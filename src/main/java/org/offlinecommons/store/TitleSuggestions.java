@@ -16,8 +16,9 @@ import java.util.regex.Pattern;
  * {@code /suggest}): the items whose title has a word starting with each typed word, best first.
  *
  * <p>Asked on every pause in typing, so it must cost about a millisecond at any size: it reads
- * only the full-text index's title column, with each word a quoted prefix term (typed text is
- * never FTS5 syntax), and ranks at most {@value #CANDIDATES} matches, however many there are.
+ * only the index of titles ({@code search_title}, which keeps prefix indexes for this), with
+ * each word a quoted prefix term (typed text is never FTS5 syntax), and ranks at most
+ * {@value #CANDIDATES} matches, however many there are.
  * A word this short matches most of a big pack; the next letter narrows it to a set ranked whole.
  */
 public final class TitleSuggestions {
@@ -125,7 +126,8 @@ public final class TitleSuggestions {
         // No ORDER BY: SQLite would rank every match of a short word; the first CANDIDATES in
         // index order are ranked here instead. The join keeps staged (unpublished) rows out. Only
         // what ranking needs is read for them: each column read costs a call into SQLite.
-        String sql = "SELECT i.id, i.pack_id, i.title FROM search JOIN item i ON i.id = search.rowid WHERE search MATCH ?"
+        String sql = "SELECT i.id, i.pack_id, i.title FROM search_title JOIN item i ON i.id = search_title.rowid"
+                + " WHERE search_title MATCH ?"
                 + (packId == null ? "" : " AND i.pack_id = ?") + " LIMIT " + CANDIDATES;
         List<Candidate> candidates = db.query(sql, ps -> {
             ps.setString(1, match);
@@ -205,7 +207,7 @@ public final class TitleSuggestions {
     }
 
     /**
-     * Every word a prefix, in the title column only; "" when there is nothing to look for. Words
+     * Every word a prefix, in the index of titles; "" when there is nothing to look for. Words
      * hold no double quote, so each quoted word is one plain term whatever it holds. A single
      * letter is no prefix: FTS5 would merge the lists of every word starting with it (tens of
      * milliseconds in a big pack), so it is a whole word ("World War I"), or, being typed last,
@@ -236,7 +238,7 @@ public final class TitleSuggestions {
                 terms.add('"' + word + '"');
             }
         }
-        return terms.isEmpty() ? "" : "{title} : (" + String.join(" ", terms) + ")";
+        return String.join(" ", terms);
     }
 
     /** Whether the word is in the index query: all but a single letter typed last. */

@@ -76,12 +76,17 @@ class SearchQualityTest {
         pack("en-docs", "en",
                 "io.html", "<title>Input and output</title><p>Reading files line by line is the usual way.</p>",
                 "rivers.html", "<title>Rivers</title><p>We study rivers and their banks.</p>",
-                "other.html", "<title>Other</title><p>Nothing to see.</p>");
+                "other.html", "<title>Other</title><p>Nothing to see: the keys are lost by the wayside.</p>");
         assertThat(paths("reads file")).containsExactly("io.html");
         assertThat(paths("read files")).containsExactly("io.html");
         assertThat(paths("studies")).containsExactly("rivers.html");
-        // Prefixes still match as typed.
+        // Words of four letters or more still match as prefixes; shorter ones whole ("way" is
+        // not "wayside"), or as prefixes when no page has them whole.
+        assertThat(paths("readi")).containsExactly("io.html");
+        assertThat(paths("way")).containsExactly("io.html");
         assertThat(paths("rea")).containsExactly("io.html");
+        assertThat(paths("we")).containsExactly("rivers.html");
+        assertThat(paths("key")).as("a short word finds its other forms").containsExactly("other.html");
     }
 
     @Test
@@ -199,7 +204,7 @@ class SearchQualityTest {
         assertThat(paths("“house is painted” green")).containsExactly("b.html");
         assertThat(paths("\"painted house\"")).isEmpty();
         // An unclosed quote still searches its words; a quote alone searches nothing.
-        assertThat(paths("\"green hou")).containsExactlyInAnyOrder("a.html", "b.html", "c.html");
+        assertThat(paths("\"green hous")).containsExactlyInAnyOrder("a.html", "b.html", "c.html");
         assertThat(library.search().search("\"", null, 10, 0).total()).isZero();
     }
 
@@ -224,9 +229,9 @@ class SearchQualityTest {
         pack("bio2", "en", "photo.html", "<title>Photosynthesis in Leaves</title><p>Plants make sugar.</p>");
         List<String> out = new ArrayList<>();
         try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + library.databaseFile())) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT i.title FROM search JOIN item i ON i.id = search.rowid"
-                    + " WHERE search MATCH ?")) {
-                ps.setString(1, "title : \"leav\"*");
+            try (PreparedStatement ps = c.prepareStatement("SELECT i.title FROM search_title JOIN item i"
+                    + " ON i.id = search_title.rowid WHERE search_title MATCH ?")) {
+                ps.setString(1, "\"leav\"*");
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(rs.getString(1));

@@ -16,13 +16,13 @@ import org.junit.jupiter.api.Test;
 class TitleSuggestionsQueryTest {
 
     @Test
-    void everyWordIsAQuotedPrefixInTheTitleColumn() {
+    void everyWordIsAQuotedPrefixOfTheIndexOfTitles() {
         assertThat(TitleSuggestions.toMatchExpression(TitleSuggestions.typedWords("Solar  SYS", false)))
-                .isEqualTo("{title} : (\"solar\"* \"sys\"*)");
+                .isEqualTo("\"solar\"* \"sys\"*");
         assertThat(TitleSuggestions.toMatchExpression(TitleSuggestions.typedWords("\"a\" OR b* NEAR(c)", false)))
-                .isEqualTo("{title} : (\"a\" \"or\"* \"b\" \"near\"*)");
+                .isEqualTo("\"a\" \"or\"* \"b\" \"near\"*");
         assertThat(TitleSuggestions.toMatchExpression(TitleSuggestions.typedWords("Élan", false)))
-                .isEqualTo("{title} : (\"elan\"*)");
+                .isEqualTo("\"elan\"*");
         // A letter and its accent are one letter.
         assertThat(TitleSuggestions.toMatchExpression(List.of("e\u0301"))).isEmpty();
     }
@@ -37,8 +37,8 @@ class TitleSuggestionsQueryTest {
 
     @Test
     void aSingleLetterIsAWholeWordOrTypedLastOnlyRanks() {
-        assertThat(TitleSuggestions.toMatchExpression(List.of("solar", "s"))).isEqualTo("{title} : (\"solar\"*)");
-        assertThat(TitleSuggestions.toMatchExpression(List.of("c", "fr"))).isEqualTo("{title} : (\"c\" \"fr\"*)");
+        assertThat(TitleSuggestions.toMatchExpression(List.of("solar", "s"))).isEqualTo("\"solar\"*");
+        assertThat(TitleSuggestions.toMatchExpression(List.of("c", "fr"))).isEqualTo("\"c\" \"fr\"*");
         assertThat(TitleSuggestions.toMatchExpression(List.of("s"))).isEmpty();
         assertThat(TitleSuggestions.toMatchExpression(List.of())).isEmpty();
     }
@@ -47,10 +47,10 @@ class TitleSuggestionsQueryTest {
     void aRunOfChineseMatchesWholeOrCutIntoDictionaryWords() {
         // Whether the index holds the run as typed, or cut by a word breaker into 植物 利用 阳光.
         assertThat(TitleSuggestions.toMatchExpression(List.of("植物利用阳光")))
-                .isEqualTo("{title} : ((\"植物利用阳光\"* OR (\"植物\"* \"利用\"* \"阳光\"*)))");
+                .isEqualTo("(\"植物利用阳光\"* OR (\"植物\"* \"利用\"* \"阳光\"*))");
         // One dictionary word (photosynthesis): nothing to cut.
-        assertThat(TitleSuggestions.toMatchExpression(List.of("光合作用"))).isEqualTo("{title} : (\"光合作用\"*)");
-        assertThat(TitleSuggestions.toMatchExpression(List.of("光"))).isEqualTo("{title} : (\"光\"*)");
+        assertThat(TitleSuggestions.toMatchExpression(List.of("光合作用"))).isEqualTo("\"光合作用\"*");
+        assertThat(TitleSuggestions.toMatchExpression(List.of("光"))).isEqualTo("\"光\"*");
     }
 
     @Test
