@@ -548,6 +548,11 @@ public final class SearchIndex {
         });
         if (all > 0) {
             LOG.info("Search index rebuilt: {} items in {} ms", done, (System.nanoTime() - started) / 1_000_000);
+            // The old index's pages are free now; a smaller index should mean a smaller file.
+            long freed = db.reclaimSpace();
+            if (freed > 0) {
+                LOG.info("Search index rebuilt: {} MB given back to the disk", freed >> 20);
+            }
         }
     }
 

@@ -71,7 +71,7 @@ class StorageSizeIT {
         Library.open(empty).close();
         long floor = libraryBytes(empty);
         long libraryBytes = libraryBytes(data);
-        assertThat(floor).as("an empty library").isLessThan(libraryBytes / 4);
+        assertThat(floor).as("an empty library").isLessThan(libraryBytes / 3);
         assertThat((double) (libraryBytes - floor) / Files.size(zip)).as("library %d bytes (empty: %d), zip %d bytes",
                 libraryBytes, floor, Files.size(zip)).isLessThanOrEqualTo(3.0);
     }
