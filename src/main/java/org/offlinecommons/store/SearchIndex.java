@@ -208,22 +208,29 @@ public final class SearchIndex {
 
     private static Found find(java.sql.Connection c, SearchQuery query, String packId, int lim, int off)
             throws java.sql.SQLException {
-        int total = count(c, query.match(), packId);
         List<SearchHit> hits = new ArrayList<>();
         List<Long> rows = new ArrayList<>();
-        if (total > off) {
-            ranked(c, query, packId, lim, off, hits, rows);
+        // The ranking sees every match anyway, so it counts them too: matching twice cost a
+        // fifth of the query (docs/performance.md, "Smaller search index"). Only a page past the
+        // last hit needs a count of its own.
+        int total = ranked(c, query, packId, lim, off, hits, rows);
+        if (hits.isEmpty() && off > 0) {
+            total = count(c, query.match(), packId);
         }
         return new Found(total, hits, rows);
     }
 
-    /** The hits ranked {@code off} to {@code off + lim} (without snippets), and their rows. */
-    private static void ranked(java.sql.Connection c, SearchQuery query, String packId, int lim, int off,
-                               List<SearchHit> hits, List<Long> rows) throws java.sql.SQLException {
+    /**
+     * The hits ranked {@code off} to {@code off + lim} (without snippets), and their rows; returns
+     * how many hits there are in all, or 0 when there are none from {@code off} on.
+     */
+    private static int ranked(java.sql.Connection c, SearchQuery query, String packId, int lim, int off,
+                              List<SearchHit> hits, List<Long> rows) throws java.sql.SQLException {
         try (PreparedStatement ps = c.prepareStatement("WITH ranks AS MATERIALIZED (SELECT rowid AS row, " + RANK
                 + " AS score FROM search_rank WHERE search_rank MATCH ?)"
                 + """
-                SELECT i.pack_id, p.title, i.position, i.path, i.entry, i.title, i.kind, i.timestamp, i.id
+                SELECT i.pack_id, p.title, i.position, i.path, i.entry, i.title, i.kind, i.timestamp, i.id,
+                  count(*) OVER ()
                 FROM search
                 JOIN item i ON i.id = search.rowid
                 JOIN pack p ON p.id = i.pack_id
@@ -240,6 +247,7 @@ public final class SearchIndex {
             }
             ps.setInt(n++, lim);
             ps.setInt(n, off);
+            int total = 0;
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     int entry = rs.getInt(5);
@@ -248,8 +256,10 @@ public final class SearchIndex {
                             rs.getString(7), rs.getString(8));
                     hits.add(new SearchHit(rs.getString(1), rs.getString(2), item, ""));
                     rows.add(rs.getLong(9));
+                    total = rs.getInt(10);
                 }
             }
+            return total;
         }
     }
 

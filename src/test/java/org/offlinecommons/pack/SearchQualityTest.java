@@ -72,6 +72,21 @@ class SearchQualityTest {
     }
 
     @Test
+    void everyPageOfHitsTellsHowManyThereAreInAll() throws IOException {
+        pack("pages", "en");
+        // Every "others/" page says "everyone"; pages past the last hit still count them.
+        int all = library.search().search("everyone", null, 20, 0).total();
+        assertThat(all).isEqualTo(OTHERS.length).isGreaterThan(3);
+        for (int offset : new int[] {0, 2, all - 1, all, all + 50}) {
+            SearchResults page = library.search().search("everyone", null, 2, offset);
+            assertThat(page.total()).as("offset %d", offset).isEqualTo(all);
+            assertThat(page.hits()).as("offset %d", offset).hasSize(Math.max(0, Math.min(2, all - offset)));
+        }
+        assertThat(library.search().search("nowhere", null, 2, 0).total()).isZero();
+        assertThat(library.search().search("nowhere", null, 2, 4).total()).isZero();
+    }
+
+    @Test
     void englishWordsAreFoundByTheirStems() throws IOException {
         pack("en-docs", "en",
                 "io.html", "<title>Input and output</title><p>Reading files line by line is the usual way.</p>",
