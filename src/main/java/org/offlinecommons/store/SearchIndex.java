@@ -226,27 +226,32 @@ public final class SearchIndex {
      */
     private static int ranked(java.sql.Connection c, SearchQuery query, String packId, int lim, int off,
                               List<SearchHit> hits, List<Long> rows) throws java.sql.SQLException {
-        try (PreparedStatement ps = c.prepareStatement("WITH ranks AS MATERIALIZED (SELECT rowid AS row, " + RANK
-                + " AS score FROM search_rank WHERE search_rank MATCH ?)"
+        // bm25 costs far more than matching, and the ranking query (its words ORed, in titles,
+        // headings and first words) matches many more items than the hits: so only the hits are
+        // scored. The "+" keeps SQLite from looking each hit up in the index one by one, which
+        // would make bm25 count every word's items again for each (docs/performance.md).
+        try (PreparedStatement ps = c.prepareStatement(
+                "WITH hits AS MATERIALIZED (SELECT rowid AS row FROM search WHERE search MATCH ?2),"
+                + " ranks AS MATERIALIZED (SELECT rowid AS row, " + RANK + " AS score FROM search_rank"
+                + " WHERE search_rank MATCH ?1 AND +rowid IN (SELECT row FROM hits))"
                 + """
                 SELECT i.pack_id, p.title, i.position, i.path, i.entry, i.title, i.kind, i.timestamp, i.id,
                   count(*) OVER ()
-                FROM search
-                JOIN item i ON i.id = search.rowid
+                FROM hits h
+                JOIN item i ON i.id = h.row
                 JOIN pack p ON p.id = i.pack_id
-                LEFT JOIN ranks r ON r.row = search.rowid
-                WHERE search MATCH ?""" + packFilter(packId)
-                + " ORDER BY coalesce(r.score, 0.0) * (CASE WHEN search.rowid IN (SELECT row FROM search_listing)"
-                + " THEN " + LISTING_WEIGHT + " ELSE 1.0 END), search.rowid"
-                + " LIMIT ? OFFSET ?")) {
-            int n = 1;
-            ps.setString(n++, query.rank());
-            ps.setString(n++, query.match());
+                LEFT JOIN ranks r ON r.row = h.row"""
+                + (packId == null ? "" : " WHERE i.pack_id = ?3")
+                + " ORDER BY coalesce(r.score, 0.0) * (CASE WHEN h.row IN (SELECT row FROM search_listing)"
+                + " THEN " + LISTING_WEIGHT + " ELSE 1.0 END), h.row"
+                + " LIMIT ?4 OFFSET ?5")) {
+            ps.setString(1, query.rank());
+            ps.setString(2, query.match());
             if (packId != null) {
-                ps.setString(n++, packId);
+                ps.setString(3, packId);
             }
-            ps.setInt(n++, lim);
-            ps.setInt(n, off);
+            ps.setInt(4, lim);
+            ps.setInt(5, off);
             int total = 0;
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
