@@ -151,7 +151,7 @@ public final class SearchIndex {
         SearchQuery query = SearchQuery.parse(q, languages);
         Found found = find(query, packId, lim, off);
         if (found.total() == 0) {
-            // Short words are whole words; found nowhere whole, they were likely typed unfinished
+            // Words are whole words; found nowhere whole, they were likely typed unfinished
             // ("pho" for "photosynthesis"), so they are tried as the prefixes they are, at the
             // cost of merging the lists of every word they begin (docs/performance.md).
             SearchQuery prefixes = SearchQuery.parseAllPrefixes(q, languages);

@@ -12,14 +12,16 @@ import java.util.Set;
  *
  * <p>People type words, not FTS5 syntax: each word becomes a group of quoted terms, so
  * {@code *}, {@code -}, {@code NEAR} or stray parentheses are just text and can never make the
- * query fail. A word of {@value #PREFIX_LETTERS} letters or more (or of Chinese, Japanese or
- * Thai) matches as a prefix of an indexed word ("asyn" finds "asyncio"); a shorter one as a
- * whole word ("pi", "war"): the index keeps no prefix index, and the words that start with two
- * letters are a good part of its vocabulary. Only when that finds nothing are short words tried
- * as prefixes ({@link #parseAllPrefixes}); the search box's suggestions, from an index of titles
- * that keeps prefix indexes, complete them as typed. Any word also matches
- * by its stem in any of {@code languages} ("reads" finds "reading"): {@code ("reads"* OR "ǀread"
- * OR "read")}. Words between double quotes are a phrase: each must be there as written (no
+ * query fail. Words match whole words ("class" is not "classroom"; "pi" is not "pilot"), and
+ * their other forms by their stems (below): the body index keeps no prefix index, and merging
+ * the lists of every word a typed word begins grows with the library (docs/performance.md,
+ * "Whole words first"). Only when that finds nothing is every word tried as a prefix
+ * ({@link #parseAllPrefixes}: "asyn" finds "asyncio", "pho" "photosynthesis"); the search box's
+ * suggestions, from an index of titles that keeps prefix indexes, complete words as they are
+ * typed. Runs of Chinese, Japanese or Thai are always prefixes: such words are short whatever
+ * they mean, and few indexed words share their first letters. Any word also matches
+ * by its stem in any of {@code languages} ("reads" finds "reading"): {@code ("reads" OR "ǀreads" OR
+ * "ǀread" OR "read")}. Words between double quotes are a phrase: each must be there as written (no
  * prefix, no stem), and since the index keeps no positions ({@code detail=none}), the search
  * checks that they stand together in the hit's text ({@link #phrases}).
  *
@@ -32,8 +34,6 @@ import java.util.Set;
 public record SearchQuery(String match, String rank, List<String> words, List<String> terms, List<String> phrases) {
 
     static final int MAX_TERMS = 12;
-    /** The letters a word needs to match as a prefix. */
-    static final int PREFIX_LETTERS = 4;
     static final int MAX_TERM_LENGTH = 64;
 
     public SearchQuery {
@@ -52,8 +52,8 @@ public record SearchQuery(String match, String rank, List<String> words, List<St
     }
 
     /**
-     * The same with every word a prefix, however short: what a search whose short words found
-     * nothing whole asks next ("pho" typed for "photosynthesis").
+     * The same with every word a prefix: what a search whose words found nothing whole asks next
+     * ("pho" typed for "photosynthesis").
      */
     public static SearchQuery parseAllPrefixes(String q, Collection<String> languages) {
         return parse(q, languages, true);
@@ -162,8 +162,8 @@ public record SearchQuery(String match, String rank, List<String> words, List<St
         }
         match.append('(').append(term);
         if (!prefix && stemmed) {
-            // A short word is no prefix, so its other forms ("keys" for "key") are found by the
-            // marked stem they were indexed with, which the word is when it is its own stem.
+            // A word that is no prefix finds its other forms ("keys" for "key") by the marked
+            // stem they were indexed with, which the word is when it is its own stem.
             match.append(" OR \"").append(SearchAnalyzer.STEM_MARK).append(word).append('"');
         }
         for (String stem : stems) {
@@ -175,12 +175,9 @@ public record SearchQuery(String match, String rank, List<String> words, List<St
         match.append(')');
     }
 
-    /**
-     * Whether a word matches the words it begins. Chinese, Japanese or Thai words are short
-     * whatever they mean, and few indexed words share their first letters, so they always do.
-     */
+    /** Whether a word matches the words it begins even in the first, whole-word search. */
     static boolean matchesAsPrefix(String word) {
-        return word.codePointCount(0, word.length()) >= PREFIX_LETTERS || SearchAnalyzer.needsSegmentation(word);
+        return SearchAnalyzer.needsSegmentation(word);
     }
 
     /** The words of a piece of query as written, runs of Chinese or Japanese cut into their words. */

@@ -91,14 +91,16 @@ class SearchQualityTest {
         pack("en-docs", "en",
                 "io.html", "<title>Input and output</title><p>Reading files line by line is the usual way.</p>",
                 "rivers.html", "<title>Rivers</title><p>We study rivers and their banks.</p>",
-                "other.html", "<title>Other</title><p>Nothing to see: the keys are lost by the wayside.</p>");
+                "other.html", "<title>Other</title><p>Nothing to see: the keys are lost by the wayside, riverside.</p>");
         assertThat(paths("reads file")).containsExactly("io.html");
         assertThat(paths("read files")).containsExactly("io.html");
         assertThat(paths("studies")).containsExactly("rivers.html");
-        // Words of four letters or more still match as prefixes; shorter ones whole ("way" is
-        // not "wayside"), or as prefixes when no page has them whole.
+        // Words match whole ("way" is not "wayside", "river" not "riverside"), or as prefixes
+        // when no page has them whole.
         assertThat(paths("readi")).containsExactly("io.html");
         assertThat(paths("way")).containsExactly("io.html");
+        assertThat(paths("river")).containsExactly("rivers.html");
+        assertThat(paths("riversi")).containsExactly("other.html");
         assertThat(paths("rea")).containsExactly("io.html");
         assertThat(paths("we")).containsExactly("rivers.html");
         assertThat(paths("key")).as("a short word finds its other forms").containsExactly("other.html");
