@@ -229,22 +229,31 @@ public final class SearchIndex {
         // bm25 costs far more than matching, and the ranking query (its words ORed, in titles,
         // headings and first words) matches many more items than the hits: so only the hits are
         // scored. The "+" keeps SQLite from looking each hit up in the index one by one, which
-        // would make bm25 count every word's items again for each (docs/performance.md).
+        // would make bm25 count every word's items again for each. Only the page of hits asked
+        // for is looked up in the item table: a lookup there is a read of a large table, and
+        // the hits can be thousands (docs/performance.md, "Only the hits are ranked"). Rows
+        // staged by an import still running have no item yet and are no hits; searching one
+        // pack needs each hit's item anyway.
+        String hitRows = packId == null
+                ? "SELECT rowid AS row FROM search WHERE search MATCH ?2"
+                        + " AND rowid NOT IN (SELECT row FROM staged_search)"
+                : "SELECT search.rowid AS row FROM search JOIN item i ON i.id = search.rowid"
+                        + " WHERE search MATCH ?2 AND i.pack_id = ?3";
         try (PreparedStatement ps = c.prepareStatement(
-                "WITH hits AS MATERIALIZED (SELECT rowid AS row FROM search WHERE search MATCH ?2),"
+                "WITH hits AS MATERIALIZED (" + hitRows + "),"
                 + " ranks AS MATERIALIZED (SELECT rowid AS row, " + RANK + " AS score FROM search_rank"
-                + " WHERE search_rank MATCH ?1 AND +rowid IN (SELECT row FROM hits))"
+                + " WHERE search_rank MATCH ?1 AND +rowid IN (SELECT row FROM hits)),"
+                + " page AS MATERIALIZED (SELECT h.row AS row, coalesce(r.score, 0.0)"
+                + " * (CASE WHEN h.row IN (SELECT row FROM search_listing) THEN " + LISTING_WEIGHT
+                + " ELSE 1.0 END) AS score, count(*) OVER () AS total"
+                + " FROM hits h LEFT JOIN ranks r ON r.row = h.row ORDER BY 2, 1 LIMIT ?4 OFFSET ?5)"
                 + """
                 SELECT i.pack_id, p.title, i.position, i.path, i.entry, i.title, i.kind, i.timestamp, i.id,
-                  count(*) OVER ()
-                FROM hits h
-                JOIN item i ON i.id = h.row
+                  page.total
+                FROM page
+                JOIN item i ON i.id = page.row
                 JOIN pack p ON p.id = i.pack_id
-                LEFT JOIN ranks r ON r.row = h.row"""
-                + (packId == null ? "" : " WHERE i.pack_id = ?3")
-                + " ORDER BY coalesce(r.score, 0.0) * (CASE WHEN h.row IN (SELECT row FROM search_listing)"
-                + " THEN " + LISTING_WEIGHT + " ELSE 1.0 END), h.row"
-                + " LIMIT ?4 OFFSET ?5")) {
+                ORDER BY page.score, page.row""")) {
             ps.setString(1, query.rank());
             ps.setString(2, query.match());
             if (packId != null) {

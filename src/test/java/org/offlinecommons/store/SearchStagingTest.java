@@ -41,6 +41,12 @@ class SearchStagingTest {
 
             long[] next = library.search().stage("b2", List.of(new SearchIndex.Text("Pears", "soft pears")));
             assertThat(next[0]).isGreaterThan(rows[0]);
+
+            // A pack still being staged is not counted among the hits of one that is published.
+            library.search().stage("b3", List.of(new SearchIndex.Text("Crunchy pears", "crunchy pears")));
+            SearchResults found = library.search().searchFresh("crunchy", null, 10, 0);
+            assertThat(found.total()).isEqualTo(1);
+            assertThat(found.hits()).singleElement().satisfies(h -> assertThat(h.packId()).isEqualTo("p"));
         }
     }
 
