@@ -2,10 +2,9 @@ package org.offlinecommons.store;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +40,12 @@ public final class SearchGate {
     private final long maxWaitNanos;
     /** The gate's own threads for {@link #submit}; idle ones end, so an unused gate holds none. */
     private final ThreadPoolExecutor runners;
-    private final Executor refusalDelay;
+    /**
+     * One thread answers every delayed refusal. Not {@code CompletableFuture.delayedExecutor}
+     * without an executor: on a machine of two cores its default pool starts a new thread for
+     * every task, so a flood of refused searches became hundreds of thread starts a second.
+     */
+    private final ScheduledThreadPoolExecutor refusals;
     /** Set while a gate thread runs a search, so that {@link #run} inside it takes no second turn. */
     private static final ThreadLocal<SearchGate> RUNNING_HERE = new ThreadLocal<>();
     private static final AtomicInteger THREADS = new AtomicInteger();
@@ -63,7 +67,13 @@ public final class SearchGate {
                     return t;
                 });
         runners.allowCoreThreadTimeOut(true);
-        this.refusalDelay = CompletableFuture.delayedExecutor(RETRY_AFTER_SECONDS, TimeUnit.SECONDS);
+        this.refusals = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "search-refusals-" + THREADS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        refusals.setKeepAliveTime(30, TimeUnit.SECONDS);
+        refusals.allowCoreThreadTimeOut(true);
     }
 
     /**
@@ -162,9 +172,10 @@ public final class SearchGate {
     }
 
     private <T> CompletableFuture<T> refusedLater() {
-        return CompletableFuture.supplyAsync(() -> {
-            throw new CompletionException(new SearchBusyException());
-        }, refusalDelay);
+        CompletableFuture<T> refused = new CompletableFuture<>();
+        refusals.schedule(() -> refused.completeExceptionally(new SearchBusyException()),
+                RETRY_AFTER_SECONDS, TimeUnit.SECONDS);
+        return refused;
     }
 
     /** How many searches may run at once. */

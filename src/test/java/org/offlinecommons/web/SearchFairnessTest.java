@@ -141,6 +141,33 @@ class SearchFairnessTest {
     }
 
     @Test
+    void manyRefusalsStartNoThreadEach() throws Exception {
+        SearchGate gate = new SearchGate(1, 0, Duration.ofSeconds(1));
+        CountDownLatch finish = new CountDownLatch(1);
+        var first = gate.submit(() -> {
+            await(finish);
+            return "first";
+        });
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        List<java.util.concurrent.CompletableFuture<String>> refused = new ArrayList<>();
+        long startedBefore;
+        try {
+            startedBefore = threads.getTotalStartedThreadCount();
+            for (int i = 0; i < 200; i++) {
+                refused.add(gate.submit(() -> "refused"));
+            }
+            for (var r : refused) {
+                assertThatThrownBy(r::join).hasCauseInstanceOf(SearchBusyException.class);
+            }
+        } finally {
+            finish.countDown();
+        }
+        // A flood is refused hundreds of times a second: one thread a refusal was one thread start each.
+        assertThat(threads.getTotalStartedThreadCount() - startedBefore).isLessThan(10);
+        assertThat(first.get(30, TimeUnit.SECONDS)).isEqualTo("first");
+    }
+
+    @Test
     void aSearchThatFailsGivesItsTurnBack() {
         SearchGate gate = server.library().search().gate();
         for (int i = 0; i < gate.capacity() + 3; i++) {
