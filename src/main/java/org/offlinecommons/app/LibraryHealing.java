@@ -17,6 +17,7 @@ import org.offlinecommons.drive.Drive;
 import org.offlinecommons.drive.Drives;
 import org.offlinecommons.job.Job;
 import org.offlinecommons.job.JobRunner;
+import org.offlinecommons.store.DaemonThreads;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.LibraryScrub;
 import org.offlinecommons.sync.LibraryRepair;
@@ -43,11 +44,8 @@ public final class LibraryHealing implements AutoCloseable {
     private final LibraryScrub scrub;
     private final Drives drives;
     private final Duration delay;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "library-healing");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("library-healing"));
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private Job current;
 

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.offlinecommons.pack.PackException;
 import org.offlinecommons.pack.PackExporter;
 import org.offlinecommons.pack.ZipImage;
+import org.offlinecommons.store.DaemonThreads;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.PackRecord;
 import org.offlinecommons.store.ProgressListener;
@@ -173,11 +174,7 @@ public final class PackDownloads {
 
     /** One thread for every library: preparing reads a whole pack, and the disk is the limit. */
     private static final java.util.concurrent.ExecutorService BACKGROUND =
-            java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "download-preparation");
-                t.setDaemon(true);
-                return t;
-            });
+            java.util.concurrent.Executors.newSingleThreadExecutor(DaemonThreads.named("download-preparation"));
 
     /** The pack's ZIM illustration (48x48 PNG), also its icon in catalogs. */
     public static byte[] icon(String packId) {

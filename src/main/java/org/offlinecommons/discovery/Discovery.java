@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.offlinecommons.store.DaemonThreads;
 import org.offlinecommons.store.Hashes;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.PackRecord;
@@ -72,11 +73,7 @@ public final class Discovery implements AutoCloseable {
         this.httpPort = httpPort;
         this.scheme = scheme;
         this.clock = clock;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "discovery");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("discovery"));
     }
 
     /**

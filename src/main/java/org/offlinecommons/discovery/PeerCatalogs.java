@@ -15,6 +15,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.offlinecommons.store.DaemonThreads;
 import org.offlinecommons.sync.PeerCatalog;
 import org.offlinecommons.sync.PeerClient;
 import org.offlinecommons.sync.SyncException;
@@ -69,11 +70,7 @@ public final class PeerCatalogs implements AutoCloseable {
     PeerCatalogs(Clock clock, Function<URI, PeerCatalog> fetch) {
         this.clock = clock;
         this.fetch = fetch;
-        this.pool = Executors.newFixedThreadPool(8, r -> {
-            Thread t = new Thread(r, "peer-catalog");
-            t.setDaemon(true);
-            return t;
-        });
+        this.pool = Executors.newFixedThreadPool(8, DaemonThreads.named("peer-catalog"));
     }
 
     /** The catalogs of these peers, by peer key: from the cache where it is recent enough, else fetched in parallel. */

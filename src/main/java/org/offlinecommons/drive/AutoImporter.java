@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.offlinecommons.pack.PackException;
+import org.offlinecommons.store.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,11 +56,7 @@ public final class AutoImporter implements AutoCloseable {
         this.imports = imports;
         this.listener = listener;
         this.nanoTime = nanoTime;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "auto-import");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("auto-import"));
     }
 
     /** Starts watching, looking every {@code pollEvery}. */

@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.offlinecommons.store.DaemonThreads;
 import org.offlinecommons.store.NewItem;
 
 /**
@@ -40,12 +41,7 @@ final class ParallelItemIndexer implements AutoCloseable {
             this.pool = null;
         } else {
             int n = POOLS.incrementAndGet();
-            AtomicInteger count = new AtomicInteger();
-            this.pool = Executors.newFixedThreadPool(threads, r -> {
-                Thread t = new Thread(r, "item-indexer-" + n + "-" + count.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
+            this.pool = Executors.newFixedThreadPool(threads, DaemonThreads.numbered("item-indexer-" + n));
         }
     }
 

@@ -9,9 +9,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 import java.util.zip.Deflater;
+import org.offlinecommons.store.DaemonThreads;
 
 /**
  * Adds entries to a {@link ZipStreamWriter} in order while a small pool reads and deflates the
@@ -43,12 +43,7 @@ final class ParallelZipEntries implements AutoCloseable {
         this.zip = zip;
         this.progress = progress;
         int threads = Math.max(1, Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors()));
-        AtomicInteger n = new AtomicInteger();
-        this.pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "zip-entries-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.pool = Executors.newFixedThreadPool(threads, DaemonThreads.numbered("zip-entries"));
     }
 
     /** Adds an entry of {@code size} bytes (negative: unknown, streamed). */

@@ -13,8 +13,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.offlinecommons.store.Catalog;
+import org.offlinecommons.store.DaemonThreads;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.NewItem;
 import org.offlinecommons.store.SearchIndex;
@@ -217,13 +217,8 @@ public final class StreamedItems {
 
     private static ExecutorService analysisThreads() {
         int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() - 1));
-        AtomicInteger n = new AtomicInteger();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads,
-                30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "search-analysis-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+                30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), DaemonThreads.numbered("search-analysis"));
         pool.allowCoreThreadTimeOut(true);
         return pool;
     }

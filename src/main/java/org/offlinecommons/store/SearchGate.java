@@ -8,7 +8,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -48,7 +47,6 @@ public final class SearchGate {
     private final ScheduledThreadPoolExecutor refusals;
     /** Set while a gate thread runs a search, so that {@link #run} inside it takes no second turn. */
     private static final ThreadLocal<SearchGate> RUNNING_HERE = new ThreadLocal<>();
-    private static final AtomicInteger THREADS = new AtomicInteger();
 
     public SearchGate(int running, int waiting, Duration maxWait) {
         if (running < 1 || waiting < 0 || maxWait.isNegative()) {
@@ -61,17 +59,9 @@ public final class SearchGate {
         this.running = new Semaphore(running, true);
         this.maxWaitNanos = maxWait.toNanos();
         this.runners = new ThreadPoolExecutor(running, running, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                r -> {
-                    Thread t = new Thread(r, "search-" + THREADS.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+                DaemonThreads.numbered("search"));
         runners.allowCoreThreadTimeOut(true);
-        this.refusals = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "search-refusals-" + THREADS.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.refusals = new ScheduledThreadPoolExecutor(1, DaemonThreads.numbered("search-refusals"));
         refusals.setKeepAliveTime(30, TimeUnit.SECONDS);
         refusals.allowCoreThreadTimeOut(true);
     }

@@ -38,11 +38,7 @@ public final class WriteBehind implements AutoCloseable {
     WriteBehind(String name, int depth, WalCheckpoints checkpoints) {
         this.checkpoints = checkpoints;
         this.room = new Semaphore(depth);
-        this.thread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        });
+        this.thread = Executors.newSingleThreadExecutor(DaemonThreads.named(name));
     }
 
     /**

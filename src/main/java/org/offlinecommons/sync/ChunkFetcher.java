@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.offlinecommons.store.ChunkRef;
+import org.offlinecommons.store.DaemonThreads;
 import org.offlinecommons.store.Hashes;
 
 /**
@@ -75,11 +76,7 @@ final class ChunkFetcher {
         RuntimeException[] failure = {null};
         Object lock = ready;
         int threads = Math.min(connections, groups.size());
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "sync-fetch");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = Executors.newFixedThreadPool(threads, DaemonThreads.named("sync-fetch"));
         for (int t = 0; t < threads; t++) {
             pool.execute(() -> {
                 while (true) {
