@@ -246,7 +246,7 @@ public final class SearchIndex {
                 + " page AS MATERIALIZED (SELECT h.row AS row, coalesce(r.score, 0.0)"
                 + " * (CASE WHEN h.row IN (SELECT row FROM search_listing) THEN " + LISTING_WEIGHT
                 + " ELSE 1.0 END) AS score, count(*) OVER () AS total"
-                + " FROM hits h LEFT JOIN ranks r ON r.row = h.row ORDER BY 2, 1 LIMIT ?4 OFFSET ?5)"
+                + " FROM hits h LEFT JOIN ranks r ON r.row = h.row ORDER BY score, row LIMIT ?4 OFFSET ?5)"
                 + """
                 SELECT i.pack_id, p.title, i.position, i.path, i.entry, i.title, i.kind, i.timestamp, i.id,
                   page.total
