@@ -132,6 +132,13 @@ public final class WebServer implements AutoCloseable {
     /** Long enough for a phone on a crowded access point, short enough to shed stalled connections. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
+    /**
+     * Javalin copies every result to the response through a new buffer of this size, which it
+     * otherwise takes from Jetty's output buffer (32 KiB): under a flood of refused searches that
+     * buffer was most of what the server allocated. Jetty still gathers the copies into its own
+     * pooled buffer before writing to the socket.
+     */
+    private static final int RESULT_COPY_BUFFER = 8 * 1024;
 
     /** How long stopping waits for requests in flight (a download in progress) before cutting them off. */
     public static final long STOP_TIMEOUT_MILLIS = 20_000;
@@ -193,6 +200,7 @@ public final class WebServer implements AutoCloseable {
             CompressionStrategy compression = new CompressionStrategy(null, new Gzip(6));
             compression.setDefaultMinSizeForCompression(1024);
             config.http.compressionStrategy = compression;
+            config.http.responseBufferSize = RESULT_COPY_BUFFER;
             routes(config, services, parts);
         });
         app.start();
