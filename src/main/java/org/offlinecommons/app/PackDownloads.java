@@ -84,6 +84,7 @@ public final class PackDownloads {
     private final PackExporter exporter;
     private final PackZims zims;
     private final ConcurrentHashMap<String, Object> preparing = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong prepared = new java.util.concurrent.atomic.AtomicLong();
 
     public PackDownloads(Library library, boolean enabled) {
         this.library = library;
@@ -119,7 +120,12 @@ public final class PackDownloads {
         Object lock = preparing.computeIfAbsent(pack.digest() + kind, k -> new Object());
         try {
             synchronized (lock) {
-                return kind == Kind.ZIP ? zip(pack, progress) : zims.download(pack, progress);
+                boolean known = knownLength(pack, kind).isPresent();
+                Download download = kind == Kind.ZIP ? zip(pack, progress) : zims.download(pack, progress);
+                if (!known) {
+                    prepared.incrementAndGet();
+                }
+                return download;
             }
         } catch (IOException e) {
             throw new PackException(PackException.Reason.IO, "pack '" + packId + "': cannot prepare the "
@@ -127,6 +133,14 @@ public final class PackDownloads {
         } finally {
             preparing.remove(pack.digest() + kind);
         }
+    }
+
+    /**
+     * How many downloads were prepared since this server started, so that their lengths became
+     * known: pages that show download lengths keep them until it grows.
+     */
+    public long prepared() {
+        return prepared.get();
     }
 
     /** The length of a download if this pack version was prepared already; never reads the pack. */

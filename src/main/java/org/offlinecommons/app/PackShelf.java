@@ -36,6 +36,11 @@ public final class PackShelf {
         this.downloads = downloads;
     }
 
+    /** Grows each time a download is prepared, so its length becomes known; see {@link PackDownloads#prepared()}. */
+    public long downloadsPrepared() {
+        return downloads.prepared();
+    }
+
     public Page all(int page) {
         return page(library.catalog().packs().stream().sorted(BY_TITLE).toList(), page);
     }

@@ -127,6 +127,20 @@ class PackDownloadsTest {
     }
 
     @Test
+    void preparedGrowsWhenADownloadIsFirstPreparedOnly() throws IOException {
+        try (Library library = libraryWith(tmp, true)) {
+            PackDownloads downloads = new PackDownloads(library, true);
+            assertThat(downloads.prepared()).isZero();
+            downloads.prepare("garden", PackDownloads.Kind.ZIP, ProgressListener.NONE);
+            assertThat(downloads.prepared()).isEqualTo(1);
+            downloads.prepare("garden", PackDownloads.Kind.ZIP, ProgressListener.NONE);
+            assertThat(downloads.prepared()).as("a download served again is not new").isEqualTo(1);
+            downloads.prepare("garden", PackDownloads.Kind.ZIM, ProgressListener.NONE);
+            assertThat(downloads.prepared()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void anUnknownPackIsNotFound() throws IOException {
         try (Library library = Library.open(tmp.resolve("data"))) {
             assertThatThrownBy(() -> new PackDownloads(library, true).prepare("nope", PackDownloads.Kind.ZIP,

@@ -151,6 +151,15 @@ public final class LibraryPages {
                 langTag(pack.language()), startUrl(pack), facts, folders, pager, downloads(pack));
     }
 
+    Library library() {
+        return library;
+    }
+
+    /** Grows when a download is prepared: a page showing download sizes may then be out of date. */
+    long downloadsPrepared() {
+        return shelf.downloadsPrepared();
+    }
+
     private List<PackView.Download> downloads(PackRecord pack) {
         return shelf.shelved(pack).offers().stream().map(o -> new PackView.Download(
                 t.get("download." + o.kind().extension()), o.kind().extension().toUpperCase(Locale.ROOT),

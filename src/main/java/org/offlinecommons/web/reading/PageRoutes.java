@@ -22,12 +22,16 @@ public final class PageRoutes {
 
     private final LibraryPages pages;
     private final Templates templates;
+    private final Messages messages;
     private final ErrorPages errorPages;
+    private final RenderedPages rendered;
 
     public PageRoutes(LibraryPages pages, Templates templates, Messages messages) {
         this.pages = pages;
         this.templates = templates;
+        this.messages = messages;
         this.errorPages = new ErrorPages(pages, templates, messages);
+        this.rendered = new RenderedPages(pages.library());
     }
 
     /** Everything the pages need, from the library and the interface's words and files. */
@@ -53,9 +57,16 @@ public final class PageRoutes {
     }
 
     public void register(JavalinConfig config) {
-        config.routes.get("/", ctx -> page(ctx, "home.jte", pages.home(ctx.queryParam("lang"))));
-        config.routes.get("/pack/{id}", ctx ->
-                page(ctx, "pack.jte", pages.pack(ctx.pathParam("id"), pageNumber(ctx))));
+        config.routes.get("/", ctx -> {
+            String language = ctx.queryParam("lang");
+            kept(ctx, "home", language == null ? "" : language, 0,
+                    () -> templates.render("home.jte", pages.home(language)));
+        });
+        config.routes.get("/pack/{id}", ctx -> {
+            String id = ctx.pathParam("id");
+            int number = pageNumber(ctx);
+            kept(ctx, "pack", id, number, () -> templates.render("pack.jte", pages.pack(id, number)));
+        });
         config.routes.get("/read/{id}/{position}", this::read);
         config.routes.get("/search", this::search);
     }
@@ -78,6 +89,13 @@ public final class PageRoutes {
             return;
         }
         page(ctx, "reader.jte", pages.read(packId, item));
+    }
+
+    /** A page that stays the same for everyone speaking this language until the library changes. */
+    private void kept(Context ctx, String page, String argument, int number, java.util.function.Supplier<byte[]> render) {
+        RenderedPages.Key key = new RenderedPages.Key(page, argument, number, messages.locale(),
+                pages.downloadsPrepared());
+        ctx.contentType(HTML).result(rendered.get(key, render));
     }
 
     private void page(Context ctx, String template, Object view) {

@@ -1,0 +1,43 @@
+package org.offlinecommons.web.reading;
+
+import java.util.Locale;
+import java.util.function.Supplier;
+import org.offlinecommons.store.GenerationCache;
+import org.offlinecommons.store.Library;
+
+/**
+ * The home and pack pages as they were last rendered, per language, so that a page asked for
+ * again costs what a stored file does: rendering one took ~0.5-1 ms of CPU and most of what a
+ * busy server allocated (docs/performance.md, "Pages rendered once"). A page is valid for one
+ * generation of the library and until a download is prepared (pages show download sizes once
+ * known); it holds nothing of the visitor's but the language.
+ */
+final class RenderedPages {
+
+    /** About 2-4 MB: a pack page of 100 items is 20-40 KB. */
+    private static final int PAGES = 96;
+
+    /**
+     * One page as a visitor can ask for it.
+     *
+     * @param page              which page ("home", "pack")
+     * @param argument          the pack's id, or the language filter of the home page, or ""
+     * @param number            the page of the pack's contents, or 0
+     * @param language          the interface's language
+     * @param downloadsPrepared {@link LibraryPages#downloadsPrepared()} when it was rendered
+     */
+    record Key(String page, String argument, int number, Locale language, long downloadsPrepared) {
+    }
+
+    private final Library library;
+    private final GenerationCache<Key, byte[]> pages = new GenerationCache<>(PAGES);
+
+    RenderedPages(Library library) {
+        this.library = library;
+    }
+
+    /** The page rendered for {@code key} in this generation of the library, rendered now if it is not. */
+    byte[] get(Key key, Supplier<byte[]> render) {
+        return pages.get(key, library.generation(), render);
+    }
+}
