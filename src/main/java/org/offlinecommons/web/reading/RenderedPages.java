@@ -14,8 +14,10 @@ import org.offlinecommons.store.Library;
  */
 final class RenderedPages {
 
-    /** About 2-4 MB: a pack page of 100 items is 20-40 KB. */
+    /** A pack page of 100 items is 20-40 KB: about 2-4 MB, at most 6 MB. */
     private static final int PAGES = 96;
+    /** A larger page (the home page of a library of hundreds of packs) is rendered each time instead. */
+    static final int MAX_KEPT_BYTES = 64 * 1024;
 
     /**
      * One page as a visitor can ask for it.
@@ -38,6 +40,15 @@ final class RenderedPages {
 
     /** The page rendered for {@code key} in this generation of the library, rendered now if it is not. */
     byte[] get(Key key, Supplier<byte[]> render) {
-        return pages.get(key, library.generation(), render);
+        long generation = library.generation(); // before rendering: a change meanwhile makes the page stale
+        byte[] kept = pages.get(key, generation);
+        if (kept != null) {
+            return kept;
+        }
+        byte[] page = render.get();
+        if (page.length <= MAX_KEPT_BYTES) {
+            pages.put(key, generation, page);
+        }
+        return page;
     }
 }
