@@ -7,8 +7,8 @@ import org.offlinecommons.store.Library;
 
 /**
  * The home and pack pages as they were last rendered, per language, so that a page asked for
- * again costs what a stored file does: rendering one took ~0.5-1 ms of CPU and most of what a
- * busy server allocated (docs/performance.md, "Pages rendered once"). A page is valid for one
+ * again costs what a stored file does: rendering them was most of a busy server's CPU and
+ * garbage (docs/performance.md, "Pages rendered once"). A page is valid for one
  * generation of the library and until a download is prepared (pages show download sizes once
  * known); it holds nothing of the visitor's but the language.
  */
