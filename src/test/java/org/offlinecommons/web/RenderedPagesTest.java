@@ -2,9 +2,11 @@ package org.offlinecommons.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.offlinecommons.job.Jobs;
@@ -66,6 +68,27 @@ class RenderedPagesTest {
                 assertThat(r.body()).as(path + " in " + language).contains("<html lang=\"" + language + "\"");
                 assertThat(r.headers().firstValue("Content-Language")).contains(language);
             }
+        }
+    }
+
+    @Test
+    void aKeptPageGoesToBrowsersGzippedAsKept() throws Exception {
+        importOrchard(server.library(), server.dir(), 1, "<title>Apple trees</title><p>one</p>");
+        for (String path : new String[] {"/", "/pack/orchard"}) {
+            byte[] plain = server.http().getBytes(path, "Accept-Language", "en").body();
+            for (int i = 0; i < 2; i++) {
+                HttpResponse<byte[]> gz = server.http().getBytes(path, "Accept-Language", "en",
+                        "Accept-Encoding", "gzip, deflate, br");
+                assertThat(gz.headers().firstValue("Content-Encoding")).as(path).contains("gzip");
+                assertThat(gz.headers().allValues("Vary")).as(path).anySatisfy(v -> assertThat(v).contains("Accept-Encoding"));
+                try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gz.body()))) {
+                    assertThat(in.readAllBytes()).as(path).isEqualTo(plain);
+                }
+            }
+            HttpResponse<byte[]> refused = server.http().getBytes(path, "Accept-Language", "en",
+                    "Accept-Encoding", "gzip;q=0");
+            assertThat(refused.headers().firstValue("Content-Encoding")).as(path).isEmpty();
+            assertThat(refused.body()).as(path).isEqualTo(plain);
         }
     }
 

@@ -416,8 +416,7 @@ public final class PackFiles {
     }
 
     private static boolean acceptsGzip(UnaryOperator<String> requestHeader) {
-        String ae = requestHeader.apply("Accept-Encoding");
-        return ae != null && ae.toLowerCase(Locale.ROOT).contains("gzip");
+        return org.offlinecommons.web.http.AcceptEncoding.gzip(requestHeader.apply("Accept-Encoding"));
     }
 
     private static boolean matches(String ifNoneMatch, String etag) {

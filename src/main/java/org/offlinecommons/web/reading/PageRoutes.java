@@ -9,6 +9,7 @@ import org.offlinecommons.web.Messages;
 import org.offlinecommons.web.StaticAssets;
 import org.offlinecommons.web.Templates;
 import org.offlinecommons.web.content.ContentUrls;
+import org.offlinecommons.web.http.AcceptEncoding;
 import org.offlinecommons.web.http.ErrorPages;
 
 /**
@@ -95,7 +96,14 @@ public final class PageRoutes {
     private void kept(Context ctx, String page, String argument, int number, java.util.function.Supplier<byte[]> render) {
         RenderedPages.Key key = new RenderedPages.Key(page, argument, number, messages.locale(),
                 pages.downloadsPrepared());
-        ctx.contentType(HTML).result(rendered.get(key, render));
+        RenderedPages.Page kept = rendered.get(key, render);
+        ctx.contentType(HTML);
+        if (kept.gzipped() != null && AcceptEncoding.gzip(ctx.header("Accept-Encoding"))) {
+            // Javalin compresses no answer that already says how it is encoded.
+            ctx.header("Content-Encoding", "gzip").result(kept.gzipped());
+        } else {
+            ctx.result(kept.plain());
+        }
     }
 
     private void page(Context ctx, String template, Object view) {

@@ -1,7 +1,11 @@
 package org.offlinecommons.web.reading;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.function.Supplier;
+import java.util.zip.GZIPOutputStream;
 import org.offlinecommons.store.GenerationCache;
 import org.offlinecommons.store.Library;
 
@@ -31,24 +35,48 @@ final class RenderedPages {
     record Key(String page, String argument, int number, Locale language, long downloadsPrepared) {
     }
 
+    /**
+     * A page as sent: its bytes, and gzipped (null for a page not kept), so that a browser, which
+     * always asks for gzip, does not have it compressed again on every request.
+     */
+    record Page(byte[] plain, byte[] gzipped) {
+    }
+
     private final Library library;
-    private final GenerationCache<Key, byte[]> pages = new GenerationCache<>(PAGES);
+    private final GenerationCache<Key, Page> pages = new GenerationCache<>(PAGES);
 
     RenderedPages(Library library) {
         this.library = library;
     }
 
     /** The page rendered for {@code key} in this generation of the library, rendered now if it is not. */
-    byte[] get(Key key, Supplier<byte[]> render) {
+    Page get(Key key, Supplier<byte[]> render) {
         long generation = library.generation(); // before rendering: a change meanwhile makes the page stale
-        byte[] kept = pages.get(key, generation);
+        Page kept = pages.get(key, generation);
         if (kept != null) {
             return kept;
         }
-        byte[] page = render.get();
-        if (page.length <= MAX_KEPT_BYTES) {
-            pages.put(key, generation, page);
+        byte[] plain = render.get();
+        if (plain.length > MAX_KEPT_BYTES) {
+            return new Page(plain, null);
         }
+        Page page = new Page(plain, gzip(plain));
+        pages.put(key, generation, page);
         return page;
+    }
+
+    /** At the level the server compresses its other answers with (WebServer). */
+    private static byte[] gzip(byte[] plain) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(plain.length / 4);
+        try (GZIPOutputStream gz = new GZIPOutputStream(out) {
+            {
+                def.setLevel(6);
+            }
+        }) {
+            gz.write(plain);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // cannot happen in memory
+        }
+        return out.toByteArray();
     }
 }
