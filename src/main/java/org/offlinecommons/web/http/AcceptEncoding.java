@@ -9,21 +9,25 @@ public final class AcceptEncoding {
     }
 
     /**
-     * Whether {@code header} accepts gzip: named (or {@code *}) without {@code q=0}. Browsers send
-     * {@code gzip, deflate, br}; a client that refuses gzip outright says {@code gzip;q=0}.
+     * Whether {@code header} accepts gzip: named without {@code q=0}, or else allowed by {@code *}.
+     * Browsers send {@code gzip, deflate, br}; a client that refuses gzip says {@code gzip;q=0}.
      */
     public static boolean gzip(String header) {
         if (header == null) {
             return false;
         }
+        Boolean any = null;
         for (String part : header.toLowerCase(Locale.ROOT).split(",")) {
             String[] fields = part.split(";");
             String coding = fields[0].strip();
-            if (coding.equals("gzip") || coding.equals("x-gzip") || coding.equals("*")) {
+            if (coding.equals("gzip") || coding.equals("x-gzip")) {
                 return !refused(fields);
             }
+            if (coding.equals("*")) {
+                any = !refused(fields);
+            }
         }
-        return false;
+        return any != null && any;
     }
 
     private static boolean refused(String[] fields) {

@@ -16,6 +16,9 @@ class AcceptEncodingTest {
         assertThat(AcceptEncoding.gzip("gzip; q=0.000")).isFalse();
         assertThat(AcceptEncoding.gzip("gzip;q=oops")).isFalse();
         assertThat(AcceptEncoding.gzip("br, identity")).isFalse();
+        // A coding named outright counts over *, wherever it stands.
+        assertThat(AcceptEncoding.gzip("*;q=0, gzip")).isTrue();
+        assertThat(AcceptEncoding.gzip("*, gzip;q=0")).isFalse();
         assertThat(AcceptEncoding.gzip("")).isFalse();
         assertThat(AcceptEncoding.gzip(null)).isFalse();
     }
