@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.offlinecommons.pack.PackException;
 import org.offlinecommons.pack.PackExporter;
 import org.offlinecommons.pack.ZipImage;
@@ -84,7 +85,7 @@ public final class PackDownloads {
     private final PackExporter exporter;
     private final PackZims zims;
     private final ConcurrentHashMap<String, Object> preparing = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicLong prepared = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong prepared = new AtomicLong();
 
     public PackDownloads(Library library, boolean enabled) {
         this.library = library;

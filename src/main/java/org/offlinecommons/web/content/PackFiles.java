@@ -26,6 +26,7 @@ import org.offlinecommons.store.FileRecipe;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.store.StoredFile;
 import org.offlinecommons.web.HttpProblem;
+import org.offlinecommons.web.http.AcceptEncoding;
 
 /**
  * What to answer for one file of a pack: status, headers and where the body comes from, with
@@ -416,7 +417,7 @@ public final class PackFiles {
     }
 
     private static boolean acceptsGzip(UnaryOperator<String> requestHeader) {
-        return org.offlinecommons.web.http.AcceptEncoding.gzip(requestHeader.apply("Accept-Encoding"));
+        return AcceptEncoding.gzip(requestHeader.apply("Accept-Encoding"));
     }
 
     private static boolean matches(String ifNoneMatch, String etag) {

@@ -2,6 +2,7 @@ package org.offlinecommons.web.reading;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import java.util.function.Supplier;
 import org.offlinecommons.store.Item;
 import org.offlinecommons.store.Library;
 import org.offlinecommons.web.Layout;
@@ -93,7 +94,7 @@ public final class PageRoutes {
     }
 
     /** A page that stays the same for everyone speaking this language until the library changes. */
-    private void kept(Context ctx, String page, String argument, int number, java.util.function.Supplier<byte[]> render) {
+    private void kept(Context ctx, String page, String argument, int number, Supplier<byte[]> render) {
         RenderedPages.Key key = new RenderedPages.Key(page, argument, number, messages.locale(),
                 pages.downloadsPrepared());
         RenderedPages.Page kept = rendered.get(key, render);
