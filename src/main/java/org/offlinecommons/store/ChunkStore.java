@@ -210,15 +210,18 @@ public final class ChunkStore {
 
     /**
      * Stages files like {@link #stage}, but keeps files of less than one chunk in memory until
-     * about 8 MiB or 512 files have gathered, then writes their chunks and recipes in one
+     * about 8 MiB or 8,192 files have gathered, then writes their chunks and recipes in one
      * transaction: with 64 KiB pages, a transaction per small file rewrites several whole pages
-     * for a few KB, and 10,000 pages of a website took half of a 1 GB import. Call
-     * {@link #flush} before anything reads what was staged; what was never flushed was never
-     * stored.
+     * for a few KB, and 10,000 pages of a website took half of a 1 GB import. The count is
+     * high so that the bytes decide for small pages: chunk hashes and file hashes are random
+     * keys, so every transaction rewrites most leaves of their indexes whatever it holds, and
+     * at 512 files a transaction an import wrote its library about 50 times over
+     * (docs/performance.md, "Fewer, larger transactions"). Call {@link #flush} before anything
+     * reads what was staged; what was never flushed was never stored.
      */
     public final class Batch {
         private static final long FLUSH_BYTES = 8L << 20;
-        private static final int FLUSH_FILES = 512;
+        private static final int FLUSH_FILES = 8192;
         private final List<ChunkRef> refs = new ArrayList<>();
         private final List<ChunkCodec.Encoded> data = new ArrayList<>();
         private final List<FileRecipe> recipes = new ArrayList<>();
