@@ -317,22 +317,37 @@ public final class ChunkStore {
 
     /** As {@link #putChunks(List, List)}, compressed by {@code compressor} (null: each chunk alone). */
     public void putChunks(List<ChunkRef> refs, List<byte[]> data, ChunkCompressor compressor) {
-        if (refs.isEmpty()) {
-            return;
-        }
-        Set<String> missing = missing(refs.stream().map(ChunkRef::hash).toList());
-        if (missing.isEmpty()) {
-            return;
-        }
+        putChunksAndRecipes(refs, data, compressor, List.of());
+    }
+
+    /**
+     * {@link #putChunks(List, List, ChunkCompressor)}, then {@link #putRecipes(List)} of the files
+     * those chunks complete, in one transaction: a transaction rewrites most leaves of the
+     * chunk and recipe indexes, whose keys are random, however few rows it adds.
+     */
+    public void putChunksAndRecipes(List<ChunkRef> refs, List<byte[]> data, ChunkCompressor compressor,
+                                    List<FileRecipe> recipes) {
+        Set<String> missing = refs.isEmpty() ? Set.of() : missing(refs.stream().map(ChunkRef::hash).toList());
         List<ChunkRef> newRefs = new ArrayList<>();
         List<ChunkCodec.Encoded> encoded = new ArrayList<>();
-        for (int i = 0; i < refs.size(); i++) {
+        for (int i = 0; i < refs.size() && !missing.isEmpty(); i++) {
             if (missing.remove(refs.get(i).hash())) { // also skips a chunk repeated inside one batch
                 newRefs.add(refs.get(i));
                 encoded.add(encode(compressor, data.get(i)));
             }
         }
-        insertChunks(newRefs, encoded, compressor == null ? null : compressor.stagedBy());
+        if (newRefs.isEmpty() && recipes.isEmpty()) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        Long stagedBy = compressor == null ? null : compressor.stagedBy();
+        db.write(c -> {
+            insertChunks(c, newRefs, encoded, now, stagedBy);
+            for (FileRecipe recipe : recipes) {
+                writeRecipe(c, recipe, now, null);
+            }
+            return null;
+        });
     }
 
     /** {@code raw} encoded by {@code compressor}, or alone when there is none. */

@@ -42,12 +42,14 @@ public final class PackPuller {
     public static final int DEFAULT_CONNECTIONS = 4;
     public static final int MAX_CONNECTIONS = 16;
     /**
-     * Verified chunks are stored at the end of each answer, and at least every MiB: a kill loses
-     * little more than what is in flight (the resume tests allow 5 %), while small chunks still
-     * share a transaction (one per small chunk cost more than the transfer).
+     * Verified chunks are stored at least every 4 MiB: a kill loses little more than what is in
+     * flight (the resume tests allow 5 %). Small chunks share a transaction by thousands, with
+     * the recipes of the files they complete: every transaction rewrites most leaves of the
+     * chunk and recipe indexes, whose keys are random, so their number is what a pull of small
+     * files writes to the disk (docs/performance.md, "Fewer, larger transactions").
      */
-    private static final long STORE_BATCH_BYTES = 1L << 20;
-    private static final int STORE_BATCH_CHUNKS = 512;
+    private static final long STORE_BATCH_BYTES = 4L << 20;
+    private static final int STORE_BATCH_CHUNKS = 8192;
     /** Bytes asked for per bulk request: a few requests in flight keep a LAN busy, and memory small. */
     private static final long BULK_BYTES = 1L << 20;
     /** Writes waiting for the writer thread: bounded memory, and little lost to a kill. */
@@ -721,10 +723,7 @@ public final class PackPuller {
             List<ChunkRef> refs = chunkRefs;
             List<byte[]> data = chunkData;
             List<FileRecipe> done = recipes;
-            writer.submit(() -> {
-                library.chunks().putChunks(refs, data, compressor);
-                library.chunks().putRecipes(done);
-            });
+            writer.submit(() -> library.chunks().putChunksAndRecipes(refs, data, compressor, done));
             chunkRefs = new ArrayList<>();
             chunkData = new ArrayList<>();
             recipes = new ArrayList<>();
